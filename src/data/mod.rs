@@ -1,0 +1,96 @@
+//! Datasets as the engine sees them: rows of bytes with one scale (value = byte × scale), a fixed
+//! train/test split (train rows first) and optional class labels.
+
+pub mod pack;
+pub mod numpy_split;
+pub mod sources;
+
+use crate::error::Result;
+use crate::fail;
+use std::ops::Range;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dataset {
+    pub name: String,
+    /// Image height and width; a non-image dataset is one row of `dim` values.
+    pub height: usize,
+    pub width: usize,
+    /// Row-major samples, [n, dim].
+    pub bytes: Vec<u8>,
+    pub scale: f32,
+    /// One label per sample, or empty when unlabeled.
+    pub labels: Vec<u8>,
+    pub classes: usize,
+    /// Rows 0..n_train train; the rest test.
+    pub n_train: usize,
+}
+
+impl Dataset {
+    pub fn dim(&self) -> usize {
+        self.height * self.width
+    }
+
+    pub fn len(&self) -> usize {
+        self.bytes.len().checked_div(self.dim()).unwrap_or(0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn train_rows(&self) -> Range<usize> {
+        0..self.n_train
+    }
+
+    pub fn test_rows(&self) -> Range<usize> {
+        self.n_train..self.len()
+    }
+
+    /// Copy the given rows, scaled to values, into `out` ([rows.len(), dim]).
+    pub fn gather(&self, rows: &[usize], out: &mut [f32]) {
+        let dim = self.dim();
+        assert_eq!(out.len(), rows.len() * dim, "gather: output has the wrong size");
+        for (dst, &row) in out.chunks_exact_mut(dim).zip(rows) {
+            let src = &self.bytes[row * dim..(row + 1) * dim];
+            for (d, &s) in dst.iter_mut().zip(src) {
+                *d = s as f32 * self.scale;
+            }
+        }
+    }
+
+    /// Check the invariants every consumer relies on, with a message naming what is wrong.
+    pub fn validate(&self) -> Result<()> {
+        let dim = self.dim();
+        if dim == 0 {
+            fail!("dataset '{}': samples have no values ({}×{})", self.name, self.height, self.width);
+        }
+        if self.bytes.len() % dim != 0 {
+            fail!("dataset '{}': {} values is not a whole number of {dim}-value samples", self.name, self.bytes.len());
+        }
+        let n = self.len();
+        if self.n_train == 0 || self.n_train >= n {
+            fail!("dataset '{}': needs at least one train and one test sample (train {}, total {n})", self.name, self.n_train);
+        }
+        if !(self.scale.is_finite() && self.scale > 0.0) {
+            fail!("dataset '{}': scale {} must be a positive number", self.name, self.scale);
+        }
+        if !self.labels.is_empty() {
+            if self.labels.len() != n {
+                fail!("dataset '{}': {} labels for {n} samples", self.name, self.labels.len());
+            }
+            if let Some(&bad) = self.labels.iter().find(|&&l| l as usize >= self.classes) {
+                fail!("dataset '{}': label {bad} is outside 0..{}", self.name, self.classes);
+            }
+        }
+        Ok(())
+    }
+
+    /// How many samples carry each label.
+    pub fn label_counts(&self) -> Vec<usize> {
+        let mut counts = vec![0; self.classes];
+        for &l in &self.labels {
+            counts[l as usize] += 1;
+        }
+        counts
+    }
+}

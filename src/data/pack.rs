@@ -1,0 +1,105 @@
+//! The compact binary file the page loads: a small little-endian header, the samples as bytes,
+//! then the labels. MNIST-10k packs into 7.9 MB instead of the JSON's 23 MB and parses in milliseconds.
+//!
+//! Layout: "AEPK", version u32, n u32, n_train u32, height u32, width u32, classes u32, scale f32,
+//! name length u32, name (UTF-8), n·height·width sample bytes, n label bytes (when classes > 0).
+
+use super::Dataset;
+use crate::error::Result;
+use crate::fail;
+
+const MAGIC: &[u8; 4] = b"AEPK";
+const VERSION: u32 = 1;
+const HEADER: usize = 36;
+
+pub fn encode(data: &Dataset) -> Vec<u8> {
+    let mut out = Vec::with_capacity(HEADER + data.name.len() + data.bytes.len() + data.labels.len());
+    out.extend_from_slice(MAGIC);
+    for v in [VERSION, data.len() as u32, data.n_train as u32, data.height as u32, data.width as u32, data.classes as u32] {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    out.extend_from_slice(&data.scale.to_le_bytes());
+    out.extend_from_slice(&(data.name.len() as u32).to_le_bytes());
+    out.extend_from_slice(data.name.as_bytes());
+    out.extend_from_slice(&data.bytes);
+    out.extend_from_slice(&data.labels);
+    out
+}
+
+pub fn decode(file: &[u8]) -> Result<Dataset> {
+    if file.len() < HEADER {
+        fail!("not a packed dataset: {} bytes is shorter than the {HEADER}-byte header", file.len());
+    }
+    if &file[0..4] != MAGIC {
+        fail!("not a packed dataset: the file starts with {:?}, not \"AEPK\"", String::from_utf8_lossy(&file[0..4]));
+    }
+    let word = |i: usize| u32::from_le_bytes(file[4 * i..4 * i + 4].try_into().unwrap());
+    let (version, n, n_train, height, width, classes) = (word(1), word(2), word(3), word(4), word(5), word(6));
+    if version != VERSION {
+        fail!("packed dataset version {version} is not supported (this build reads version {VERSION})");
+    }
+    let scale = f32::from_bits(word(7));
+    let name_len = word(8) as usize;
+    let samples = (n as u64) * (height as u64) * (width as u64);
+    let labels = if classes > 0 { n as u64 } else { 0 };
+    let expected = HEADER as u64 + name_len as u64 + samples + labels;
+    if file.len() as u64 != expected {
+        fail!(
+            "packed dataset is {} bytes but its header ({n} samples of {height}×{width}) implies {expected}: truncated or corrupt",
+            file.len()
+        );
+    }
+    let name_end = HEADER + name_len;
+    let samples_end = name_end + samples as usize;
+    let Ok(name) = std::str::from_utf8(&file[HEADER..name_end]) else {
+        fail!("packed dataset: its name is not UTF-8");
+    };
+    let data = Dataset {
+        name: name.to_string(),
+        height: height as usize,
+        width: width as usize,
+        bytes: file[name_end..samples_end].to_vec(),
+        scale,
+        labels: file[samples_end..].to_vec(),
+        classes: classes as usize,
+        n_train: n_train as usize,
+    };
+    data.validate()?;
+    Ok(data)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tiny() -> Dataset {
+        Dataset {
+            name: "tiny".into(),
+            height: 2,
+            width: 2,
+            bytes: (0..12).collect(),
+            scale: 0.5,
+            labels: vec![0, 1, 1],
+            classes: 2,
+            n_train: 2,
+        }
+    }
+
+    #[test]
+    fn round_trips() {
+        assert_eq!(decode(&encode(&tiny())).unwrap(), tiny());
+    }
+
+    #[test]
+    fn rejects_bad_files_with_a_reason() {
+        let good = encode(&tiny());
+        assert!(decode(&good[..good.len() - 1]).unwrap_err().message.contains("truncated"));
+        assert!(decode(b"PK\x03\x04 and some more bytes to pass the header length")
+            .unwrap_err()
+            .message
+            .contains("not a packed dataset"));
+        let mut bad_label = good.clone();
+        *bad_label.last_mut().unwrap() = 9;
+        assert!(decode(&bad_label).unwrap_err().message.contains("label 9"));
+    }
+}

