@@ -13,20 +13,15 @@ pub struct Config {
     pub hidden: Vec<usize>,
     /// Activation of the hidden layers (the output layer is sigmoid: pixels lie in 0..1).
     pub activation: Activation,
-    pub learning_rate: f32,
+    /// f64 so that a value typed in the page round-trips exactly through JSON and the URL.
+    pub learning_rate: f64,
     pub batch_size: usize,
     pub seed: u32,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Config {
-            hidden: vec![32],
-            activation: Activation::Sigmoid,
-            learning_rate: 0.003,
-            batch_size: 64,
-            seed: 1,
-        }
+        Config { hidden: vec![32], activation: Activation::Sigmoid, learning_rate: 0.003, batch_size: 64, seed: 1 }
     }
 }
 

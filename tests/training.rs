@@ -43,7 +43,7 @@ fn bad_configs_are_refused_with_a_reason() {
         (Config { hidden: vec![16, 0], ..config() }, "width 0"),
         (Config { hidden: vec![], ..config() }, "at least one"),
         (Config { learning_rate: -1.0, ..config() }, "learningRate"),
-        (Config { learning_rate: f32::NAN, ..config() }, "learningRate"),
+        (Config { learning_rate: f64::NAN, ..config() }, "learningRate"),
         (Config { batch_size: 0, ..config() }, "batchSize"),
         (Config { batch_size: 2000, ..config() }, "batchSize"),
     ];

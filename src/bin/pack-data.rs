@@ -15,12 +15,20 @@ fn run(digits_dir: &Path, data_dir: &Path, out_dir: &Path) -> Result<(), String>
     let split_text = read_text(&data_dir.join("mnist10k-split.json"))?;
     let order = sources::parse_split(&split_text, 10_000, 8_000).map_err(|e| e.to_string())?;
     let mnist = sources::mnist_from_json(&files.try_into().unwrap(), &order, 8_000).map_err(|e| e.to_string())?;
-    let digits = sources::uci_digits_from_csv_gz(&read(&data_dir.join("uci-digits.csv.gz"))?).map_err(|e| e.to_string())?;
+    let digits =
+        sources::uci_digits_from_csv_gz(&read(&data_dir.join("uci-digits.csv.gz"))?).map_err(|e| e.to_string())?;
     std::fs::create_dir_all(out_dir).map_err(|e| format!("{}: {e}", out_dir.display()))?;
     for data in [mnist, digits] {
         let path = out_dir.join(format!("{}.aepk", data.name));
         std::fs::write(&path, pack::encode(&data)).map_err(|e| format!("{}: {e}", path.display()))?;
-        println!("packed {}: {} samples ({} train) of {}×{}", path.display(), data.len(), data.n_train, data.height, data.width);
+        println!(
+            "packed {}: {} samples ({} train) of {}×{}",
+            path.display(),
+            data.len(),
+            data.n_train,
+            data.height,
+            data.width
+        );
     }
     Ok(())
 }

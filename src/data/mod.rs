@@ -1,8 +1,8 @@
 //! Datasets as the engine sees them: rows of bytes with one scale (value = byte × scale), a fixed
 //! train/test split (train rows first) and optional class labels.
 
-pub mod pack;
 pub mod numpy_split;
+pub mod pack;
 pub mod sources;
 
 use crate::error::Result;
@@ -69,7 +69,11 @@ impl Dataset {
         }
         let n = self.len();
         if self.n_train == 0 || self.n_train >= n {
-            fail!("dataset '{}': needs at least one train and one test sample (train {}, total {n})", self.name, self.n_train);
+            fail!(
+                "dataset '{}': needs at least one train and one test sample (train {}, total {n})",
+                self.name,
+                self.n_train
+            );
         }
         if !(self.scale.is_finite() && self.scale > 0.0) {
             fail!("dataset '{}': scale {} must be a positive number", self.name, self.scale);

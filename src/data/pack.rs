@@ -15,7 +15,9 @@ const HEADER: usize = 36;
 pub fn encode(data: &Dataset) -> Vec<u8> {
     let mut out = Vec::with_capacity(HEADER + data.name.len() + data.bytes.len() + data.labels.len());
     out.extend_from_slice(MAGIC);
-    for v in [VERSION, data.len() as u32, data.n_train as u32, data.height as u32, data.width as u32, data.classes as u32] {
+    for v in
+        [VERSION, data.len() as u32, data.n_train as u32, data.height as u32, data.width as u32, data.classes as u32]
+    {
         out.extend_from_slice(&v.to_le_bytes());
     }
     out.extend_from_slice(&data.scale.to_le_bytes());

@@ -46,7 +46,8 @@ pub fn mnist_from_json(files: &[String; 10], order: &[u32], n_train: usize) -> R
     let mut bytes = Vec::new();
     let mut labels = Vec::new();
     for (label, text) in files.iter().enumerate() {
-        let digits: Digits = serde_json::from_str(text).map_err(|e| crate::error::Error::new(format!("{label}.json: {e}")))?;
+        let digits: Digits =
+            serde_json::from_str(text).map_err(|e| crate::error::Error::new(format!("{label}.json: {e}")))?;
         if digits.data.len() % DIM != 0 {
             fail!("{label}.json: {} values is not a whole number of 784-pixel images", digits.data.len());
         }
@@ -94,12 +95,17 @@ pub fn uci_digits_from_csv_gz(gz: &[u8]) -> Result<Dataset> {
                 Ok(v) if (col == 64 && v < 10) || (col < 64 && v <= 16) => v,
                 _ => fail!("uci-digits.csv line {} column {}: '{field}' is not in range", line_no + 1, col + 1),
             };
-            if col == 64 { labels.push(value) } else { bytes.push(value) }
+            if col == 64 {
+                labels.push(value)
+            } else {
+                bytes.push(value)
+            }
         }
     }
     let n = labels.len();
     let n_train = n * 4 / 5;
-    let data = Dataset { name: "digits".into(), height: 8, width: 8, bytes, scale: 1.0 / 16.0, labels, classes: 10, n_train };
+    let data =
+        Dataset { name: "digits".into(), height: 8, width: 8, bytes, scale: 1.0 / 16.0, labels, classes: 10, n_train };
     reorder(data, &numpy_permutation(0, n))
 }
 

@@ -28,7 +28,11 @@ impl GpuMatmul {
     /// c[M, N] = a[M, K] · b[K, N], computed on the GPU.
     pub async fn run(&self, ctx: &GpuContext, a: &[f32], b: &[f32], m: usize, k: usize, n: usize) -> Result<Vec<f32>> {
         if a.len() != m * k || b.len() != k * n || m * k * n == 0 {
-            return Err(Error::new(format!("matmul: operands of {} and {} values do not fit {m}×{k}·{k}×{n}", a.len(), b.len())));
+            return Err(Error::new(format!(
+                "matmul: operands of {} and {} values do not fit {m}×{k}·{k}×{n}",
+                a.len(),
+                b.len()
+            )));
         }
         let device = &ctx.device;
         let storage = |label, contents: &[f32]| {

@@ -1,6 +1,8 @@
 //! The WebGPU engine's foundation: finding an adapter and device (natively through Vulkan, in the
 //! browser through `navigator.gpu`), and reading buffers back asynchronously the same way on both.
 
+#[cfg(target_arch = "wasm32")]
+mod browser;
 pub mod matmul;
 
 use crate::error::{Error, Result};
@@ -16,11 +18,10 @@ impl GpuContext {
     /// Finds a GPU or says why there is none (the caller falls back to the CPU with that reason).
     pub async fn new() -> Result<Self> {
         #[cfg(target_arch = "wasm32")]
-        if !wgpu::util::is_browser_webgpu_supported().await {
-            return Err(Error::new("this browser offers no WebGPU adapter (navigator.gpu is missing or returned none)"));
-        }
+        let browser_adapter = browser::adapter_description().await?;
         let mut desc = wgpu::InstanceDescriptor::new_without_display_handle();
-        desc.backends = if cfg!(target_arch = "wasm32") { wgpu::Backends::BROWSER_WEBGPU } else { wgpu::Backends::VULKAN };
+        desc.backends =
+            if cfg!(target_arch = "wasm32") { wgpu::Backends::BROWSER_WEBGPU } else { wgpu::Backends::VULKAN };
         let instance = wgpu::Instance::new(desc);
         let adapter = instance
             .request_adapter(&wgpu::RequestAdapterOptions {
@@ -29,8 +30,10 @@ impl GpuContext {
             })
             .await
             .map_err(|e| Error::new(format!("no GPU adapter: {e}")))?;
-        let info = adapter.get_info();
-        let adapter_name = describe(&info);
+        #[cfg(target_arch = "wasm32")]
+        let adapter_name = browser_adapter;
+        #[cfg(not(target_arch = "wasm32"))]
+        let adapter_name = describe(&adapter.get_info());
         let (device, queue) = adapter
             .request_device(&wgpu::DeviceDescriptor {
                 label: Some("ae-playground"),
@@ -60,19 +63,23 @@ impl GpuContext {
         });
         // Natively nothing advances the GPU unless we poll; in the browser this is a no-op.
         #[cfg(not(target_arch = "wasm32"))]
-        self.device.poll(wgpu::PollType::wait_indefinitely()).map_err(|e| Error::new(format!("GPU wait failed: {e}")))?;
+        self.device
+            .poll(wgpu::PollType::wait_indefinitely())
+            .map_err(|e| Error::new(format!("GPU wait failed: {e}")))?;
         match receiver.await {
             Ok(Ok(())) => {}
             Ok(Err(e)) => return Err(Error::new(format!("reading GPU memory failed: {e}"))),
             Err(_) => return Err(Error::new("the GPU device was lost while reading memory")),
         }
-        let values = bytemuck::cast_slice(&staging.get_mapped_range(..).map_err(|e| Error::new(format!("{e:?}")))?).to_vec();
+        let values =
+            bytemuck::cast_slice(&staging.get_mapped_range(..).map_err(|e| Error::new(format!("{e:?}")))?).to_vec();
         staging.unmap();
         Ok(values)
     }
 }
 
 /// "llvmpipe (LLVM 15.0.6, 256 bits) (Vulkan, software)": name, API, and whether it is a real GPU.
+#[cfg(not(target_arch = "wasm32"))]
 fn describe(info: &wgpu::AdapterInfo) -> String {
     // Browsers may leave the description empty (it is a privacy-sensitive field).
     let name = [&info.name, &info.driver].into_iter().find(|s| !s.is_empty()).cloned();

@@ -1,0 +1,85 @@
+//! Browser tests (wasm-bindgen-test in headless Chromium): the WGSL matmul against the CPU reference
+//! on the browser's WebGPU adapter, and the exported API round-tripping settings and a training step.
+#![cfg(target_arch = "wasm32")]
+
+use ae_playground::data::{pack, Dataset};
+use ae_playground::gpu::{matmul::GpuMatmul, GpuContext};
+use ae_playground::matmul::{matmul_reference, Op};
+use ae_playground::rng::{Purpose, Rng};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn random(len: usize, counter: u32) -> Vec<f32> {
+    let s = Rng::new(9).stream(Purpose::Sample, counter);
+    (0..len as u32).map(|i| s.uniform(i) * 2.0 - 1.0).collect()
+}
+
+#[wasm_bindgen_test]
+async fn webgpu_matmul_matches_cpu_reference() {
+    let ctx = GpuContext::new().await.unwrap_or_else(|why| panic!("WebGPU is required here: {why}"));
+    console_log!("WebGPU adapter: {}", ctx.adapter);
+    let kernel = GpuMatmul::new(&ctx);
+    for (m, k, n) in [(64, 64, 64), (37, 53, 29), (130, 17, 65), (256, 784, 32)] {
+        let (a, b) = (random(m * k, 1), random(k * n, 2));
+        let gpu = kernel.run(&ctx, &a, &b, m, k, n).await.unwrap();
+        let mut cpu = vec![0.0; m * n];
+        matmul_reference(&mut cpu, &a, Op::Plain, &b, Op::Plain, m, k, n, false);
+        let worst = gpu.iter().zip(&cpu).map(|(g, c)| (g - c).abs() / (1.0 + c.abs())).fold(0.0f32, f32::max);
+        console_log!("{m}×{k}·{k}×{n}: worst relative difference {worst:.2e}");
+        assert!(worst < 1e-4, "{m}×{k}×{n}: WebGPU and CPU differ by {worst}");
+    }
+}
+
+/// 40 random 4×4 "images", 30 train and 10 test.
+fn tiny_pack() -> Vec<u8> {
+    let s = Rng::new(2).stream(Purpose::Sample, 0);
+    let bytes = (0..40 * 16).map(|i| (s.uniform(i) * 255.0) as u8).collect();
+    let data = Dataset {
+        name: "tiny".into(),
+        height: 4,
+        width: 4,
+        bytes,
+        scale: 1.0 / 255.0,
+        labels: vec![],
+        classes: 0,
+        n_train: 30,
+    };
+    pack::encode(&data)
+}
+
+fn js(json: &str) -> JsValue {
+    js_sys::JSON::parse(json).unwrap()
+}
+
+#[wasm_bindgen_test]
+fn exported_api_round_trips_settings_and_trains() {
+    use ae_playground::wasm_api::Playground;
+    let mut pg = Playground::new(js(r#"{"hidden": [3], "batchSize": 8, "seed": 5}"#), &tiny_pack()).unwrap();
+    let back = js_sys::JSON::stringify(&pg.config().unwrap()).unwrap().as_string().unwrap();
+    assert_eq!(back, r#"{"hidden":[3],"activation":"sigmoid","learningRate":0.003,"batchSize":8,"seed":5}"#);
+    let before = pg.test_loss();
+    let loss = pg.train(1).unwrap();
+    assert!(loss.is_finite() && pg.step() == 1.0, "one step: loss {loss}, step {}", pg.step());
+    pg.train(200).unwrap();
+    assert!(pg.test_loss() < before, "test loss {before} → {}", pg.test_loss());
+    let rec = pg.reconstruct(&[0, 9]).unwrap();
+    assert_eq!(rec.len(), 2 * 2 * 16);
+    assert!(rec.iter().all(|v| (0.0..=1.0).contains(v)));
+}
+
+#[wasm_bindgen_test]
+fn exported_api_refuses_bad_input_with_messages() {
+    use ae_playground::wasm_api::Playground;
+    let message = |r: Result<Playground, wasm_bindgen::JsError>| {
+        let err = JsValue::from(r.err().expect("refused"));
+        js_sys::Reflect::get(&err, &"message".into()).unwrap().as_string().unwrap()
+    };
+    assert!(message(Playground::new(js(r#"{"hidden": [0]}"#), &tiny_pack())).contains("width 0"));
+    assert!(message(Playground::new(js(r#"{"hiden": [3]}"#), &tiny_pack())).contains("unknown field"));
+    assert!(message(Playground::new(JsValue::UNDEFINED, b"nonsense")).contains("not a packed dataset"));
+    let pg = Playground::new(js(r#"{"batchSize": 8}"#), &tiny_pack()).unwrap();
+    let err = JsValue::from(pg.reconstruct(&[10]).unwrap_err());
+    assert!(js_sys::Reflect::get(&err, &"message".into()).unwrap().as_string().unwrap().contains("does not exist"));
+}
