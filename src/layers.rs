@@ -48,6 +48,18 @@ pub enum Activation {
 }
 
 impl Activation {
+    /// Scale of the Glorot-uniform initial weights. Sigmoid's slope at 0 is 1/4, so its layers need 4×
+    /// the range to pass signal and gradient at the same strength (Glorot & Bengio 2010, §4.2);
+    /// with 1× a sigmoid autoencoder sits on the mean image for about a thousand steps. ReLU zeroes
+    /// half its inputs: √2 (He et al. 2015).
+    pub fn init_gain(self) -> f32 {
+        match self {
+            Activation::Sigmoid => 4.0,
+            Activation::Relu => std::f32::consts::SQRT_2,
+            Activation::Tanh | Activation::Linear => 1.0,
+        }
+    }
+
     /// Applied in place: x ← f(x).
     pub fn forward(self, x: &mut [f32]) {
         match self {

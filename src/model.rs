@@ -38,7 +38,8 @@ pub struct Activations {
 
 impl Autoencoder {
     /// input → hidden[0] → … → hidden[last] (the code) → … → hidden[0] → input, with Glorot-uniform
-    /// weights drawn from the seed's Init streams (one per layer) and zero biases.
+    /// weights scaled by the activation's gain, drawn from the seed's Init streams (one per layer),
+    /// and zero biases.
     pub fn new(input: usize, hidden: &[usize], activation: Activation, seed: u32) -> Self {
         let mut widths = vec![input];
         widths.extend_from_slice(hidden);
@@ -54,7 +55,7 @@ impl Autoencoder {
         }
         let mut params = vec![0.0; offset];
         for (l, layer) in layers.iter().enumerate() {
-            let limit = (6.0 / (layer.inputs + layer.outputs) as f32).sqrt();
+            let limit = layer.activation.init_gain() * (6.0 / (layer.inputs + layer.outputs) as f32).sqrt();
             let stream = Rng::new(seed).stream(Purpose::Init, l as u32);
             for (i, w) in params[layer.weight_range()].iter_mut().enumerate() {
                 *w = (stream.uniform(i as u32) * 2.0 - 1.0) * limit;

@@ -1,5 +1,7 @@
 //! The WGSL matmul against the CPU reference, natively on whatever Vulkan adapter is present
 //! (Mesa's lavapipe in CI). With AE_REQUIRE_GPU=1 (npm test sets it) a missing adapter fails.
+//! The browser's counterpart is tests/browser.rs.
+#![cfg(not(target_arch = "wasm32"))]
 
 use ae_playground::gpu::matmul::GpuMatmul;
 use ae_playground::gpu::GpuContext;

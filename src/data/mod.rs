@@ -64,7 +64,7 @@ impl Dataset {
         if dim == 0 {
             fail!("dataset '{}': samples have no values ({}×{})", self.name, self.height, self.width);
         }
-        if self.bytes.len() % dim != 0 {
+        if !self.bytes.len().is_multiple_of(dim) {
             fail!("dataset '{}': {} values is not a whole number of {dim}-value samples", self.name, self.bytes.len());
         }
         let n = self.len();

@@ -48,7 +48,7 @@ pub fn mnist_from_json(files: &[String; 10], order: &[u32], n_train: usize) -> R
     for (label, text) in files.iter().enumerate() {
         let digits: Digits =
             serde_json::from_str(text).map_err(|e| crate::error::Error::new(format!("{label}.json: {e}")))?;
-        if digits.data.len() % DIM != 0 {
+        if !digits.data.len().is_multiple_of(DIM) {
             fail!("{label}.json: {} values is not a whole number of 784-pixel images", digits.data.len());
         }
         for (i, &v) in digits.data.iter().enumerate() {

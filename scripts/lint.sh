@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# npm run lint: formatting and clippy, natively and for wasm32, with warnings as errors.
+source "$(dirname "$0")/lib.sh"
+cargo fmt --all -- --check
+cargo clippy --all-targets -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs only what is missing. Always: the wasm32 target, the wasm-bindgen CLI at the version
+# Cargo.toml pins, the npm packages. With --test also Chromium, chromedriver and Mesa's lavapipe
+# (software Vulkan), through apt when run as root; otherwise it says what to install.
+source "$(dirname "$0")/lib.sh"
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  step "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+pinned=$(sed -n 's/^wasm-bindgen = "=\([0-9.]*\)"/\1/p' Cargo.toml)
+if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $pinned" ]; then
+  step "installing wasm-bindgen-cli $pinned (about 2 minutes, once)"
+  # No --locked: its lock file pins a crate version the registry here does not have.
+  cargo install wasm-bindgen-cli --version "$pinned"
+fi
+
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  step "installing npm packages"
+  npm ci --no-audit --no-fund
+fi
+
+if [ "${1:-}" = "--test" ]; then
+  missing=()
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v chromedriver >/dev/null || missing+=(chromium-driver)
+  compgen -G "/usr/share/vulkan/icd.d/lvp_icd.*.json" >/dev/null || missing+=(mesa-vulkan-drivers libvulkan1)
+  if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ]; then
+      step "installing ${missing[*]} with apt"
+      apt-get update -q
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
+    else
+      echo "The tests need: ${missing[*]}. Install them with:" >&2
+      echo "  sudo apt-get install -y ${missing[*]}" >&2
+      exit 1
+    fi
+  fi
+fi

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# npm test: set up what is missing, build, then every test — native (GPU tests on Mesa's lavapipe),
+# wasm-bindgen-test in headless Chromium on WebGPU, and browser end-to-end tests, which run last so
+# that their closing line is the one CI reads.
+source "$(dirname "$0")/lib.sh"
+bash scripts/setup.sh --test
+AE_SETUP_DONE=1 bash scripts/build.sh
+
+# lavapipe for native wgpu; a private runtime dir keeps Mesa's window-system probing quiet.
+VK_ICD_FILENAMES=$(compgen -G "/usr/share/vulkan/icd.d/lvp_icd.*.json" | head -n 1)
+export VK_ICD_FILENAMES WGPU_BACKEND=vulkan AE_REQUIRE_GPU=1
+export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$(mktemp -d)}"
+
+step "native tests (cargo test)"
+cargo test
+
+step "browser tests (wasm-bindgen-test in headless Chromium)"
+CHROMEDRIVER=$(command -v chromedriver) WASM_BINDGEN_TEST_TIMEOUT=180 \
+  cargo test --target wasm32-unknown-unknown --test browser -- --nocapture
+
+step "end-to-end tests (playwright-core, node --test)"
+node --test --test-reporter=spec tests/e2e/

@@ -1,0 +1,42 @@
+// Shared by the end-to-end tests: serve dist/ on 127.0.0.1, launch Debian's Chromium through
+// playwright-core with WebGPU on (SwiftShader when there is no GPU), and watch a page for console
+// errors and for requests that leave its origin.
+import { chromium } from 'playwright-core';
+import { mkdir } from 'node:fs/promises';
+import { serve } from '../../scripts/serve.mjs';
+
+const FLAGS = [
+  '--enable-unsafe-webgpu',
+  '--enable-unsafe-swiftshader',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-default-apps',
+];
+
+export const ARTIFACTS = new URL('../../artifacts/', import.meta.url);
+
+export async function start() {
+  const { server, url } = await serve(new URL('../../dist/', import.meta.url).pathname, 0);
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: FLAGS });
+  await mkdir(ARTIFACTS, { recursive: true });
+  return { server, url, browser, stop: async () => (await browser.close(), server.close()) };
+}
+
+/** Opens `url`, recording console errors, page errors and requests off the page's origin. */
+export async function open(browser, url) {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  const errors = [];
+  const offOrigin = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.context().on('request', (r) => {
+    const u = new URL(r.url());
+    if (!['data:', 'blob:'].includes(u.protocol) && u.origin !== new URL(url).origin) offOrigin.push(r.url());
+  });
+  await page.goto(url);
+  await page.evaluate(() => window.aePlayground.ready);
+  return { page, errors, offOrigin };
+}

@@ -1,0 +1,94 @@
+// End to end: the built playground in headless Chromium trains MNIST in its Web Worker, draws
+// reconstructions, keeps to its own origin, and answers the page API.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ARTIFACTS, open, start } from './browser.mjs';
+
+let env;
+before(async () => (env = await start()));
+after(() => env.stop());
+
+/** Share of the reconstruction row's pixels that are not paper-white, read back from the canvas. */
+function inkInBottomRow(page) {
+  return page.evaluate(() => {
+    const c = document.getElementById('reconstructions');
+    const { data } = c.getContext('2d').getImageData(0, c.height / 2 + 2, c.width, c.height / 2 - 2);
+    let ink = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i] < 200) ink++;
+    return ink / (data.length / 4);
+  });
+}
+
+test('MNIST trains in the worker: the test loss halves, reconstructions appear, nothing leaves the origin', async () => {
+  const { page, errors, offOrigin } = await open(env.browser, env.url);
+  const first = await page.evaluate(() => window.aePlayground.metrics());
+  assert.equal(first.step, 0);
+  assert.ok(first.testLoss > 0, `initial test loss ${first.testLoss}`);
+  assert.equal(first.backend, 'CPU');
+
+  let m = first;
+  for (let round = 0; round < 10 && m.testLoss > first.testLoss / 2; round++) {
+    m = await page.evaluate(() => window.aePlayground.train({ steps: 100 }));
+  }
+  console.log(`test loss ${first.testLoss.toFixed(2)} at step 0 → ${m.testLoss.toFixed(2)} at step ${m.step}`);
+  assert.ok(m.testLoss <= first.testLoss / 2, `test loss ${first.testLoss} → ${m.testLoss} after ${m.step} steps`);
+
+  // Halving is reached by learning the mean image alone (≈53 here); going below 40 needs a code
+  // that tells digits apart.
+  for (let round = 0; round < 10 && m.testLoss >= 40; round++) {
+    m = await page.evaluate(() => window.aePlayground.train({ steps: 200 }));
+  }
+  console.log(`test loss ${m.testLoss.toFixed(2)} at step ${m.step}`);
+  assert.ok(m.testLoss < 40, `test loss ${m.testLoss} after ${m.step} steps: stuck at the mean image?`);
+
+  // The engine lives in the worker: the wasm was fetched there, never by the page itself.
+  const [worker] = page.workers();
+  assert.match(worker.url(), /www\/worker\.js$/);
+  const fetched = (ctx) => ctx.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).join(' '));
+  assert.match(await fetched(worker), /ae_playground_bg\.wasm/);
+  assert.doesNotMatch(await fetched(page), /ae_playground_bg\.wasm/);
+
+  const ink = await inkInBottomRow(page);
+  assert.ok(ink > 0.05, `reconstruction row is ${(ink * 100).toFixed(1)}% ink: blank?`);
+
+  // Play runs on its own until paused.
+  await page.click('#play');
+  await page.waitForFunction((s) => window.aePlayground.metrics().step > s + 20, m.step);
+  await page.click('#pause');
+  const backend = await page.textContent('#backend');
+  console.log(backend);
+  assert.doesNotMatch(backend, /starting|checking/);
+  await page.screenshot({ path: new URL('playground.png', ARTIFACTS).pathname, fullPage: true });
+
+  assert.deepEqual(errors, [], 'console errors');
+  assert.deepEqual(offOrigin, [], 'requests off the page origin');
+  await page.close();
+});
+
+test('bad settings are refused with a message and the trained model is kept', async () => {
+  const { page, errors } = await open(env.browser, env.url);
+  const trained = await page.evaluate(() => window.aePlayground.train({ steps: 20 }));
+  const refusal = await page.evaluate(() => window.aePlayground.reset({ hidden: [32, 0] }).then(() => 'accepted', (e) => e.message));
+  assert.match(refusal, /width 0/);
+  assert.match(await page.textContent('#message'), /width 0/);
+  const after = await page.evaluate(() => window.aePlayground.train({ steps: 1 }));
+  assert.equal(after.step, trained.step + 1, 'training continues from the same model');
+  assert.deepEqual(await page.evaluate(() => window.aePlayground.settings().hidden), [32]);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('settings come from the URL hash and go back into it', async () => {
+  const { page, errors } = await open(env.browser, `${env.url}#dataset=digits&hidden=24,8&seed=3`);
+  const settings = await page.evaluate(() => window.aePlayground.settings());
+  assert.equal(settings.dataset, 'digits');
+  assert.deepEqual(settings.hidden, [24, 8]);
+  assert.equal(settings.seed, 3);
+  const m = await page.evaluate(() => window.aePlayground.train({ steps: 10 }));
+  assert.equal(m.step, 10);
+  await page.selectOption('#setting-activation', 'tanh');
+  await page.waitForFunction(() => location.hash.includes('activation=tanh'));
+  assert.match(await page.evaluate(() => location.hash), /dataset=digits&hidden=24%2C8&activation=tanh&seed=3/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -1,0 +1,19 @@
+// window.aePlayground: the page API for scripts, tests and course authors (documented in README.md).
+
+/** Installs the API over a controller that exposes send(), request() and the latest state. */
+export function installApi(controller) {
+  window.aePlayground = {
+    /** Resolves once the engine, the data and the first metrics are ready. */
+    ready: controller.ready,
+    /** Trains exactly `steps` steps (pausing play first); resolves with the metrics after them. */
+    train: ({ steps = 1 } = {}) => controller.request({ type: 'train', steps }).then(() => controller.metrics()),
+    play: () => controller.play(),
+    pause: () => controller.pause(),
+    /** Rebuilds the model with (some) new settings; resolves once it is ready, rejects with the reason. */
+    reset: (settings = {}) => controller.reset(settings),
+    /** {step, epoch, trainLoss, testLoss, samplesPerSecond, backend, backendReason, running} */
+    metrics: () => controller.metrics(),
+    /** The settings in force (dataset and model). */
+    settings: () => structuredClone(controller.state),
+  };
+}

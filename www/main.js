@@ -1,0 +1,152 @@
+// The page's controller: starts the training worker, wires the controls and the URL hash, and hands
+// each worker message to the view that draws it. No training happens on this thread.
+import { fromHash, renderForm, toHash } from './settings.js';
+import { LossChart } from './views/loss-chart.js';
+import { ImageGrid } from './views/image-grid.js';
+import { installApi } from './api.js';
+
+const $ = (id) => document.getElementById(id);
+const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+const chart = new LossChart($('loss-chart'));
+const grid = new ImageGrid($('reconstructions'));
+
+let state = fromHash(location.hash);
+let dataset = null;
+let latest = { step: 0, epoch: 0, trainLoss: null, testLoss: null, samplesPerSecond: null };
+let backend = { name: 'CPU', reason: 'checking for WebGPU…' };
+let running = false;
+let nextId = 1;
+const waiting = new Map();
+
+function send(message) {
+  worker.postMessage(message);
+}
+
+/** Sends a message carrying an id; resolves when the worker answers with that id. */
+function request(message) {
+  const id = nextId++;
+  return new Promise((resolve, reject) => {
+    waiting.set(id, { resolve, reject });
+    send({ ...message, id });
+  });
+}
+
+let announceReady;
+const ready = new Promise((resolve) => (announceReady = resolve));
+let afterReset = null;
+
+function showMessage(text) {
+  $('message').hidden = !text;
+  $('message').textContent = text ?? '';
+}
+
+function setRunning(on) {
+  running = on;
+  $('play').disabled = on;
+  $('pause').disabled = !on;
+}
+
+function showReadout() {
+  const fmt = (v, digits = 2) => (v == null ? '–' : v.toFixed(digits));
+  const rows = [
+    ['Step', latest.step],
+    ['Epoch', latest.epoch],
+    ['Train loss', fmt(latest.trainLoss)],
+    ['Test loss', fmt(latest.testLoss)],
+    ['Samples/s', latest.samplesPerSecond == null ? '–' : Math.round(latest.samplesPerSecond)],
+  ];
+  $('readout').replaceChildren(...rows.flatMap(([k, v]) => [Object.assign(document.createElement('dt'), { textContent: k }), Object.assign(document.createElement('dd'), { textContent: v })]));
+}
+
+const handlers = {
+  ready({ dataset: info }) {
+    dataset = info;
+    chart.reset();
+    latest = { step: 0, epoch: 0, trainLoss: null, testLoss: null, samplesPerSecond: null };
+    setRunning(false);
+    afterReset?.resolve();
+    afterReset = null;
+  },
+  metrics(m) {
+    latest = { ...latest, ...m, testLoss: m.testLoss ?? latest.testLoss };
+    chart.update(m);
+    showReadout();
+    announceReady();
+  },
+  reconstructions({ count, pixels }) {
+    const size = dataset.width * dataset.height;
+    const image = (i) => pixels.subarray(i * size, (i + 1) * size);
+    const inputs = Array.from({ length: count }, (_, i) => image(i));
+    const outputs = Array.from({ length: count }, (_, i) => image(count + i));
+    grid.update([inputs, outputs], dataset.width, dataset.height);
+  },
+  backend({ training, gpu, gpuCheck, reason }) {
+    backend = gpu
+      ? { name: training, reason: `WebGPU training is not built yet; the WebGPU adapter ${gpu} passed the matmul check (max difference ${gpuCheck.toExponential(1)})` }
+      : { name: training, reason };
+    $('backend').textContent = `Backend: ${backend.name} — ${backend.reason}`;
+  },
+  trained({ id }) {
+    waiting.get(id)?.resolve();
+    waiting.delete(id);
+  },
+  error({ message, id }) {
+    setRunning(false);
+    showMessage(message);
+    if (waiting.has(id)) waiting.get(id).reject(new Error(message));
+    waiting.delete(id);
+    afterReset?.reject(new Error(message));
+    afterReset = null;
+  },
+};
+
+worker.onmessage = ({ data }) => handlers[data.type]?.(data);
+worker.onerror = (e) => showMessage(`The training worker failed: ${e.message}`);
+
+function reset(changes = {}) {
+  const next = { ...state, ...changes };
+  showMessage(null);
+  return new Promise((resolve, reject) => {
+    afterReset = {
+      resolve: () => {
+        state = next;
+        history.replaceState(null, '', toHash(state) || location.pathname);
+        renderForm($('settings'), state, (s) => reset(s).catch(() => {}));
+        resolve();
+      },
+      reject,
+    };
+    send({ type: 'reset', settings: next });
+  });
+}
+
+const controller = {
+  ready,
+  request,
+  reset,
+  get state() {
+    return state;
+  },
+  play() {
+    setRunning(true);
+    send({ type: 'play' });
+  },
+  pause() {
+    setRunning(false);
+    send({ type: 'pause' });
+  },
+  metrics: () => ({ ...latest, backend: backend.name, backendReason: backend.reason, running }),
+};
+
+$('play').onclick = () => controller.play();
+$('pause').onclick = () => controller.pause();
+$('step').onclick = () => {
+  setRunning(false);
+  request({ type: 'train', steps: 1 }).catch(() => {});
+};
+$('reset').onclick = () => reset().catch(() => {});
+window.addEventListener('hashchange', () => reset(fromHash(location.hash)).catch(() => {}));
+
+renderForm($('settings'), state, (s) => reset(s).catch(() => {}));
+installApi(controller);
+send({ type: 'init', settings: state });
