@@ -12,6 +12,7 @@ const SHOWN = [0, 1, 2, 3, 4, 5, 6, 7];
 
 const datasets = new Map();
 let playground = null;
+let batchSize = 0;
 let running = false;
 let busy = false;
 let stepsPerSlice = 1;
@@ -37,6 +38,7 @@ async function build(settings) {
   const next = new Playground(config, await loadDataset(dataset));
   playground?.free();
   playground = next;
+  batchSize = playground.config().batchSize;
   running = false;
   pending = { loss: 0, steps: 0, since: performance.now() };
   post({ type: 'ready', dataset: playground.dataset(), config: playground.config() });
@@ -51,7 +53,7 @@ function report(withTestLoss) {
     step: playground.step,
     epoch: playground.epoch,
     trainLoss: pending.steps ? pending.loss / pending.steps : null,
-    samplesPerSecond: pending.steps && seconds > 0 ? (pending.steps * playground.config().batchSize) / seconds : null,
+    samplesPerSecond: pending.steps && seconds > 0 ? (pending.steps * batchSize) / seconds : null,
   };
   if (withTestLoss || now - lastTestLoss >= TEST_LOSS_EVERY_MS) {
     metrics.testLoss = playground.testLoss();
@@ -121,7 +123,8 @@ self.onmessage = async ({ data: message }) => {
         checkGpu();
         break;
       case 'reset':
-        while (busy) (running = false), await pause();
+        running = false;
+        while (busy) await pause();
         await build(message.settings);
         break;
       case 'play':
