@@ -1,100 +1,233 @@
-//! Forward/backward pairs for the pieces of an autoencoder, written on flat slices with the output
-//! first. Shape letters: B = batch, C = input channels (features), OC = output channels.
-//! Every backward here has a finite-difference check in tests/gradients.rs.
+//! Forward/backward pairs for the pieces of every network here, on flat row-major slices with the
+//! output first. Shape letters: B = batch, C = input features, OC = output features.
+//! Every backward has a finite-difference check in tests/gradients.rs.
 
 use crate::matmul::{matmul, Op};
+use crate::real::Real;
 use serde::{Deserialize, Serialize};
 
-/// out[B, OC] = inp[B, C] · weight[C, OC] + bias[OC]
-pub fn linear_forward(out: &mut [f32], inp: &[f32], weight: &[f32], bias: &[f32], b: usize, c: usize, oc: usize) {
-    for row in out[..b * oc].chunks_exact_mut(oc) {
-        row.copy_from_slice(&bias[..oc]);
-    }
-    matmul(out, inp, Op::Plain, weight, Op::Plain, b, c, oc, true);
+/// How a dense layer holds its weight: its own [C, OC], or the transpose of another layer's [OC, C]
+/// (a tied decoder reusing its encoder's weight).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WeightLayout {
+    Own,
+    TransposeOf,
 }
 
-/// Given dout = ∂L/∂out, accumulates dweight += inpᵀ·dout and dbias += Σ_rows dout, and, when asked,
-/// writes dinp = dout·weightᵀ.
+impl WeightLayout {
+    fn op(self) -> Op {
+        match self {
+            WeightLayout::Own => Op::Plain,
+            WeightLayout::TransposeOf => Op::Transposed,
+        }
+    }
+}
+
+/// out[B, OC] = inp[B, C] · W + bias[OC], with W = weight or weightᵀ as `layout` says.
 #[allow(clippy::too_many_arguments)]
-pub fn linear_backward(
-    dinp: Option<&mut [f32]>,
-    dweight: &mut [f32],
-    dbias: &mut [f32],
-    dout: &[f32],
-    inp: &[f32],
-    weight: &[f32],
+pub fn linear_forward<T: Real>(
+    out: &mut [T],
+    inp: &[T],
+    weight: &[T],
+    layout: WeightLayout,
+    bias: &[T],
     b: usize,
     c: usize,
     oc: usize,
 ) {
-    matmul(dweight, inp, Op::Transposed, dout, Op::Plain, c, b, oc, true);
+    for row in out[..b * oc].chunks_exact_mut(oc) {
+        row.copy_from_slice(&bias[..oc]);
+    }
+    matmul(out, inp, Op::Plain, weight, layout.op(), b, c, oc, true);
+}
+
+/// From dout = ∂L/∂out: dweight += inpᵀ·dout (or its transpose for a borrowed weight), dbias += Σ_rows
+/// dout, and, when asked, dinp = dout·Wᵀ.
+#[allow(clippy::too_many_arguments)]
+pub fn linear_backward<T: Real>(
+    dinp: Option<&mut [T]>,
+    dweight: &mut [T],
+    dbias: &mut [T],
+    dout: &[T],
+    inp: &[T],
+    weight: &[T],
+    layout: WeightLayout,
+    b: usize,
+    c: usize,
+    oc: usize,
+) {
+    match layout {
+        WeightLayout::Own => matmul(dweight, inp, Op::Transposed, dout, Op::Plain, c, b, oc, true),
+        WeightLayout::TransposeOf => matmul(dweight, dout, Op::Transposed, inp, Op::Plain, oc, b, c, true),
+    }
     for row in dout[..b * oc].chunks_exact(oc) {
-        for (db, d) in dbias.iter_mut().zip(row) {
+        for (db, &d) in dbias.iter_mut().zip(row) {
             *db += d;
         }
     }
     if let Some(dinp) = dinp {
-        matmul(dinp, dout, Op::Plain, weight, Op::Transposed, b, oc, c, false);
+        // W is [C, OC] when own (so Wᵀ is a transposed read) and stored [OC, C] when borrowed.
+        let op = if layout == WeightLayout::Own { Op::Transposed } else { Op::Plain };
+        matmul(dinp, dout, Op::Plain, weight, op, b, oc, c, false);
     }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "camelCase")]
 pub enum Activation {
     Sigmoid,
     Tanh,
     Relu,
+    LeakyRelu,
     Linear,
 }
 
+/// Slope of leaky ReLU for negative inputs.
+pub const LEAK: f64 = 0.01;
+
 impl Activation {
+    /// Applied in place: x ← f(x).
+    pub fn forward<T: Real>(self, x: &mut [T]) {
+        let leak = T::of(LEAK);
+        match self {
+            Activation::Sigmoid => x.iter_mut().for_each(|v| *v = sigmoid(*v)),
+            Activation::Tanh => x.iter_mut().for_each(|v| *v = v.tanh()),
+            Activation::Relu => x.iter_mut().for_each(|v| *v = v.max(T::zero())),
+            Activation::LeakyRelu => x.iter_mut().for_each(|v| *v = if *v > T::zero() { *v } else { leak * *v }),
+            Activation::Linear => {}
+        }
+    }
+
+    /// f'(z) written in the output y = f(z).
+    pub fn slope<T: Real>(self, y: T) -> T {
+        match self {
+            Activation::Sigmoid => y * (T::one() - y), // σ' = σ(1 − σ)
+            Activation::Tanh => T::one() - y * y,      // tanh' = 1 − tanh²
+            Activation::Relu => {
+                if y > T::zero() {
+                    T::one()
+                } else {
+                    T::zero()
+                }
+            }
+            Activation::LeakyRelu => {
+                if y > T::zero() {
+                    T::one()
+                } else {
+                    T::of(LEAK)
+                }
+            }
+            Activation::Linear => T::one(),
+        }
+    }
+
+    /// d(f'(z))/dz written in y, for the contractive penalty: σ'' = σ'(1 − 2σ), tanh'' = −2·tanh·tanh';
+    /// zero for the piecewise-linear units.
+    pub fn curvature<T: Real>(self, y: T) -> T {
+        match self {
+            Activation::Sigmoid => y * (T::one() - y) * (T::one() - T::of(2.0) * y),
+            Activation::Tanh => -T::of(2.0) * y * (T::one() - y * y),
+            _ => T::zero(),
+        }
+    }
+
+    /// In place, from y = f(z): d ← d · f'(z).
+    pub fn backward<T: Real>(self, d: &mut [T], y: &[T]) {
+        if self != Activation::Linear {
+            d.iter_mut().zip(y).for_each(|(d, &y)| *d *= self.slope(y));
+        }
+    }
+
     /// Scale of the Glorot-uniform initial weights. Sigmoid's slope at 0 is 1/4, so its layers need 4×
-    /// the range to pass signal and gradient at the same strength (Glorot & Bengio 2010, §4.2);
-    /// with 1× a sigmoid autoencoder sits on the mean image for about a thousand steps. ReLU zeroes
-    /// half its inputs: √2 (He et al. 2015).
-    pub fn init_gain(self) -> f32 {
+    /// the range to pass signal and gradient at the same strength (Glorot & Bengio 2010); with 1× a
+    /// sigmoid autoencoder sits on the mean image for about a thousand steps. ReLU zeroes half its
+    /// inputs: √2 (He et al. 2015).
+    pub fn init_gain(self) -> f64 {
         match self {
             Activation::Sigmoid => 4.0,
-            Activation::Relu => std::f32::consts::SQRT_2,
+            Activation::Relu | Activation::LeakyRelu => std::f64::consts::SQRT_2,
             Activation::Tanh | Activation::Linear => 1.0,
         }
     }
 
-    /// Applied in place: x ← f(x).
-    pub fn forward(self, x: &mut [f32]) {
-        match self {
-            Activation::Sigmoid => x.iter_mut().for_each(|v| *v = 1.0 / (1.0 + (-*v).exp())),
-            Activation::Tanh => x.iter_mut().for_each(|v| *v = v.tanh()),
-            Activation::Relu => x.iter_mut().for_each(|v| *v = v.max(0.0)),
-            Activation::Linear => {}
-        }
-    }
-
-    /// In place, from the activation's output y = f(z): d ← d · f'(z), with f' written in y.
-    pub fn backward(self, d: &mut [f32], y: &[f32]) {
-        match self {
-            // σ'(z) = σ(z)(1 − σ(z))
-            Activation::Sigmoid => d.iter_mut().zip(y).for_each(|(d, y)| *d *= y * (1.0 - y)),
-            // tanh'(z) = 1 − tanh²(z)
-            Activation::Tanh => d.iter_mut().zip(y).for_each(|(d, y)| *d *= 1.0 - y * y),
-            // relu'(z) = 1 where z > 0 (y > 0), else 0
-            Activation::Relu => d.iter_mut().zip(y).for_each(|(d, y)| *d = if *y > 0.0 { *d } else { 0.0 }),
-            Activation::Linear => {}
-        }
+    /// Whether outputs stay inside [0, 1] (needed for cross-entropy targets and KL sparsity).
+    pub fn is_unit_interval(self) -> bool {
+        self == Activation::Sigmoid
     }
 }
 
-/// Squared error summed over each sample's values, averaged over the batch:
-/// L = (1/B) Σ_b Σ_j (out − target)². Returns L.
-pub fn squared_error_forward(out: &[f32], target: &[f32], b: usize) -> f32 {
-    let sum: f64 = out.iter().zip(target).map(|(o, t)| ((o - t) as f64).powi(2)).sum();
-    (sum / b as f64) as f32
+pub fn sigmoid<T: Real>(z: T) -> T {
+    T::one() / (T::one() + (-z).exp())
 }
 
-/// dout = ∂L/∂out = 2(out − target)/B
-pub fn squared_error_backward(dout: &mut [f32], out: &[f32], target: &[f32], b: usize) {
-    let scale = 2.0 / b as f32;
-    for ((d, o), t) in dout.iter_mut().zip(out).zip(target) {
-        *d = scale * (o - t);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Loss {
+    /// Σ (y − x)² per sample.
+    SquaredError,
+    /// −Σ [x ln y + (1 − x) ln(1 − y)] per sample, in nats; needs a sigmoid output.
+    CrossEntropy,
+}
+
+/// Reconstruction loss summed over each sample's values and averaged over the batch. `logits` are
+/// the output layer's pre-activations z (y = σ(z)); cross-entropy is computed from them for stability:
+/// −[x ln σ(z) + (1 − x) ln(1 − σ(z))] = softplus(z) − x·z.
+pub fn loss_forward<T: Real>(loss: Loss, out: &[T], logits: &[T], target: &[T], b: usize) -> T {
+    let sum: f64 = match loss {
+        Loss::SquaredError => out.iter().zip(target).map(|(&y, &x)| (y - x).to_f64().unwrap().powi(2)).sum(),
+        Loss::CrossEntropy => logits
+            .iter()
+            .zip(target)
+            .map(|(&z, &x)| {
+                let (z, x) = (z.to_f64().unwrap(), x.to_f64().unwrap());
+                softplus(z) - x * z
+            })
+            .sum(),
+    };
+    T::of(sum / b as f64)
+}
+
+/// ln(1 + eᶻ) without overflow.
+pub fn softplus(z: f64) -> f64 {
+    z.max(0.0) + (-z.abs()).exp().ln_1p()
+}
+
+/// The gradient the output layer's backward starts from. Squared error: ∂L/∂y = 2(y − x)/B, still to
+/// pass through the activation. Cross-entropy with a sigmoid: ∂L/∂z = (y − x)/B directly (returns
+/// true: the activation's slope is already in it).
+pub fn loss_backward<T: Real>(loss: Loss, dout: &mut [T], out: &[T], target: &[T], b: usize) -> bool {
+    let scale = match loss {
+        Loss::SquaredError => T::of(2.0 / b as f64),
+        Loss::CrossEntropy => T::of(1.0 / b as f64),
+    };
+    for ((d, &y), &x) in dout.iter_mut().zip(out).zip(target) {
+        *d = scale * (y - x);
     }
+    loss == Loss::CrossEntropy
+}
+
+/// Softmax cross-entropy of logits [B, K] against integer labels, averaged over the batch; writes
+/// dlogits = (softmax − onehot)/B. Returns (loss, number of correct argmax predictions).
+pub fn softmax_cross_entropy<T: Real>(
+    dlogits: &mut [T],
+    logits: &[T],
+    labels: &[u8],
+    b: usize,
+    k: usize,
+) -> (T, usize) {
+    let mut loss = 0.0f64;
+    let mut correct = 0;
+    for (i, (row, drow)) in logits[..b * k].chunks_exact(k).zip(dlogits.chunks_exact_mut(k)).enumerate() {
+        let label = labels[i] as usize;
+        let max = row.iter().fold(T::neg_infinity(), |m, &v| m.max(v));
+        let argmax = row.iter().position(|&v| v == max).unwrap_or(0);
+        correct += usize::from(argmax == label);
+        let sum: T = row.iter().map(|&v| (v - max).exp()).sum();
+        loss += (sum.ln() + max - row[label]).to_f64().unwrap(); // −ln softmax_label
+        for (j, (d, &v)) in drow.iter_mut().zip(row).enumerate() {
+            let p = (v - max).exp() / sum;
+            *d = (p - if j == label { T::one() } else { T::zero() }) / T::of(b as f64);
+        }
+    }
+    (T::of(loss / b as f64), correct)
 }

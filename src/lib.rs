@@ -1,14 +1,22 @@
 //! The autoencoder playground's engine: data, models and training on a plain CPU reference, a WebGPU
-//! engine on wgpu, and (on wasm32) the thin JavaScript boundary in `wasm.rs`.
+//! engine on wgpu, and (on wasm32) the thin JavaScript boundary in `wasm_api.rs`.
 
+pub mod architecture;
+pub mod bench;
+pub mod classify;
 pub mod config;
+pub mod corrupt;
 pub mod data;
 pub mod error;
 pub mod layers;
 pub mod matmul;
-pub mod model;
+pub mod net;
 pub mod optim;
+pub mod pca;
+pub mod penalties;
+pub mod real;
 pub mod rng;
+pub mod session;
 pub mod train;
 
 #[cfg(feature = "gpu")]
@@ -21,4 +29,5 @@ pub mod wasm_api;
 pub use config::Config;
 pub use data::Dataset;
 pub use error::{Error, Result};
-pub use train::{Metrics, Trainer};
+pub use session::Session;
+pub use train::Trainer;

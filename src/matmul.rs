@@ -2,7 +2,9 @@
 //! wasm) and a plain-loop reference that tests hold every other kernel against, the GPU's included.
 //!
 //! Shapes: out is [M, N]; op(a) is [M, K] and op(b) is [K, N], where op transposes when asked, by
-//! strides only (no copies). All matrices are row-major f32.
+//! strides only (no copies). All matrices are row-major, f32 or f64.
+
+use crate::real::Real;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Op {
@@ -20,11 +22,11 @@ fn strides(op: Op, stored_cols: usize) -> (isize, isize) {
 
 /// out = op(a)·op(b), or out += op(a)·op(b) when `accumulate`.
 #[allow(clippy::too_many_arguments)]
-pub fn matmul(
-    out: &mut [f32],
-    a: &[f32],
+pub fn matmul<T: Real>(
+    out: &mut [T],
+    a: &[T],
     op_a: Op,
-    b: &[f32],
+    b: &[T],
     op_b: Op,
     m: usize,
     k: usize,
@@ -34,35 +36,20 @@ pub fn matmul(
     assert!(a.len() >= m * k && b.len() >= k * n && out.len() >= m * n, "matmul: operand smaller than its shape");
     let (rsa, csa) = strides(op_a, if op_a == Op::Plain { k } else { m });
     let (rsb, csb) = strides(op_b, if op_b == Op::Plain { n } else { k });
-    let beta = if accumulate { 1.0 } else { 0.0 };
+    let beta = if accumulate { T::one() } else { T::zero() };
     // SAFETY: the assert above guarantees every element the strides reach lies inside its slice.
     unsafe {
-        matrixmultiply::sgemm(
-            m,
-            k,
-            n,
-            1.0,
-            a.as_ptr(),
-            rsa,
-            csa,
-            b.as_ptr(),
-            rsb,
-            csb,
-            beta,
-            out.as_mut_ptr(),
-            n as isize,
-            1,
-        );
+        T::gemm(m, k, n, T::one(), a.as_ptr(), rsa, csa, b.as_ptr(), rsb, csb, beta, out.as_mut_ptr(), n as isize, 1);
     }
 }
 
 /// The reference: three plain loops, accumulated in f64.
 #[allow(clippy::too_many_arguments)]
-pub fn matmul_reference(
-    out: &mut [f32],
-    a: &[f32],
+pub fn matmul_reference<T: Real>(
+    out: &mut [T],
+    a: &[T],
     op_a: Op,
-    b: &[f32],
+    b: &[T],
     op_b: Op,
     m: usize,
     k: usize,
@@ -75,10 +62,10 @@ pub fn matmul_reference(
         for j in 0..n {
             let mut sum = 0.0f64;
             for p in 0..k {
-                sum += at(i, p) as f64 * bt(p, j) as f64;
+                sum += at(i, p).to_f64().unwrap() * bt(p, j).to_f64().unwrap();
             }
-            let prev = if accumulate { out[i * n + j] } else { 0.0 };
-            out[i * n + j] = prev + sum as f32;
+            let prev = if accumulate { out[i * n + j] } else { T::zero() };
+            out[i * n + j] = prev + T::of(sum);
         }
     }
 }

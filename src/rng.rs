@@ -44,6 +44,11 @@ pub struct Stream {
 }
 
 impl Stream {
+    /// An independent stream derived from this one (e.g. one per kind of noise).
+    pub fn substream(self, k: u32) -> Stream {
+        Stream { key: pcg_hash(self.key ^ pcg_hash(k.wrapping_add(0x9e37_79b9))) }
+    }
+
     pub fn bits(self, index: u32) -> u32 {
         pcg_hash(self.key ^ pcg_hash(index))
     }

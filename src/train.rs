@@ -1,131 +1,308 @@
-//! The training loop on the CPU engine: shuffled mini-batches from the seed, one step at a time so
-//! the page can interleave drawing, and evaluation on the test rows.
+//! Training one network for one phase (a pretraining stage, fine-tuning, end-to-end training or a
+//! classifier head): shuffled mini-batches from the seed, optional frozen layers in front, corruption,
+//! penalties, divergence caught and rolled back, and evaluation on held-out rows.
 
-use crate::config::Config;
+use crate::corrupt::Noise;
 use crate::data::Dataset;
 use crate::error::Result;
 use crate::fail;
-use crate::layers::{squared_error_backward, squared_error_forward};
-use crate::model::{Activations, Autoencoder};
-use crate::optim::Adam;
-use crate::rng::{Purpose, Rng};
-use serde::Serialize;
+use crate::layers::{loss_backward, loss_forward, softmax_cross_entropy, Loss};
+use crate::net::{CodePenalties, Net, PenaltyValues, Trace};
+use crate::optim::Optimizer;
+use crate::penalties::{jacobian_norm, mean_activation};
+use crate::real::Real;
+use crate::rng::{Purpose, Rng, Stream};
 
+/// Steps between checkpoints that divergence rolls back to.
+const CHECKPOINT_EVERY: u64 = 50;
 /// Rows per forward pass when evaluating, to bound scratch memory.
 const EVAL_CHUNK: usize = 256;
 
-pub struct Trainer {
-    pub config: Config,
-    pub model: Autoencoder,
-    pub optimizer: Adam,
-    pub data: Dataset,
-    pub step: u64,
-    pub epoch: u32,
-    grads: Vec<f32>,
-    acts: Activations,
-    batch: Vec<f32>,
-    dout: Vec<f32>,
-    order: Vec<u32>,
-    cursor: usize,
+#[derive(Clone, Debug, PartialEq)]
+pub enum Task {
+    /// Reconstruct the (clean) input.
+    Reconstruct(Loss),
+    /// Predict the dataset's labels.
+    Classify,
 }
 
-/// What the page plots. Losses are squared error summed per sample, averaged over samples.
-#[derive(Clone, Debug, Serialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct Metrics {
+/// Everything that defines a phase except the optimizer's state.
+pub struct Phase {
+    pub net: Net<f32>,
+    /// The code op, where penalties apply.
+    pub code: Option<usize>,
+    pub penalties: CodePenalties,
+    pub noise: Noise,
+    pub task: Task,
+    /// Frozen layers mapping dataset rows to this net's input (the lower stages).
+    pub frozen: Option<Net<f32>>,
+    /// Dataset rows trained on.
+    pub rows: Vec<usize>,
+    pub batch_size: usize,
+    pub seed: u32,
+}
+
+#[derive(Clone)]
+struct Checkpoint {
+    params: Vec<f32>,
+    optimizer: Optimizer,
+    step: u64,
+}
+
+pub struct Trainer {
+    pub phase: Phase,
+    pub optimizer: Optimizer,
     pub step: u64,
     pub epoch: u32,
-    pub train_loss: Option<f32>,
-    pub test_loss: Option<f32>,
+    order: Vec<u32>,
+    cursor: usize,
+    checkpoint: Checkpoint,
+    grads: Vec<f32>,
+    trace: Trace<f32>,
+    dout: Vec<f32>,
+}
+
+/// One step's numbers: the task loss and the penalties on the batch.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct StepLoss {
+    pub loss: f64,
+    pub penalties: PenaltyValues,
+    pub correct: usize,
+}
+
+/// A phase's model measured on held-out rows (means per sample).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Evaluation {
+    pub loss: f64,
+    pub squared_error: f64,
+    pub penalties: PenaltyValues,
+    /// Mean activation of each code unit (ρ̂).
+    pub mean_code: Vec<f64>,
+    /// Mean ‖J‖_F of a dense code layer.
+    pub jacobian_norm: Option<f64>,
+    pub accuracy: Option<f64>,
+}
+
+/// One batch as the loss sees it: the (possibly corrupted) input, the clean target, labels for a
+/// classifier, and the stream the VAE draws its noise from.
+pub struct Batch<'a, T> {
+    pub x: &'a [T],
+    pub clean: &'a [T],
+    pub labels: &'a [u8],
+    pub b: usize,
+    pub noise: Option<Stream>,
+}
+
+/// forward → loss → zero gradients → backward, for training (f32) and gradient checks (f64) alike.
+/// Leaves the gradient of loss + penalties in `grads`.
+#[allow(clippy::too_many_arguments)]
+pub fn loss_and_gradients<T: Real>(
+    net: &Net<T>,
+    grads: &mut [T],
+    trace: &mut Trace<T>,
+    dout: &mut Vec<T>,
+    batch: &Batch<T>,
+    task: &Task,
+    code: Option<usize>,
+    penalties: &CodePenalties,
+) -> StepLoss {
+    let b = batch.b;
+    net.forward(trace, batch.x, b, batch.noise);
+    let out = trace.outs.last().unwrap();
+    dout.resize(out.len(), T::zero());
+    let (loss, correct, dout_is_logits) = match task {
+        Task::Reconstruct(kind) => {
+            let loss = loss_forward(*kind, out, &trace.logits, batch.clean, b);
+            (loss, 0, loss_backward(*kind, dout, out, batch.clean, b))
+        }
+        Task::Classify => {
+            let (loss, correct) = softmax_cross_entropy(dout, &trace.logits, batch.labels, b, net.output_width());
+            (loss, correct, true)
+        }
+    };
+    grads.iter_mut().for_each(|g| *g = T::zero());
+    let penalties = net.backward(grads, trace, batch.x, dout, dout_is_logits, b, code, penalties);
+    StepLoss { loss: loss.to_f64().unwrap(), penalties, correct }
 }
 
 impl Trainer {
-    pub fn new(config: Config, data: Dataset) -> Result<Self> {
-        config.validate()?;
-        data.validate()?;
-        if config.batch_size > data.n_train {
-            fail!("batchSize {} is larger than the {} training samples", config.batch_size, data.n_train);
+    pub fn new(phase: Phase, optimizer: Optimizer) -> Result<Self> {
+        if phase.batch_size > phase.rows.len() {
+            fail!("batchSize {} is larger than the {} training samples", phase.batch_size, phase.rows.len());
         }
-        let model = Autoencoder::new(data.dim(), &config.hidden, config.activation, config.seed);
-        let optimizer = Adam::new(model.params.len(), config.learning_rate as f32);
-        let grads = vec![0.0; model.params.len()];
-        let mut trainer = Trainer {
-            config,
-            model,
+        let checkpoint = Checkpoint { params: phase.net.params.clone(), optimizer: optimizer.clone(), step: 0 };
+        let grads = vec![0.0; phase.net.params.len()];
+        let mut t = Trainer {
+            phase,
             optimizer,
-            data,
             step: 0,
             epoch: 0,
-            grads,
-            acts: Activations::default(),
-            batch: Vec::new(),
-            dout: Vec::new(),
             order: Vec::new(),
             cursor: 0,
+            checkpoint,
+            grads,
+            trace: Trace::default(),
+            dout: Vec::new(),
         };
-        trainer.shuffle();
-        Ok(trainer)
+        t.shuffle();
+        Ok(t)
     }
 
     fn shuffle(&mut self) {
-        let stream = Rng::new(self.config.seed).stream(Purpose::Shuffle, self.epoch);
-        self.order = stream.permutation(self.data.n_train);
+        self.order = Rng::new(self.phase.seed).stream(Purpose::Shuffle, self.epoch).permutation(self.phase.rows.len());
         self.cursor = 0;
     }
 
-    /// The next batch's rows; a new epoch (and a new shuffle) starts when a full batch no longer fits.
     fn next_batch(&mut self) -> Vec<usize> {
-        let b = self.config.batch_size;
+        let b = self.phase.batch_size;
         if self.cursor + b > self.order.len() {
             self.epoch += 1;
             self.shuffle();
         }
-        let rows = self.order[self.cursor..self.cursor + b].iter().map(|&r| r as usize).collect();
+        let rows = self.order[self.cursor..self.cursor + b].iter().map(|&i| self.phase.rows[i as usize]).collect();
         self.cursor += b;
         rows
     }
 
-    /// One optimisation step; returns the batch loss. A non-finite loss leaves the weights untouched.
-    pub fn train_step(&mut self) -> Result<f32> {
-        let b = self.config.batch_size;
+    /// The net's input for dataset rows: the rows' values, through the frozen layers if any.
+    pub fn inputs(&self, data: &Dataset, rows: &[usize]) -> Vec<f32> {
+        let mut x = vec![0.0; rows.len() * data.dim()];
+        data.gather(rows, &mut x);
+        match &self.phase.frozen {
+            Some(frozen) => {
+                let mut tr = Trace::default();
+                frozen.forward(&mut tr, &x, rows.len(), None);
+                tr.outs.pop().unwrap_or_default()
+            }
+            None => x,
+        }
+    }
+
+    /// One optimisation step: batch → corrupt → forward → loss → backward → update. On a non-finite
+    /// loss, gradient or parameter the last checkpoint comes back and the error says what to do.
+    pub fn train_step(&mut self, data: &Dataset) -> Result<StepLoss> {
+        let b = self.phase.batch_size;
         let rows = self.next_batch();
-        self.batch.resize(b * self.data.dim(), 0.0);
-        self.data.gather(&rows, &mut self.batch);
-        self.model.forward(&mut self.acts, &self.batch, b);
-        let out = self.acts.outputs.last().unwrap();
-        let loss = squared_error_forward(out, &self.batch, b);
-        if !loss.is_finite() {
-            fail!(
-                "training diverged at step {} (loss {loss}); the weights were kept — try a smaller learning rate",
-                self.step
-            );
+        let clean = self.inputs(data, &rows);
+        let mut x = clean.clone();
+        self.phase.noise.apply(&mut x, Rng::new(self.phase.seed).stream(Purpose::Corrupt, self.step as u32));
+        let labels: Vec<u8> =
+            if self.phase.task == Task::Classify { rows.iter().map(|&r| data.labels[r]).collect() } else { Vec::new() };
+        let noise = Rng::new(self.phase.seed).stream(Purpose::Sample, self.step as u32);
+        let batch = Batch { x: &x, clean: &clean, labels: &labels, b, noise: Some(noise) };
+        let p = &self.phase;
+        let result = loss_and_gradients(
+            &p.net,
+            &mut self.grads,
+            &mut self.trace,
+            &mut self.dout,
+            &batch,
+            &p.task,
+            p.code,
+            &p.penalties,
+        );
+        let objective = result.loss + result.penalties.total();
+        if !objective.is_finite() || !self.grads.iter().sum::<f32>().is_finite() {
+            return self.roll_back(format!("the loss became {objective}"));
         }
-        self.dout.resize(out.len(), 0.0);
-        squared_error_backward(&mut self.dout, out, &self.batch, b);
-        self.grads.fill(0.0);
-        self.model.backward(&mut self.grads, &mut self.dout, &self.acts, &self.batch, b);
-        self.optimizer.update(&mut self.model.params, &self.grads);
+        self.optimizer.update(&mut self.phase.net.params, &self.grads);
+        if !self.phase.net.params.iter().sum::<f32>().is_finite() {
+            return self.roll_back("a weight became infinite".into());
+        }
         self.step += 1;
-        Ok(loss)
-    }
-
-    /// Mean summed squared error over the test rows.
-    pub fn test_loss(&self) -> f32 {
-        let rows: Vec<usize> = self.data.test_rows().collect();
-        let mut total = 0.0f64;
-        for chunk in rows.chunks(EVAL_CHUNK) {
-            let (inputs, outputs) = self.reconstruct(chunk);
-            total += squared_error_forward(&outputs, &inputs, 1) as f64;
+        if self.step.is_multiple_of(CHECKPOINT_EVERY) {
+            self.checkpoint = Checkpoint {
+                params: self.phase.net.params.clone(),
+                optimizer: self.optimizer.clone(),
+                step: self.step,
+            };
         }
-        (total / rows.len() as f64) as f32
+        Ok(result)
     }
 
-    /// Inputs and reconstructions ([rows.len(), dim] each) of the given dataset rows.
-    pub fn reconstruct(&self, rows: &[usize]) -> (Vec<f32>, Vec<f32>) {
-        let mut inputs = vec![0.0; rows.len() * self.data.dim()];
-        self.data.gather(rows, &mut inputs);
-        let mut acts = Activations::default();
-        self.model.forward(&mut acts, &inputs, rows.len());
-        (inputs, acts.outputs.pop().unwrap_or_default())
+    fn roll_back<T>(&mut self, what: String) -> Result<T> {
+        let at = self.step;
+        self.phase.net.params.clone_from(&self.checkpoint.params);
+        self.optimizer = self.checkpoint.optimizer.clone();
+        self.step = self.checkpoint.step;
+        fail!(
+            "training diverged at step {at}: {what}. The weights and optimizer state of step {} are restored; lower the learning rate (now {}) and continue",
+            self.step,
+            self.optimizer.learning_rate
+        )
+    }
+
+    /// Measures the phase's model on `rows`: its loss, squared error, penalties, code statistics and,
+    /// for a classifier, accuracy. A VAE's code is sampled with a fixed stream, so this is repeatable.
+    pub fn evaluate(&self, data: &Dataset, rows: &[usize]) -> Evaluation {
+        let net = &self.phase.net;
+        let mut e = Evaluation::default();
+        let mut correct = 0;
+        let mut code_sum: Vec<f64> = Vec::new();
+        let mut jacobian = 0.0;
+        for (i, chunk) in rows.chunks(EVAL_CHUNK).enumerate() {
+            let b = chunk.len();
+            let clean = self.inputs(data, chunk);
+            let mut tr = Trace::default();
+            let noise = self.phase.penalties.vae_beta > 0.0;
+            net.forward(
+                &mut tr,
+                &clean,
+                b,
+                noise.then(|| Rng::new(self.phase.seed).stream(Purpose::Sample, u32::MAX - i as u32)),
+            );
+            let out = tr.outs.last().unwrap();
+            let weight = b as f64;
+            match &self.phase.task {
+                Task::Reconstruct(kind) => {
+                    e.loss += loss_forward(*kind, out, &tr.logits, &clean, 1) as f64;
+                    e.squared_error += loss_forward(Loss::SquaredError, out, &tr.logits, &clean, 1) as f64;
+                }
+                Task::Classify => {
+                    let labels: Vec<u8> = chunk.iter().map(|&r| data.labels[r]).collect();
+                    let mut scratch = vec![0.0; out.len()];
+                    let (loss, ok) = softmax_cross_entropy(&mut scratch, &tr.logits, &labels, b, net.output_width());
+                    e.loss += loss as f64 * weight;
+                    correct += ok;
+                }
+            }
+            if let Some(code) = self.phase.code {
+                let p = net.penalty_values(&tr, b, code, &self.phase.penalties);
+                for (acc, v) in [
+                    (&mut e.penalties.l1, p.l1),
+                    (&mut e.penalties.kl_sparsity, p.kl_sparsity),
+                    (&mut e.penalties.contractive, p.contractive),
+                    (&mut e.penalties.vae_kl, p.vae_kl),
+                ] {
+                    *acc += v * weight;
+                }
+                let width = net.ops[code].output_width();
+                let mean = mean_activation(&tr.outs[code], b, width);
+                code_sum.resize(width, 0.0);
+                code_sum.iter_mut().zip(mean).for_each(|(s, m)| *s += m as f64 * weight);
+                if let Some(d) = net.dense(code) {
+                    jacobian += jacobian_norm(
+                        &tr.outs[code],
+                        &net.params[d.weight_range()],
+                        d.activation,
+                        b,
+                        d.inputs,
+                        d.outputs,
+                    ) * weight;
+                }
+            }
+        }
+        let n = rows.len().max(1) as f64;
+        e.loss /= n;
+        e.squared_error /= n;
+        for v in
+            [&mut e.penalties.l1, &mut e.penalties.kl_sparsity, &mut e.penalties.contractive, &mut e.penalties.vae_kl]
+        {
+            *v /= n;
+        }
+        e.mean_code = code_sum.iter().map(|s| s / n).collect();
+        e.jacobian_norm = self.phase.code.and_then(|c| net.dense(c)).map(|_| jacobian / n);
+        e.accuracy = (self.phase.task == Task::Classify).then(|| correct as f64 / n);
+        e
     }
 }

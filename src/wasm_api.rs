@@ -2,7 +2,7 @@
 //! plain data. Errors come back as `JsError` with the engine's message; nothing here panics on input.
 
 use crate::data::pack;
-use crate::{Config, Error, Trainer};
+use crate::{Config, Error, Session};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -35,10 +35,10 @@ pub fn default_config() -> Result<JsValue, JsError> {
     to_js(&Config::default())
 }
 
-/// One model being trained on one dataset, on the CPU engine.
+/// One training session (every phase of it) on one dataset, on the CPU engine.
 #[wasm_bindgen]
 pub struct Playground {
-    trainer: Trainer,
+    session: Session,
 }
 
 #[wasm_bindgen]
@@ -49,12 +49,12 @@ impl Playground {
     pub fn new(config: JsValue, dataset: &[u8]) -> Result<Playground, JsError> {
         let config = parse_config(&config)?;
         let data = pack::decode(dataset).map_err(js_error)?;
-        Ok(Playground { trainer: Trainer::new(config, data).map_err(js_error)? })
+        Ok(Playground { session: Session::new(config, data).map_err(js_error)? })
     }
 
     /// The settings in force, every field filled in.
     pub fn config(&self) -> Result<JsValue, JsError> {
-        to_js(&self.trainer.config)
+        to_js(&self.session.config)
     }
 
     /// Name, image size and split of the dataset.
@@ -68,7 +68,7 @@ impl Playground {
             n_train: usize,
             n_test: usize,
         }
-        let d = &self.trainer.data;
+        let d = &self.session.data;
         to_js(&Info {
             name: &d.name,
             width: d.width,
@@ -83,36 +83,90 @@ impl Playground {
     pub fn train(&mut self, steps: u32) -> Result<f32, JsError> {
         let mut sum = 0.0f64;
         for _ in 0..steps {
-            sum += self.trainer.train_step().map_err(js_error)? as f64;
+            sum += self.session.train_step().map_err(js_error)?.loss;
         }
         Ok((sum / steps.max(1) as f64) as f32)
     }
 
+    /// Steps over all phases.
     #[wasm_bindgen(getter)]
     pub fn step(&self) -> f64 {
-        self.trainer.step as f64
+        self.session.step as f64
     }
 
+    /// Epoch of the current phase.
     #[wasm_bindgen(getter)]
     pub fn epoch(&self) -> u32 {
-        self.trainer.epoch
+        self.session.trainer.epoch
     }
 
-    /// Mean summed squared error per test sample.
+    /// Whether the last phase has run its epochs.
+    #[wasm_bindgen(getter)]
+    pub fn finished(&self) -> bool {
+        self.session.finished()
+    }
+
+    /// The current phase: `{name, index, count, width}` (width of what it reconstructs).
+    pub fn phase(&self) -> Result<JsValue, JsError> {
+        #[derive(Serialize)]
+        struct Phase {
+            name: String,
+            index: usize,
+            count: usize,
+            width: usize,
+        }
+        let s = &self.session;
+        to_js(&Phase {
+            name: s.phase().name(),
+            index: s.current,
+            count: s.phases.len(),
+            width: s.trainer.phase.net.input,
+        })
+    }
+
+    /// The current phase's loss per test sample (its own loss: squared error or cross-entropy).
     #[wasm_bindgen(js_name = testLoss)]
     pub fn test_loss(&self) -> f32 {
-        self.trainer.test_loss()
+        self.session.evaluate_test().loss as f32
     }
 
-    /// For test samples `indices` (0-based within the test set): their inputs followed by their
-    /// reconstructions, [2, indices.len(), height·width].
+    /// The current phase measured on the test rows: `{loss, squaredError, penalties, meanCode, jacobianNorm}`.
+    pub fn evaluate(&self) -> Result<JsValue, JsError> {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Report {
+            loss: f64,
+            squared_error: f64,
+            l1: f64,
+            kl_sparsity: f64,
+            contractive: f64,
+            vae_kl: f64,
+            mean_code: Vec<f64>,
+            jacobian_norm: Option<f64>,
+        }
+        let e = self.session.evaluate_test();
+        let p = e.penalties;
+        to_js(&Report {
+            loss: e.loss,
+            squared_error: e.squared_error,
+            l1: p.l1,
+            kl_sparsity: p.kl_sparsity,
+            contractive: p.contractive,
+            vae_kl: p.vae_kl,
+            mean_code: e.mean_code,
+            jacobian_norm: e.jacobian_norm,
+        })
+    }
+
+    /// For test samples `indices` (0-based within the test set): the current phase's inputs followed
+    /// by its reconstructions, [2, indices.len(), width] (images, or codes for a later stage).
     pub fn reconstruct(&self, indices: &[u32]) -> Result<Vec<f32>, JsError> {
-        let test = self.trainer.data.test_rows();
+        let test = self.session.data.test_rows();
         let rows: Vec<usize> = indices.iter().map(|&i| test.start + i as usize).collect();
         if let Some(&bad) = indices.iter().find(|&&i| i as usize >= test.len()) {
             return Err(JsError::new(&format!("test sample {bad} does not exist (there are {})", test.len())));
         }
-        let (mut inputs, outputs) = self.trainer.reconstruct(&rows);
+        let (mut inputs, outputs) = self.session.reconstruct(&rows);
         inputs.extend(outputs);
         Ok(inputs)
     }
@@ -141,4 +195,26 @@ pub async fn gpu_check() -> Result<JsValue, JsError> {
         max_relative_difference: f32,
     }
     to_js(&Check { adapter: ctx.adapter, max_relative_difference: worst })
+}
+
+/// Times the CPU matmul for the benchmark page and `npm run bench:gemm`: `size`³ for `product`
+/// "ab" (A·B), "atb" (Aᵀ·B) or "abt" (A·Bᵀ), median of 5 runs of at least `min_seconds` each.
+/// Returns GFLOPS. Blocks the thread for about 5⅓·`min_seconds`: call it from a Worker or Node.
+#[wasm_bindgen(js_name = benchMatmul)]
+pub fn bench_matmul(size: usize, product: &str, min_seconds: f64) -> Result<f64, JsError> {
+    use crate::bench::{measure, Product};
+    let product =
+        Product::parse(product).ok_or_else(|| JsError::new(&format!("benchMatmul: unknown product {product:?}")))?;
+    if !(1..=2048).contains(&size) || min_seconds <= 0.0 || min_seconds.is_nan() || min_seconds > 60.0 {
+        return Err(JsError::new("benchMatmul: size must be 1..=2048 and min_seconds in (0, 60]"));
+    }
+    // performance.now() (Node and browsers), or Date.now() where there is none; in seconds.
+    let performance = js_sys::Reflect::get(&js_sys::global(), &"performance".into()).ok().filter(|p| p.is_object());
+    let clock: Option<(JsValue, js_sys::Function)> =
+        performance.and_then(|p| Some((p.clone(), js_sys::Reflect::get(&p, &"now".into()).ok()?.dyn_into().ok()?)));
+    let now = || match &clock {
+        Some((p, now)) => now.call0(p).ok().and_then(|t| t.as_f64()).unwrap_or_else(js_sys::Date::now) / 1e3,
+        None => js_sys::Date::now() / 1e3,
+    };
+    Ok(measure(product, size, min_seconds, &now).gflops)
 }

@@ -57,8 +57,15 @@ fn js(json: &str) -> JsValue {
 fn exported_api_round_trips_settings_and_trains() {
     use ae_playground::wasm_api::Playground;
     let mut pg = Playground::new(js(r#"{"hidden": [3], "batchSize": 8, "seed": 5}"#), &tiny_pack()).unwrap();
-    let back = js_sys::JSON::stringify(&pg.config().unwrap()).unwrap().as_string().unwrap();
-    assert_eq!(back, r#"{"hidden":[3],"activation":"sigmoid","learningRate":0.003,"batchSize":8,"seed":5}"#);
+    let json = |v: &JsValue| js_sys::JSON::stringify(v).unwrap().as_string().unwrap();
+    let back = json(&pg.config().unwrap());
+    for field in
+        [r#""hidden":[3]"#, r#""batchSize":8"#, r#""seed":5"#, r#""learningRate":0.003,"#, r#""activation":"sigmoid""#]
+    {
+        assert!(back.contains(field), "{field} missing from {back}");
+    }
+    let again = Playground::new(pg.config().unwrap(), &tiny_pack()).unwrap();
+    assert_eq!(json(&again.config().unwrap()), back, "settings must round-trip unchanged");
     let before = pg.test_loss();
     let loss = pg.train(1).unwrap();
     assert!(loss.is_finite() && pg.step() == 1.0, "one step: loss {loss}, step {}", pg.step());

@@ -1,77 +1,170 @@
-//! Finite-difference checks of every backward pass: each parameter's analytic gradient against the
-//! central difference (L(p + ε) − L(p − ε)) / 2ε of the loss, on a small net for each activation.
+//! Finite-difference checks, in f64, of every gradient the engine computes: each parameter's
+//! analytic derivative of loss + penalties against (J(p + ε) − J(p − ε)) / 2ε, relative error < 1e-4.
+//! They run through `loss_and_gradients`, the very function training calls.
 
-use ae_playground::layers::{squared_error_backward, squared_error_forward, Activation};
-use ae_playground::model::{Activations, Autoencoder};
+use ae_playground::architecture::{autoencoder, classifier};
+use ae_playground::config::{Config, PerLayer};
+use ae_playground::layers::{Activation, Loss};
+use ae_playground::net::{CodePenalties, Net, Trace};
 use ae_playground::rng::{Purpose, Rng};
+use ae_playground::train::{loss_and_gradients, Batch, Task};
 
-const B: usize = 3;
-const INPUT: usize = 6;
+const B: usize = 4;
+const INPUT: usize = 7;
 
-fn inputs() -> Vec<f32> {
+fn inputs() -> Vec<f64> {
     let s = Rng::new(11).stream(Purpose::Sample, 0);
-    (0..(B * INPUT) as u32).map(|i| s.uniform(i)).collect()
+    (0..(B * INPUT) as u32).map(|i| 0.05 + 0.9 * s.uniform(i) as f64).collect()
 }
 
-fn loss(model: &Autoencoder, x: &[f32]) -> f32 {
-    let mut acts = Activations::default();
-    model.forward(&mut acts, x, B);
-    squared_error_forward(acts.outputs.last().unwrap(), x, B)
+struct Case {
+    net: Net<f64>,
+    code: Option<usize>,
+    penalties: CodePenalties,
+    task: Task,
 }
 
-fn analytic(model: &Autoencoder, x: &[f32]) -> Vec<f32> {
-    let mut acts = Activations::default();
-    model.forward(&mut acts, x, B);
-    let out = acts.outputs.last().unwrap();
-    let mut dout = vec![0.0; out.len()];
-    squared_error_backward(&mut dout, out, x, B);
-    let mut grads = vec![0.0; model.params.len()];
-    model.backward(&mut grads, &mut dout, &acts, x, B);
-    grads
+fn objective(case: &Case, params: &[f64], x: &[f64], grads: Option<&mut Vec<f64>>) -> f64 {
+    let net = Net { params: params.to_vec(), ..case.net.clone() };
+    let labels = [0u8, 2, 1, 2];
+    let batch = Batch { x, clean: x, labels: &labels, b: B, noise: Some(Rng::new(5).stream(Purpose::Sample, 0)) };
+    let mut own = vec![0.0; params.len()];
+    let g = grads.map_or(&mut own, |g| g);
+    let r = loss_and_gradients(
+        &net,
+        g,
+        &mut Trace::default(),
+        &mut Vec::new(),
+        &batch,
+        &case.task,
+        case.code,
+        &case.penalties,
+    );
+    r.loss + r.penalties.total()
 }
 
-fn check(activation: Activation, eps: f32) {
+fn check(name: &str, case: Case) {
     let x = inputs();
-    let mut model = Autoencoder::new(INPUT, &[5, 3], activation, 4);
-    // Non-zero biases, so every bias gradient is exercised away from zero.
-    for layer in model.layers.clone() {
-        for (i, b) in model.params[layer.bias_range()].iter_mut().enumerate() {
-            *b = 0.1 * (i as f32 - 1.0);
-        }
-    }
-    let grads = analytic(&model, &x);
-    let mut worst = 0.0f32;
-    for (i, &analytic) in grads.iter().enumerate() {
-        let keep = model.params[i];
-        model.params[i] = keep + eps;
-        let up = loss(&model, &x);
-        model.params[i] = keep - eps;
-        let down = loss(&model, &x);
-        model.params[i] = keep;
+    let mut analytic = vec![0.0; case.net.params.len()];
+    objective(&case, &case.net.params, &x, Some(&mut analytic));
+    let eps = 1e-6;
+    let mut worst = 0.0f64;
+    let mut p = case.net.params.clone();
+    for i in 0..p.len() {
+        let keep = p[i];
+        p[i] = keep + eps;
+        let up = objective(&case, &p, &x, None);
+        p[i] = keep - eps;
+        let down = objective(&case, &p, &x, None);
+        p[i] = keep;
         let numeric = (up - down) / (2.0 * eps);
-        let error = (numeric - analytic).abs() / (numeric.abs() + analytic.abs()).max(1e-2);
+        let error = (numeric - analytic[i]).abs() / (numeric.abs() + analytic[i].abs()).max(1e-6);
         worst = worst.max(error);
-        assert!(error < 1e-2, "{activation:?} parameter {i}: analytic {analytic} vs numeric {numeric}");
+        assert!(
+            error < 1e-4,
+            "{name}: parameter {i}: analytic {} vs numeric {numeric} (relative error {error:.2e})",
+            analytic[i]
+        );
     }
-    println!("{activation:?}: worst relative error {worst:.2e} over {} parameters", model.params.len());
+    println!("{name}: worst relative error {worst:.1e} over {} parameters", p.len());
+}
+
+fn ae(config: Config) -> Case {
+    let (mut net, code) = autoencoder::<f64>(&config, INPUT);
+    // Non-zero biases, so every bias gradient is exercised away from zero.
+    let len = net.params.len();
+    for (i, v) in net.params.iter_mut().enumerate().filter(|(_, v)| **v == 0.0) {
+        *v = 0.05 * ((i * 7 % 11) as f64 - 5.0) / len as f64 * 10.0;
+    }
+    Case { net, code: Some(code), penalties: config.code_penalties(), task: Task::Reconstruct(config.loss) }
+}
+
+fn base() -> Config {
+    Config { hidden: vec![5, 3], seed: 4, ..Config::default() }
 }
 
 #[test]
-fn sigmoid_autoencoder_gradients() {
-    check(Activation::Sigmoid, 1e-2);
+fn every_activation_with_squared_error() {
+    for act in [Activation::Sigmoid, Activation::Tanh, Activation::Relu, Activation::LeakyRelu, Activation::Linear] {
+        check(&format!("{act:?}"), ae(Config { activation: PerLayer::All(act), ..base() }));
+    }
 }
 
 #[test]
-fn tanh_autoencoder_gradients() {
-    check(Activation::Tanh, 1e-2);
+fn linear_output_and_mixed_activations() {
+    let act = PerLayer::Each(vec![Activation::Tanh, Activation::Linear]);
+    check(
+        "tanh-linear code, linear output",
+        ae(Config { activation: act, output_activation: Activation::Linear, ..base() }),
+    );
 }
 
 #[test]
-fn relu_autoencoder_gradients() {
-    check(Activation::Relu, 1e-3);
+fn cross_entropy_from_logits() {
+    check("cross-entropy", ae(Config { loss: Loss::CrossEntropy, ..base() }));
 }
 
 #[test]
-fn linear_autoencoder_gradients() {
-    check(Activation::Linear, 1e-2);
+fn tied_weights_collect_both_gradients() {
+    check("tied", ae(Config { tied: true, ..base() }));
+}
+
+#[test]
+fn l1_and_kl_sparsity() {
+    check("l1", ae(Config { l1: 0.3, ..base() }));
+    check("kl", ae(Config { kl_weight: 0.5, kl_target: 0.1, ..base() }));
+}
+
+#[test]
+fn k_sparse_on_its_active_set() {
+    check(
+        "k-sparse",
+        ae(Config {
+            k_sparse: 2,
+            hidden: vec![5, 4],
+            activation: PerLayer::Each(vec![Activation::Sigmoid, Activation::Linear]),
+            ..base()
+        }),
+    );
+}
+
+#[test]
+fn contractive_sigmoid_and_tanh() {
+    check("contractive sigmoid", ae(Config { hidden: vec![4], contractive: 0.7, ..base() }));
+    check(
+        "contractive tanh",
+        ae(Config { hidden: vec![4], contractive: 0.7, activation: PerLayer::All(Activation::Tanh), ..base() }),
+    );
+}
+
+#[test]
+fn variational_reparameterisation_and_kl() {
+    check(
+        "vae",
+        ae(Config {
+            variational: true,
+            beta: 1.5,
+            loss: Loss::CrossEntropy,
+            activation: PerLayer::All(Activation::Relu),
+            ..base()
+        }),
+    );
+}
+
+#[test]
+fn classifier_heads() {
+    let (enc, _) = autoencoder::<f64>(&base(), INPUT);
+    let encoder = ae_playground::architecture::encoder(&enc, 1);
+    let to_f64 = |n: Net<f32>| Net { input: n.input, ops: n.ops, params: n.params.iter().map(|&v| v as f64).collect() };
+    let linear = to_f64(classifier(None, INPUT, 0, 3, 2));
+    let hidden = to_f64(classifier(None, INPUT, 6, 3, 2));
+    let enc32 = Net {
+        input: encoder.input,
+        ops: encoder.ops.clone(),
+        params: encoder.params.iter().map(|&v| v as f32).collect(),
+    };
+    let joint = to_f64(classifier(Some(&enc32), INPUT, 0, 3, 2));
+    for (name, net) in [("softmax head", linear), ("hidden + softmax head", hidden), ("encoder + head", joint)] {
+        check(name, Case { net, code: None, penalties: CodePenalties::default(), task: Task::Classify });
+    }
 }

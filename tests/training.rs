@@ -1,8 +1,10 @@
-//! The CPU engine trains: the loss falls on a fixed seed, the same seed gives identical numbers, and
-//! bad settings are refused with a message.
+//! The CPU engine trains: the loss falls on a fixed seed, the same seed gives identical numbers, bad
+//! settings are refused with a message, divergence is survived, and layer-wise pretraining runs its
+//! phases in order.
 
 use ae_playground::data::sources;
-use ae_playground::{Config, Dataset, Trainer};
+use ae_playground::session::PhaseKind;
+use ae_playground::{Config, Dataset, Session};
 use std::path::Path;
 
 fn digits() -> Dataset {
@@ -16,22 +18,22 @@ fn config() -> Config {
 
 #[test]
 fn test_loss_falls_by_more_than_half() {
-    let mut trainer = Trainer::new(config(), digits()).unwrap();
-    let before = trainer.test_loss();
+    let mut s = Session::new(config(), digits()).unwrap();
+    let before = s.evaluate_test().loss;
     for _ in 0..400 {
-        trainer.train_step().unwrap();
+        s.train_step().unwrap();
     }
-    let after = trainer.test_loss();
+    let after = s.evaluate_test().loss;
     assert!(after < 0.5 * before, "test loss {before} → {after}");
-    assert!(trainer.epoch >= 8, "400 steps of 32 over 1,437 samples is 8 epochs, got {}", trainer.epoch);
+    assert!(s.trainer.epoch >= 8, "400 steps of 32 over 1,437 samples is 8 epochs, got {}", s.trainer.epoch);
 }
 
 #[test]
 fn same_seed_same_numbers_other_seed_other_numbers() {
     let run = |seed| {
-        let mut t = Trainer::new(Config { seed, ..config() }, digits()).unwrap();
-        let losses: Vec<u32> = (0..50).map(|_| t.train_step().unwrap().to_bits()).collect();
-        (losses, t.model.params)
+        let mut s = Session::new(Config { seed, masking: 0.2, ..config() }, digits()).unwrap();
+        let losses: Vec<u64> = (0..50).map(|_| s.train_step().unwrap().loss.to_bits()).collect();
+        (losses, s.trainer.phase.net.params)
     };
     assert_eq!(run(7), run(7), "same seed must give bit-identical runs");
     assert_ne!(run(7).0, run(8).0);
@@ -46,20 +48,66 @@ fn bad_configs_are_refused_with_a_reason() {
         (Config { learning_rate: f64::NAN, ..config() }, "learningRate"),
         (Config { batch_size: 0, ..config() }, "batchSize"),
         (Config { batch_size: 2000, ..config() }, "batchSize"),
+        (Config { k_sparse: 17, ..config() }, "larger than the code"),
+        (Config { masking: 1.5, ..config() }, "masking"),
+        (Config { kl_weight: 1.0, kl_target: 0.0, ..config() }, "klTarget"),
+        (Config { contractive: 0.1, hidden: vec![32, 16], ..config() }, "one-layer encoder"),
+        (Config { variational: true, tied: true, ..config() }, "variational"),
+        (Config { loss: ae_playground::layers::Loss::CrossEntropy, ..config() }, "inputs in 0..1"),
     ];
+    let mut digits_0_to_2 = digits();
+    digits_0_to_2.scale = 2.0 / 16.0; // values up to 2: not probabilities
     for (bad, expect) in cases {
-        let message = Trainer::new(bad, digits()).err().expect("refused").message;
+        let message = Session::new(bad, digits_0_to_2.clone()).err().expect("refused").message;
         assert!(message.contains(expect), "{message:?} should mention {expect:?}");
     }
 }
 
 #[test]
-fn divergence_stops_training_and_keeps_the_weights() {
-    let mut trainer = Trainer::new(config(), digits()).unwrap();
-    trainer.train_step().unwrap();
-    let kept = trainer.model.params.clone();
-    trainer.data.scale = f32::INFINITY; // every input becomes ∞: the loss cannot be finite
-    let message = trainer.train_step().unwrap_err().message;
+fn nan_input_is_refused_by_the_loss_not_a_panic() {
+    let mut s = Session::new(config(), digits()).unwrap();
+    s.train_step().unwrap();
+    s.data.scale = f32::NAN;
+    let message = s.train_step().unwrap_err().message;
     assert!(message.contains("diverged"), "{message}");
-    assert_eq!(trainer.model.params, kept);
+    assert!(s.trainer.phase.net.params.iter().all(|p| p.is_finite()));
+}
+
+#[test]
+fn a_learning_rate_of_100_diverges_and_the_last_good_state_comes_back() {
+    // Sigmoid units saturate and keep a bounded loss even at lr 100; ReLU units and a linear output do not.
+    let relu = ae_playground::config::PerLayer::All(ae_playground::layers::Activation::Relu);
+    let linear = ae_playground::layers::Activation::Linear;
+    let sgd = ae_playground::optim::OptimizerKind::Sgd;
+    let c = Config { learning_rate: 100.0, optimizer: sgd, activation: relu, output_activation: linear, ..config() };
+    let mut s = Session::new(c, digits()).unwrap();
+    let start = s.trainer.phase.net.params.clone();
+    let error = (0..200).find_map(|_| s.train_step().err()).expect("SGD at lr 100 must diverge");
+    assert!(error.message.contains("diverged") && error.message.contains("learning rate"), "{}", error.message);
+    assert_eq!(s.trainer.step, 0, "the step-0 checkpoint is the last good state");
+    assert_eq!(s.trainer.phase.net.params, start);
+    // Lowered, training goes on from there.
+    s.trainer.optimizer.learning_rate = 0.01;
+    for _ in 0..10 {
+        s.train_step().unwrap();
+    }
+}
+
+#[test]
+fn layer_wise_pretraining_runs_stage_by_stage_then_fine_tunes() {
+    let c = Config { hidden: vec![32, 16, 8], pretrain_epochs: 1, epochs: 1, ..config() };
+    let mut s = Session::new(c, digits()).unwrap();
+    assert_eq!(s.phases, vec![PhaseKind::Stage(0), PhaseKind::Stage(1), PhaseKind::Stage(2), PhaseKind::FineTune]);
+    let mut seen = vec![s.phase()];
+    while !s.finished() {
+        s.train_step().unwrap();
+        if seen.last() != Some(&s.phase()) {
+            seen.push(s.phase());
+        }
+    }
+    assert_eq!(seen, s.phases);
+    assert_eq!(s.stages.len(), 3);
+    // Stage 2 learned on the 32-wide code of stage 1: its input is 32 wide.
+    assert_eq!(s.stages[1].input, 32);
+    assert!(s.train_step().unwrap_err().message.contains("finished"));
 }

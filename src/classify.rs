@@ -1,0 +1,86 @@
+//! Classification with few labels: a softmax head (optionally one hidden layer) trained on a small
+//! labelled subset, on raw inputs (the baseline), on a frozen code, or jointly with the encoder.
+
+use crate::architecture::classifier;
+use crate::corrupt::Noise;
+use crate::data::Dataset;
+use crate::error::Result;
+use crate::fail;
+use crate::net::{CodePenalties, Net};
+use crate::optim::{Optimizer, OptimizerKind};
+use crate::rng::{Purpose, Rng};
+use crate::train::{Evaluation, Phase, Task, Trainer};
+
+/// What the head sees.
+pub enum Features<'a> {
+    /// The raw inputs (the baseline).
+    Raw,
+    /// The code of a frozen encoder.
+    FrozenCode(&'a Net<f32>),
+    /// The code of an encoder trained jointly with the head.
+    FineTuned(&'a Net<f32>),
+}
+
+#[derive(Clone, Debug)]
+pub struct HeadConfig {
+    pub labels_per_class: usize,
+    /// Width of the head's ReLU hidden layer; 0 for a linear softmax head.
+    pub hidden: usize,
+    pub epochs: usize,
+    pub learning_rate: f64,
+    pub weight_decay: f64,
+    pub batch_size: usize,
+    pub seed: u32,
+}
+
+/// The first `per_class` training rows of each class in a seeded shuffle.
+pub fn labelled_subset(data: &Dataset, per_class: usize, seed: u32) -> Result<Vec<usize>> {
+    if data.labels.is_empty() {
+        fail!("dataset '{}' has no labels to classify", data.name);
+    }
+    let order = Rng::new(seed).stream(Purpose::Shuffle, u32::MAX).permutation(data.n_train);
+    let mut taken = vec![0; data.classes];
+    let mut rows = Vec::new();
+    for i in order {
+        let label = data.labels[i as usize] as usize;
+        if taken[label] < per_class {
+            taken[label] += 1;
+            rows.push(i as usize);
+        }
+    }
+    if let Some(class) = taken.iter().position(|&t| t < per_class) {
+        fail!("class {class} has only {} training samples, fewer than {per_class} labels per class", taken[class]);
+    }
+    Ok(rows)
+}
+
+/// Trains a head on the labelled subset and returns its evaluation on the test rows (accuracy).
+pub fn train_head(data: &Dataset, features: Features, c: &HeadConfig) -> Result<Evaluation> {
+    let rows = labelled_subset(data, c.labels_per_class, c.seed)?;
+    let (net, frozen) = match features {
+        Features::Raw => (classifier(None, data.dim(), c.hidden, data.classes, c.seed), None),
+        Features::FrozenCode(enc) => {
+            (classifier(None, enc.output_width(), c.hidden, data.classes, c.seed), Some(enc.clone()))
+        }
+        Features::FineTuned(enc) => (classifier(Some(enc), data.dim(), c.hidden, data.classes, c.seed), None),
+    };
+    let steps_per_epoch = rows.len().div_ceil(c.batch_size).max(1);
+    let batch_size = c.batch_size.min(rows.len());
+    let optimizer = Optimizer::new(OptimizerKind::Adam, net.params.len(), c.learning_rate, 0.0, c.weight_decay);
+    let phase = Phase {
+        net,
+        code: None,
+        penalties: CodePenalties::default(),
+        noise: Noise::default(),
+        task: Task::Classify,
+        frozen,
+        rows,
+        batch_size,
+        seed: c.seed,
+    };
+    let mut trainer = Trainer::new(phase, optimizer)?;
+    for _ in 0..c.epochs * steps_per_epoch {
+        trainer.train_step(data)?;
+    }
+    Ok(trainer.evaluate(data, &data.test_rows().collect::<Vec<_>>()))
+}

@@ -1,0 +1,42 @@
+//! Input corruption for denoising autoencoders: masking, salt-and-pepper and Gaussian noise, drawn
+//! from the counter-based generator (one sub-stream per kind, index = position in the batch buffer) so
+//! that a GPU kernel can draw exactly the same noise. The loss is taken against the clean input.
+
+use crate::real::Real;
+use crate::rng::Stream;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct Noise {
+    /// Fraction of values set to 0.
+    pub masking: f64,
+    /// Fraction of values set to 0 or 1 (even odds).
+    pub salt_pepper: f64,
+    /// Standard deviation of added N(0, σ²) noise.
+    pub gaussian: f64,
+}
+
+impl Noise {
+    pub fn is_none(&self) -> bool {
+        self.masking == 0.0 && self.salt_pepper == 0.0 && self.gaussian == 0.0
+    }
+
+    /// Corrupts x in place: masking first, then salt-and-pepper, then Gaussian noise.
+    pub fn apply<T: Real>(&self, x: &mut [T], stream: Stream) {
+        let (mask, salt, pepper, gauss) =
+            (stream.substream(1), stream.substream(2), stream.substream(3), stream.substream(4));
+        for (i, v) in x.iter_mut().enumerate() {
+            let i = i as u32;
+            if self.masking > 0.0 && (mask.uniform(i) as f64) < self.masking {
+                *v = T::zero();
+            }
+            if self.salt_pepper > 0.0 && (salt.uniform(i) as f64) < self.salt_pepper {
+                *v = if pepper.uniform(i) < 0.5 { T::zero() } else { T::one() };
+            }
+            if self.gaussian > 0.0 {
+                *v += T::of(self.gaussian * gauss.normal(i) as f64);
+            }
+        }
+    }
+}

@@ -1,0 +1,254 @@
+//! A network as a sequence of ops over one flat parameter buffer (layers are views into it, so the
+//! optimizer is one loop and a checkpoint is one copy), with forward and backward passes. Autoencoders,
+//! their layer-wise stages and classifier heads are all built from this (see architecture.rs).
+//! Shape letters: B = batch; each op maps [B, width in] to [B, width out].
+
+use crate::layers::{linear_backward, linear_forward, Activation, WeightLayout};
+use crate::penalties::{
+    self, contractive, k_sparse_backward, k_sparse_forward, reparameterize_backward, reparameterize_forward,
+};
+use crate::real::Real;
+use crate::rng::Stream;
+use std::ops::Range;
+
+/// A dense layer's place in the flat buffer: weight [C, OC] at `weight` (or, borrowed, another layer's
+/// [OC, C] read transposed), bias [OC] at `bias`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dense {
+    pub inputs: usize,
+    pub outputs: usize,
+    pub weight: usize,
+    pub layout: WeightLayout,
+    pub bias: usize,
+    pub activation: Activation,
+}
+
+impl Dense {
+    pub fn weight_range(&self) -> Range<usize> {
+        self.weight..self.weight + self.inputs * self.outputs
+    }
+    pub fn bias_range(&self) -> Range<usize> {
+        self.bias..self.bias + self.outputs
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Op {
+    Dense(Dense),
+    /// Keeps each row's k largest values.
+    KSparse {
+        width: usize,
+        k: usize,
+    },
+    /// (μ | ln σ²) [B, 2C] → z [B, C].
+    Reparameterize {
+        code: usize,
+    },
+}
+
+impl Op {
+    pub fn output_width(&self) -> usize {
+        match self {
+            Op::Dense(d) => d.outputs,
+            Op::KSparse { width, .. } => *width,
+            Op::Reparameterize { code } => *code,
+        }
+    }
+}
+
+/// Penalties applied at the code op (its output is the code), during training only.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CodePenalties {
+    pub l1: f64,
+    /// (target ρ, weight β) of the KL sparsity penalty.
+    pub kl: Option<(f64, f64)>,
+    /// λ of the contractive penalty (the code op must be a dense layer).
+    pub contractive: f64,
+    /// β of the VAE's KL term (the code op is `Reparameterize`).
+    pub vae_beta: f64,
+}
+
+/// The values of the penalties on one batch.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct PenaltyValues {
+    pub l1: f64,
+    pub kl_sparsity: f64,
+    pub contractive: f64,
+    pub vae_kl: f64,
+}
+
+impl PenaltyValues {
+    pub fn total(&self) -> f64 {
+        self.l1 + self.kl_sparsity + self.contractive + self.vae_kl
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Net<T> {
+    pub input: usize,
+    pub ops: Vec<Op>,
+    pub params: Vec<T>,
+}
+
+/// What a forward pass keeps for the backward pass.
+#[derive(Default)]
+pub struct Trace<T> {
+    /// outs[i]: op i's output [B, width].
+    pub outs: Vec<Vec<T>>,
+    /// The last dense layer's pre-activation, for cross-entropy from logits.
+    pub logits: Vec<T>,
+    /// The reparameterisation noise ε, [B, C].
+    pub eps: Vec<T>,
+}
+
+impl<T: Real> Net<T> {
+    pub fn output_width(&self) -> usize {
+        self.ops.last().map_or(self.input, Op::output_width)
+    }
+
+    pub fn dense(&self, i: usize) -> Option<&Dense> {
+        match &self.ops[i] {
+            Op::Dense(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    /// Runs x [B, input] through the ops; the output is `trace.outs.last()`. `noise` draws the VAE's ε;
+    /// without it ε = 0 (the code is μ).
+    pub fn forward(&self, tr: &mut Trace<T>, x: &[T], b: usize, noise: Option<Stream>) {
+        tr.outs.resize_with(self.ops.len(), Vec::new);
+        for (i, op) in self.ops.iter().enumerate() {
+            let (before, rest) = tr.outs.split_at_mut(i);
+            let inp = if i == 0 { x } else { &before[i - 1] };
+            let out = &mut rest[0];
+            out.resize(b * op.output_width(), T::zero());
+            match op {
+                Op::Dense(d) => {
+                    let (w, bias) = (&self.params[d.weight_range()], &self.params[d.bias_range()]);
+                    linear_forward(out, inp, w, d.layout, bias, b, d.inputs, d.outputs);
+                    if i + 1 == self.ops.len() {
+                        tr.logits.clone_from(out);
+                    }
+                    d.activation.forward(out);
+                }
+                Op::KSparse { width, k } => k_sparse_forward(out, inp, b, *width, *k),
+                Op::Reparameterize { code } => {
+                    tr.eps.resize(b * code, T::zero());
+                    for (j, e) in tr.eps.iter_mut().enumerate() {
+                        *e = noise.map_or(T::zero(), |s| T::of(s.normal(j as u32) as f64));
+                    }
+                    reparameterize_forward(out, inp, &tr.eps, b, *code);
+                }
+            }
+        }
+    }
+
+    /// The penalties' values on the batch in `tr` (as last run forward), with the code at op `code`.
+    pub fn penalty_values(&self, tr: &Trace<T>, b: usize, code: usize, p: &CodePenalties) -> PenaltyValues {
+        self.penalties_at(None, tr, b, code, p)
+    }
+
+    fn penalties_at(
+        &self,
+        mut grads: Option<(&mut [T], &mut [T], &mut [T])>,
+        tr: &Trace<T>,
+        b: usize,
+        code: usize,
+        p: &CodePenalties,
+    ) -> PenaltyValues {
+        let h = &tr.outs[code];
+        let width = self.ops[code].output_width();
+        let f = |v: T| v.to_f64().unwrap();
+        let mut v = PenaltyValues::default();
+        // grads: (∂/∂code output, ∂/∂code pre-activation or VAE heads output, ∂/∂all params)
+        if p.l1 > 0.0 {
+            v.l1 = f(penalties::l1(grads.as_mut().map(|g| &mut *g.0), h, p.l1, b));
+        }
+        if let Some((rho, beta)) = p.kl {
+            v.kl_sparsity = f(penalties::kl_sparsity(grads.as_mut().map(|g| &mut *g.0), h, rho, beta, b, width));
+        }
+        if p.contractive > 0.0 {
+            let d = self.dense(code).expect("contractive penalty on a dense code layer");
+            let w = &self.params[d.weight_range()];
+            let g = grads.as_mut().map(|g| (&mut *g.1, &mut g.2[d.weight_range()]));
+            v.contractive = f(contractive(g, h, w, d.activation, p.contractive, b, d.inputs, d.outputs));
+        }
+        if p.vae_beta > 0.0 {
+            v.vae_kl =
+                f(penalties::vae_kl(grads.as_mut().map(|g| &mut *g.1), &tr.outs[code - 1], p.vae_beta, b, width));
+        }
+        v
+    }
+
+    /// Backward pass from dout = ∂L/∂(output) [B, output width] (or ∂L/∂(logits) when
+    /// `dout_is_logits`), accumulating every parameter's gradient into `grads`, plus the code penalties'.
+    /// `dout` is used as scratch. Returns the penalties' values.
+    #[allow(clippy::too_many_arguments)]
+    pub fn backward(
+        &self,
+        grads: &mut [T],
+        tr: &Trace<T>,
+        x: &[T],
+        dout: &mut Vec<T>,
+        dout_is_logits: bool,
+        b: usize,
+        code: Option<usize>,
+        penalties: &CodePenalties,
+    ) -> PenaltyValues {
+        let mut values = PenaltyValues::default();
+        let mut dinp = Vec::new();
+        for (i, op) in self.ops.iter().enumerate().rev() {
+            let at_code = code == Some(i);
+            let inp = if i == 0 { x } else { &tr.outs[i - 1] };
+            let mut pre_grad = Vec::new(); // penalty gradient w.r.t. the pre-activation / the VAE heads
+            if at_code {
+                let width_in = if i == 0 { self.input } else { self.ops[i - 1].output_width() };
+                pre_grad = vec![T::zero(); b * if matches!(op, Op::Dense(_)) { op.output_width() } else { width_in }];
+                values = self.penalties_at(Some((dout, &mut pre_grad, grads)), tr, b, i, penalties);
+            }
+            let last = i + 1 == self.ops.len();
+            let needs_dinp = i > 0;
+            match op {
+                Op::Dense(d) => {
+                    if !(last && dout_is_logits) {
+                        d.activation.backward(dout, &tr.outs[i]);
+                    }
+                    pre_grad.iter().zip(dout.iter_mut()).for_each(|(&p, d)| *d += p);
+                    dinp.resize(if needs_dinp { b * d.inputs } else { 0 }, T::zero());
+                    let (w, wr, br) = (&self.params[d.weight_range()], d.weight_range(), d.bias_range());
+                    let (dweight, dbias) = split_two(grads, wr, br);
+                    linear_backward(
+                        needs_dinp.then_some(&mut dinp[..]),
+                        dweight,
+                        dbias,
+                        dout,
+                        inp,
+                        w,
+                        d.layout,
+                        b,
+                        d.inputs,
+                        d.outputs,
+                    );
+                }
+                Op::KSparse { width, k } => {
+                    dinp.resize(b * width, T::zero());
+                    k_sparse_backward(&mut dinp, dout, inp, b, *width, *k);
+                }
+                Op::Reparameterize { code } => {
+                    dinp.resize(2 * b * code, T::zero());
+                    reparameterize_backward(&mut dinp, dout, inp, &tr.eps, b, *code);
+                    pre_grad.iter().zip(dinp.iter_mut()).for_each(|(&p, d)| *d += p);
+                }
+            }
+            std::mem::swap(dout, &mut dinp);
+        }
+        values
+    }
+}
+
+/// Two disjoint mutable ranges of one slice (a layer's weight and bias gradients).
+fn split_two<T>(s: &mut [T], a: Range<usize>, b: Range<usize>) -> (&mut [T], &mut [T]) {
+    assert!(a.end <= b.start, "weight must precede bias in the buffer");
+    let (left, right) = s.split_at_mut(b.start);
+    (&mut left[a], &mut right[..b.end - b.start])
+}
