@@ -1,6 +1,7 @@
 //! Datasets as the engine sees them: rows of bytes with one scale (value = byte × scale), a fixed
 //! train/test split (train rows first) and optional class labels.
 
+pub mod idx;
 pub mod numpy_split;
 pub mod pack;
 pub mod sources;

@@ -1,0 +1,100 @@
+//! MNIST's IDX format (raw or gzip): an images file (magic 0x00000803: u8, n × rows × cols) and an
+//! optional labels file (magic 0x00000801: u8, n). Errors name the file and the byte offset.
+
+use super::Dataset;
+use crate::error::{Error, Result};
+use crate::fail;
+use std::io::Read;
+
+/// The file's bytes, gunzipped when they start with the gzip magic.
+fn unpacked(name: &str, bytes: &[u8]) -> Result<Vec<u8>> {
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        let mut out = Vec::new();
+        flate2::read::GzDecoder::new(bytes).read_to_end(&mut out).map_err(|e| Error::new(format!("{name}: gzip data is corrupt ({e})")))?;
+        Ok(out)
+    } else {
+        Ok(bytes.to_vec())
+    }
+}
+
+/// Dimensions and payload of an IDX file of unsigned bytes with `ndims` dimensions.
+fn parse<'a>(name: &str, bytes: &'a [u8], ndims: u8) -> Result<(Vec<usize>, &'a [u8])> {
+    let header = 4 + 4 * ndims as usize;
+    if bytes.len() < header {
+        fail!("{name}: {} bytes is too short for an IDX header (byte 0)", bytes.len());
+    }
+    let expected = [0, 0, 0x08, ndims];
+    if bytes[..4] != expected {
+        fail!("{name}: wrong magic number {:02x?} at byte 0 (expected {:02x?}: unsigned bytes, {ndims} dimensions)", &bytes[..4], expected);
+    }
+    let dims: Vec<usize> = (0..ndims as usize).map(|i| u32::from_be_bytes(bytes[4 + 4 * i..8 + 4 * i].try_into().unwrap()) as usize).collect();
+    let size: usize = dims.iter().product();
+    if bytes.len() - header != size {
+        fail!("{name}: dimensions {dims:?} need {size} bytes after the header but the file has {} (from byte {header})", bytes.len() - header);
+    }
+    Ok((dims, &bytes[header..]))
+}
+
+/// A dataset from IDX images (and labels), the first `n_train` samples training.
+pub fn from_idx(name: &str, images: (&str, &[u8]), labels: Option<(&str, &[u8])>, n_train: usize) -> Result<Dataset> {
+    let image_bytes = unpacked(images.0, images.1)?;
+    let (dims, pixels) = parse(images.0, &image_bytes, 3)?;
+    let mut data = Dataset { name: name.into(), height: dims[1], width: dims[2], bytes: pixels.to_vec(), scale: 1.0 / 255.0, labels: Vec::new(), classes: 0, n_train };
+    if let Some((label_name, label_file)) = labels {
+        let label_bytes = unpacked(label_name, label_file)?;
+        let (ldims, values) = parse(label_name, &label_bytes, 1)?;
+        if ldims[0] != dims[0] {
+            fail!("{label_name}: {} labels for the {} images of {}", ldims[0], dims[0], images.0);
+        }
+        data.classes = values.iter().map(|&l| l as usize + 1).max().unwrap_or(0);
+        data.labels = values.to_vec();
+    }
+    data.validate()?;
+    Ok(data)
+}
+
+/// Training and test IDX files of one collection as one dataset (test rows after train rows).
+pub fn from_idx_pair(name: &str, train: Dataset, test: Dataset) -> Result<Dataset> {
+    if (train.height, train.width) != (test.height, test.width) {
+        fail!("{name}: training images are {}×{}, test images {}×{}", train.height, train.width, test.height, test.width);
+    }
+    let n_train = train.len();
+    let mut data = Dataset { name: name.into(), n_train, classes: train.classes.max(test.classes), ..train };
+    data.bytes.extend(test.bytes);
+    data.labels.extend(test.labels);
+    data.validate()?;
+    Ok(data)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn images(n: u32) -> Vec<u8> {
+        let mut f = vec![0, 0, 8, 3];
+        for d in [n, 2, 2] {
+            f.extend(d.to_be_bytes());
+        }
+        f.extend((0..4 * n).map(|i| i as u8));
+        f
+    }
+
+    #[test]
+    fn reads_images_and_labels() {
+        let labels = [0u8, 0, 8, 1, 0, 0, 0, 3, 2, 0, 1];
+        let d = from_idx("t", ("i", &images(3)), Some(("l", &labels)), 2).unwrap();
+        assert_eq!((d.len(), d.dim(), d.classes, d.labels.clone()), (3, 4, 3, vec![2, 0, 1]));
+    }
+
+    #[test]
+    fn bad_files_are_named_with_the_offset() {
+        let err = from_idx("t", ("train.idx", &[1, 2, 3, 4, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 9]), None, 1).unwrap_err();
+        assert!(err.message.contains("train.idx: wrong magic") && err.message.contains("byte 0"), "{err}");
+        let mut short = images(3);
+        short.pop();
+        let err = from_idx("t", ("x", &short), None, 1).unwrap_err();
+        assert!(err.message.contains("need 12 bytes") && err.message.contains("from byte 16"), "{err}");
+        let err = from_idx("t", ("x", &images(3)), Some(("l", &[0, 0, 8, 1, 0, 0, 0, 2, 0, 1])), 1).unwrap_err();
+        assert!(err.message.contains("2 labels for the 3 images"), "{err}");
+    }
+}
