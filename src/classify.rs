@@ -1,7 +1,7 @@
 //! Classification with few labels: a softmax head (optionally one hidden layer) trained on a small
 //! labelled subset, on raw inputs (the baseline), on a frozen code, or jointly with the encoder.
 
-use crate::architecture::classifier;
+use crate::architecture::{classifier, stack};
 use crate::corrupt::Noise;
 use crate::data::Dataset;
 use crate::error::Result;
@@ -17,7 +17,8 @@ pub enum Features<'a> {
     Raw,
     /// The code of a frozen encoder.
     FrozenCode(&'a Net<f32>),
-    /// The code of an encoder trained jointly with the head.
+    /// The code of an encoder fine-tuned with the head: the head is first trained on the frozen code,
+    /// then both together at a tenth of the learning rate for the same number of epochs.
     FineTuned(&'a Net<f32>),
 }
 
@@ -57,21 +58,36 @@ pub fn labelled_subset(data: &Dataset, per_class: usize, seed: u32) -> Result<Ve
 /// Trains a head on the labelled subset and returns its evaluation on the test rows (accuracy).
 pub fn train_head(data: &Dataset, features: Features, c: &HeadConfig) -> Result<Evaluation> {
     let rows = labelled_subset(data, c.labels_per_class, c.seed)?;
-    let (net, frozen) = match features {
-        Features::Raw => (classifier(None, data.dim(), c.hidden, data.classes, c.seed), None),
-        Features::FrozenCode(enc) => {
-            (classifier(None, enc.output_width(), c.hidden, data.classes, c.seed), Some(enc.clone()))
+    let head = |width| classifier(None, width, c.hidden, data.classes, c.seed);
+    let trainer = match features {
+        Features::Raw => fit(data, head(data.dim()), None, rows, c.learning_rate, c)?,
+        Features::FrozenCode(enc) => fit(data, head(enc.output_width()), Some(enc.clone()), rows, c.learning_rate, c)?,
+        Features::FineTuned(enc) => {
+            let trained = fit(data, head(enc.output_width()), Some(enc.clone()), rows.clone(), c.learning_rate, c)?;
+            fit(data, stack(enc, trained.phase.net), None, rows, c.learning_rate / 10.0, c)?
         }
-        Features::FineTuned(enc) => (classifier(Some(enc), data.dim(), c.hidden, data.classes, c.seed), None),
     };
-    let steps_per_epoch = rows.len().div_ceil(c.batch_size).max(1);
+    Ok(trainer.evaluate(data, &data.test_rows().collect::<Vec<_>>()))
+}
+
+/// Trains `net` (behind `frozen` layers, if any) on the labelled rows for the configured epochs.
+fn fit(
+    data: &Dataset,
+    net: Net<f32>,
+    frozen: Option<Net<f32>>,
+    rows: Vec<usize>,
+    lr: f64,
+    c: &HeadConfig,
+) -> Result<Trainer> {
+    let steps = c.epochs * rows.len().div_ceil(c.batch_size).max(1);
     let batch_size = c.batch_size.min(rows.len());
-    let optimizer = Optimizer::new(OptimizerKind::Adam, net.params.len(), c.learning_rate, 0.0, c.weight_decay);
+    let optimizer = Optimizer::new(OptimizerKind::Adam, net.params.len(), lr, 0.0, c.weight_decay);
+    let noise = Noise::default();
     let phase = Phase {
         net,
         code: None,
         penalties: CodePenalties::default(),
-        noise: Noise::default(),
+        noise,
         task: Task::Classify,
         frozen,
         rows,
@@ -79,8 +95,8 @@ pub fn train_head(data: &Dataset, features: Features, c: &HeadConfig) -> Result<
         seed: c.seed,
     };
     let mut trainer = Trainer::new(phase, optimizer)?;
-    for _ in 0..c.epochs * steps_per_epoch {
+    for _ in 0..steps {
         trainer.train_step(data)?;
     }
-    Ok(trainer.evaluate(data, &data.test_rows().collect::<Vec<_>>()))
+    Ok(trainer)
 }

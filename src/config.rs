@@ -64,6 +64,11 @@ pub struct Config {
     pub beta: f64,
     /// Greedy layer-wise pretraining: epochs per stage; 0 trains the deep net end to end from random weights.
     pub pretrain_epochs: usize,
+    /// Fraction of the training rows held out for validation (the last ones; 0: none).
+    pub validation: f64,
+    /// Early stopping: end the last phase when the validation loss has not improved for this many
+    /// epochs, keeping the best weights (0: off; needs validation).
+    pub patience: usize,
 }
 
 impl Default for Config {
@@ -92,6 +97,8 @@ impl Default for Config {
             variational: false,
             beta: 1.0,
             pretrain_epochs: 0,
+            validation: 0.0,
+            patience: 0,
         }
     }
 }
@@ -165,6 +172,12 @@ impl Config {
         }
         if self.batch_size == 0 || self.batch_size > MAX_BATCH {
             fail!("batchSize {} must be between 1 and {MAX_BATCH}", self.batch_size);
+        }
+        if !(self.validation.is_finite() && (0.0..0.9).contains(&self.validation)) {
+            fail!("validation {} must be a fraction from 0 to 0.9 of the training rows", self.validation);
+        }
+        if self.patience > 0 && self.validation == 0.0 {
+            fail!("patience (early stopping) needs validation rows: set validation, e.g. 0.1");
         }
         for (name, v) in [("masking", self.masking), ("saltPepper", self.salt_pepper)] {
             if !fraction(v) {

@@ -12,7 +12,6 @@ use crate::layers::{Activation, Loss};
 use crate::net::{CodePenalties, Net, Trace};
 use crate::optim::Optimizer;
 use crate::train::{Evaluation, Phase, StepLoss, Task, Trainer};
-use serde::Serialize;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PhaseKind {
@@ -32,14 +31,6 @@ impl PhaseKind {
     }
 }
 
-/// One point of a phase's loss series.
-#[derive(Clone, Debug, Serialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct Point {
-    pub step: u64,
-    pub train_loss: f64,
-}
-
 pub struct Session {
     pub config: Config,
     pub data: Dataset,
@@ -50,6 +41,9 @@ pub struct Session {
     pub stages: Vec<Net<f32>>,
     /// Steps taken over all phases.
     pub step: u64,
+    /// Early stopping's best validation loss so far in the last phase, its epoch and weights.
+    best: Option<(f64, u32, Vec<f32>)>,
+    stopped_early: bool,
 }
 
 impl Session {
@@ -66,7 +60,29 @@ impl Session {
             vec![PhaseKind::EndToEnd]
         };
         let trainer = Self::trainer(&config, &data, phases[0], &[])?;
-        Ok(Session { config, data, phases, current: 0, trainer, stages: Vec::new(), step: 0 })
+        Ok(Session {
+            config,
+            data,
+            phases,
+            current: 0,
+            trainer,
+            stages: Vec::new(),
+            step: 0,
+            best: None,
+            stopped_early: false,
+        })
+    }
+
+    /// Training rows: the dataset's, less the validation rows held out at their end.
+    fn split(c: &Config, data: &Dataset) -> (Vec<usize>, Vec<usize>) {
+        let held = (data.n_train as f64 * c.validation).round() as usize;
+        let rows: Vec<usize> = data.train_rows().collect();
+        let (train, val) = rows.split_at(data.n_train - held);
+        (train.to_vec(), val.to_vec())
+    }
+
+    pub fn validation_rows(&self) -> Vec<usize> {
+        Self::split(&self.config, &self.data).1
     }
 
     pub fn phase(&self) -> PhaseKind {
@@ -104,7 +120,7 @@ impl Session {
             noise: c.noise(),
             task,
             frozen,
-            rows: data.train_rows().collect(),
+            rows: Self::split(c, data).0,
             batch_size: c.batch_size,
             seed: c.seed,
         };
@@ -118,10 +134,16 @@ impl Session {
         }
     }
 
-    /// True once the last phase has run its epochs (never when epochs is 0).
+    /// True once the last phase has run its epochs (never when epochs is 0) or stopped early.
     pub fn finished(&self) -> bool {
         let epochs = self.epochs_of(self.phase());
-        self.current + 1 == self.phases.len() && epochs > 0 && self.trainer.epoch as usize >= epochs
+        let last = self.current + 1 == self.phases.len();
+        self.stopped_early || (last && epochs > 0 && self.trainer.epoch as usize >= epochs)
+    }
+
+    /// Whether early stopping ended training (the best weights are in place).
+    pub fn stopped_early(&self) -> bool {
+        self.stopped_early
     }
 
     /// One step of the current phase; moves to the next phase when this one has run its epochs.
@@ -132,13 +154,32 @@ impl Session {
                 self.config.epochs
             );
         }
+        let epoch = self.trainer.epoch;
         let loss = self.trainer.train_step(&self.data)?;
         self.step += 1;
+        if self.trainer.epoch != epoch && self.current + 1 == self.phases.len() && self.config.patience > 0 {
+            self.early_stopping_check(epoch);
+        }
         let epochs = self.epochs_of(self.phase());
         if self.current + 1 < self.phases.len() && self.trainer.epoch as usize >= epochs {
             self.advance()?;
         }
         Ok(loss)
+    }
+
+    /// After each epoch of the last phase: remember the best validation loss (loss + penalties) and
+    /// its weights; after `patience` epochs without improvement, restore them and stop.
+    fn early_stopping_check(&mut self, finished_epoch: u32) {
+        let e = self.trainer.evaluate(&self.data, &self.validation_rows());
+        let loss = e.loss + e.penalties.total();
+        if self.best.as_ref().is_none_or(|(best, _, _)| loss < *best) {
+            self.best = Some((loss, finished_epoch, self.trainer.phase.net.params.clone()));
+        }
+        let (_, best_epoch, params) = self.best.as_ref().unwrap();
+        if (finished_epoch - best_epoch) as usize >= self.config.patience {
+            self.trainer.phase.net.params.clone_from(params);
+            self.stopped_early = true;
+        }
     }
 
     /// Ends the current phase and starts the next (a finished stage is kept and frozen).

@@ -111,3 +111,29 @@ fn layer_wise_pretraining_runs_stage_by_stage_then_fine_tunes() {
     assert_eq!(s.stages[1].input, 32);
     assert!(s.train_step().unwrap_err().message.contains("finished"));
 }
+
+#[test]
+fn early_stopping_keeps_the_best_validation_weights() {
+    let c = Config { validation: 0.2, patience: 2, gaussian: 0.3, learning_rate: 0.03, ..config() };
+    let mut s = Session::new(c, digits()).unwrap();
+    assert_eq!(s.validation_rows().len(), 287); // 20% of 1,437, held out from training
+    assert!(s.trainer.phase.rows.iter().all(|r| !s.validation_rows().contains(r)));
+    let val = |s: &Session| {
+        let e = s.trainer.evaluate(&s.data, &s.validation_rows());
+        e.loss + e.penalties.total()
+    };
+    let mut seen = Vec::new();
+    for _ in 0..100_000 {
+        let epoch = s.trainer.epoch;
+        s.train_step().unwrap();
+        if s.finished() {
+            break;
+        }
+        if s.trainer.epoch != epoch {
+            seen.push(val(&s));
+        }
+    }
+    assert!(s.stopped_early(), "no early stop after {} epochs", seen.len());
+    let best = seen.iter().cloned().fold(f64::MAX, f64::min);
+    assert!((val(&s) - best).abs() < 1e-9, "final validation loss {} vs best {best}", val(&s));
+}

@@ -10,7 +10,9 @@ use std::io::Read;
 fn unpacked(name: &str, bytes: &[u8]) -> Result<Vec<u8>> {
     if bytes.starts_with(&[0x1f, 0x8b]) {
         let mut out = Vec::new();
-        flate2::read::GzDecoder::new(bytes).read_to_end(&mut out).map_err(|e| Error::new(format!("{name}: gzip data is corrupt ({e})")))?;
+        flate2::read::GzDecoder::new(bytes)
+            .read_to_end(&mut out)
+            .map_err(|e| Error::new(format!("{name}: gzip data is corrupt ({e})")))?;
         Ok(out)
     } else {
         Ok(bytes.to_vec())
@@ -25,12 +27,21 @@ fn parse<'a>(name: &str, bytes: &'a [u8], ndims: u8) -> Result<(Vec<usize>, &'a 
     }
     let expected = [0, 0, 0x08, ndims];
     if bytes[..4] != expected {
-        fail!("{name}: wrong magic number {:02x?} at byte 0 (expected {:02x?}: unsigned bytes, {ndims} dimensions)", &bytes[..4], expected);
+        fail!(
+            "{name}: wrong magic number {:02x?} at byte 0 (expected {:02x?}: unsigned bytes, {ndims} dimensions)",
+            &bytes[..4],
+            expected
+        );
     }
-    let dims: Vec<usize> = (0..ndims as usize).map(|i| u32::from_be_bytes(bytes[4 + 4 * i..8 + 4 * i].try_into().unwrap()) as usize).collect();
+    let dims: Vec<usize> = (0..ndims as usize)
+        .map(|i| u32::from_be_bytes(bytes[4 + 4 * i..8 + 4 * i].try_into().unwrap()) as usize)
+        .collect();
     let size: usize = dims.iter().product();
     if bytes.len() - header != size {
-        fail!("{name}: dimensions {dims:?} need {size} bytes after the header but the file has {} (from byte {header})", bytes.len() - header);
+        fail!(
+            "{name}: dimensions {dims:?} need {size} bytes after the header but the file has {} (from byte {header})",
+            bytes.len() - header
+        );
     }
     Ok((dims, &bytes[header..]))
 }
@@ -39,7 +50,16 @@ fn parse<'a>(name: &str, bytes: &'a [u8], ndims: u8) -> Result<(Vec<usize>, &'a 
 pub fn from_idx(name: &str, images: (&str, &[u8]), labels: Option<(&str, &[u8])>, n_train: usize) -> Result<Dataset> {
     let image_bytes = unpacked(images.0, images.1)?;
     let (dims, pixels) = parse(images.0, &image_bytes, 3)?;
-    let mut data = Dataset { name: name.into(), height: dims[1], width: dims[2], bytes: pixels.to_vec(), scale: 1.0 / 255.0, labels: Vec::new(), classes: 0, n_train };
+    let mut data = Dataset {
+        name: name.into(),
+        height: dims[1],
+        width: dims[2],
+        bytes: pixels.to_vec(),
+        scale: 1.0 / 255.0,
+        labels: Vec::new(),
+        classes: 0,
+        n_train,
+    };
     if let Some((label_name, label_file)) = labels {
         let label_bytes = unpacked(label_name, label_file)?;
         let (ldims, values) = parse(label_name, &label_bytes, 1)?;
@@ -56,7 +76,13 @@ pub fn from_idx(name: &str, images: (&str, &[u8]), labels: Option<(&str, &[u8])>
 /// Training and test IDX files of one collection as one dataset (test rows after train rows).
 pub fn from_idx_pair(name: &str, train: Dataset, test: Dataset) -> Result<Dataset> {
     if (train.height, train.width) != (test.height, test.width) {
-        fail!("{name}: training images are {}×{}, test images {}×{}", train.height, train.width, test.height, test.width);
+        fail!(
+            "{name}: training images are {}×{}, test images {}×{}",
+            train.height,
+            train.width,
+            test.height,
+            test.width
+        );
     }
     let n_train = train.len();
     let mut data = Dataset { name: name.into(), n_train, classes: train.classes.max(test.classes), ..train };
@@ -88,7 +114,8 @@ mod tests {
 
     #[test]
     fn bad_files_are_named_with_the_offset() {
-        let err = from_idx("t", ("train.idx", &[1, 2, 3, 4, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 9]), None, 1).unwrap_err();
+        let err =
+            from_idx("t", ("train.idx", &[1, 2, 3, 4, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 9]), None, 1).unwrap_err();
         assert!(err.message.contains("train.idx: wrong magic") && err.message.contains("byte 0"), "{err}");
         let mut short = images(3);
         short.pop();

