@@ -78,14 +78,15 @@ impl Playground {
         })
     }
 
-    /// Runs `steps` optimisation steps and returns their mean batch loss. On divergence the weights
-    /// of the last good step are kept and the error says so.
+    /// Runs up to `steps` optimisation steps, fewer when training finishes, and returns their mean
+    /// batch loss. On divergence the last good weights come back and the error says so.
     pub fn train(&mut self, steps: u32) -> Result<f32, JsError> {
-        let mut sum = 0.0f64;
-        for _ in 0..steps {
+        let (mut sum, mut taken) = (0.0f64, 0u32);
+        while taken < steps && !self.session.finished() {
             sum += self.session.train_step().map_err(js_error)?.loss;
+            taken += 1;
         }
-        Ok((sum / steps.max(1) as f64) as f32)
+        Ok((sum / taken.max(1) as f64) as f32)
     }
 
     /// Steps over all phases.

@@ -11,7 +11,8 @@ export function installApi(controller) {
     pause: () => controller.pause(),
     /** Rebuilds the model with (some) new settings; resolves once it is ready, rejects with the reason. */
     reset: (settings = {}) => controller.reset(settings),
-    /** {step, epoch, trainLoss, testLoss, samplesPerSecond, backend, backendReason, running} */
+    /** {step, epoch, phase: {name, index, count, width}, finished, trainLoss, testLoss, samplesPerSecond,
+     *  backend, backendReason, running} */
     metrics: () => controller.metrics(),
     /** The settings in force (dataset and model). */
     settings: () => structuredClone(controller.state),

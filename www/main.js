@@ -12,7 +12,8 @@ const grid = new ImageGrid($('reconstructions'));
 
 let state = fromHash(location.hash);
 let dataset = null;
-let latest = { step: 0, epoch: 0, trainLoss: null, testLoss: null, samplesPerSecond: null };
+const FRESH = { step: 0, epoch: 0, trainLoss: null, testLoss: null, samplesPerSecond: null, phase: null, finished: false };
+let latest = { ...FRESH };
 let backend = { name: 'CPU', reason: 'checking for WebGPU…' };
 let running = false;
 let nextId = 1;
@@ -48,7 +49,9 @@ function setRunning(on) {
 
 function showReadout() {
   const fmt = (v, digits = 2) => (v == null ? '–' : v.toFixed(digits));
+  const phase = latest.phase ? `${latest.phase.name} (${latest.phase.index + 1} of ${latest.phase.count})${latest.finished ? ', finished' : ''}` : '–';
   const rows = [
+    ['Phase', phase],
     ['Step', latest.step],
     ['Epoch', latest.epoch],
     ['Train loss', fmt(latest.trainLoss)],
@@ -62,23 +65,35 @@ const handlers = {
   ready({ dataset: info }) {
     dataset = info;
     chart.reset();
-    latest = { step: 0, epoch: 0, trainLoss: null, testLoss: null, samplesPerSecond: null };
+    latest = { ...FRESH };
     setRunning(false);
     afterReset?.resolve();
     afterReset = null;
   },
   metrics(m) {
+    // Each phase (pretraining stage, fine-tuning) has its own loss series: their losses differ in kind.
+    if (latest.phase && m.phase.index !== latest.phase.index) chart.reset();
     latest = { ...latest, ...m, testLoss: m.testLoss ?? latest.testLoss };
+    if (m.finished) setRunning(false);
     chart.update(m);
     showReadout();
     announceReady();
   },
   reconstructions({ count, pixels }) {
-    const size = dataset.width * dataset.height;
-    const image = (i) => pixels.subarray(i * size, (i + 1) * size);
+    // Stage 1 and the deep net reconstruct images; a later stage reconstructs the code below it,
+    // drawn as a near-square tile.
+    const size = pixels.length / (2 * count);
+    let [width, height] = [dataset.width, dataset.height];
+    if (size !== width * height) [width, height] = [Math.ceil(Math.sqrt(size)), Math.ceil(size / Math.ceil(Math.sqrt(size)))];
+    const image = (i) => {
+      const tile = new Float32Array(width * height);
+      tile.set(pixels.subarray(i * size, (i + 1) * size));
+      return tile;
+    };
     const inputs = Array.from({ length: count }, (_, i) => image(i));
     const outputs = Array.from({ length: count }, (_, i) => image(count + i));
-    grid.update([inputs, outputs], dataset.width, dataset.height);
+    grid.update([inputs, outputs], width, height);
+    $('recon-what').textContent = size === dataset.width * dataset.height ? 'test images' : `codes of the stage below (${size} units)`;
   },
   backend({ training, gpu, gpuCheck, reason }) {
     backend = gpu

@@ -2,12 +2,30 @@
 // writes to the URL hash, and how it becomes part of the engine's config.
 
 export const SETTINGS = [
-  { key: 'dataset', label: 'Dataset', kind: 'select', options: ['mnist', 'digits'], initial: 'mnist' },
-  { key: 'hidden', label: 'Hidden layers (encoder widths, code last)', kind: 'list', initial: [32] },
-  { key: 'activation', label: 'Hidden activation', kind: 'select', options: ['sigmoid', 'tanh', 'relu', 'linear'], initial: 'sigmoid' },
-  { key: 'learningRate', label: 'Learning rate (Adam)', kind: 'number', initial: 0.003, min: 0, step: 'any' },
-  { key: 'batchSize', label: 'Batch size', kind: 'number', initial: 64, min: 1, step: 1 },
-  { key: 'seed', label: 'Seed', kind: 'number', initial: 1, min: 0, step: 1 },
+  { key: 'dataset', group: 'Data', label: 'Dataset', kind: 'select', options: ['mnist', 'digits'], initial: 'mnist' },
+  { key: 'hidden', group: 'Model', label: 'Hidden layers (encoder widths, code last)', kind: 'list', initial: [32] },
+  { key: 'activation', group: 'Model', label: 'Hidden activation', kind: 'select', options: ['sigmoid', 'tanh', 'relu', 'leakyRelu', 'linear'], initial: 'sigmoid' },
+  { key: 'outputActivation', group: 'Model', label: 'Output activation', kind: 'select', options: ['sigmoid', 'linear'], initial: 'sigmoid' },
+  { key: 'loss', group: 'Model', label: 'Loss', kind: 'select', options: ['squaredError', 'crossEntropy'], initial: 'squaredError' },
+  { key: 'tied', group: 'Model', label: 'Tied decoder weights', kind: 'checkbox', initial: false },
+  { key: 'optimizer', group: 'Training', label: 'Optimizer', kind: 'select', options: ['adam', 'sgd'], initial: 'adam' },
+  { key: 'learningRate', group: 'Training', label: 'Learning rate', kind: 'number', initial: 0.003, min: 0, step: 'any' },
+  { key: 'momentum', group: 'Training', label: 'Momentum (SGD)', kind: 'number', initial: 0.9, min: 0, step: 'any' },
+  { key: 'weightDecay', group: 'Training', label: 'Weight decay', kind: 'number', initial: 0, min: 0, step: 'any' },
+  { key: 'batchSize', group: 'Training', label: 'Batch size', kind: 'number', initial: 64, min: 1, step: 1 },
+  { key: 'seed', group: 'Training', label: 'Seed', kind: 'number', initial: 1, min: 0, step: 1 },
+  { key: 'pretrainEpochs', group: 'Layer-wise pretraining', label: 'Epochs per stage (0: end to end)', kind: 'number', initial: 0, min: 0, step: 1 },
+  { key: 'epochs', group: 'Layer-wise pretraining', label: 'Epochs of fine-tuning (0: until paused)', kind: 'number', initial: 0, min: 0, step: 1 },
+  { key: 'masking', group: 'Denoising', label: 'Masking fraction', kind: 'number', initial: 0, min: 0, max: 1, step: 'any' },
+  { key: 'saltPepper', group: 'Denoising', label: 'Salt-and-pepper fraction', kind: 'number', initial: 0, min: 0, max: 1, step: 'any' },
+  { key: 'gaussian', group: 'Denoising', label: 'Gaussian noise σ', kind: 'number', initial: 0, min: 0, step: 'any' },
+  { key: 'l1', group: 'Sparse', label: 'L1 on the code (λ)', kind: 'number', initial: 0, min: 0, step: 'any' },
+  { key: 'klWeight', group: 'Sparse', label: 'KL sparsity weight (β)', kind: 'number', initial: 0, min: 0, step: 'any' },
+  { key: 'klTarget', group: 'Sparse', label: 'KL target rate (ρ)', kind: 'number', initial: 0.05, min: 0, max: 1, step: 'any' },
+  { key: 'kSparse', group: 'Sparse', label: 'k-sparse: keep k code units (0: off)', kind: 'number', initial: 0, min: 0, step: 1 },
+  { key: 'contractive', group: 'Contractive', label: 'Contractive penalty (λ)', kind: 'number', initial: 0, min: 0, step: 'any' },
+  { key: 'variational', group: 'Variational', label: 'Variational autoencoder', kind: 'checkbox', initial: false },
+  { key: 'beta', group: 'Variational', label: 'KL weight (β)', kind: 'number', initial: 1, min: 0, step: 'any' },
 ];
 
 const parse = {
@@ -17,6 +35,7 @@ const parse = {
     return widths.length && widths.every(Number.isInteger) ? widths : undefined;
   },
   number: (text) => (text.trim() !== '' && Number.isFinite(Number(text)) ? Number(text) : undefined),
+  checkbox: (text) => (text === 'true' ? true : text === 'false' ? false : undefined),
 };
 
 const format = (value) => (Array.isArray(value) ? value.join(',') : String(value));
@@ -50,27 +69,45 @@ export function toConfig(state) {
   return config;
 }
 
-/** Builds the labelled controls into `form`; `onChange(state)` fires when the user commits a change. */
+/** Builds the labelled controls into `form`, one fieldset per group (the variants' groups start
+ * collapsed unless set); `onChange(state)` fires when the user commits a change. */
 export function renderForm(form, state, onChange) {
   form.replaceChildren();
+  const groups = new Map();
   for (const s of SETTINGS) {
-    const id = `setting-${s.key}`;
-    const label = Object.assign(document.createElement('label'), { htmlFor: id, textContent: s.label });
-    let input;
-    if (s.kind === 'select') {
-      input = document.createElement('select');
-      for (const o of s.options) input.append(new Option(o, o));
-    } else {
-      input = Object.assign(document.createElement('input'), { type: s.kind === 'number' ? 'number' : 'text' });
-      if (s.min !== undefined) input.min = s.min;
-      if (s.step !== undefined) input.step = s.step;
-    }
-    Object.assign(input, { id, name: s.key, value: format(state[s.key]) });
-    input.addEventListener('change', () => {
-      const value = parse[s.kind](input.value, s);
-      input.setAttribute('aria-invalid', String(value === undefined));
-      if (value !== undefined) onChange({ ...state, [s.key]: value });
-    });
-    form.append(label, input);
+    if (!groups.has(s.group)) groups.set(s.group, []);
+    groups.get(s.group).push(s);
   }
+  for (const [group, settings] of groups) {
+    const changed = settings.some((s) => format(state[s.key]) !== format(s.initial));
+    const details = Object.assign(document.createElement('details'), { open: ['Data', 'Model', 'Training'].includes(group) || changed });
+    details.append(Object.assign(document.createElement('summary'), { textContent: group }));
+    for (const s of settings) details.append(...control(s, state, onChange));
+    form.append(details);
+  }
+}
+
+function control(s, state, onChange) {
+  const id = `setting-${s.key}`;
+  const label = Object.assign(document.createElement('label'), { htmlFor: id, textContent: s.label });
+  let input;
+  if (s.kind === 'select') {
+    input = document.createElement('select');
+    for (const o of s.options) input.append(new Option(o, o));
+  } else {
+    const type = { number: 'number', checkbox: 'checkbox' }[s.kind] ?? 'text';
+    input = Object.assign(document.createElement('input'), { type });
+    for (const attr of ['min', 'max', 'step']) if (s[attr] !== undefined) input[attr] = s[attr];
+  }
+  Object.assign(input, { id, name: s.key });
+  if (s.kind === 'checkbox') input.checked = state[s.key];
+  else input.value = format(state[s.key]);
+  input.addEventListener('change', () => {
+    const value = s.kind === 'checkbox' ? input.checked : parse[s.kind](input.value, s);
+    input.setAttribute('aria-invalid', String(value === undefined));
+    if (value !== undefined) onChange({ ...state, [s.key]: value });
+  });
+  const field = Object.assign(document.createElement('div'), { className: `field ${s.kind}` });
+  field.append(label, input);
+  return [field];
 }

@@ -52,6 +52,8 @@ function report(withTestLoss) {
     type: 'metrics',
     step: playground.step,
     epoch: playground.epoch,
+    phase: playground.phase(),
+    finished: playground.finished,
     trainLoss: pending.steps ? pending.loss / pending.steps : null,
     samplesPerSecond: pending.steps && seconds > 0 ? (pending.steps * batchSize) / seconds : null,
   };
@@ -66,26 +68,40 @@ function report(withTestLoss) {
   lastPost = now;
 }
 
-/** Trains up to `limit` steps in one time slice, sizing slices to about SLICE_MS. */
+/** Trains up to `limit` steps in one time slice, sizing slices to about SLICE_MS. A phase change
+ * (pretraining stage → next stage → fine-tuning) ends the slice so that its metrics stay apart. */
 function trainSlice(limit) {
   const steps = Math.max(1, Math.min(limit, stepsPerSlice));
+  const phase = playground.phase().index;
   const start = performance.now();
-  const loss = playground.train(steps);
+  let loss = 0;
+  let done = 0;
+  while (done < steps && !playground.finished && playground.phase().index === phase) {
+    const chunk = Math.min(steps - done, 8);
+    loss += playground.train(chunk) * chunk;
+    done += chunk;
+  }
+  loss /= Math.max(done, 1);
   const elapsed = performance.now() - start;
-  stepsPerSlice = Math.max(1, Math.round(steps * Math.min(2, SLICE_MS / Math.max(elapsed, 1))));
-  pending.loss += loss * steps;
-  pending.steps += steps;
-  if (performance.now() - lastPost >= POST_EVERY_MS) report(false);
-  return steps;
+  stepsPerSlice = Math.max(1, Math.round(done * Math.min(2, SLICE_MS / Math.max(elapsed, 1))));
+  pending.loss += loss * done;
+  pending.steps += done;
+  const phaseChanged = playground.phase().index !== phase;
+  if (phaseChanged || performance.now() - lastPost >= POST_EVERY_MS) report(phaseChanged);
+  return done;
 }
 
 async function play() {
   if (busy) return;
   busy = true;
   try {
-    while (running) {
+    while (running && !playground.finished) {
       trainSlice(Infinity);
       await pause();
+    }
+    if (running) {
+      running = false;
+      report(true);
     }
   } finally {
     busy = false;
@@ -97,7 +113,7 @@ async function trainSteps(steps, id) {
   while (busy) await pause();
   busy = true;
   try {
-    for (let left = steps; left > 0; left -= trainSlice(left)) await pause();
+    for (let left = steps; left > 0 && !playground.finished; left -= trainSlice(left)) await pause();
     report(true);
   } finally {
     busy = false;

@@ -92,3 +92,48 @@ test('settings come from the URL hash and go back into it', async () => {
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('layer-wise pretraining runs stage by stage in the page, then fine-tunes and finishes', async () => {
+  const hash = '#dataset=digits&hidden=32,16&pretrainEpochs=1&epochs=2&masking=0.2&batchSize=32';
+  const { page, errors } = await open(env.browser, `${env.url}${hash}`);
+  const phases = [];
+  let m = await page.evaluate(() => window.aePlayground.metrics());
+  for (let round = 0; round < 100 && !m.finished; round++) {
+    if (phases.at(-1) !== m.phase.name) phases.push(m.phase.name);
+    if (m.phase.name === 'AE 2') {
+      const what = await page.textContent('#recon-what');
+      assert.match(what, /codes of the stage below \(32 units\)/);
+    }
+    m = await page.evaluate(() => window.aePlayground.train({ steps: 15 }));
+  }
+  phases.push(m.phase.name);
+  assert.deepEqual([...new Set(phases)], ['AE 1', 'AE 2', 'fine-tune']);
+  assert.ok(m.finished, 'two epochs of fine-tuning end the run');
+  assert.match(await page.textContent('#readout'), /fine-tune \(3 of 3\), finished/);
+  await page.screenshot({ path: new URL('pretraining.png', ARTIFACTS).pathname, fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('every variant can be chosen in the page and trains', async () => {
+  const { page, errors } = await open(env.browser, `${env.url}#dataset=digits&batchSize=32`);
+  const variants = [
+    { masking: 0.25 },
+    { kSparse: 5, activation: 'linear' },
+    { klWeight: 1, klTarget: 0.1 },
+    { contractive: 0.1 },
+    { variational: true, hidden: [32, 4], activation: 'relu', loss: 'crossEntropy' },
+    { tied: true, optimizer: 'sgd', learningRate: 0.1 },
+  ];
+  for (const variant of variants) {
+    await page.evaluate((v) => window.aePlayground.reset(v), variant);
+    const m = await page.evaluate(() => window.aePlayground.train({ steps: 30 }));
+    assert.equal(m.step, 30, JSON.stringify(variant));
+    assert.ok(Number.isFinite(m.testLoss), `${JSON.stringify(variant)}: test loss ${m.testLoss}`);
+    await page.evaluate(() => window.aePlayground.reset({ masking: 0, kSparse: 0, activation: 'sigmoid', klWeight: 0, contractive: 0, variational: false, hidden: [32], loss: 'squaredError', tied: false, optimizer: 'adam', learningRate: 0.003 }));
+  }
+  await page.click('summary:has-text("Variational")');
+  assert.ok(await page.isVisible('#setting-beta'), 'the variational group opens');
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -1,14 +1,16 @@
 // An image grid on a canvas: rows of greyscale images (values 0..1), each scaled up by whole pixels.
 
 export class ImageGrid {
-  constructor(canvas, { scale = 3, gap = 2 } = {}) {
+  /** Images are drawn about `size` pixels wide, whatever their own width. */
+  constructor(canvas, { size = 84, gap = 2 } = {}) {
     this.canvas = canvas;
-    this.scale = scale;
+    this.size = size;
     this.gap = gap;
   }
 
   /** `rows` is a list of rows, each a list of Float32Array images of width × height values. */
   update(rows, width, height) {
+    this.scale = Math.max(1, Math.round(this.size / width));
     const cols = Math.max(...rows.map((r) => r.length));
     const cell = width * this.scale + this.gap;
     const ctx = this.canvas.getContext('2d');
