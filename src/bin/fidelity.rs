@@ -85,13 +85,16 @@ fn f1(data: &Dataset, scale: f64) -> Row {
     let pca = Pca::fit(&train_x, data.n_train, data.dim()).unwrap();
     let pca_error = pca.reconstruction_error(&test_x, data.test_rows().len(), k).unwrap();
     let lin = PerLayer::All(Activation::Linear);
+    // Constant-rate Adam settles at a noise floor that grows with the rate: MNIST-sized inputs take
+    // the reference's 1e-3 and batch 64 (200 epochs); the small digits converge faster at 1e-2.
+    let (learning_rate, batch_size, n) = if data.dim() >= 784 { (0.001, 64, 200) } else { (0.01, 128, 800) };
     let c = Config {
         hidden: vec![k],
         activation: lin,
         output_activation: Activation::Linear,
-        learning_rate: 0.01,
-        batch_size: 128,
-        epochs: epochs(800, scale),
+        learning_rate,
+        batch_size,
+        epochs: epochs(n, scale),
         ..Config::default()
     };
     let s = train(c, data);
