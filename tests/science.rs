@@ -4,17 +4,16 @@
 
 use ae_playground::config::PerLayer;
 use ae_playground::corrupt::Noise;
-use ae_playground::data::{sources, Dataset};
+use ae_playground::data::files;
+use ae_playground::data::Dataset;
 use ae_playground::layers::{loss_forward, Activation, Loss};
 use ae_playground::net::Trace;
 use ae_playground::pca::{principal_angles_degrees, Pca};
 use ae_playground::rng::{Purpose, Rng};
 use ae_playground::{Config, Session};
-use std::path::Path;
 
 fn digits() -> Dataset {
-    let gz = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/uci-digits.csv.gz")).unwrap();
-    sources::uci_digits_from_csv_gz(&gz).unwrap()
+    files::repo("digits").unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn values(data: &Dataset, rows: std::ops::Range<usize>) -> Vec<f32> {

