@@ -116,10 +116,15 @@ impl<T: Real> Net<T> {
     /// Runs x [B, input] through the ops; the output is `trace.outs.last()`. `noise` draws the VAE's ε;
     /// without it ε = 0 (the code is μ).
     pub fn forward(&self, tr: &mut Trace<T>, x: &[T], b: usize, noise: Option<Stream>) {
+        self.forward_from(0, tr, x, b, noise);
+    }
+
+    /// Runs ops `start..` with x as op `start`'s input (e.g. the decoder alone on codes).
+    pub fn forward_from(&self, start: usize, tr: &mut Trace<T>, x: &[T], b: usize, noise: Option<Stream>) {
         tr.outs.resize_with(self.ops.len(), Vec::new);
-        for (i, op) in self.ops.iter().enumerate() {
+        for (i, op) in self.ops.iter().enumerate().skip(start) {
             let (before, rest) = tr.outs.split_at_mut(i);
-            let inp = if i == 0 { x } else { &before[i - 1] };
+            let inp = if i == start { x } else { &before[i - 1] };
             let out = &mut rest[0];
             out.resize(b * op.output_width(), T::zero());
             match op {

@@ -208,6 +208,50 @@ impl Session {
         (inputs, tr.outs.pop().unwrap_or_default())
     }
 
+    /// Decodes codes [n, code width] with the current net's decoder.
+    fn decode(&self, codes: &[f32], n: usize) -> Vec<f32> {
+        let p = &self.trainer.phase;
+        let mut tr = Trace::default();
+        p.net.forward_from(p.code.expect("autoencoders have a code") + 1, &mut tr, codes, n, None);
+        tr.outs.pop().unwrap_or_default()
+    }
+
+    fn code_width(&self) -> usize {
+        let p = &self.trainer.phase;
+        p.net.ops[p.code.expect("autoencoders have a code")].output_width()
+    }
+
+    /// `n` new samples: codes drawn from the prior N(0, I) with `seed`, decoded. Needs a VAE.
+    pub fn sample(&self, n: usize, seed: u32) -> Result<Vec<f32>> {
+        if !self.config.variational {
+            fail!("sampling from the prior needs a variational autoencoder (set variational)");
+        }
+        let c = self.code_width();
+        let stream = crate::rng::Rng::new(seed).stream(crate::rng::Purpose::Sample, u32::MAX);
+        let z: Vec<f32> = (0..(n * c) as u32).map(|i| stream.normal(i)).collect();
+        Ok(self.decode(&z, n))
+    }
+
+    /// Decodes `steps` ≥ 2 codes evenly spaced on the line from the code of dataset row `a` to that of
+    /// row `b` (for a VAE, its mean μ); the ends are the two rows' reconstructions.
+    pub fn interpolate(&self, a: usize, b: usize, steps: usize) -> Result<Vec<f32>> {
+        if steps < 2 || a >= self.data.len() || b >= self.data.len() {
+            fail!("interpolate: needs two samples below {} and at least 2 steps", self.data.len());
+        }
+        let p = &self.trainer.phase;
+        let code = p.code.expect("autoencoders have a code");
+        let mut tr = Trace::default();
+        p.net.forward(&mut tr, &self.trainer.inputs(&self.data, &[a, b]), 2, None);
+        let c = self.code_width();
+        let (za, zb) = tr.outs[code].split_at(c);
+        let mut z = Vec::with_capacity(steps * c);
+        for s in 0..steps {
+            let t = s as f32 / (steps - 1) as f32;
+            z.extend(za.iter().zip(zb).map(|(&u, &v)| (1.0 - t) * u + t * v));
+        }
+        Ok(self.decode(&z, steps))
+    }
+
     /// The deep model's encoder (or, while pretraining, the stages trained so far plus the current one).
     pub fn encoder(&self) -> Net<f32> {
         let t = &self.trainer.phase;

@@ -173,6 +173,23 @@ impl Playground {
     }
 }
 
+#[wasm_bindgen]
+impl Playground {
+    /// `n` new samples from a VAE's prior, [n, width], reproducible by `seed`.
+    pub fn sample(&self, n: usize, seed: u32) -> Result<Vec<f32>, JsError> {
+        self.session.sample(n, seed).map_err(js_error)
+    }
+
+    /// `steps` decoded points on the line between the codes of test samples `a` and `b`, [steps, width].
+    pub fn interpolate(&self, a: u32, b: u32, steps: usize) -> Result<Vec<f32>, JsError> {
+        let test = self.session.data.test_rows();
+        if a as usize >= test.len() || b as usize >= test.len() {
+            return Err(JsError::new(&format!("interpolate: test samples {a} and {b} must be below {}", test.len())));
+        }
+        self.session.interpolate(test.start + a as usize, test.start + b as usize, steps).map_err(js_error)
+    }
+}
+
 /// Finds a WebGPU adapter and checks the WGSL matmul against the CPU reference on it. Returns the
 /// adapter's description and the largest relative difference; errors say why WebGPU is unusable.
 #[wasm_bindgen(js_name = gpuCheck)]

@@ -135,3 +135,35 @@ fn early_stopping_keeps_the_best_validation_weights() {
     let best = seen.iter().cloned().fold(f64::MAX, f64::min);
     assert!((val(&s) - best).abs() < 1e-9, "final validation loss {} vs best {best}", val(&s));
 }
+
+#[test]
+fn a_vae_samples_from_the_prior_and_interpolates_between_codes() {
+    use ae_playground::config::PerLayer;
+    use ae_playground::layers::{Activation, Loss};
+    let c = Config {
+        hidden: vec![32, 4],
+        variational: true,
+        activation: PerLayer::All(Activation::Relu),
+        loss: Loss::CrossEntropy,
+        epochs: 5,
+        ..config()
+    };
+    let mut s = Session::new(c, digits()).unwrap();
+    while !s.finished() {
+        s.train_step().unwrap();
+    }
+    let samples = s.sample(6, 1).unwrap();
+    assert_eq!(samples.len(), 6 * 64);
+    assert!(samples.iter().all(|v| (0.0..=1.0).contains(v)));
+    assert_ne!(samples[..64], samples[64..128], "different codes give different samples");
+    assert_eq!(s.sample(6, 1).unwrap(), samples, "the same seed gives the same samples");
+
+    let (a, b) = (s.data.n_train, s.data.n_train + 1);
+    let path = s.interpolate(a, b, 5).unwrap();
+    let (_, ends) = s.reconstruct(&[a, b]);
+    assert_eq!(path[..64], ends[..64], "the path starts at a's reconstruction");
+    assert_eq!(path[4 * 64..], ends[64..], "and ends at b's");
+    assert!(s.interpolate(a, b, 1).is_err());
+    let plain = Session::new(config(), digits()).unwrap();
+    assert!(plain.sample(1, 1).unwrap_err().message.contains("variational"));
+}
