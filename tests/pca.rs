@@ -1,5 +1,6 @@
 //! Exact PCA against scikit-learn's figures on the bundled splits, principal angles on subspaces
 //! whose angles are known, and bad input answered with errors.
+#![cfg(not(target_arch = "wasm32"))] // reads files from disk
 
 use ae_playground::data::files;
 use ae_playground::data::Dataset;

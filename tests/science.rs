@@ -1,6 +1,7 @@
 //! The classic texts' claims, checked on UCI digits (small enough for a test): a linear autoencoder
 //! finds PCA's subspace, layer-wise pretraining beats random initialisation at equal epochs,
 //! denoising beats a plain autoencoder on corrupted inputs, and the sparsity targets are met.
+#![cfg(not(target_arch = "wasm32"))] // reads files from disk
 
 use ae_playground::config::PerLayer;
 use ae_playground::corrupt::Noise;

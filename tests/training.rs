@@ -1,6 +1,7 @@
 //! The CPU engine trains: the loss falls on a fixed seed, the same seed gives identical numbers, bad
 //! settings are refused with a message, divergence is survived, and layer-wise pretraining runs its
 //! phases in order.
+#![cfg(not(target_arch = "wasm32"))] // reads files from disk
 
 use ae_playground::data::files;
 use ae_playground::session::PhaseKind;
