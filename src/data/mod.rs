@@ -1,7 +1,6 @@
 //! Datasets as the engine sees them: rows of bytes with one scale (value = byte × scale), a fixed
 //! train/test split (train rows first) and optional class labels.
 
-#[cfg(not(target_arch = "wasm32"))]
 pub mod files;
 pub mod idx;
 pub mod numpy_split;
