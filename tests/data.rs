@@ -65,3 +65,16 @@ fn bad_sources_get_messages_not_panics() {
     let bad = sources::mnist_from_json(&files, &[0], 0).unwrap_err();
     assert!(bad.message.contains("784"), "{bad}");
 }
+
+#[test]
+fn fashion_mnist_loads_from_its_idx_files_when_installed() {
+    let data = match files::repo("fashion") {
+        Err(e) if e.message.contains("No such file") => {
+            println!("SKIPPED fashion_mnist_loads…: {e} (apt-get install dataset-fashion-mnist)");
+            return;
+        }
+        other => other.unwrap(),
+    };
+    assert_eq!((data.len(), data.n_train, data.dim(), data.classes), (70_000, 60_000, 784, 10));
+    assert_eq!(data.label_counts(), vec![7_000; 10]);
+}
