@@ -57,12 +57,14 @@ impl Builder {
         self.ops.len() - 1
     }
 
-    fn finish<T: Real>(self, seed: u32) -> Net<T> {
+    /// Allocates and initialises the parameters; `gain` 0 scales each layer's range by its activation.
+    fn finish<T: Real>(self, seed: u32, gain: f64) -> Net<T> {
         let mut params = vec![T::zero(); self.len];
         for (i, op) in self.ops.iter().enumerate() {
             if let Op::Dense(d) = op {
                 if d.layout == WeightLayout::Own {
-                    let limit = d.activation.init_gain() * (6.0 / (d.inputs + d.outputs) as f64).sqrt();
+                    let gain = if gain > 0.0 { gain } else { d.activation.init_gain() };
+                    let limit = gain * (6.0 / (d.inputs + d.outputs) as f64).sqrt();
                     let stream = Rng::new(seed).stream(Purpose::Init, i as u32);
                     for (j, w) in params[d.weight_range()].iter_mut().enumerate() {
                         *w = T::of((stream.uniform(j as u32) as f64 * 2.0 - 1.0) * limit);
@@ -102,7 +104,7 @@ pub fn autoencoder<T: Real>(c: &Config, input: usize) -> (Net<T>, usize) {
             b.dense(width, act);
         }
     }
-    (b.finish(c.seed), code)
+    (b.finish(c.seed, c.init_gain), code)
 }
 
 /// Pretraining stage k: a shallow autoencoder from the code of stage k−1 (the input for k = 0) to
@@ -120,7 +122,7 @@ pub fn stage<T: Real>(c: &Config, input: usize, k: usize) -> (Net<T>, usize) {
     } else {
         b.dense(inputs, out_act);
     }
-    (b.finish(c.seed.wrapping_add(k as u32 + 1)), code)
+    (b.finish(c.seed.wrapping_add(k as u32 + 1), c.init_gain), code)
 }
 
 /// The deep autoencoder assembled from trained stages: encoder layer k is stage k's encoder; the
@@ -167,7 +169,7 @@ pub fn classifier(encoder: Option<&Net<f32>>, input: usize, hidden: usize, class
         b.dense(hidden, Activation::Relu);
     }
     b.dense(classes, Activation::Linear);
-    let head: Net<f32> = b.finish(seed);
+    let head: Net<f32> = b.finish(seed, 0.0);
     match encoder {
         Some(enc) => stack(enc, head),
         None => head,

@@ -64,6 +64,8 @@ pub struct Config {
     pub beta: f64,
     /// Greedy layer-wise pretraining: epochs per stage; 0 trains the deep net end to end from random weights.
     pub pretrain_epochs: usize,
+    /// Scale of the Glorot-uniform initial weights; 0 chooses by activation (sigmoid 4, ReLU √2, else 1).
+    pub init_gain: f64,
     /// Fraction of the training rows held out for validation (the last ones; 0: none).
     pub validation: f64,
     /// Early stopping: end the last phase when the validation loss has not improved for this many
@@ -97,6 +99,7 @@ impl Default for Config {
             variational: false,
             beta: 1.0,
             pretrain_epochs: 0,
+            init_gain: 0.0,
             validation: 0.0,
             patience: 0,
         }
@@ -190,6 +193,7 @@ impl Config {
             ("klWeight", self.kl_weight),
             ("contractive", self.contractive),
             ("beta", self.beta),
+            ("initGain", self.init_gain),
         ] {
             if !(v.is_finite() && v >= 0.0) {
                 fail!("{name} {v} must be zero or positive");

@@ -14,6 +14,7 @@ export const SETTINGS = [
   { key: 'weightDecay', group: 'Training', label: 'Weight decay', kind: 'number', initial: 0, min: 0, step: 'any' },
   { key: 'batchSize', group: 'Training', label: 'Batch size', kind: 'number', initial: 64, min: 1, step: 1 },
   { key: 'seed', group: 'Training', label: 'Seed', kind: 'number', initial: 1, min: 0, step: 1 },
+  { key: 'initGain', group: 'Training', label: 'Initial weight scale (0: by activation)', kind: 'number', initial: 0, min: 0, step: 'any' },
   { key: 'pretrainEpochs', group: 'Layer-wise pretraining', label: 'Epochs per stage (0: end to end)', kind: 'number', initial: 0, min: 0, step: 1 },
   { key: 'epochs', group: 'Layer-wise pretraining', label: 'Epochs of fine-tuning (0: until paused)', kind: 'number', initial: 0, min: 0, step: 1 },
   { key: 'masking', group: 'Denoising', label: 'Masking fraction', kind: 'number', initial: 0, min: 0, max: 1, step: 'any' },
