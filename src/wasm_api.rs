@@ -202,7 +202,7 @@ pub async fn gpu_check() -> Result<JsValue, JsError> {
     let s = Rng::new(1).stream(Purpose::Sample, 0);
     let a: Vec<f32> = (0..(m * k) as u32).map(|i| s.uniform(i) - 0.5).collect();
     let b: Vec<f32> = (0..(k * n) as u32).map(|i| s.uniform(i + 1_000_000) - 0.5).collect();
-    let gpu = GpuMatmul::new(&ctx).run(&ctx, &a, &b, m, k, n).await.map_err(js_error)?;
+    let gpu = GpuMatmul::new(&ctx).run(&ctx, &a, Op::Plain, &b, Op::Plain, m, k, n).await.map_err(js_error)?;
     let mut cpu = vec![0.0; m * n];
     matmul_reference(&mut cpu, &a, Op::Plain, &b, Op::Plain, m, k, n, false);
     let worst = gpu.iter().zip(&cpu).map(|(g, c)| (g - c).abs() / (1.0 + c.abs())).fold(0.0f32, f32::max);

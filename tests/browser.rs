@@ -23,7 +23,7 @@ async fn webgpu_matmul_matches_cpu_reference() {
     let kernel = GpuMatmul::new(&ctx);
     for (m, k, n) in [(64, 64, 64), (37, 53, 29), (130, 17, 65), (256, 784, 32)] {
         let (a, b) = (random(m * k, 1), random(k * n, 2));
-        let gpu = kernel.run(&ctx, &a, &b, m, k, n).await.unwrap();
+        let gpu = kernel.run(&ctx, &a, Op::Plain, &b, Op::Plain, m, k, n).await.unwrap();
         let mut cpu = vec![0.0; m * n];
         matmul_reference(&mut cpu, &a, Op::Plain, &b, Op::Plain, m, k, n, false);
         let worst = gpu.iter().zip(&cpu).map(|(g, c)| (g - c).abs() / (1.0 + c.abs())).fold(0.0f32, f32::max);

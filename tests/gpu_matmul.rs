@@ -27,14 +27,22 @@ fn gpu_matmul_matches_cpu_reference() {
     let kernel = GpuMatmul::new(&ctx);
     // Parity bound: 1e-4 relative, as for every kernel (f32 sums of K terms vs an f64 reference).
     // Shapes that are multiples of the 64-tile, and ragged ones that exercise every bounds check.
+    // Every transpose combination: the forward product and both backward products.
     for (m, k, n) in [(64, 64, 64), (1, 1, 1), (37, 53, 29), (130, 17, 65), (256, 784, 32)] {
-        let (a, b) = (random(m * k, 1), random(k * n, 2));
-        let gpu = pollster::block_on(kernel.run(&ctx, &a, &b, m, k, n)).unwrap();
-        let mut cpu = vec![0.0; m * n];
-        matmul_reference(&mut cpu, &a, Op::Plain, &b, Op::Plain, m, k, n, false);
-        let worst = gpu.iter().zip(&cpu).map(|(g, c)| (g - c).abs() / (1.0 + c.abs())).fold(0.0f32, f32::max);
-        println!("{m}×{k}·{k}×{n}: worst relative difference {worst:.2e}");
-        assert!(worst < 1e-4, "{m}×{k}×{n}: GPU and CPU differ by {worst}");
+        for (op_a, op_b) in [
+            (Op::Plain, Op::Plain),
+            (Op::Transposed, Op::Plain),
+            (Op::Plain, Op::Transposed),
+            (Op::Transposed, Op::Transposed),
+        ] {
+            let (a, b) = (random(m * k, 1), random(k * n, 2));
+            let gpu = pollster::block_on(kernel.run(&ctx, &a, op_a, &b, op_b, m, k, n)).unwrap();
+            let mut cpu = vec![0.0; m * n];
+            matmul_reference(&mut cpu, &a, op_a, &b, op_b, m, k, n, false);
+            let worst = gpu.iter().zip(&cpu).map(|(g, c)| (g - c).abs() / (1.0 + c.abs())).fold(0.0f32, f32::max);
+            println!("{m}×{k}·{k}×{n} {op_a:?}·{op_b:?}: worst relative difference {worst:.2e}");
+            assert!(worst < 1e-4, "{m}×{k}×{n} {op_a:?}·{op_b:?}: GPU and CPU differ by {worst}");
+        }
     }
 }
 
@@ -44,6 +52,7 @@ fn gpu_matmul_refuses_mismatched_operands() {
         println!("SKIPPED gpu_matmul_refuses_mismatched_operands: no GPU adapter");
         return;
     };
-    let err = pollster::block_on(GpuMatmul::new(&ctx).run(&ctx, &[1.0; 6], &[1.0; 5], 2, 3, 2)).unwrap_err();
+    let err = pollster::block_on(GpuMatmul::new(&ctx).run(&ctx, &[1.0; 6], Op::Plain, &[1.0; 5], Op::Plain, 2, 3, 2))
+        .unwrap_err();
     assert!(err.message.contains("do not fit"), "{err}");
 }

@@ -3,9 +3,15 @@
 
 #[cfg(target_arch = "wasm32")]
 mod browser;
+pub mod elementwise;
 pub mod matmul;
+pub mod trainer;
 
 use crate::error::{Error, Result};
+
+/// Storage that kernels read and write and that can be uploaded to and read back.
+const STORAGE_RW: wgpu::BufferUsages =
+    wgpu::BufferUsages::STORAGE.union(wgpu::BufferUsages::COPY_SRC).union(wgpu::BufferUsages::COPY_DST);
 
 /// One device and its queue, with a human-readable description of the adapter behind them.
 pub struct GpuContext {
@@ -45,7 +51,27 @@ impl GpuContext {
         Ok(GpuContext { device, queue, adapter: adapter_name })
     }
 
-    /// Copies `size` bytes of a GPU buffer into host memory, without blocking a browser.
+    /// A storage buffer holding `values` (readable, writable, copyable both ways).
+    pub fn upload(&self, label: &str, values: &[f32]) -> wgpu::Buffer {
+        use wgpu::util::DeviceExt;
+        self.device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+            label: Some(label),
+            contents: bytemuck::cast_slice(values),
+            usage: STORAGE_RW,
+        })
+    }
+
+    /// A zeroed storage buffer of `len` f32 values.
+    pub fn storage(&self, label: &str, len: usize) -> wgpu::Buffer {
+        self.device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some(label),
+            size: (len.max(1) * 4) as u64,
+            usage: STORAGE_RW,
+            mapped_at_creation: false,
+        })
+    }
+
+    /// Copies `len` f32 values of a GPU buffer into host memory, without blocking a browser.
     pub async fn read_f32(&self, source: &wgpu::Buffer, len: usize) -> Result<Vec<f32>> {
         let size = (len * 4) as u64;
         let staging = self.device.create_buffer(&wgpu::BufferDescriptor {

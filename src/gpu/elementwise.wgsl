@@ -1,0 +1,143 @@
+// The elementwise and reduction kernels of a dense layer's training step, and the optimizers, over
+// flat f32 buffers. Each mirrors a CPU function in layers.rs or optim.rs (named beside it) with the
+// same formulas. One uniform layout serves every launch; each entry point reads the fields it needs.
+
+struct Params {
+    n: u32,        // elements to process
+    width: u32,    // row width: bias length, columns to sum
+    rows: u32,     // rows to sum
+    act: u32,      // activation: 0 sigmoid, 1 tanh, 2 relu, 3 leaky relu, 4 linear; loss: 0 squared error, 1 cross-entropy
+    off: u32,      // element offset of the view into `a` (a bias or gradient slice of the flat buffer)
+    _pad0: u32,
+    _pad1: u32,
+    _pad2: u32,
+    scale: f32,    // loss gradient scale
+    lr: f32,
+    beta1: f32,
+    beta2: f32,
+    eps: f32,
+    c1: f32,       // Adam's bias corrections 1 − β1ᵗ and 1 − β2ᵗ
+    c2: f32,
+    decay: f32,
+    momentum: f32,
+    _pad3: f32,
+    _pad4: f32,
+    _pad5: f32,
+}
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read_write> a: array<f32>;
+@group(0) @binding(2) var<storage, read_write> b: array<f32>;
+@group(0) @binding(3) var<storage, read_write> c: array<f32>;
+@group(0) @binding(4) var<storage, read_write> d: array<f32>;
+
+const LEAK: f32 = 0.01;
+
+fn activate(z: f32) -> f32 {
+    switch p.act {
+        case 0u: { return 1.0 / (1.0 + exp(-z)); }
+        case 1u: { return tanh(z); }
+        case 2u: { return max(z, 0.0); }
+        case 3u: { return select(LEAK * z, z, z > 0.0); }
+        default: { return z; }
+    }
+}
+
+// f'(z) written in y = f(z) (Activation::slope).
+fn slope(y: f32) -> f32 {
+    switch p.act {
+        case 0u: { return y * (1.0 - y); }
+        case 1u: { return 1.0 - y * y; }
+        case 2u: { return select(0.0, 1.0, y > 0.0); }
+        case 3u: { return select(LEAK, 1.0, y > 0.0); }
+        default: { return 1.0; }
+    }
+}
+
+// linear_forward's bias and Activation::forward: z[i] += bias[i % width] (bias = a at off); y = f(z).
+// Bindings: a = parameters, b = z, c = y.
+@compute @workgroup_size(256)
+fn bias_activation(@builtin(global_invocation_id) id: vec3u) {
+    let i = id.x;
+    if (i >= p.n) { return; }
+    let z = b[i] + a[p.off + i % p.width];
+    b[i] = z;
+    c[i] = activate(z);
+}
+
+// Activation::backward: d ← d · f'(z), from y. Bindings: a = d, b = y.
+@compute @workgroup_size(256)
+fn activation_backward(@builtin(global_invocation_id) id: vec3u) {
+    let i = id.x;
+    if (i >= p.n) { return; }
+    a[i] = a[i] * slope(b[i]);
+}
+
+// linear_backward's bias gradient: dbias[j] += Σ_rows d[r, j]. Bindings: a = gradients (dbias at off), b = d.
+@compute @workgroup_size(256)
+fn column_sum(@builtin(global_invocation_id) id: vec3u) {
+    let j = id.x;
+    if (j >= p.width) { return; }
+    var sum = 0.0;
+    for (var r = 0u; r < p.rows; r++) { sum += b[r * p.width + j]; }
+    a[p.off + j] += sum;
+}
+
+// loss_backward: d = scale · (y − target). Bindings: a = d, b = y, c = target.
+@compute @workgroup_size(256)
+fn loss_gradient(@builtin(global_invocation_id) id: vec3u) {
+    let i = id.x;
+    if (i >= p.n) { return; }
+    a[i] = p.scale * (b[i] - c[i]);
+}
+
+var<workgroup> partial: array<f32, 256>;
+
+// loss_forward's sum, per workgroup: Σ (y − t)² or Σ softplus(z) − t·z. Bindings: a = sums (one per
+// workgroup), b = y (or logits z for cross-entropy), c = target.
+@compute @workgroup_size(256)
+fn loss_sum(@builtin(global_invocation_id) id: vec3u, @builtin(local_invocation_id) local: vec3u, @builtin(workgroup_id) group: vec3u) {
+    let i = id.x;
+    var v = 0.0;
+    if (i < p.n) {
+        let y = b[i];
+        let t = c[i];
+        if (p.act == 0u) {
+            v = (y - t) * (y - t);
+        } else {
+            v = max(y, 0.0) + log(1.0 + exp(-abs(y))) - t * y;
+        }
+    }
+    partial[local.x] = v;
+    workgroupBarrier();
+    for (var stride = 128u; stride > 0u; stride >>= 1u) {
+        if (local.x < stride) { partial[local.x] += partial[local.x + stride]; }
+        workgroupBarrier();
+    }
+    if (local.x == 0u) { a[group.x] = partial[0]; }
+}
+
+// Optimizer::update, Adam: g = grad + decay·p; m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²;
+// p ← p − lr/c1 · m/(√(v/c2) + ε). Bindings: a = params, b = grads, c = m, d = v.
+@compute @workgroup_size(256)
+fn adam(@builtin(global_invocation_id) id: vec3u) {
+    let i = id.x;
+    if (i >= p.n) { return; }
+    let g = b[i] + p.decay * a[i];
+    let m = p.beta1 * c[i] + (1.0 - p.beta1) * g;
+    let v = p.beta2 * d[i] + (1.0 - p.beta2) * g * g;
+    c[i] = m;
+    d[i] = v;
+    a[i] = a[i] - p.lr / p.c1 * m / (sqrt(v / p.c2) + p.eps);
+}
+
+// Optimizer::update, SGD with momentum: m ← μ·m + g + decay·p; p ← p − lr·m. Bindings: a = params,
+// b = grads, c = m.
+@compute @workgroup_size(256)
+fn sgd(@builtin(global_invocation_id) id: vec3u) {
+    let i = id.x;
+    if (i >= p.n) { return; }
+    let m = p.momentum * c[i] + b[i] + p.decay * a[i];
+    c[i] = m;
+    a[i] = a[i] - p.lr * m;
+}

@@ -1,0 +1,139 @@
+//! The GPU training step against the CPU reference on the same network, batch and settings: loss,
+//! gradients and updated parameters within 1e-4 relative, and a 100-step run whose loss curve follows
+//! the CPU's within 1e-3. Natively on whatever Vulkan adapter is present (lavapipe in CI).
+#![cfg(not(target_arch = "wasm32"))]
+
+use ae_playground::architecture::autoencoder;
+use ae_playground::config::{Config, PerLayer};
+use ae_playground::data::{files, Dataset};
+use ae_playground::gpu::trainer::GpuTrainer;
+use ae_playground::gpu::GpuContext;
+use ae_playground::layers::{Activation, Loss};
+use ae_playground::net::{CodePenalties, Trace};
+use ae_playground::optim::{Optimizer, OptimizerKind};
+use ae_playground::train::{loss_and_gradients, Batch, Task};
+
+fn gpu() -> Option<GpuContext> {
+    match pollster::block_on(GpuContext::new()) {
+        Ok(ctx) => {
+            println!("GPU adapter: {}", ctx.adapter);
+            Some(ctx)
+        }
+        Err(why) if std::env::var("AE_REQUIRE_GPU").as_deref() != Ok("1") => {
+            println!("SKIPPED: {why} (set AE_REQUIRE_GPU=1 to make this a failure)");
+            None
+        }
+        Err(why) => panic!("no GPU for the parity tests: {why}"),
+    }
+}
+
+fn batch(data: &Dataset, step: usize, b: usize) -> Vec<f32> {
+    let rows: Vec<usize> = (0..b).map(|i| (step * b + i) % data.n_train).collect();
+    let mut x = vec![0.0; b * data.dim()];
+    data.gather(&rows, &mut x);
+    x
+}
+
+/// Largest |gpu − cpu| / (|cpu| + floor), the floor a small share of the largest |cpu|.
+fn worst(gpu: &[f32], cpu: &[f32]) -> f32 {
+    let floor = 1e-3 * cpu.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+    gpu.iter().zip(cpu).map(|(g, c)| (g - c).abs() / (c.abs() + floor)).fold(0.0, f32::max)
+}
+
+fn configs() -> Vec<(&'static str, Config, OptimizerKind)> {
+    let base = Config { hidden: vec![32, 16], seed: 3, ..Config::default() };
+    vec![
+        ("sigmoid, squared error, Adam", base.clone(), OptimizerKind::Adam),
+        (
+            "tanh + linear code, cross-entropy, SGD",
+            Config {
+                activation: PerLayer::Each(vec![Activation::Tanh, Activation::Linear]),
+                loss: Loss::CrossEntropy,
+                ..base.clone()
+            },
+            OptimizerKind::Sgd,
+        ),
+        (
+            "relu, tied, linear output, Adam",
+            Config {
+                activation: PerLayer::All(Activation::Relu),
+                tied: true,
+                output_activation: Activation::Linear,
+                ..base.clone()
+            },
+            OptimizerKind::Adam,
+        ),
+        (
+            "leaky relu, weight decay, SGD",
+            Config { activation: PerLayer::All(Activation::LeakyRelu), weight_decay: 0.01, ..base },
+            OptimizerKind::Sgd,
+        ),
+    ]
+}
+
+#[test]
+fn one_step_matches_the_cpu_for_each_kind_of_layer_loss_and_optimizer() {
+    let Some(ctx) = gpu() else { return };
+    let data = files::repo("digits").unwrap();
+    let b = 64;
+    for (name, c, kind) in configs() {
+        let (net, _) = autoencoder::<f32>(&c, data.dim());
+        let x = batch(&data, 0, b);
+        let mut grads = vec![0.0; net.params.len()];
+        let cpu = loss_and_gradients(
+            &net,
+            &mut grads,
+            &mut Trace::default(),
+            &mut Vec::new(),
+            &Batch { x: &x, clean: &x, labels: &[], b, noise: None },
+            &Task::Reconstruct(c.loss),
+            None,
+            &CodePenalties::default(),
+        );
+        let mut optimizer = Optimizer::new(kind, net.params.len(), 0.01, 0.9, c.weight_decay);
+        let mut gpu_trainer = GpuTrainer::new(&ctx, &net, c.loss, &optimizer, b).unwrap();
+        gpu_trainer.step(&ctx, &x, &x).unwrap();
+        let gpu_loss = pollster::block_on(gpu_trainer.loss(&ctx)).unwrap();
+        let gpu_grads = pollster::block_on(gpu_trainer.grads(&ctx)).unwrap();
+        let mut params = net.params.clone();
+        optimizer.update(&mut params, &grads);
+        let gpu_params = pollster::block_on(gpu_trainer.params(&ctx)).unwrap();
+        let (dl, dg, dp) =
+            (((gpu_loss as f64 - cpu.loss) / cpu.loss).abs(), worst(&gpu_grads, &grads), worst(&gpu_params, &params));
+        println!("{name}: loss {:.5} vs {gpu_loss:.5} (relative {dl:.1e}); gradients {dg:.1e}; parameters after the step {dp:.1e}", cpu.loss);
+        assert!(dl < 1e-4 && dg < 1e-4 && dp < 1e-4, "{name}: loss {dl}, gradients {dg}, parameters {dp}");
+    }
+}
+
+#[test]
+fn a_hundred_steps_follow_the_cpu_loss_curve() {
+    let Some(ctx) = gpu() else { return };
+    let data = files::repo("digits").unwrap();
+    let b = 64;
+    for (name, c, kind) in configs().into_iter().take(2) {
+        let (mut net, _) = autoencoder::<f32>(&c, data.dim());
+        let mut optimizer = Optimizer::new(kind, net.params.len(), 0.003, 0.9, c.weight_decay);
+        let mut gpu_trainer = GpuTrainer::new(&ctx, &net, c.loss, &optimizer, b).unwrap();
+        let mut grads = vec![0.0; net.params.len()];
+        let mut worst_step = 0.0f64;
+        for step in 0..100 {
+            let x = batch(&data, step, b);
+            let cpu = loss_and_gradients(
+                &net,
+                &mut grads,
+                &mut Trace::default(),
+                &mut Vec::new(),
+                &Batch { x: &x, clean: &x, labels: &[], b, noise: None },
+                &Task::Reconstruct(c.loss),
+                None,
+                &CodePenalties::default(),
+            );
+            optimizer.update(&mut net.params, &grads);
+            gpu_trainer.step(&ctx, &x, &x).unwrap();
+            let gpu_loss = pollster::block_on(gpu_trainer.loss(&ctx)).unwrap() as f64;
+            worst_step = worst_step.max(((gpu_loss - cpu.loss) / cpu.loss).abs());
+        }
+        println!("{name}: 100 steps, worst relative loss difference {worst_step:.1e}");
+        assert!(worst_step < 1e-3, "{name}: loss curves differ by {worst_step}");
+    }
+}
