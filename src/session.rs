@@ -146,6 +146,11 @@ impl Session {
         self.stopped_early
     }
 
+    /// How many epochs of the last phase gave early stopping's best validation loss.
+    pub fn best_epochs(&self) -> Option<usize> {
+        self.best.as_ref().map(|(_, epoch, _)| *epoch as usize + 1)
+    }
+
     /// One step of the current phase; moves to the next phase when this one has run its epochs.
     pub fn train_step(&mut self) -> Result<StepLoss> {
         if self.finished() {
@@ -165,6 +170,52 @@ impl Session {
             self.advance()?;
         }
         Ok(loss)
+    }
+
+    /// Steps the current phase can take on another engine before its epoch ends (the step that starts
+    /// an epoch runs here, where early stopping and phase changes happen).
+    pub fn steps_left_in_epoch(&self) -> usize {
+        if self.finished() {
+            0
+        } else {
+            self.trainer.steps_left_in_epoch()
+        }
+    }
+
+    /// The next batch, (corrupted input, clean target), for a step taken on another engine (the GPU).
+    pub fn external_step(&mut self) -> Result<(Vec<f32>, Vec<f32>)> {
+        if self.steps_left_in_epoch() == 0 {
+            fail!("a step on another engine must not start an epoch");
+        }
+        self.step += 1;
+        Ok(self.trainer.external_step(&self.data))
+    }
+
+    /// Why the current phase cannot train on the GPU engine yet, if it cannot.
+    pub fn gpu_obstacle(&self) -> Option<String> {
+        let p = &self.trainer.phase;
+        let pen = &p.penalties;
+        let penalty = [
+            (pen.l1 > 0.0, "L1 sparsity"),
+            (pen.kl.is_some(), "KL sparsity"),
+            (pen.contractive > 0.0, "the contractive penalty"),
+            (pen.vae_beta > 0.0, "the variational code"),
+        ];
+        if let Some((_, name)) = penalty.iter().find(|(on, _)| *on) {
+            return Some(format!("{name} does not run on the GPU yet"));
+        }
+        if p.net.ops.iter().any(|op| matches!(op, crate::net::Op::KSparse { .. })) {
+            return Some("k-sparse codes do not run on the GPU yet".into());
+        }
+        None
+    }
+
+    /// The reconstruction loss of the current phase.
+    pub fn loss(&self) -> Loss {
+        match self.trainer.phase.task {
+            crate::train::Task::Reconstruct(loss) => loss,
+            crate::train::Task::Classify => Loss::SquaredError,
+        }
     }
 
     /// After each epoch of the last phase: remember the best validation loss (loss + penalties) and

@@ -164,6 +164,36 @@ impl Trainer {
         rows
     }
 
+    /// Steps left before the next one starts a new epoch.
+    pub fn steps_left_in_epoch(&self) -> usize {
+        (self.order.len() - self.cursor) / self.phase.batch_size
+    }
+
+    /// The next batch as a step sees it, (corrupted input, clean target), for a step taken on another
+    /// engine (the GPU): it advances the batch order and the step count exactly as `train_step` does.
+    pub fn external_step(&mut self, data: &Dataset) -> (Vec<f32>, Vec<f32>) {
+        let rows = self.next_batch();
+        let batch = self.corrupted_inputs(data, &rows);
+        self.step += 1;
+        batch
+    }
+
+    fn corrupted_inputs(&self, data: &Dataset, rows: &[usize]) -> (Vec<f32>, Vec<f32>) {
+        let clean = self.inputs(data, rows);
+        let mut x = clean.clone();
+        self.phase.noise.apply(&mut x, Rng::new(self.phase.seed).stream(Purpose::Corrupt, self.step as u32));
+        (x, clean)
+    }
+
+    /// Takes weights and optimizer state computed elsewhere (read back from the GPU) as the current
+    /// and last good state.
+    pub fn adopt(&mut self, params: Vec<f32>, optimizer: Optimizer) {
+        self.phase.net.params = params;
+        self.optimizer = optimizer;
+        self.checkpoint =
+            Checkpoint { params: self.phase.net.params.clone(), optimizer: self.optimizer.clone(), step: self.step };
+    }
+
     /// The net's input for dataset rows: the rows' values, through the frozen layers if any.
     pub fn inputs(&self, data: &Dataset, rows: &[usize]) -> Vec<f32> {
         let mut x = vec![0.0; rows.len() * data.dim()];
@@ -183,9 +213,7 @@ impl Trainer {
     pub fn train_step(&mut self, data: &Dataset) -> Result<StepLoss> {
         let b = self.phase.batch_size;
         let rows = self.next_batch();
-        let clean = self.inputs(data, &rows);
-        let mut x = clean.clone();
-        self.phase.noise.apply(&mut x, Rng::new(self.phase.seed).stream(Purpose::Corrupt, self.step as u32));
+        let (x, clean) = self.corrupted_inputs(data, &rows);
         let labels: Vec<u8> =
             if self.phase.task == Task::Classify { rows.iter().map(|&r| data.labels[r]).collect() } else { Vec::new() };
         let noise = Rng::new(self.phase.seed).stream(Purpose::Sample, self.step as u32);

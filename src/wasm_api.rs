@@ -2,6 +2,8 @@
 //! plain data. Errors come back as `JsError` with the engine's message; nothing here panics on input.
 
 use crate::data::pack;
+use crate::gpu::trainer::GpuTrainer;
+use crate::gpu::GpuContext;
 use crate::{Config, Error, Session};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -35,10 +37,48 @@ pub fn default_config() -> Result<JsValue, JsError> {
     to_js(&Config::default())
 }
 
-/// One training session (every phase of it) on one dataset, on the CPU engine.
+/// One training session (every phase of it) on one dataset; steps run on the CPU engine, or on the
+/// GPU while one is attached.
 #[wasm_bindgen]
 pub struct Playground {
     session: Session,
+    gpu: Option<(GpuContext, GpuTrainer)>,
+}
+
+/// A WebGPU device for training.
+#[wasm_bindgen]
+pub struct Gpu {
+    ctx: GpuContext,
+}
+
+#[wasm_bindgen]
+impl Gpu {
+    /// Finds a WebGPU adapter and device; the error says why there is none.
+    pub async fn create() -> Result<Gpu, JsError> {
+        Ok(Gpu { ctx: GpuContext::new().await.map_err(js_error)? })
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn adapter(&self) -> String {
+        self.ctx.adapter.clone()
+    }
+
+    /// A software adapter (SwiftShader): correct, but slower than the CPU engine.
+    #[wasm_bindgen(getter)]
+    pub fn software(&self) -> bool {
+        self.ctx.software
+    }
+
+    /// Why the device stopped working (lost, or a GPU error), once it has.
+    #[wasm_bindgen(getter)]
+    pub fn failure(&self) -> Option<String> {
+        self.ctx.failure()
+    }
+
+    /// Loses the device on purpose, to test the fallback to the CPU.
+    pub fn destroy(&self) {
+        self.ctx.destroy();
+    }
 }
 
 #[wasm_bindgen]
@@ -49,7 +89,7 @@ impl Playground {
     pub fn new(config: JsValue, dataset: &[u8]) -> Result<Playground, JsError> {
         let config = parse_config(&config)?;
         let data = pack::decode(dataset).map_err(js_error)?;
-        Ok(Playground { session: Session::new(config, data).map_err(js_error)? })
+        Ok(Playground { session: Session::new(config, data).map_err(js_error)?, gpu: None })
     }
 
     /// The settings in force, every field filled in.
@@ -81,12 +121,91 @@ impl Playground {
     /// Runs up to `steps` optimisation steps, fewer when training finishes, and returns their mean
     /// batch loss. On divergence the last good weights come back and the error says so.
     pub fn train(&mut self, steps: u32) -> Result<f32, JsError> {
+        if let Some((ctx, trainer)) = &mut self.gpu {
+            // On the GPU: submit only (the loss arrives with `gpuLoss`); never across an epoch's start.
+            for _ in 0..steps.min(self.session.steps_left_in_epoch() as u32) {
+                let (x, clean) = self.session.external_step().map_err(js_error)?;
+                trainer.step(ctx, &x, &clean).map_err(js_error)?;
+            }
+            return Ok(f32::NAN);
+        }
         let (mut sum, mut taken) = (0.0f64, 0u32);
         while taken < steps && !self.session.finished() {
             sum += self.session.train_step().map_err(js_error)?.loss;
             taken += 1;
         }
         Ok((sum / taken.max(1) as f64) as f32)
+    }
+
+    /// Moves training of the current phase to the GPU, starting from the current weights and
+    /// optimizer state; the error says why this phase cannot run there.
+    #[wasm_bindgen(js_name = attachGpu)]
+    pub fn attach_gpu(&mut self, gpu: &Gpu) -> Result<(), JsError> {
+        if let Some(why) = gpu.ctx.failure().or_else(|| self.session.gpu_obstacle()) {
+            return Err(JsError::new(&why));
+        }
+        let t = &self.session.trainer;
+        let trainer = GpuTrainer::new(&gpu.ctx, &t.phase.net, self.session.loss(), &t.optimizer, t.phase.batch_size)
+            .map_err(js_error)?;
+        self.gpu = Some((gpu.ctx.clone(), trainer));
+        Ok(())
+    }
+
+    /// Back to the CPU engine (with the state last adopted from the GPU).
+    #[wasm_bindgen(js_name = detachGpu)]
+    pub fn detach_gpu(&mut self) {
+        self.gpu = None;
+    }
+
+    #[wasm_bindgen(getter, js_name = onGpu)]
+    pub fn on_gpu(&self) -> bool {
+        self.gpu.is_some()
+    }
+
+    /// Steps `train` may take on the GPU before the step that starts the next epoch, which runs on the CPU.
+    #[wasm_bindgen(getter, js_name = stepsLeftInEpoch)]
+    pub fn steps_left_in_epoch(&self) -> u32 {
+        self.session.steps_left_in_epoch() as u32
+    }
+
+    /// Resolves, once the GPU has done the steps submitted so far, with the last step's loss.
+    #[wasm_bindgen(js_name = gpuLoss)]
+    pub fn gpu_loss(&self) -> Result<js_sys::Promise, JsError> {
+        let (ctx, trainer) = self.gpu.as_ref().ok_or_else(|| JsError::new("no GPU attached"))?;
+        let future = trainer.loss_future(ctx);
+        Ok(wasm_bindgen_futures::future_to_promise(async move {
+            future.await.map(JsValue::from).map_err(|e| JsError::new(&e.message).into())
+        }))
+    }
+
+    /// Resolves with the GPU's training state `{loss, params, m, v, t}`, to `adoptGpuState`.
+    #[wasm_bindgen(js_name = gpuSnapshot)]
+    pub fn gpu_snapshot(&self) -> Result<js_sys::Promise, JsError> {
+        let (ctx, trainer) = self.gpu.as_ref().ok_or_else(|| JsError::new("no GPU attached"))?;
+        let future = trainer.snapshot(ctx);
+        Ok(wasm_bindgen_futures::future_to_promise(async move {
+            let s = future.await.map_err(|e| JsValue::from(JsError::new(&e.message)))?;
+            let state = js_sys::Object::new();
+            let set = |k: &str, v: JsValue| js_sys::Reflect::set(&state, &k.into(), &v).map(|_| ());
+            set("loss", s.loss.into())?;
+            set("params", js_sys::Float32Array::from(&s.params[..]).into())?;
+            set("m", js_sys::Float32Array::from(&s.optimizer.m[..]).into())?;
+            set("v", js_sys::Float32Array::from(&s.optimizer.v[..]).into())?;
+            set("t", s.optimizer.t.into())?;
+            Ok(state.into())
+        }))
+    }
+
+    /// Takes weights and optimizer state read back from the GPU as the CPU engine's own.
+    #[wasm_bindgen(js_name = adoptGpuState)]
+    pub fn adopt_gpu_state(&mut self, params: Vec<f32>, m: Vec<f32>, v: Vec<f32>, t: u32) -> Result<(), JsError> {
+        let trainer = &mut self.session.trainer;
+        if params.len() != trainer.phase.net.params.len() {
+            return Err(JsError::new("adoptGpuState: the state belongs to another model"));
+        }
+        let optimizer = crate::optim::Optimizer { m, v, t, ..trainer.optimizer.clone() };
+        trainer.adopt(params, optimizer);
+        Ok(())
     }
 
     /// Steps over all phases.
@@ -188,31 +307,6 @@ impl Playground {
         }
         self.session.interpolate(test.start + a as usize, test.start + b as usize, steps).map_err(js_error)
     }
-}
-
-/// Finds a WebGPU adapter and checks the WGSL matmul against the CPU reference on it. Returns the
-/// adapter's description and the largest relative difference; errors say why WebGPU is unusable.
-#[wasm_bindgen(js_name = gpuCheck)]
-pub async fn gpu_check() -> Result<JsValue, JsError> {
-    use crate::gpu::{matmul::GpuMatmul, GpuContext};
-    use crate::matmul::{matmul_reference, Op};
-    use crate::rng::{Purpose, Rng};
-    let ctx = GpuContext::new().await.map_err(js_error)?;
-    let (m, k, n) = (67, 129, 33);
-    let s = Rng::new(1).stream(Purpose::Sample, 0);
-    let a: Vec<f32> = (0..(m * k) as u32).map(|i| s.uniform(i) - 0.5).collect();
-    let b: Vec<f32> = (0..(k * n) as u32).map(|i| s.uniform(i + 1_000_000) - 0.5).collect();
-    let gpu = GpuMatmul::new(&ctx).run(&ctx, &a, Op::Plain, &b, Op::Plain, m, k, n).await.map_err(js_error)?;
-    let mut cpu = vec![0.0; m * n];
-    matmul_reference(&mut cpu, &a, Op::Plain, &b, Op::Plain, m, k, n, false);
-    let worst = gpu.iter().zip(&cpu).map(|(g, c)| (g - c).abs() / (1.0 + c.abs())).fold(0.0f32, f32::max);
-    #[derive(Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Check {
-        adapter: String,
-        max_relative_difference: f32,
-    }
-    to_js(&Check { adapter: ctx.adapter, max_relative_difference: worst })
 }
 
 /// Times the CPU matmul for the benchmark page and `npm run bench:gemm`: `size`³ for `product`

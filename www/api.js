@@ -14,7 +14,10 @@ export function installApi(controller) {
     /** {step, epoch, phase: {name, index, count, width}, finished, trainLoss, testLoss, samplesPerSecond,
      *  backend, backendReason, running} */
     metrics: () => controller.metrics(),
-    /** The settings in force (dataset and model). */
+    /** The settings in force (dataset, engine and model). */
     settings: () => structuredClone(controller.state),
+    /** For tests: `loseGpu()` destroys the WebGPU device mid-training; resolves once the worker has
+     * fallen back to the CPU. */
+    debug: { loseGpu: () => controller.request({ type: 'loseGpu' }) },
   };
 }

@@ -8,6 +8,7 @@ export const SETTINGS = [
   { key: 'outputActivation', group: 'Model', label: 'Output activation', kind: 'select', options: ['sigmoid', 'linear'], initial: 'sigmoid' },
   { key: 'loss', group: 'Model', label: 'Loss', kind: 'select', options: ['squaredError', 'crossEntropy'], initial: 'squaredError' },
   { key: 'tied', group: 'Model', label: 'Tied decoder weights', kind: 'checkbox', initial: false },
+  { key: 'engine', group: 'Training', label: 'Engine (auto: WebGPU on a real GPU, else CPU)', kind: 'select', options: ['auto', 'cpu', 'webgpu'], initial: 'auto' },
   { key: 'optimizer', group: 'Training', label: 'Optimizer', kind: 'select', options: ['adam', 'sgd'], initial: 'adam' },
   { key: 'learningRate', group: 'Training', label: 'Learning rate', kind: 'number', initial: 0.003, min: 0, step: 'any' },
   { key: 'momentum', group: 'Training', label: 'Momentum (SGD)', kind: 'number', initial: 0.9, min: 0, step: 'any' },
@@ -62,12 +63,6 @@ export function toHash(state) {
   for (const s of SETTINGS) if (format(state[s.key]) !== format(s.initial)) params.set(s.key, format(state[s.key]));
   const text = params.toString();
   return text ? `#${text}` : '';
-}
-
-/** The engine's config: every setting except the dataset, which picks the data instead. */
-export function toConfig(state) {
-  const { dataset, ...config } = state;
-  return config;
 }
 
 /** Builds the labelled controls into `form`, one fieldset per group (the variants' groups start

@@ -1,9 +1,12 @@
 // The training worker: owns the wasm engine, trains in slices of about 30 ms so that pause and step
-// messages are answered promptly, and posts metrics and reconstructions a few times a second.
-// Messages in:  {type: 'init' | 'reset', settings}, {type: 'play'}, {type: 'pause'}, {type: 'train', steps, id}
-// Messages out: {type: 'ready', dataset, config}, {type: 'backend', ...}, {type: 'metrics', ...},
+// messages are answered promptly, and posts metrics and reconstructions a few times a second. Steps
+// run on WebGPU when the device is a real GPU (or when asked), on the CPU engine otherwise; losing the
+// GPU falls back to the CPU with the weights and optimizer state last read back.
+// Messages in:  {type: 'init' | 'reset', settings}, {type: 'play'}, {type: 'pause'},
+//               {type: 'train', steps, id}, {type: 'loseGpu', id}
+// Messages out: {type: 'ready', dataset, config}, {type: 'backend', name, reason}, {type: 'metrics', ...},
 //               {type: 'reconstructions', ...}, {type: 'trained', id}, {type: 'error', message}
-import init, { Playground, gpuCheck } from '../pkg/ae_playground.js';
+import init, { Gpu, Playground } from '../pkg/ae_playground.js';
 
 const SLICE_MS = 30;
 const POST_EVERY_MS = 200;
@@ -19,6 +22,9 @@ let stepsPerSlice = 1;
 let pending = { loss: 0, steps: 0, since: performance.now() };
 let lastPost = 0;
 let lastTestLoss = 0;
+let gpu = null; // the Gpu device, once found
+let gpuWhy = 'looking for WebGPU…'; // why there is none, or why it is not used
+let engine = 'auto'; // 'auto' | 'cpu' | 'webgpu'
 
 const post = (message, transfer) => self.postMessage(message, transfer ?? []);
 const pause = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -32,20 +38,60 @@ async function loadDataset(name) {
   return datasets.get(name);
 }
 
+/** Attaches the GPU for the current phase when the engine setting and the device allow; says why not. */
+function chooseEngine() {
+  playground.detachGpu();
+  let reason;
+  if (engine === 'cpu') reason = 'the CPU engine was chosen';
+  else if (!gpu) reason = gpuWhy;
+  else if (engine === 'auto' && gpu.software) reason = `the WebGPU adapter (${gpu.adapter}) is a software fallback, slower than the CPU engine; choose WebGPU to use it anyway`;
+  else {
+    try {
+      playground.attachGpu(gpu);
+      post({ type: 'backend', name: 'WebGPU', reason: gpu.adapter });
+      return;
+    } catch (e) {
+      reason = `this model cannot train on the GPU: ${e.message}`;
+    }
+  }
+  post({ type: 'backend', name: 'CPU', reason });
+}
+
+/** Brings the GPU's weights and optimizer state to the CPU engine (for evaluation, or to fall back). */
+async function syncFromGpu() {
+  if (!playground.onGpu) return;
+  try {
+    const s = await playground.gpuSnapshot();
+    playground.adoptGpuState(s.params, s.m, s.v, s.t);
+  } catch (e) {
+    fallBack(e);
+  }
+}
+
+function fallBack(error) {
+  gpuWhy = gpu?.failure ?? `the GPU failed: ${error?.message ?? error}`;
+  gpu = null;
+  playground.detachGpu();
+  post({ type: 'backend', name: 'CPU', reason: `${gpuWhy}; training continues on the CPU from the weights last read back` });
+}
+
 /** Builds a new model; on bad settings the old model stays and the error is reported. */
 async function build(settings) {
-  const { dataset, ...config } = settings;
+  const { dataset, engine: chosen, ...config } = settings;
   const next = new Playground(config, await loadDataset(dataset));
   playground?.free();
   playground = next;
+  engine = chosen ?? 'auto';
   batchSize = playground.config().batchSize;
   running = false;
   pending = { loss: 0, steps: 0, since: performance.now() };
   post({ type: 'ready', dataset: playground.dataset(), config: playground.config() });
-  report(true);
+  chooseEngine();
+  await report(true);
 }
 
-function report(withTestLoss) {
+async function report(withTestLoss) {
+  await syncFromGpu();
   const now = performance.now();
   const seconds = (now - pending.since) / 1000;
   const metrics = {
@@ -68,26 +114,48 @@ function report(withTestLoss) {
   lastPost = now;
 }
 
+/** Up to `steps` steps on the attached engine; on the GPU, none across an epoch's start. Returns
+ * [steps taken, their mean loss]. */
+async function trainOn(steps) {
+  if (!playground.onGpu) return [steps, playground.train(steps)];
+  const n = Math.min(steps, playground.stepsLeftInEpoch);
+  if (n === 0) {
+    // The step that starts an epoch (early stopping, the next phase) runs on the CPU.
+    await syncFromGpu();
+    playground.detachGpu();
+    const loss = playground.train(1);
+    chooseEngine();
+    return [1, loss];
+  }
+  playground.train(n);
+  try {
+    return [n, await playground.gpuLoss()]; // also keeps the GPU's queue from running ahead
+  } catch (e) {
+    fallBack(e);
+    return [n, NaN];
+  }
+}
+
 /** Trains up to `limit` steps in one time slice, sizing slices to about SLICE_MS. A phase change
  * (pretraining stage → next stage → fine-tuning) ends the slice so that its metrics stay apart. */
-function trainSlice(limit) {
+async function trainSlice(limit) {
   const steps = Math.max(1, Math.min(limit, stepsPerSlice));
   const phase = playground.phase().index;
   const start = performance.now();
-  let loss = 0;
   let done = 0;
+  let loss = 0;
   while (done < steps && !playground.finished && playground.phase().index === phase) {
-    const chunk = Math.min(steps - done, 8);
-    loss += playground.train(chunk) * chunk;
-    done += chunk;
+    const [taken, mean] = await trainOn(Math.min(steps - done, 8));
+    if (Number.isFinite(mean)) loss += mean * taken;
+    done += taken;
   }
-  loss /= Math.max(done, 1);
   const elapsed = performance.now() - start;
   stepsPerSlice = Math.max(1, Math.round(done * Math.min(2, SLICE_MS / Math.max(elapsed, 1))));
-  pending.loss += loss * done;
+  pending.loss += loss;
   pending.steps += done;
   const phaseChanged = playground.phase().index !== phase;
-  if (phaseChanged || performance.now() - lastPost >= POST_EVERY_MS) report(phaseChanged);
+  if (phaseChanged) chooseEngine();
+  if (phaseChanged || performance.now() - lastPost >= POST_EVERY_MS) await report(phaseChanged);
   return done;
 }
 
@@ -96,12 +164,12 @@ async function play() {
   busy = true;
   try {
     while (running && !playground.finished) {
-      trainSlice(Infinity);
+      await trainSlice(Infinity);
       await pause();
     }
     if (running) {
       running = false;
-      report(true);
+      await report(true);
     }
   } finally {
     busy = false;
@@ -113,20 +181,19 @@ async function trainSteps(steps, id) {
   while (busy) await pause();
   busy = true;
   try {
-    for (let left = steps; left > 0 && !playground.finished; left -= trainSlice(left)) await pause();
-    report(true);
+    for (let left = steps; left > 0 && !playground.finished; left -= await trainSlice(left)) await pause();
+    await report(true);
   } finally {
     busy = false;
   }
   post({ type: 'trained', id });
 }
 
-async function checkGpu() {
+async function findGpu() {
   try {
-    const check = await gpuCheck();
-    post({ type: 'backend', training: 'CPU', gpu: check.adapter, gpuCheck: check.maxRelativeDifference });
+    gpu = await Gpu.create();
   } catch (e) {
-    post({ type: 'backend', training: 'CPU', gpu: null, reason: e.message ?? String(e) });
+    gpuWhy = e.message ?? String(e);
   }
 }
 
@@ -135,8 +202,8 @@ self.onmessage = async ({ data: message }) => {
     switch (message.type) {
       case 'init':
         await init();
+        await findGpu();
         await build(message.settings);
-        checkGpu();
         break;
       case 'reset':
         running = false;
@@ -149,10 +216,17 @@ self.onmessage = async ({ data: message }) => {
         break;
       case 'pause':
         running = false;
-        if (playground && pending.steps) report(true);
+        if (playground && pending.steps) await report(true);
         break;
       case 'train':
         await trainSteps(message.steps, message.id);
+        break;
+      case 'loseGpu':
+        running = false;
+        while (busy) await pause();
+        gpu?.destroy();
+        await report(true); // the lost device fails the read-back: training falls back to the CPU
+        post({ type: 'trained', id: message.id });
         break;
     }
   } catch (e) {

@@ -111,6 +111,8 @@ fn f2_f3(data: &Dataset, scale: f64) -> (Row, Row, Session) {
         learning_rate: 0.001,
         batch_size: 64,
         validation: 0.1,
+        // Light denoising regularises the 1.7M-weight net on 8,000 images (the texts' denoising pretraining).
+        masking: 0.1,
         ..Config::default()
     };
     let pca = {
@@ -275,18 +277,18 @@ fn f7(data: &Dataset, scale: f64) -> Row {
         epochs: epochs(200, scale),
         ..Config::default()
     };
-    let s = train(c, &binary);
+    // Early stopping on a validation split picks the number of epochs; then the VAE is trained again
+    // on all the training images for that many epochs, as the reference trained on all of them.
+    let chosen = train(c.clone(), &binary).best_epochs().unwrap_or(c.epochs);
+    let s = train(Config { validation: 0.0, patience: 0, epochs: chosen, ..c }, &binary);
     let e = s.evaluate_test();
     let elbo = e.loss + e.penalties.vae_kl;
     Row {
         id: "F7",
         claim: format!("VAE {}-{hidden}-{code} on binarised images: test negative ELBO (nats)", data.dim()),
         measured: format!(
-            "{elbo:.1} (reconstruction {:.1} + KL {:.1}) after {} epochs{}",
-            e.loss,
-            e.penalties.vae_kl,
-            s.trainer.epoch,
-            if s.stopped_early() { ", stopped early" } else { "" }
+            "{elbo:.1} (reconstruction {:.1} + KL {:.1}); {chosen} epochs, chosen by early stopping on 5% held out",
+            e.loss, e.penalties.vae_kl,
         ),
         goal: "≤ 95 (MNIST)".into(),
         met: data.dim() < 784 || elbo <= 95.0,

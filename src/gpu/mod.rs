@@ -8,16 +8,23 @@ pub mod matmul;
 pub mod trainer;
 
 use crate::error::{Error, Result};
+use std::sync::{Arc, Mutex};
 
 /// Storage that kernels read and write and that can be uploaded to and read back.
 const STORAGE_RW: wgpu::BufferUsages =
     wgpu::BufferUsages::STORAGE.union(wgpu::BufferUsages::COPY_SRC).union(wgpu::BufferUsages::COPY_DST);
 
-/// One device and its queue, with a human-readable description of the adapter behind them.
+/// One device and its queue, with a human-readable description of the adapter behind them. Cheap to
+/// clone (wgpu's handles are shared).
+#[derive(Clone)]
 pub struct GpuContext {
     pub device: wgpu::Device,
     pub queue: wgpu::Queue,
     pub adapter: String,
+    /// A software adapter (lavapipe, SwiftShader): correct, but slower than the CPU engine.
+    pub software: bool,
+    /// Why the device stopped working (lost, or an uncaptured error), once it has.
+    failure: Arc<Mutex<Option<String>>>,
 }
 
 impl GpuContext {
@@ -48,7 +55,28 @@ impl GpuContext {
             })
             .await
             .map_err(|e| Error::new(format!("the GPU adapter {adapter_name} refused a device: {e}")))?;
-        Ok(GpuContext { device, queue, adapter: adapter_name })
+        let failure = Arc::new(Mutex::new(None));
+        let lost = failure.clone();
+        device.set_device_lost_callback(move |reason, message| {
+            *lost.lock().unwrap() = Some(format!("the GPU device was lost ({reason:?}: {message})"));
+        });
+        let errored = failure.clone();
+        // wgpu's default handler panics; a GPU error instead ends GPU training with its message.
+        device.on_uncaptured_error(Arc::new(move |error: wgpu::Error| {
+            errored.lock().unwrap().get_or_insert_with(|| format!("GPU error: {error}"));
+        }));
+        let software = adapter_name.contains("software");
+        Ok(GpuContext { device, queue, adapter: adapter_name, software, failure })
+    }
+
+    /// Why the device stopped working, if it has.
+    pub fn failure(&self) -> Option<String> {
+        self.failure.lock().unwrap().clone()
+    }
+
+    /// Loses the device on purpose (tests of the fallback to the CPU).
+    pub fn destroy(&self) {
+        self.device.destroy();
     }
 
     /// A storage buffer holding `values` (readable, writable, copyable both ways).

@@ -17,6 +17,13 @@ enum Launched {
     Elementwise(Launch),
 }
 
+/// The training state read back from the GPU.
+pub struct GpuState {
+    pub loss: f32,
+    pub params: Vec<f32>,
+    pub optimizer: Optimizer,
+}
+
 pub struct GpuTrainer {
     matmul: GpuMatmul,
     elementwise: Elementwise,
@@ -33,8 +40,10 @@ pub struct GpuTrainer {
     optimizer: Optimizer,
     optimizer_launch: Launch,
     optimizer_params: Params,
+    m: wgpu::Buffer,
+    v: wgpu::Buffer,
     // Kept alive for the bind groups that use them (they are never read from the CPU).
-    _state: Vec<wgpu::Buffer>,
+    _scratch: Vec<wgpu::Buffer>,
     steps: Vec<Launched>,
 }
 
@@ -65,7 +74,15 @@ impl GpuTrainer {
         let (input, output) = (net.input, net.output_width());
         let params = ctx.upload("params", &net.params);
         let grads = ctx.storage("grads", net.params.len());
-        let (m, v) = (ctx.storage("optimizer m", net.params.len()), ctx.storage("optimizer v", net.params.len()));
+        // Optimizer state carries over (from the CPU engine, or a previous GPU phase).
+        let state = |label, values: &[f32]| {
+            if values.len() == net.params.len() {
+                ctx.upload(label, values)
+            } else {
+                ctx.storage(label, net.params.len())
+            }
+        };
+        let (m, v) = (state("optimizer m", &optimizer.m), state("optimizer v", &optimizer.v));
         let x = ctx.storage("x", b * input);
         let target = ctx.storage("target", b * output);
         let zs: Vec<_> = dense.iter().map(|d| ctx.storage("z", b * d.outputs)).collect();
@@ -177,9 +194,9 @@ impl GpuTrainer {
                 elementwise.launch(ctx, Entry::Sgd, optimizer_params, &[&params, &grads, &m], net.params.len())?
             }
         };
-        let mut state = vec![m, v, ds[0].clone(), ds[1].clone()];
-        state.extend(zs);
-        state.extend(ys);
+        let mut scratch = vec![ds[0].clone(), ds[1].clone()];
+        scratch.extend(zs);
+        scratch.extend(ys);
         Ok(GpuTrainer {
             matmul,
             elementwise,
@@ -196,7 +213,9 @@ impl GpuTrainer {
             optimizer: optimizer.clone(),
             optimizer_launch,
             optimizer_params,
-            _state: state,
+            m,
+            v,
+            _scratch: scratch,
             steps,
         })
     }
@@ -235,8 +254,32 @@ impl GpuTrainer {
 
     /// The last step's loss (before its update), summed per sample and averaged over the batch.
     pub async fn loss(&self, ctx: &GpuContext) -> Result<f32> {
-        let sums = ctx.read_f32(&self.sums, self.sums_len).await?;
-        Ok((sums.iter().map(|&s| s as f64).sum::<f64>() / self.batch as f64) as f32)
+        self.loss_future(ctx).await
+    }
+
+    /// A future (independent of `self`) reading back the state after the steps submitted so far:
+    /// the last step's loss, the parameters and the optimizer.
+    pub fn snapshot(&self, ctx: &GpuContext) -> impl std::future::Future<Output = Result<GpuState>> + 'static {
+        let (ctx, params, m, v, sums) =
+            (ctx.clone(), self.params.clone(), self.m.clone(), self.v.clone(), self.sums.clone());
+        let (len, sums_len, batch, mut optimizer) =
+            (self.params_len, self.sums_len, self.batch, self.optimizer.clone());
+        async move {
+            let loss = ctx.read_f32(&sums, sums_len).await?.iter().map(|&s| s as f64).sum::<f64>() / batch as f64;
+            optimizer.m = ctx.read_f32(&m, len).await?;
+            if optimizer.kind == OptimizerKind::Adam {
+                optimizer.v = ctx.read_f32(&v, len).await?;
+            }
+            Ok(GpuState { loss: loss as f32, params: ctx.read_f32(&params, len).await?, optimizer })
+        }
+    }
+
+    /// A future reading back only the last step's loss (cheap; also waits for the GPU to catch up).
+    pub fn loss_future(&self, ctx: &GpuContext) -> impl std::future::Future<Output = Result<f32>> + 'static {
+        let (ctx, sums, sums_len, batch) = (ctx.clone(), self.sums.clone(), self.sums_len, self.batch);
+        async move {
+            Ok((ctx.read_f32(&sums, sums_len).await?.iter().map(|&s| s as f64).sum::<f64>() / batch as f64) as f32)
+        }
     }
 
     pub async fn params(&self, ctx: &GpuContext) -> Result<Vec<f32>> {

@@ -137,3 +137,40 @@ test('every variant can be chosen in the page and trains', async () => {
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('training runs on WebGPU when chosen, matching what the CPU engine does', async () => {
+  const settings = '#dataset=digits&batchSize=32&seed=4';
+  const run = async (engine) => {
+    const { page, errors } = await open(env.browser, `${env.url}${settings}&engine=${engine}`);
+    const m = await page.evaluate(() => window.aePlayground.train({ steps: 60 }));
+    assert.deepEqual(errors, []);
+    await page.close();
+    return m;
+  };
+  const [gpu, cpu] = [await run('webgpu'), await run('cpu')];
+  console.log(`60 steps: WebGPU (${gpu.backendReason}) test loss ${gpu.testLoss}; CPU ${cpu.testLoss}`);
+  assert.equal(gpu.backend, 'WebGPU');
+  assert.equal(cpu.backend, 'CPU');
+  assert.equal(gpu.step, 60);
+  // Same batches, noise and initial weights: the engines agree to float rounding (lavapipe/SwiftShader parity is 1e-6).
+  assert.ok(Math.abs(gpu.testLoss - cpu.testLoss) <= 1e-3 * cpu.testLoss, `WebGPU ${gpu.testLoss} vs CPU ${cpu.testLoss}`);
+});
+
+test('losing the GPU mid-training falls back to the CPU with the same weights', async () => {
+  const { page, errors } = await open(env.browser, `${env.url}#dataset=digits&batchSize=32&engine=webgpu`);
+  const before = await page.evaluate(() => window.aePlayground.train({ steps: 40 }));
+  assert.equal(before.backend, 'WebGPU');
+  await page.evaluate(() => window.aePlayground.debug.loseGpu());
+  const after = await page.evaluate(() => window.aePlayground.metrics());
+  console.log(`after device.destroy(): ${after.backend} — ${after.backendReason}`);
+  assert.equal(after.backend, 'CPU');
+  assert.match(after.backendReason, /lost|GPU/);
+  assert.equal(after.step, before.step);
+  assert.equal(after.testLoss, before.testLoss, 'the CPU continues from the weights the GPU had');
+  const more = await page.evaluate(() => window.aePlayground.train({ steps: 20 }));
+  assert.equal(more.step, 60);
+  assert.ok(more.testLoss < before.testLoss * 1.05, `training goes on: ${before.testLoss} → ${more.testLoss}`);
+  assert.match(await page.textContent('#backend'), /CPU/);
+  assert.deepEqual(errors.filter((e) => !/device|lost|destroy/i.test(e)), []);
+  await page.close();
+});
