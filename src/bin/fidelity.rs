@@ -111,8 +111,6 @@ fn f2_f3(data: &Dataset, scale: f64) -> (Row, Row, Session) {
         learning_rate: 0.001,
         batch_size: 64,
         validation: 0.1,
-        // Light denoising regularises the 1.7M-weight net on 8,000 images (the texts' denoising pretraining).
-        masking: 0.1,
         ..Config::default()
     };
     let pca = {
