@@ -9,9 +9,9 @@ use ae_playground::data::{files, Dataset};
 use ae_playground::gpu::trainer::GpuTrainer;
 use ae_playground::gpu::GpuContext;
 use ae_playground::layers::{Activation, Loss};
-use ae_playground::net::{CodePenalties, Trace};
+use ae_playground::net::{CodePenalties, Net, Trace};
 use ae_playground::optim::{Optimizer, OptimizerKind};
-use ae_playground::train::{loss_and_gradients, Batch, Task};
+use ae_playground::train::{loss_and_gradients, Batch, StepLoss, Task};
 
 fn gpu() -> Option<GpuContext> {
     match pollster::block_on(GpuContext::new()) {
@@ -32,6 +32,21 @@ fn batch(data: &Dataset, step: usize, b: usize) -> Vec<f32> {
     let mut x = vec![0.0; b * data.dim()];
     data.gather(&rows, &mut x);
     x
+}
+
+/// The CPU engine's loss and gradients on a batch that is its own target.
+fn cpu_step(net: &Net<f32>, grads: &mut [f32], x: &[f32], b: usize, loss: Loss) -> StepLoss {
+    let batch = Batch { x, clean: x, labels: &[], b, noise: None };
+    loss_and_gradients(
+        net,
+        grads,
+        &mut Trace::default(),
+        &mut Vec::new(),
+        &batch,
+        &Task::Reconstruct(loss),
+        None,
+        &CodePenalties::default(),
+    )
 }
 
 /// Largest |gpu − cpu| / (|cpu| + floor), the floor a small share of the largest |cpu|.
@@ -80,16 +95,7 @@ fn one_step_matches_the_cpu_for_each_kind_of_layer_loss_and_optimizer() {
         let (net, _) = autoencoder::<f32>(&c, data.dim());
         let x = batch(&data, 0, b);
         let mut grads = vec![0.0; net.params.len()];
-        let cpu = loss_and_gradients(
-            &net,
-            &mut grads,
-            &mut Trace::default(),
-            &mut Vec::new(),
-            &Batch { x: &x, clean: &x, labels: &[], b, noise: None },
-            &Task::Reconstruct(c.loss),
-            None,
-            &CodePenalties::default(),
-        );
+        let cpu = cpu_step(&net, &mut grads, &x, b, c.loss);
         let mut optimizer = Optimizer::new(kind, net.params.len(), 0.01, 0.9, c.weight_decay);
         let mut gpu_trainer = GpuTrainer::new(&ctx, &net, c.loss, &optimizer, b).unwrap();
         gpu_trainer.step(&ctx, &x, &x).unwrap();
@@ -118,16 +124,7 @@ fn a_hundred_steps_follow_the_cpu_loss_curve() {
         let mut worst_step = 0.0f64;
         for step in 0..100 {
             let x = batch(&data, step, b);
-            let cpu = loss_and_gradients(
-                &net,
-                &mut grads,
-                &mut Trace::default(),
-                &mut Vec::new(),
-                &Batch { x: &x, clean: &x, labels: &[], b, noise: None },
-                &Task::Reconstruct(c.loss),
-                None,
-                &CodePenalties::default(),
-            );
+            let cpu = cpu_step(&net, &mut grads, &x, b, c.loss);
             optimizer.update(&mut net.params, &grads);
             gpu_trainer.step(&ctx, &x, &x).unwrap();
             let gpu_loss = pollster::block_on(gpu_trainer.loss(&ctx)).unwrap() as f64;
