@@ -41,6 +41,8 @@ pub struct Session {
     pub stages: Vec<Net<f32>>,
     /// Steps taken over all phases.
     pub step: u64,
+    /// Each phase's own loss series: (step over all phases, batch loss), one list per phase.
+    pub history: Vec<Vec<(u64, f32)>>,
     /// Early stopping's best validation loss so far in the last phase, its epoch and weights.
     best: Option<(f64, u32, Vec<f32>)>,
     stopped_early: bool,
@@ -60,6 +62,7 @@ impl Session {
             vec![PhaseKind::EndToEnd]
         };
         let trainer = Self::trainer(&config, &data, phases[0], &[])?;
+        let phase_count = phases.len();
         Ok(Session {
             config,
             data,
@@ -68,6 +71,7 @@ impl Session {
             trainer,
             stages: Vec::new(),
             step: 0,
+            history: vec![Vec::new(); phase_count],
             best: None,
             stopped_early: false,
         })
@@ -162,6 +166,7 @@ impl Session {
         let epoch = self.trainer.epoch;
         let loss = self.trainer.train_step(&self.data)?;
         self.step += 1;
+        self.record_loss(loss.loss as f32);
         if self.trainer.epoch != epoch && self.current + 1 == self.phases.len() && self.config.patience > 0 {
             self.early_stopping_check(epoch);
         }
@@ -170,6 +175,12 @@ impl Session {
             self.advance()?;
         }
         Ok(loss)
+    }
+
+    /// Adds the latest step's batch loss to the current phase's series (a step on another engine
+    /// reports its loss when it is read back).
+    pub fn record_loss(&mut self, loss: f32) {
+        self.history[self.current].push((self.step, loss));
     }
 
     /// Steps the current phase can take on another engine before its epoch ends (the step that starts

@@ -208,6 +208,34 @@ impl Playground {
         Ok(())
     }
 
+    /// Adds a loss read back from the GPU to the current phase's series.
+    #[wasm_bindgen(js_name = recordLoss)]
+    pub fn record_loss(&mut self, loss: f32) {
+        self.session.record_loss(loss);
+    }
+
+    /// Every phase's loss series: `[{phase, steps: [...], losses: [...]}]`.
+    pub fn history(&self) -> Result<JsValue, JsError> {
+        #[derive(Serialize)]
+        struct Series {
+            phase: String,
+            steps: Vec<u64>,
+            losses: Vec<f32>,
+        }
+        let s = &self.session;
+        let series: Vec<Series> = s
+            .phases
+            .iter()
+            .zip(&s.history)
+            .map(|(p, h)| Series {
+                phase: p.name(),
+                steps: h.iter().map(|&(s, _)| s).collect(),
+                losses: h.iter().map(|&(_, l)| l).collect(),
+            })
+            .collect();
+        to_js(&series)
+    }
+
     /// Steps over all phases.
     #[wasm_bindgen(getter)]
     pub fn step(&self) -> f64 {

@@ -168,3 +168,18 @@ fn a_vae_samples_from_the_prior_and_interpolates_between_codes() {
     let plain = Session::new(config(), digits()).unwrap();
     assert!(plain.sample(1, 1).unwrap_err().message.contains("variational"));
 }
+
+#[test]
+fn every_phase_keeps_its_own_loss_series() {
+    let c = Config { hidden: vec![32, 16], pretrain_epochs: 1, epochs: 1, ..config() };
+    let mut s = Session::new(c, digits()).unwrap();
+    while !s.finished() {
+        s.train_step().unwrap();
+    }
+    // 44 full batches of 32 make an epoch of 1,437 rows; a phase ends on the step that starts its next
+    // epoch (that step still trains the phase's net), so each of the three phases has 45 steps.
+    let lengths: Vec<usize> = s.history.iter().map(Vec::len).collect();
+    assert_eq!(lengths, vec![45, 45, 45]);
+    let all: Vec<u64> = s.history.iter().flatten().map(|&(step, _)| step).collect();
+    assert_eq!(all, (1..=s.step).collect::<Vec<_>>(), "each step is in exactly one series, in order");
+}

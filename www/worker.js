@@ -129,7 +129,9 @@ async function trainOn(steps) {
   }
   playground.train(n);
   try {
-    return [n, await playground.gpuLoss()]; // also keeps the GPU's queue from running ahead
+    const loss = await playground.gpuLoss(); // also keeps the GPU's queue from running ahead
+    playground.recordLoss(loss);
+    return [n, loss];
   } catch (e) {
     fallBack(e);
     return [n, NaN];
