@@ -1,0 +1,74 @@
+//! Training throughput, CPU engine against the GPU engine, for the default net (784-32-784, batch 64)
+//! and the deep net (784-1000-500-250-30, batch 256): samples per second over whole training steps.
+//! Run with `cargo bench --bench training`; the GPU side uses whatever Vulkan adapter wgpu finds
+//! (a software one says nothing about speed, and the table says which it was).
+
+use ae_playground::architecture::autoencoder;
+use ae_playground::config::Config;
+use ae_playground::gpu::trainer::GpuTrainer;
+use ae_playground::gpu::GpuContext;
+use ae_playground::layers::Loss;
+use ae_playground::net::{CodePenalties, Trace};
+use ae_playground::optim::{Optimizer, OptimizerKind};
+use ae_playground::rng::{Purpose, Rng};
+use ae_playground::train::{loss_and_gradients, Batch, Task};
+use std::time::Instant;
+
+const MIN_SECONDS: f64 = 2.0;
+
+/// Runs `step` until MIN_SECONDS have passed (after two warm-up steps); returns steps per second.
+fn rate(mut step: impl FnMut()) -> f64 {
+    step();
+    step();
+    let start = Instant::now();
+    let mut n = 0;
+    while start.elapsed().as_secs_f64() < MIN_SECONDS {
+        step();
+        n += 1;
+    }
+    n as f64 / start.elapsed().as_secs_f64()
+}
+
+fn main() {
+    let gpu = pollster::block_on(GpuContext::new());
+    println!(
+        "Training throughput, {} ({} threads available); GPU: {}\n",
+        std::env::consts::ARCH,
+        std::thread::available_parallelism().map_or(1, |n| n.get()),
+        gpu.as_ref().map_or_else(|e| format!("none ({e})"), |g| g.adapter.clone())
+    );
+    println!("| net | batch | CPU samples/s | GPU samples/s |\n|---|---|---|---|");
+    for (hidden, b) in [(vec![32], 64), (vec![1000, 500, 250, 30], 256)] {
+        let c = Config { hidden: hidden.clone(), ..Config::default() };
+        let (mut net, _) = autoencoder::<f32>(&c, 784);
+        let s = Rng::new(1).stream(Purpose::Sample, 0);
+        let x: Vec<f32> = (0..(b * 784) as u32).map(|i| s.uniform(i)).collect();
+        let mut optimizer = Optimizer::new(OptimizerKind::Adam, net.params.len(), 1e-3, 0.9, 0.0);
+        let gpu_rate = gpu.as_ref().ok().map(|ctx| {
+            let mut trainer = GpuTrainer::new(ctx, &net, Loss::SquaredError, &optimizer, b).unwrap();
+            // Each timed step waits for the GPU (a loss read-back), so queued work is not mistaken for done work.
+            rate(|| {
+                trainer.step(ctx, &x, &x).unwrap();
+                pollster::block_on(trainer.loss(ctx)).unwrap();
+            })
+        });
+        let (mut grads, mut trace, mut dout) = (vec![0.0; net.params.len()], Trace::default(), Vec::new());
+        let cpu_rate = rate(|| {
+            let batch = Batch { x: &x, clean: &x, labels: &[], b, noise: None };
+            loss_and_gradients(
+                &net,
+                &mut grads,
+                &mut trace,
+                &mut dout,
+                &batch,
+                &Task::Reconstruct(Loss::SquaredError),
+                None,
+                &CodePenalties::default(),
+            );
+            optimizer.update(&mut net.params, &grads);
+        });
+        let name = format!("784-{}", hidden.iter().map(|w| w.to_string()).collect::<Vec<_>>().join("-"));
+        let gpu_text = gpu_rate.map_or("–".into(), |r| format!("{:.0}", r * b as f64));
+        println!("| {name}-… | {b} | {:.0} | {gpu_text} |", cpu_rate * b as f64);
+    }
+}
