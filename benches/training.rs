@@ -45,10 +45,11 @@ fn main() {
         let x: Vec<f32> = (0..(b * 784) as u32).map(|i| s.uniform(i)).collect();
         let mut optimizer = Optimizer::new(OptimizerKind::Adam, net.params.len(), 1e-3, 0.9, 0.0);
         let gpu_rate = gpu.as_ref().ok().map(|ctx| {
-            let mut trainer = GpuTrainer::new(ctx, &net, Loss::SquaredError, &optimizer, b).unwrap();
+            let mut trainer =
+                GpuTrainer::new(ctx, &net, Loss::SquaredError, &optimizer, b, None, &CodePenalties::default()).unwrap();
             // Each timed step waits for the GPU (a loss read-back), so queued work is not mistaken for done work.
             rate(|| {
-                trainer.step(ctx, &x, &x).unwrap();
+                trainer.step(ctx, &x, &x, None).unwrap();
                 pollster::block_on(trainer.loss(ctx)).unwrap();
             })
         });

@@ -193,8 +193,9 @@ impl Session {
         }
     }
 
-    /// The next batch, (corrupted input, clean target), for a step taken on another engine (the GPU).
-    pub fn external_step(&mut self) -> Result<(Vec<f32>, Vec<f32>)> {
+    /// The next batch, (corrupted input, clean target, noise stream), for a step taken on another
+    /// engine (the GPU).
+    pub fn external_step(&mut self) -> Result<(Vec<f32>, Vec<f32>, crate::rng::Stream)> {
         if self.steps_left_in_epoch() == 0 {
             fail!("a step on another engine must not start an epoch");
         }
@@ -204,21 +205,8 @@ impl Session {
 
     /// Why the current phase cannot train on the GPU engine yet, if it cannot.
     pub fn gpu_obstacle(&self) -> Option<String> {
-        let p = &self.trainer.phase;
-        let pen = &p.penalties;
-        let penalty = [
-            (pen.l1 > 0.0, "L1 sparsity"),
-            (pen.kl.is_some(), "KL sparsity"),
-            (pen.contractive > 0.0, "the contractive penalty"),
-            (pen.vae_beta > 0.0, "the variational code"),
-        ];
-        if let Some((_, name)) = penalty.iter().find(|(on, _)| *on) {
-            return Some(format!("{name} does not run on the GPU yet"));
-        }
-        if p.net.ops.iter().any(|op| matches!(op, crate::net::Op::KSparse { .. })) {
-            return Some("k-sparse codes do not run on the GPU yet".into());
-        }
-        None
+        (self.trainer.phase.penalties.contractive > 0.0)
+            .then(|| "the contractive penalty does not run on the GPU yet".into())
     }
 
     /// The reconstruction loss of the current phase.

@@ -171,11 +171,13 @@ impl Trainer {
 
     /// The next batch as a step sees it, (corrupted input, clean target), for a step taken on another
     /// engine (the GPU): it advances the batch order and the step count exactly as `train_step` does.
-    pub fn external_step(&mut self, data: &Dataset) -> (Vec<f32>, Vec<f32>) {
+    /// Also returns the stream the step draws the VAE's noise from.
+    pub fn external_step(&mut self, data: &Dataset) -> (Vec<f32>, Vec<f32>, Stream) {
         let rows = self.next_batch();
-        let batch = self.corrupted_inputs(data, &rows);
+        let (x, clean) = self.corrupted_inputs(data, &rows);
+        let noise = Rng::new(self.phase.seed).stream(Purpose::Sample, self.step as u32);
         self.step += 1;
-        batch
+        (x, clean, noise)
     }
 
     fn corrupted_inputs(&self, data: &Dataset, rows: &[usize]) -> (Vec<f32>, Vec<f32>) {

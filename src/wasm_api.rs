@@ -124,8 +124,8 @@ impl Playground {
         if let Some((ctx, trainer)) = &mut self.gpu {
             // On the GPU: submit only (the loss arrives with `gpuLoss`); never across an epoch's start.
             for _ in 0..steps.min(self.session.steps_left_in_epoch() as u32) {
-                let (x, clean) = self.session.external_step().map_err(js_error)?;
-                trainer.step(ctx, &x, &clean).map_err(js_error)?;
+                let (x, clean, noise) = self.session.external_step().map_err(js_error)?;
+                trainer.step(ctx, &x, &clean, Some(noise)).map_err(js_error)?;
             }
             return Ok(f32::NAN);
         }
@@ -145,8 +145,10 @@ impl Playground {
             return Err(JsError::new(&why));
         }
         let t = &self.session.trainer;
-        let trainer = GpuTrainer::new(&gpu.ctx, &t.phase.net, self.session.loss(), &t.optimizer, t.phase.batch_size)
-            .map_err(js_error)?;
+        let p = &t.phase;
+        let trainer =
+            GpuTrainer::new(&gpu.ctx, &p.net, self.session.loss(), &t.optimizer, p.batch_size, p.code, &p.penalties)
+                .map_err(js_error)?;
         self.gpu = Some((gpu.ctx.clone(), trainer));
         Ok(())
     }

@@ -118,8 +118,9 @@ async fn webgpu_training_step_matches_the_cpu() {
         &CodePenalties::default(),
     );
     let mut optimizer = Optimizer::new(OptimizerKind::Adam, net.params.len(), 0.01, 0.9, 0.0);
-    let mut gpu = GpuTrainer::new(&ctx, &net, Loss::SquaredError, &optimizer, b).unwrap();
-    gpu.step(&ctx, &x, &x).unwrap();
+    let mut gpu =
+        GpuTrainer::new(&ctx, &net, Loss::SquaredError, &optimizer, b, None, &CodePenalties::default()).unwrap();
+    gpu.step(&ctx, &x, &x, None).unwrap();
     let (gpu_loss, gpu_params) = (gpu.loss(&ctx).await.unwrap(), gpu.params(&ctx).await.unwrap());
     let mut params = net.params.clone();
     optimizer.update(&mut params, &grads);

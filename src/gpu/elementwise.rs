@@ -16,10 +16,17 @@ pub enum Entry {
     LossSum,
     Adam,
     Sgd,
+    L1Gradient,
+    ColumnMean,
+    KlGradient,
+    KSparseForward,
+    KSparseBackward,
+    ReparamForward,
+    ReparamBackward,
 }
 
 impl Entry {
-    const ALL: [Entry; 7] = [
+    const ALL: [Entry; 14] = [
         Entry::BiasActivation,
         Entry::ActivationBackward,
         Entry::ColumnSum,
@@ -27,6 +34,13 @@ impl Entry {
         Entry::LossSum,
         Entry::Adam,
         Entry::Sgd,
+        Entry::L1Gradient,
+        Entry::ColumnMean,
+        Entry::KlGradient,
+        Entry::KSparseForward,
+        Entry::KSparseBackward,
+        Entry::ReparamForward,
+        Entry::ReparamBackward,
     ];
 
     fn name(self) -> &'static str {
@@ -38,6 +52,13 @@ impl Entry {
             Entry::LossSum => "loss_sum",
             Entry::Adam => "adam",
             Entry::Sgd => "sgd",
+            Entry::L1Gradient => "l1_gradient",
+            Entry::ColumnMean => "column_mean",
+            Entry::KlGradient => "kl_gradient",
+            Entry::KSparseForward => "k_sparse_forward",
+            Entry::KSparseBackward => "k_sparse_backward",
+            Entry::ReparamForward => "reparam_forward",
+            Entry::ReparamBackward => "reparam_backward",
         }
     }
 }
@@ -61,7 +82,9 @@ pub struct Params {
     pub c2: f32,
     pub decay: f32,
     pub momentum: f32,
-    pub pad_f: [f32; 3],
+    pub rho: f32,
+    pub k: u32,
+    pub pad_f: f32,
 }
 
 pub struct Launch {

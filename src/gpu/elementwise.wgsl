@@ -20,8 +20,8 @@ struct Params {
     c2: f32,
     decay: f32,
     momentum: f32,
-    _pad3: f32,
-    _pad4: f32,
+    rho: f32,      // KL sparsity's target rate
+    k: u32,        // units a k-sparse code keeps
     _pad5: f32,
 }
 
@@ -140,4 +140,87 @@ fn sgd(@builtin(global_invocation_id) id: vec3u) {
     let m = p.momentum * c[i] + b[i] + p.decay * a[i];
     c[i] = m;
     a[i] = a[i] - p.lr * m;
+}
+
+// penalties::l1's gradient: d += scale · sign(h), scale = λ/B. Bindings: a = d, b = h.
+@compute @workgroup_size(256)
+fn l1_gradient(@builtin(global_invocation_id) id: vec3u) {
+    let i = id.x;
+    if (i >= p.n) { return; }
+    a[i] += p.scale * sign(b[i]);
+}
+
+// penalties::mean_activation: ρ̂_j = Σ_rows h[r, j] / rows, kept inside (0, 1). Bindings: a = ρ̂, b = h.
+@compute @workgroup_size(256)
+fn column_mean(@builtin(global_invocation_id) id: vec3u) {
+    let j = id.x;
+    if (j >= p.width) { return; }
+    var sum = 0.0;
+    for (var r = 0u; r < p.rows; r++) { sum += b[r * p.width + j]; }
+    a[j] = clamp(sum / f32(p.rows), 1e-6, 1.0 - 1e-6);
+}
+
+// penalties::kl_sparsity's gradient: d[r, j] += scale · (−ρ/ρ̂_j + (1−ρ)/(1−ρ̂_j)), scale = β/B.
+// Bindings: a = d, b = ρ̂.
+@compute @workgroup_size(256)
+fn kl_gradient(@builtin(global_invocation_id) id: vec3u) {
+    let i = id.x;
+    if (i >= p.n) { return; }
+    let m = b[i % p.width];
+    a[i] += p.scale * (-p.rho / m + (1.0 - p.rho) / (1.0 - m));
+}
+
+// penalties::k_sparse_forward: each row keeps its k largest values (ties to the lower index), one
+// invocation per row. Bindings: a = out, b = in, c = mask (1 kept, 0 dropped).
+@compute @workgroup_size(64)
+fn k_sparse_forward(@builtin(global_invocation_id) id: vec3u) {
+    let r = id.x;
+    if (r >= p.rows) { return; }
+    let base = r * p.width;
+    for (var j = 0u; j < p.width; j++) { c[base + j] = 0.0; }
+    for (var t = 0u; t < p.k; t++) {
+        var best = 0u;
+        var found = false;
+        for (var j = 0u; j < p.width; j++) {
+            if (c[base + j] == 0.0 && (!found || b[base + j] > b[base + best])) { best = j; found = true; }
+        }
+        c[base + best] = 1.0;
+    }
+    for (var j = 0u; j < p.width; j++) { a[base + j] = b[base + j] * c[base + j]; }
+}
+
+// penalties::k_sparse_backward: the gradient passes the kept units only. Bindings: a = dinp, b = dout, c = mask.
+@compute @workgroup_size(256)
+fn k_sparse_backward(@builtin(global_invocation_id) id: vec3u) {
+    let i = id.x;
+    if (i >= p.n) { return; }
+    a[i] = b[i] * c[i];
+}
+
+// penalties::reparameterize_forward: z = μ + exp(½ ln σ²)·ε, rows of inp being (μ | ln σ²), C = width.
+// Bindings: a = z [B, C], b = inp [B, 2C], c = ε [B, C].
+@compute @workgroup_size(256)
+fn reparam_forward(@builtin(global_invocation_id) id: vec3u) {
+    let i = id.x;
+    if (i >= p.n) { return; }
+    let r = i / p.width;
+    let j = i % p.width;
+    let row = r * 2u * p.width;
+    a[i] = b[row + j] + exp(0.5 * b[row + p.width + j]) * c[i];
+}
+
+// penalties::reparameterize_backward plus penalties::vae_kl's gradient (scale = β/B):
+// ∂/∂μ = dz + scale·μ;  ∂/∂ln σ² = dz·ε·½exp(½ ln σ²) + scale·½(σ² − 1).
+// Bindings: a = dinp [B, 2C], b = dz [B, C], c = inp [B, 2C], d = ε [B, C].
+@compute @workgroup_size(256)
+fn reparam_backward(@builtin(global_invocation_id) id: vec3u) {
+    let i = id.x;
+    if (i >= p.n) { return; }
+    let r = i / p.width;
+    let j = i % p.width;
+    let row = r * 2u * p.width;
+    let mu = c[row + j];
+    let lv = c[row + p.width + j];
+    a[row + j] = b[i] + p.scale * mu;
+    a[row + p.width + j] = b[i] * d[i] * 0.5 * exp(0.5 * lv) + p.scale * 0.5 * (exp(lv) - 1.0);
 }

@@ -1,7 +1,8 @@
 //! Training a dense network on the GPU: the same step as the CPU engine (train.rs), as kernels over
 //! flat GPU buffers — parameters, gradients and optimizer state, with layers as views — recorded once
-//! and dispatched in one submit per step. Denoising works as on the CPU (the caller corrupts the
-//! input); the code penalties, k-sparse and variational codes do not run here yet.
+//! and dispatched in one submit per step. Dense layers, k-sparse codes, the VAE's reparameterisation
+//! and KL, and L1 and KL sparsity run here; denoising works as on the CPU (the caller corrupts the
+//! input). The contractive penalty does not run here yet.
 
 use super::elementwise::{Elementwise, Entry, Launch, Params};
 use super::matmul::{GpuMatmul, Product, View};
@@ -9,8 +10,9 @@ use super::GpuContext;
 use crate::error::{Error, Result};
 use crate::layers::{Activation, Loss, WeightLayout};
 use crate::matmul::Op;
-use crate::net::{Net, Op as NetOp};
+use crate::net::{CodePenalties, Net, Op as NetOp};
 use crate::optim::{Optimizer, OptimizerKind};
+use crate::rng::Stream;
 
 enum Launched {
     Matmul(Product),
@@ -35,6 +37,8 @@ pub struct GpuTrainer {
     grads: wgpu::Buffer,
     x: wgpu::Buffer,
     target: wgpu::Buffer,
+    eps: wgpu::Buffer,
+    eps_len: usize,
     sums: wgpu::Buffer,
     sums_len: usize,
     optimizer: Optimizer,
@@ -58,17 +62,20 @@ fn act_code(a: Activation) -> u32 {
 }
 
 impl GpuTrainer {
-    /// Uploads `net` and records its training step for batches of `batch` rows.
-    pub fn new(ctx: &GpuContext, net: &Net<f32>, loss: Loss, optimizer: &Optimizer, batch: usize) -> Result<Self> {
-        let dense = net
-            .ops
-            .iter()
-            .map(|op| match op {
-                NetOp::Dense(d) => Ok(d.clone()),
-                NetOp::KSparse { .. } => Err(Error::new("k-sparse codes do not run on the GPU yet")),
-                NetOp::Reparameterize { .. } => Err(Error::new("variational autoencoders do not run on the GPU yet")),
-            })
-            .collect::<Result<Vec<_>>>()?;
+    /// Uploads `net` and records its training step for batches of `batch` rows, with the penalties
+    /// at the code op `code`.
+    pub fn new(
+        ctx: &GpuContext,
+        net: &Net<f32>,
+        loss: Loss,
+        optimizer: &Optimizer,
+        batch: usize,
+        code: Option<usize>,
+        penalties: &CodePenalties,
+    ) -> Result<Self> {
+        if penalties.contractive > 0.0 {
+            return Err(Error::new("the contractive penalty does not run on the GPU yet"));
+        }
         let (matmul, elementwise) = (GpuMatmul::new(ctx), Elementwise::new(ctx));
         let b = batch;
         let (input, output) = (net.input, net.output_width());
@@ -85,95 +92,176 @@ impl GpuTrainer {
         let (m, v) = (state("optimizer m", &optimizer.m), state("optimizer v", &optimizer.v));
         let x = ctx.storage("x", b * input);
         let target = ctx.storage("target", b * output);
-        let zs: Vec<_> = dense.iter().map(|d| ctx.storage("z", b * d.outputs)).collect();
-        let ys: Vec<_> = dense.iter().map(|d| ctx.storage("y", b * d.outputs)).collect();
-        let widest = dense.iter().map(|d| d.inputs.max(d.outputs)).max().unwrap_or(1);
+        let outs: Vec<_> = net.ops.iter().map(|op| ctx.storage("out", b * op.output_width())).collect();
+        let zs: Vec<_> = net
+            .ops
+            .iter()
+            .map(|op| ctx.storage("z", if matches!(op, NetOp::Dense(_)) { b * op.output_width() } else { 1 }))
+            .collect();
+        let masks: Vec<_> = net
+            .ops
+            .iter()
+            .map(|op| ctx.storage("mask", if matches!(op, NetOp::KSparse { .. }) { b * op.output_width() } else { 1 }))
+            .collect();
+        let eps_len =
+            net.ops.iter().map(|op| if let NetOp::Reparameterize { code } = op { b * code } else { 0 }).sum::<usize>();
+        let eps = ctx.storage("eps", eps_len);
+        let widest = net.ops.iter().map(|op| 2 * op.output_width()).chain([input]).max().unwrap_or(1);
         let ds = [ctx.storage("d", b * widest), ctx.storage("d", b * widest)];
+        let rho_hat = ctx.storage("mean code", code.map_or(1, |c| net.ops[c].output_width()));
         let sums_len = (b * output).div_ceil(256);
         let sums = ctx.storage("loss sums", sums_len);
         let mut steps = Vec::new();
         let ew = |entry, p: Params, bufs: &[&wgpu::Buffer], threads| {
             elementwise.launch(ctx, entry, p, bufs, threads).map(Launched::Elementwise)
         };
+        let input_of = |i: usize| if i == 0 { &x } else { &outs[i - 1] };
+        let last = net.ops.len() - 1;
+        if !matches!(net.ops[last], NetOp::Dense(_)) {
+            return Err(Error::new("the GPU engine needs a dense output layer"));
+        }
 
-        // Forward: z = inp·W, then z += bias and y = f(z).
-        for (i, d) in dense.iter().enumerate() {
-            let inp = if i == 0 { &x } else { &ys[i - 1] };
-            let w_op = if d.layout == WeightLayout::Own { Op::Plain } else { Op::Transposed };
-            let w = View::at(&params, d.weight, w_op);
-            steps.push(Launched::Matmul(matmul.product(
-                ctx,
-                View::whole(&zs[i]),
-                View::whole(inp),
-                w,
-                (b, d.inputs, d.outputs),
-                false,
-            )));
-            let p = Params {
-                n: (b * d.outputs) as u32,
-                width: d.outputs as u32,
-                act: act_code(d.activation),
-                off: d.bias as u32,
-                ..Params::default()
-            };
-            steps.push(ew(Entry::BiasActivation, p, &[&params, &zs[i], &ys[i]], b * d.outputs)?);
+        // Forward.
+        for (i, op) in net.ops.iter().enumerate() {
+            let n = b * op.output_width();
+            match op {
+                NetOp::Dense(d) => {
+                    // z = inp·W, then z += bias and y = f(z).
+                    let w = View::at(
+                        &params,
+                        d.weight,
+                        if d.layout == WeightLayout::Own { Op::Plain } else { Op::Transposed },
+                    );
+                    steps.push(Launched::Matmul(matmul.product(
+                        ctx,
+                        View::whole(&zs[i]),
+                        View::whole(input_of(i)),
+                        w,
+                        (b, d.inputs, d.outputs),
+                        false,
+                    )));
+                    let p = Params {
+                        n: n as u32,
+                        width: d.outputs as u32,
+                        act: act_code(d.activation),
+                        off: d.bias as u32,
+                        ..Params::default()
+                    };
+                    steps.push(ew(Entry::BiasActivation, p, &[&params, &zs[i], &outs[i]], n)?);
+                }
+                NetOp::KSparse { width, k } => {
+                    let p = Params { width: *width as u32, rows: b as u32, k: *k as u32, ..Params::default() };
+                    steps.push(ew(Entry::KSparseForward, p, &[&outs[i], input_of(i), &masks[i]], b)?);
+                }
+                NetOp::Reparameterize { code } => {
+                    let p = Params { n: n as u32, width: *code as u32, ..Params::default() };
+                    steps.push(ew(Entry::ReparamForward, p, &[&outs[i], input_of(i), &eps], n)?);
+                }
+            }
         }
         // Loss: per-workgroup sums (read back on demand) and the gradient that starts the backward pass.
-        let last = dense.len() - 1;
         let n = b * output;
         let logits = loss == Loss::CrossEntropy;
         let p = Params { n: n as u32, act: u32::from(logits), ..Params::default() };
-        steps.push(ew(Entry::LossSum, p, &[&sums, if logits { &zs[last] } else { &ys[last] }, &target], n)?);
+        steps.push(ew(Entry::LossSum, p, &[&sums, if logits { &zs[last] } else { &outs[last] }, &target], n)?);
         let scale = if logits { 1.0 } else { 2.0 } / b as f32;
         steps.push(ew(
             Entry::LossGradient,
             Params { n: n as u32, scale, ..Params::default() },
-            &[&ds[0], &ys[last], &target],
+            &[&ds[0], &outs[last], &target],
             n,
         )?);
-        // Backward, last layer first; d ping-pongs between ds[0] and ds[1].
-        for (i, d) in dense.iter().enumerate().rev() {
+
+        // Backward, last op first; the gradient ping-pongs between ds[0] and ds[1].
+        for (i, op) in net.ops.iter().enumerate().rev() {
             let (cur, next) = if (last - i) % 2 == 0 { (&ds[0], &ds[1]) } else { (&ds[1], &ds[0]) };
-            if !(i == last && logits) {
-                let p = Params { n: (b * d.outputs) as u32, act: act_code(d.activation), ..Params::default() };
-                steps.push(ew(Entry::ActivationBackward, p, &[cur, &ys[i]], b * d.outputs)?);
+            let width = op.output_width();
+            let n = b * width;
+            if code == Some(i) {
+                // Sparsity penalties on the code add their gradient to ∂L/∂code.
+                if penalties.l1 > 0.0 {
+                    let p = Params { n: n as u32, scale: (penalties.l1 / b as f64) as f32, ..Params::default() };
+                    steps.push(ew(Entry::L1Gradient, p, &[cur, &outs[i]], n)?);
+                }
+                if let Some((rho, beta)) = penalties.kl {
+                    steps.push(ew(
+                        Entry::ColumnMean,
+                        Params { width: width as u32, rows: b as u32, ..Params::default() },
+                        &[&rho_hat, &outs[i]],
+                        width,
+                    )?);
+                    let p = Params {
+                        n: n as u32,
+                        width: width as u32,
+                        scale: (beta / b as f64) as f32,
+                        rho: rho as f32,
+                        ..Params::default()
+                    };
+                    steps.push(ew(Entry::KlGradient, p, &[cur, &rho_hat], n)?);
+                }
             }
-            let inp = if i == 0 { &x } else { &ys[i - 1] };
-            let dw = match d.layout {
-                // dW[C, OC] += inpᵀ·d
-                WeightLayout::Own => matmul.product(
-                    ctx,
-                    View::at(&grads, d.weight, Op::Plain),
-                    View::at(inp, 0, Op::Transposed),
-                    View::whole(cur),
-                    (d.inputs, b, d.outputs),
-                    true,
-                ),
-                // a borrowed W is stored [OC, C]: dW += dᵀ·inp
-                WeightLayout::TransposeOf => matmul.product(
-                    ctx,
-                    View::at(&grads, d.weight, Op::Plain),
-                    View::at(cur, 0, Op::Transposed),
-                    View::whole(inp),
-                    (d.outputs, b, d.inputs),
-                    true,
-                ),
-            };
-            steps.push(Launched::Matmul(dw));
-            let p = Params { width: d.outputs as u32, rows: b as u32, off: d.bias as u32, ..Params::default() };
-            steps.push(ew(Entry::ColumnSum, p, &[&grads, cur], d.outputs)?);
-            if i > 0 {
-                // dinp = d·Wᵀ: a transposed read of an own W [C, OC], a plain read of a borrowed [OC, C].
-                let w_op = if d.layout == WeightLayout::Own { Op::Transposed } else { Op::Plain };
-                let w = View::at(&params, d.weight, w_op);
-                steps.push(Launched::Matmul(matmul.product(
-                    ctx,
-                    View::whole(next),
-                    View::whole(cur),
-                    w,
-                    (b, d.outputs, d.inputs),
-                    false,
-                )));
+            match op {
+                NetOp::Dense(d) => {
+                    if !(i == last && logits) {
+                        let p = Params { n: n as u32, act: act_code(d.activation), ..Params::default() };
+                        steps.push(ew(Entry::ActivationBackward, p, &[cur, &outs[i]], n)?);
+                    }
+                    let inp = input_of(i);
+                    let dw = match d.layout {
+                        // dW[C, OC] += inpᵀ·d
+                        WeightLayout::Own => matmul.product(
+                            ctx,
+                            View::at(&grads, d.weight, Op::Plain),
+                            View::at(inp, 0, Op::Transposed),
+                            View::whole(cur),
+                            (d.inputs, b, d.outputs),
+                            true,
+                        ),
+                        // a borrowed W is stored [OC, C]: dW += dᵀ·inp
+                        WeightLayout::TransposeOf => matmul.product(
+                            ctx,
+                            View::at(&grads, d.weight, Op::Plain),
+                            View::at(cur, 0, Op::Transposed),
+                            View::whole(inp),
+                            (d.outputs, b, d.inputs),
+                            true,
+                        ),
+                    };
+                    steps.push(Launched::Matmul(dw));
+                    let p = Params { width: d.outputs as u32, rows: b as u32, off: d.bias as u32, ..Params::default() };
+                    steps.push(ew(Entry::ColumnSum, p, &[&grads, cur], d.outputs)?);
+                    if i > 0 {
+                        // dinp = d·Wᵀ: a transposed read of an own W [C, OC], a plain read of a borrowed [OC, C].
+                        let w = View::at(
+                            &params,
+                            d.weight,
+                            if d.layout == WeightLayout::Own { Op::Transposed } else { Op::Plain },
+                        );
+                        steps.push(Launched::Matmul(matmul.product(
+                            ctx,
+                            View::whole(next),
+                            View::whole(cur),
+                            w,
+                            (b, d.outputs, d.inputs),
+                            false,
+                        )));
+                    }
+                }
+                NetOp::KSparse { .. } => steps.push(ew(
+                    Entry::KSparseBackward,
+                    Params { n: n as u32, ..Params::default() },
+                    &[next, cur, &masks[i]],
+                    n,
+                )?),
+                NetOp::Reparameterize { code: c } => {
+                    let p = Params {
+                        n: n as u32,
+                        width: *c as u32,
+                        scale: (penalties.vae_beta / b as f64) as f32,
+                        ..Params::default()
+                    };
+                    steps.push(ew(Entry::ReparamBackward, p, &[next, cur, input_of(i), &eps], n)?);
+                }
             }
         }
         let optimizer_params = Params {
@@ -194,9 +282,10 @@ impl GpuTrainer {
                 elementwise.launch(ctx, Entry::Sgd, optimizer_params, &[&params, &grads, &m], net.params.len())?
             }
         };
-        let mut scratch = vec![ds[0].clone(), ds[1].clone()];
+        let mut scratch = vec![ds[0].clone(), ds[1].clone(), rho_hat];
+        scratch.extend(outs);
         scratch.extend(zs);
-        scratch.extend(ys);
+        scratch.extend(masks);
         Ok(GpuTrainer {
             matmul,
             elementwise,
@@ -208,6 +297,8 @@ impl GpuTrainer {
             grads,
             x,
             target,
+            eps,
+            eps_len,
             sums,
             sums_len,
             optimizer: optimizer.clone(),
@@ -220,9 +311,9 @@ impl GpuTrainer {
         })
     }
 
-    /// One training step on a batch (x: the possibly corrupted input; target: what to reconstruct).
-    /// Only writes buffers and submits: nothing is read back.
-    pub fn step(&mut self, ctx: &GpuContext, x: &[f32], target: &[f32]) -> Result<()> {
+    /// One training step on a batch (x: the possibly corrupted input; target: what to reconstruct;
+    /// noise: the VAE's stream, drawn here as on the CPU). Only writes buffers and submits.
+    pub fn step(&mut self, ctx: &GpuContext, x: &[f32], target: &[f32], noise: Option<Stream>) -> Result<()> {
         if x.len() != self.batch * self.input || target.len() != self.batch * self.output {
             return Err(Error::new(format!(
                 "GPU step: a batch of {} inputs and {} targets does not fit",
@@ -236,6 +327,10 @@ impl GpuTrainer {
         ctx.queue.write_buffer(&self.optimizer_launch.uniform, 0, bytemuck::bytes_of(&p));
         ctx.queue.write_buffer(&self.x, 0, bytemuck::cast_slice(x));
         ctx.queue.write_buffer(&self.target, 0, bytemuck::cast_slice(target));
+        if self.eps_len > 0 {
+            let eps: Vec<f32> = (0..self.eps_len as u32).map(|j| noise.map_or(0.0, |s| s.normal(j))).collect();
+            ctx.queue.write_buffer(&self.eps, 0, bytemuck::cast_slice(&eps));
+        }
         let mut encoder = ctx.device.create_command_encoder(&Default::default());
         encoder.clear_buffer(&self.grads, 0, None);
         {
