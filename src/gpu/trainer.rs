@@ -174,7 +174,7 @@ impl GpuTrainer {
 
         // Backward, last op first; the gradient ping-pongs between ds[0] and ds[1].
         for (i, op) in net.ops.iter().enumerate().rev() {
-            let (cur, next) = if (last - i) % 2 == 0 { (&ds[0], &ds[1]) } else { (&ds[1], &ds[0]) };
+            let (cur, next) = if (last - i).is_multiple_of(2) { (&ds[0], &ds[1]) } else { (&ds[1], &ds[0]) };
             let width = op.output_width();
             let n = b * width;
             if code == Some(i) {
