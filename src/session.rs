@@ -203,12 +203,6 @@ impl Session {
         Ok(self.trainer.external_step(&self.data))
     }
 
-    /// Why the current phase cannot train on the GPU engine yet, if it cannot.
-    pub fn gpu_obstacle(&self) -> Option<String> {
-        (self.trainer.phase.penalties.contractive > 0.0)
-            .then(|| "the contractive penalty does not run on the GPU yet".into())
-    }
-
     /// The reconstruction loss of the current phase.
     pub fn loss(&self) -> Loss {
         match self.trainer.phase.task {

@@ -141,7 +141,7 @@ impl Playground {
     /// optimizer state; the error says why this phase cannot run there.
     #[wasm_bindgen(js_name = attachGpu)]
     pub fn attach_gpu(&mut self, gpu: &Gpu) -> Result<(), JsError> {
-        if let Some(why) = gpu.ctx.failure().or_else(|| self.session.gpu_obstacle()) {
+        if let Some(why) = gpu.ctx.failure() {
             return Err(JsError::new(&why));
         }
         let t = &self.session.trainer;

@@ -105,6 +105,11 @@ fn configs() -> Vec<(&'static str, Config, OptimizerKind)> {
             OptimizerKind::Adam,
         ),
         (
+            "contractive (one tanh layer)",
+            Config { hidden: vec![24], contractive: 0.5, activation: PerLayer::All(Activation::Tanh), ..base.clone() },
+            OptimizerKind::Adam,
+        ),
+        (
             "variational, cross-entropy",
             Config {
                 variational: true,

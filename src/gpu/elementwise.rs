@@ -23,10 +23,13 @@ pub enum Entry {
     KSparseBackward,
     ReparamForward,
     ReparamBackward,
+    ContractiveSums,
+    ContractiveDz,
+    ContractiveDw,
 }
 
 impl Entry {
-    const ALL: [Entry; 14] = [
+    const ALL: [Entry; 17] = [
         Entry::BiasActivation,
         Entry::ActivationBackward,
         Entry::ColumnSum,
@@ -41,6 +44,9 @@ impl Entry {
         Entry::KSparseBackward,
         Entry::ReparamForward,
         Entry::ReparamBackward,
+        Entry::ContractiveSums,
+        Entry::ContractiveDz,
+        Entry::ContractiveDw,
     ];
 
     fn name(self) -> &'static str {
@@ -59,6 +65,9 @@ impl Entry {
             Entry::KSparseBackward => "k_sparse_backward",
             Entry::ReparamForward => "reparam_forward",
             Entry::ReparamBackward => "reparam_backward",
+            Entry::ContractiveSums => "contractive_sums",
+            Entry::ContractiveDz => "contractive_dz",
+            Entry::ContractiveDw => "contractive_dw",
         }
     }
 }

@@ -224,3 +224,45 @@ fn reparam_backward(@builtin(global_invocation_id) id: vec3u) {
     a[row + j] = b[i] + p.scale * mu;
     a[row + p.width + j] = b[i] * d[i] * 0.5 * exp(0.5 * lv) + p.scale * 0.5 * (exp(lv) - 1.0);
 }
+
+// f''(z) written in y (Activation::curvature): σ'' = σ'(1 − 2σ), tanh'' = −2·tanh·tanh'; else 0.
+fn curvature(y: f32) -> f32 {
+    switch p.act {
+        case 0u: { return y * (1.0 - y) * (1.0 - 2.0 * y); }
+        case 1u: { return -2.0 * y * (1.0 - y * y); }
+        default: { return 0.0; }
+    }
+}
+
+// penalties::contractive, the per-unit sums: S_j = Σ_i W_ij² (W [I, C] at off in a) and
+// G_j = Σ_rows f'(z_rj)² (from y in b). Bindings: a = params, b = y, c = S, d = G.
+@compute @workgroup_size(256)
+fn contractive_sums(@builtin(global_invocation_id) id: vec3u) {
+    let j = id.x;
+    if (j >= p.width) { return; }
+    var s = 0.0;
+    for (var i = 0u; i < p.n; i++) { let w = a[p.off + i * p.width + j]; s += w * w; }
+    var g = 0.0;
+    for (var r = 0u; r < p.rows; r++) { let f = slope(b[r * p.width + j]); g += f * f; }
+    c[j] = s;
+    d[j] = g;
+}
+
+// penalties::contractive's gradients (scale = λ/B): ∂/∂z_rj += scale·S_j·2 f'(z) f''(z) into the
+// code layer's d (a), from y (b) and S (c).
+@compute @workgroup_size(256)
+fn contractive_dz(@builtin(global_invocation_id) id: vec3u) {
+    let i = id.x;
+    if (i >= p.n) { return; }
+    let y = b[i];
+    a[i] += p.scale * c[i % p.width] * 2.0 * slope(y) * curvature(y);
+}
+
+// ... and the direct weight gradient ∂/∂W_ij += scale·G_j·2 W_ij (a = grads, b = params, both at off;
+// c = G; n = I·C).
+@compute @workgroup_size(256)
+fn contractive_dw(@builtin(global_invocation_id) id: vec3u) {
+    let i = id.x;
+    if (i >= p.n) { return; }
+    a[p.off + i] += p.scale * c[i % p.width] * 2.0 * b[p.off + i];
+}

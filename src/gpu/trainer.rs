@@ -1,8 +1,8 @@
-//! Training a dense network on the GPU: the same step as the CPU engine (train.rs), as kernels over
-//! flat GPU buffers — parameters, gradients and optimizer state, with layers as views — recorded once
-//! and dispatched in one submit per step. Dense layers, k-sparse codes, the VAE's reparameterisation
-//! and KL, and L1 and KL sparsity run here; denoising works as on the CPU (the caller corrupts the
-//! input). The contractive penalty does not run here yet.
+//! Training a network on the GPU: the same step as the CPU engine (train.rs), as kernels over flat GPU
+//! buffers — parameters, gradients and optimizer state, with layers as views — recorded once and
+//! dispatched in one submit per step. Every variant runs here: dense layers, tied weights, k-sparse
+//! codes, the VAE's reparameterisation and KL, L1 and KL sparsity, the contractive penalty; for
+//! denoising the caller corrupts the input, as on the CPU, so both engines see the same noise.
 
 use super::elementwise::{Elementwise, Entry, Launch, Params};
 use super::matmul::{GpuMatmul, Product, View};
@@ -73,9 +73,6 @@ impl GpuTrainer {
         code: Option<usize>,
         penalties: &CodePenalties,
     ) -> Result<Self> {
-        if penalties.contractive > 0.0 {
-            return Err(Error::new("the contractive penalty does not run on the GPU yet"));
-        }
         let (matmul, elementwise) = (GpuMatmul::new(ctx), Elementwise::new(ctx));
         let b = batch;
         let (input, output) = (net.input, net.output_width());
@@ -108,7 +105,9 @@ impl GpuTrainer {
         let eps = ctx.storage("eps", eps_len);
         let widest = net.ops.iter().map(|op| 2 * op.output_width()).chain([input]).max().unwrap_or(1);
         let ds = [ctx.storage("d", b * widest), ctx.storage("d", b * widest)];
-        let rho_hat = ctx.storage("mean code", code.map_or(1, |c| net.ops[c].output_width()));
+        let code_width = code.map_or(1, |c| net.ops[c].output_width());
+        let rho_hat = ctx.storage("mean code", code_width);
+        let (col_s, col_g) = (ctx.storage("contractive S", code_width), ctx.storage("contractive G", code_width));
         let sums_len = (b * output).div_ceil(256);
         let sums = ctx.storage("loss sums", sums_len);
         let mut steps = Vec::new();
@@ -202,9 +201,41 @@ impl GpuTrainer {
             }
             match op {
                 NetOp::Dense(d) => {
+                    if code == Some(i) && penalties.contractive > 0.0 {
+                        // Sums from this step's weights and code, before activation backward changes d.
+                        let p = Params {
+                            n: d.inputs as u32,
+                            width: d.outputs as u32,
+                            rows: b as u32,
+                            act: act_code(d.activation),
+                            off: d.weight as u32,
+                            ..Params::default()
+                        };
+                        steps.push(ew(Entry::ContractiveSums, p, &[&params, &outs[i], &col_s, &col_g], d.outputs)?);
+                    }
                     if !(i == last && logits) {
                         let p = Params { n: n as u32, act: act_code(d.activation), ..Params::default() };
                         steps.push(ew(Entry::ActivationBackward, p, &[cur, &outs[i]], n)?);
+                    }
+                    if code == Some(i) && penalties.contractive > 0.0 {
+                        let scale = (penalties.contractive / b as f64) as f32;
+                        let p = Params {
+                            n: n as u32,
+                            width: d.outputs as u32,
+                            act: act_code(d.activation),
+                            scale,
+                            ..Params::default()
+                        };
+                        steps.push(ew(Entry::ContractiveDz, p, &[cur, &outs[i], &col_s], n)?);
+                        let nw = d.inputs * d.outputs;
+                        let p = Params {
+                            n: nw as u32,
+                            width: d.outputs as u32,
+                            off: d.weight as u32,
+                            scale,
+                            ..Params::default()
+                        };
+                        steps.push(ew(Entry::ContractiveDw, p, &[&grads, &params, &col_g], nw)?);
                     }
                     let inp = input_of(i);
                     let dw = match d.layout {
@@ -282,7 +313,7 @@ impl GpuTrainer {
                 elementwise.launch(ctx, Entry::Sgd, optimizer_params, &[&params, &grads, &m], net.params.len())?
             }
         };
-        let mut scratch = vec![ds[0].clone(), ds[1].clone(), rho_hat];
+        let mut scratch = vec![ds[0].clone(), ds[1].clone(), rho_hat, col_s, col_g];
         scratch.extend(outs);
         scratch.extend(zs);
         scratch.extend(masks);
