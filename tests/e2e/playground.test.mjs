@@ -139,21 +139,27 @@ test('every variant can be chosen in the page and trains', async () => {
 });
 
 test('training runs on WebGPU when chosen, matching what the CPU engine does', async () => {
-  const settings = '#dataset=digits&batchSize=32&seed=4';
-  const run = async (engine) => {
+  const run = async (settings, engine) => {
     const { page, errors } = await open(env.browser, `${env.url}${settings}&engine=${engine}`);
     const m = await page.evaluate(() => window.aePlayground.train({ steps: 60 }));
     assert.deepEqual(errors, []);
     await page.close();
     return m;
   };
-  const [gpu, cpu] = [await run('webgpu'), await run('cpu')];
-  console.log(`60 steps: WebGPU (${gpu.backendReason}) test loss ${gpu.testLoss}; CPU ${cpu.testLoss}`);
-  assert.equal(gpu.backend, 'WebGPU');
-  assert.equal(cpu.backend, 'CPU');
-  assert.equal(gpu.step, 60);
-  // Same batches, noise and initial weights: the engines agree to float rounding (lavapipe/SwiftShader parity is 1e-6).
-  assert.ok(Math.abs(gpu.testLoss - cpu.testLoss) <= 1e-3 * cpu.testLoss, `WebGPU ${gpu.testLoss} vs CPU ${cpu.testLoss}`);
+  const cases = [
+    '#dataset=digits&batchSize=32&seed=4',
+    '#dataset=digits&batchSize=32&hidden=32,4&variational=true&activation=relu&loss=crossEntropy',
+    '#dataset=digits&batchSize=32&hidden=32,16&pretrainEpochs=1&masking=0.2',
+  ];
+  for (const settings of cases) {
+    const [gpu, cpu] = [await run(settings, 'webgpu'), await run(settings, 'cpu')];
+    console.log(`${settings}, 60 steps: WebGPU (${gpu.backendReason}) test loss ${gpu.testLoss}; CPU ${cpu.testLoss}`);
+    assert.equal(gpu.backend, 'WebGPU', settings);
+    assert.equal(cpu.backend, 'CPU');
+    assert.equal(gpu.step, 60);
+    // Same batches, noise and initial weights: the engines agree to float rounding (kernel parity is 1e-6).
+    assert.ok(Math.abs(gpu.testLoss - cpu.testLoss) <= 1e-3 * Math.abs(cpu.testLoss), `${settings}: WebGPU ${gpu.testLoss} vs CPU ${cpu.testLoss}`);
+  }
 });
 
 test('losing the GPU mid-training falls back to the CPU with the same weights', async () => {
