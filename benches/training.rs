@@ -11,7 +11,7 @@ use ae_playground::layers::Loss;
 use ae_playground::net::{CodePenalties, Trace};
 use ae_playground::optim::{Optimizer, OptimizerKind};
 use ae_playground::rng::{Purpose, Rng};
-use ae_playground::train::{loss_and_gradients, Batch, Task};
+use ae_playground::train::{loss_and_gradients, Batch, Phase, Task};
 use std::time::Instant;
 
 const MIN_SECONDS: f64 = 2.0;
@@ -45,11 +45,15 @@ fn main() {
         let x: Vec<f32> = (0..(b * 784) as u32).map(|i| s.uniform(i)).collect();
         let mut optimizer = Optimizer::new(OptimizerKind::Adam, net.params.len(), 1e-3, 0.9, 0.0);
         let gpu_rate = gpu.as_ref().ok().map(|ctx| {
-            let mut trainer =
-                GpuTrainer::new(ctx, &net, Loss::SquaredError, &optimizer, b, None, &CodePenalties::default()).unwrap();
+            let mut trainer = GpuTrainer::new(
+                ctx,
+                &Phase::reconstruction(net.clone(), 0, &Config { batch_size: b, ..c.clone() }, vec![]),
+                &optimizer,
+            )
+            .unwrap();
             // Each timed step waits for the GPU (a loss read-back), so queued work is not mistaken for done work.
             rate(|| {
-                trainer.step(ctx, &x, &x, None).unwrap();
+                trainer.step(ctx, &x, None, None).unwrap();
                 pollster::block_on(trainer.loss(ctx)).unwrap();
             })
         });

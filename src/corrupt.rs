@@ -22,10 +22,14 @@ impl Noise {
         self.masking == 0.0 && self.salt_pepper == 0.0 && self.gaussian == 0.0
     }
 
+    /// The streams of the four kinds of draws, from a step's stream: masking, salt, pepper, Gaussian.
+    pub fn streams(stream: Stream) -> [Stream; 4] {
+        [1, 2, 3, 4].map(|k| stream.substream(k))
+    }
+
     /// Corrupts x in place: masking first, then salt-and-pepper, then Gaussian noise.
     pub fn apply<T: Real>(&self, x: &mut [T], stream: Stream) {
-        let (mask, salt, pepper, gauss) =
-            (stream.substream(1), stream.substream(2), stream.substream(3), stream.substream(4));
+        let [mask, salt, pepper, gauss] = Self::streams(stream);
         for (i, v) in x.iter_mut().enumerate() {
             let i = i as u32;
             if self.masking > 0.0 && (mask.uniform(i) as f64) < self.masking {

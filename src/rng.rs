@@ -44,6 +44,11 @@ pub struct Stream {
 }
 
 impl Stream {
+    /// The key every draw of this stream hashes with (what a GPU kernel needs to draw the same numbers).
+    pub fn key(self) -> u32 {
+        self.key
+    }
+
     /// An independent stream derived from this one (e.g. one per kind of noise).
     pub fn substream(self, k: u32) -> Stream {
         Stream { key: pcg_hash(self.key ^ pcg_hash(k.wrapping_add(0x9e37_79b9))) }

@@ -193,22 +193,14 @@ impl Session {
         }
     }
 
-    /// The next batch, (corrupted input, clean target, noise stream), for a step taken on another
-    /// engine (the GPU).
-    pub fn external_step(&mut self) -> Result<(Vec<f32>, Vec<f32>, crate::rng::Stream)> {
+    /// The next clean batch, and the streams that corrupt it and draw the VAE's noise, for a step taken
+    /// on another engine (the GPU).
+    pub fn external_step(&mut self) -> Result<(Vec<f32>, crate::rng::Stream, crate::rng::Stream)> {
         if self.steps_left_in_epoch() == 0 {
             fail!("a step on another engine must not start an epoch");
         }
         self.step += 1;
         Ok(self.trainer.external_step(&self.data))
-    }
-
-    /// The reconstruction loss of the current phase.
-    pub fn loss(&self) -> Loss {
-        match self.trainer.phase.task {
-            crate::train::Task::Reconstruct(loss) => loss,
-            crate::train::Task::Classify => Loss::SquaredError,
-        }
     }
 
     /// After each epoch of the last phase: remember the best validation loss (loss + penalties) and

@@ -42,6 +42,24 @@ pub struct Phase {
     pub seed: u32,
 }
 
+impl Phase {
+    /// An autoencoder trained end to end as a config says (batch size, loss, penalties, corruption,
+    /// seed), with `code` its code op, on dataset `rows`.
+    pub fn reconstruction(net: Net<f32>, code: usize, c: &crate::config::Config, rows: Vec<usize>) -> Phase {
+        Phase {
+            net,
+            code: Some(code),
+            penalties: c.code_penalties(),
+            noise: c.noise(),
+            task: Task::Reconstruct(c.loss),
+            frozen: None,
+            rows,
+            batch_size: c.batch_size,
+            seed: c.seed,
+        }
+    }
+}
+
 #[derive(Clone)]
 struct Checkpoint {
     params: Vec<f32>,
@@ -169,15 +187,16 @@ impl Trainer {
         (self.order.len() - self.cursor) / self.phase.batch_size
     }
 
-    /// The next batch as a step sees it, (corrupted input, clean target), for a step taken on another
-    /// engine (the GPU): it advances the batch order and the step count exactly as `train_step` does.
-    /// Also returns the stream the step draws the VAE's noise from.
-    pub fn external_step(&mut self, data: &Dataset) -> (Vec<f32>, Vec<f32>, Stream) {
+    /// The next batch for a step taken on another engine (the GPU): it advances the batch order and the
+    /// step count exactly as `train_step` does.
+    /// Returns the clean batch and the streams the step corrupts it with and draws the VAE's noise from.
+    pub fn external_step(&mut self, data: &Dataset) -> (Vec<f32>, Stream, Stream) {
         let rows = self.next_batch();
-        let (x, clean) = self.corrupted_inputs(data, &rows);
-        let noise = Rng::new(self.phase.seed).stream(Purpose::Sample, self.step as u32);
+        let clean = self.inputs(data, &rows);
+        let rng = Rng::new(self.phase.seed);
+        let streams = (rng.stream(Purpose::Corrupt, self.step as u32), rng.stream(Purpose::Sample, self.step as u32));
         self.step += 1;
-        (x, clean, noise)
+        (clean, streams.0, streams.1)
     }
 
     fn corrupted_inputs(&self, data: &Dataset, rows: &[usize]) -> (Vec<f32>, Vec<f32>) {

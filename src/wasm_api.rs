@@ -124,8 +124,8 @@ impl Playground {
         if let Some((ctx, trainer)) = &mut self.gpu {
             // On the GPU: submit only (the loss arrives with `gpuLoss`); never across an epoch's start.
             for _ in 0..steps.min(self.session.steps_left_in_epoch() as u32) {
-                let (x, clean, noise) = self.session.external_step().map_err(js_error)?;
-                trainer.step(ctx, &x, &clean, Some(noise)).map_err(js_error)?;
+                let (clean, corrupt, sample) = self.session.external_step().map_err(js_error)?;
+                trainer.step(ctx, &clean, Some(corrupt), Some(sample)).map_err(js_error)?;
             }
             return Ok(f32::NAN);
         }
@@ -145,10 +145,7 @@ impl Playground {
             return Err(JsError::new(&why));
         }
         let t = &self.session.trainer;
-        let p = &t.phase;
-        let trainer =
-            GpuTrainer::new(&gpu.ctx, &p.net, self.session.loss(), &t.optimizer, p.batch_size, p.code, &p.penalties)
-                .map_err(js_error)?;
+        let trainer = GpuTrainer::new(&gpu.ctx, &t.phase, &t.optimizer).map_err(js_error)?;
         self.gpu = Some((gpu.ctx.clone(), trainer));
         Ok(())
     }

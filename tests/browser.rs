@@ -99,7 +99,7 @@ async fn webgpu_training_step_matches_the_cpu() {
     use ae_playground::layers::Loss;
     use ae_playground::net::{CodePenalties, Trace};
     use ae_playground::optim::{Optimizer, OptimizerKind};
-    use ae_playground::train::{loss_and_gradients, Batch, Task};
+    use ae_playground::train::{loss_and_gradients, Batch, Phase, Task};
     let ctx = GpuContext::new().await.unwrap_or_else(|why| panic!("WebGPU is required here: {why}"));
     let (b, dim) = (32, 64);
     let c = Config { hidden: vec![24, 8], seed: 2, ..Config::default() };
@@ -118,9 +118,13 @@ async fn webgpu_training_step_matches_the_cpu() {
         &CodePenalties::default(),
     );
     let mut optimizer = Optimizer::new(OptimizerKind::Adam, net.params.len(), 0.01, 0.9, 0.0);
-    let mut gpu =
-        GpuTrainer::new(&ctx, &net, Loss::SquaredError, &optimizer, b, None, &CodePenalties::default()).unwrap();
-    gpu.step(&ctx, &x, &x, None).unwrap();
+    let mut gpu = GpuTrainer::new(
+        &ctx,
+        &Phase::reconstruction(net.clone(), 0, &Config { batch_size: b, ..c.clone() }, vec![]),
+        &optimizer,
+    )
+    .unwrap();
+    gpu.step(&ctx, &x, None, None).unwrap();
     let (gpu_loss, gpu_params) = (gpu.loss(&ctx).await.unwrap(), gpu.params(&ctx).await.unwrap());
     let mut params = net.params.clone();
     optimizer.update(&mut params, &grads);

@@ -12,7 +12,7 @@ use ae_playground::layers::{Activation, Loss};
 use ae_playground::net::{Net, Trace};
 use ae_playground::optim::{Optimizer, OptimizerKind};
 use ae_playground::rng::{Purpose, Rng, Stream};
-use ae_playground::train::{loss_and_gradients, Batch, StepLoss, Task};
+use ae_playground::train::{loss_and_gradients, Batch, Phase, StepLoss, Task};
 
 fn gpu() -> Option<GpuContext> {
     match pollster::block_on(GpuContext::new()) {
@@ -35,18 +35,20 @@ fn batch(data: &Dataset, step: usize, b: usize) -> Vec<f32> {
     x
 }
 
-/// The CPU engine's loss and gradients on a batch that is its own target, with a config's penalties
-/// at the code and the VAE's noise drawn from `noise`.
+/// The CPU engine's loss and gradients on a clean batch, corrupted as the config says with the
+/// `corrupt` stream, with the config's penalties at the code and the VAE's noise from `sample`.
 fn cpu_step(
     net: &Net<f32>,
     grads: &mut [f32],
-    x: &[f32],
+    clean: &[f32],
     b: usize,
     c: &Config,
     code: usize,
-    noise: Stream,
+    (corrupt, sample): (Stream, Stream),
 ) -> StepLoss {
-    let batch = Batch { x, clean: x, labels: &[], b, noise: Some(noise) };
+    let mut x = clean.to_vec();
+    c.noise().apply(&mut x, corrupt);
+    let batch = Batch { x: &x, clean, labels: &[], b, noise: Some(sample) };
     let task = Task::Reconstruct(c.loss);
     loss_and_gradients(
         net,
@@ -58,6 +60,11 @@ fn cpu_step(
         Some(code),
         &c.code_penalties(),
     )
+}
+
+fn streams(step: usize) -> (Stream, Stream) {
+    let rng = Rng::new(5);
+    (rng.stream(Purpose::Corrupt, step as u32), rng.stream(Purpose::Sample, step as u32))
 }
 
 /// Largest |gpu − cpu| / (|cpu| + floor), the floor a small share of the largest |cpu|.
@@ -105,6 +112,11 @@ fn configs() -> Vec<(&'static str, Config, OptimizerKind)> {
             OptimizerKind::Adam,
         ),
         (
+            "denoising: masking, salt-and-pepper, Gaussian",
+            Config { masking: 0.25, salt_pepper: 0.1, gaussian: 0.1, ..base.clone() },
+            OptimizerKind::Adam,
+        ),
+        (
             "contractive (one tanh layer)",
             Config { hidden: vec![24], contractive: 0.5, activation: PerLayer::All(Activation::Tanh), ..base.clone() },
             OptimizerKind::Adam,
@@ -131,14 +143,19 @@ fn one_step_matches_the_cpu_for_each_kind_of_layer_loss_and_optimizer() {
     for (name, c, kind) in configs() {
         let (net, code) = autoencoder::<f32>(&c, data.dim());
         let x = batch(&data, 0, b);
-        let noise = Rng::new(5).stream(Purpose::Sample, 0);
+        let noise = streams(0);
         let mut grads = vec![0.0; net.params.len()];
         let cpu = cpu_step(&net, &mut grads, &x, b, &c, code, noise);
         let mut optimizer = Optimizer::new(kind, net.params.len(), 0.01, 0.9, c.weight_decay);
-        let mut gpu_trainer =
-            GpuTrainer::new(&ctx, &net, c.loss, &optimizer, b, Some(code), &c.code_penalties()).unwrap();
-        gpu_trainer.step(&ctx, &x, &x, Some(noise)).unwrap();
+        let mut gpu_trainer = GpuTrainer::new(
+            &ctx,
+            &Phase::reconstruction(net.clone(), code, &Config { batch_size: b, ..c.clone() }, vec![]),
+            &optimizer,
+        )
+        .unwrap();
+        gpu_trainer.step(&ctx, &x, Some(noise.0), Some(noise.1)).unwrap();
         let gpu_loss = pollster::block_on(gpu_trainer.loss(&ctx)).unwrap();
+        assert_eq!(ctx.failure(), None, "{name}: the GPU reported an error");
         let gpu_grads = pollster::block_on(gpu_trainer.grads(&ctx)).unwrap();
         let mut params = net.params.clone();
         optimizer.update(&mut params, &grads);
@@ -158,17 +175,22 @@ fn a_hundred_steps_follow_the_cpu_loss_curve() {
     for (name, c, kind) in configs().into_iter().filter(|(name, _, _)| !name.contains("tied")) {
         let (mut net, code) = autoencoder::<f32>(&c, data.dim());
         let mut optimizer = Optimizer::new(kind, net.params.len(), 0.003, 0.9, c.weight_decay);
-        let mut gpu_trainer =
-            GpuTrainer::new(&ctx, &net, c.loss, &optimizer, b, Some(code), &c.code_penalties()).unwrap();
+        let mut gpu_trainer = GpuTrainer::new(
+            &ctx,
+            &Phase::reconstruction(net.clone(), code, &Config { batch_size: b, ..c.clone() }, vec![]),
+            &optimizer,
+        )
+        .unwrap();
         let mut grads = vec![0.0; net.params.len()];
         let mut worst_step = 0.0f64;
         for step in 0..100 {
             let x = batch(&data, step, b);
-            let noise = Rng::new(5).stream(Purpose::Sample, step as u32);
+            let noise = streams(step);
             let cpu = cpu_step(&net, &mut grads, &x, b, &c, code, noise);
             optimizer.update(&mut net.params, &grads);
-            gpu_trainer.step(&ctx, &x, &x, Some(noise)).unwrap();
+            gpu_trainer.step(&ctx, &x, Some(noise.0), Some(noise.1)).unwrap();
             let gpu_loss = pollster::block_on(gpu_trainer.loss(&ctx)).unwrap() as f64;
+            assert_eq!(ctx.failure(), None, "{name}: the GPU reported an error");
             worst_step = worst_step.max(((gpu_loss - cpu.loss) / cpu.loss).abs());
         }
         println!("{name}: 100 steps, worst relative loss difference {worst_step:.1e}");

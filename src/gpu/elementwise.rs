@@ -26,10 +26,11 @@ pub enum Entry {
     ContractiveSums,
     ContractiveDz,
     ContractiveDw,
+    Corrupt,
 }
 
 impl Entry {
-    const ALL: [Entry; 17] = [
+    const ALL: [Entry; 18] = [
         Entry::BiasActivation,
         Entry::ActivationBackward,
         Entry::ColumnSum,
@@ -47,6 +48,7 @@ impl Entry {
         Entry::ContractiveSums,
         Entry::ContractiveDz,
         Entry::ContractiveDw,
+        Entry::Corrupt,
     ];
 
     fn name(self) -> &'static str {
@@ -68,6 +70,7 @@ impl Entry {
             Entry::ContractiveSums => "contractive_sums",
             Entry::ContractiveDz => "contractive_dz",
             Entry::ContractiveDw => "contractive_dw",
+            Entry::Corrupt => "corrupt",
         }
     }
 }
@@ -94,6 +97,11 @@ pub struct Params {
     pub rho: f32,
     pub k: u32,
     pub pad_f: f32,
+    pub keys: [u32; 4],
+    pub masking: f32,
+    pub salt_pepper: f32,
+    pub gaussian: f32,
+    pub pad_g: f32,
 }
 
 pub struct Launch {

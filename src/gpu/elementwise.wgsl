@@ -23,6 +23,11 @@ struct Params {
     rho: f32,      // KL sparsity's target rate
     k: u32,        // units a k-sparse code keeps
     _pad5: f32,
+    keys: vec4u,   // corruption: the step's stream keys for masking, salt, pepper, Gaussian (rng.rs)
+    masking: f32,
+    salt_pepper: f32,
+    gaussian: f32,
+    _pad6: f32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -265,4 +270,37 @@ fn contractive_dw(@builtin(global_invocation_id) id: vec3u) {
     let i = id.x;
     if (i >= p.n) { return; }
     a[p.off + i] += p.scale * c[i % p.width] * 2.0 * b[p.off + i];
+}
+
+// rng.rs's pcg_hash, bit for bit (u32 wrapping arithmetic).
+fn pcg_hash(input: u32) -> u32 {
+    let state = input * 747796405u + 2891336453u;
+    let word = ((state >> ((state >> 28u) + 4u)) ^ state) * 277803737u;
+    return (word >> 22u) ^ word;
+}
+
+// Stream::uniform: 24 random bits scaled into [0, 1), exact in f32.
+fn draw_uniform(key: u32, index: u32) -> f32 {
+    return f32(pcg_hash(key ^ pcg_hash(index)) >> 8u) * (1.0 / 16777216.0);
+}
+
+// Stream::normal: Box–Muller from draws 2i and 2i + 1.
+fn draw_normal(key: u32, index: u32) -> f32 {
+    let u1 = 1.0 - draw_uniform(key, index * 2u);
+    let u2 = draw_uniform(key, index * 2u + 1u);
+    return sqrt(-2.0 * log(u1)) * cos(6.2831855 * u2);
+}
+
+// Noise::apply: masking, then salt-and-pepper, then Gaussian noise, each value's draws taken at its
+// index in the batch from the step's streams — the same numbers the CPU draws. Bindings: a = x (out),
+// b = the clean batch.
+@compute @workgroup_size(256)
+fn corrupt(@builtin(global_invocation_id) id: vec3u) {
+    let i = id.x;
+    if (i >= p.n) { return; }
+    var v = b[i];
+    if (p.masking > 0.0 && draw_uniform(p.keys.x, i) < p.masking) { v = 0.0; }
+    if (p.salt_pepper > 0.0 && draw_uniform(p.keys.y, i) < p.salt_pepper) { v = select(1.0, 0.0, draw_uniform(p.keys.z, i) < 0.5); }
+    if (p.gaussian > 0.0) { v += p.gaussian * draw_normal(p.keys.w, i); }
+    a[i] = v;
 }

@@ -7,12 +7,14 @@
 use super::elementwise::{Elementwise, Entry, Launch, Params};
 use super::matmul::{GpuMatmul, Product, View};
 use super::GpuContext;
+use crate::corrupt::Noise;
 use crate::error::{Error, Result};
 use crate::layers::{Activation, Loss, WeightLayout};
 use crate::matmul::Op;
-use crate::net::{CodePenalties, Net, Op as NetOp};
+use crate::net::Op as NetOp;
 use crate::optim::{Optimizer, OptimizerKind};
 use crate::rng::Stream;
+use crate::train::{Phase, Task};
 
 enum Launched {
     Matmul(Product),
@@ -31,17 +33,17 @@ pub struct GpuTrainer {
     elementwise: Elementwise,
     pub batch: usize,
     input: usize,
-    output: usize,
     pub params_len: usize,
     params: wgpu::Buffer,
     grads: wgpu::Buffer,
-    x: wgpu::Buffer,
     target: wgpu::Buffer,
     eps: wgpu::Buffer,
     eps_len: usize,
     sums: wgpu::Buffer,
     sums_len: usize,
     optimizer: Optimizer,
+    corrupt: Option<Launch>,
+    corrupt_params: Params,
     optimizer_launch: Launch,
     optimizer_params: Params,
     m: wgpu::Buffer,
@@ -62,17 +64,14 @@ fn act_code(a: Activation) -> u32 {
 }
 
 impl GpuTrainer {
-    /// Uploads `net` and records its training step for batches of `batch` rows, with the penalties
-    /// at the code op `code`.
-    pub fn new(
-        ctx: &GpuContext,
-        net: &Net<f32>,
-        loss: Loss,
-        optimizer: &Optimizer,
-        batch: usize,
-        code: Option<usize>,
-        penalties: &CodePenalties,
-    ) -> Result<Self> {
+    /// Uploads a phase's net and records its training step: its batch size, loss, penalties at its
+    /// code op and corruption (its frozen layers stay on the CPU, which feeds their output).
+    pub fn new(ctx: &GpuContext, phase: &Phase, optimizer: &Optimizer) -> Result<Self> {
+        let Task::Reconstruct(loss) = phase.task else {
+            return Err(Error::new("classifier heads do not train on the GPU yet"));
+        };
+        let (net, batch, code, penalties, noise) =
+            (&phase.net, phase.batch_size, phase.code, &phase.penalties, phase.noise);
         let (matmul, elementwise) = (GpuMatmul::new(ctx), Elementwise::new(ctx));
         let b = batch;
         let (input, output) = (net.input, net.output_width());
@@ -114,7 +113,19 @@ impl GpuTrainer {
         let ew = |entry, p: Params, bufs: &[&wgpu::Buffer], threads| {
             elementwise.launch(ctx, entry, p, bufs, threads).map(Launched::Elementwise)
         };
-        let input_of = |i: usize| if i == 0 { &x } else { &outs[i - 1] };
+        if input != output {
+            return Err(Error::new("the GPU engine trains autoencoders (input and output of the same width)"));
+        }
+        // The clean batch arrives in `target`; with noise, the corrupt kernel writes the net's input to `x`.
+        let (masking, salt_pepper, gaussian) = (noise.masking as f32, noise.salt_pepper as f32, noise.gaussian as f32);
+        let corrupt_params = Params { n: (b * input) as u32, masking, salt_pepper, gaussian, ..Params::default() };
+        let corrupt = if noise.is_none() {
+            None
+        } else {
+            Some(elementwise.launch(ctx, Entry::Corrupt, corrupt_params, &[&x, &target], b * input)?)
+        };
+        let net_input = if corrupt.is_some() { &x } else { &target };
+        let input_of = |i: usize| if i == 0 { net_input } else { &outs[i - 1] };
         let last = net.ops.len() - 1;
         if !matches!(net.ops[last], NetOp::Dense(_)) {
             return Err(Error::new("the GPU engine needs a dense output layer"));
@@ -313,7 +324,7 @@ impl GpuTrainer {
                 elementwise.launch(ctx, Entry::Sgd, optimizer_params, &[&params, &grads, &m], net.params.len())?
             }
         };
-        let mut scratch = vec![ds[0].clone(), ds[1].clone(), rho_hat, col_s, col_g];
+        let mut scratch = vec![x.clone(), ds[0].clone(), ds[1].clone(), rho_hat, col_s, col_g];
         scratch.extend(outs);
         scratch.extend(zs);
         scratch.extend(masks);
@@ -322,17 +333,17 @@ impl GpuTrainer {
             elementwise,
             batch,
             input,
-            output,
             params_len: net.params.len(),
             params,
             grads,
-            x,
             target,
             eps,
             eps_len,
             sums,
             sums_len,
             optimizer: optimizer.clone(),
+            corrupt,
+            corrupt_params,
             optimizer_launch,
             optimizer_params,
             m,
@@ -342,30 +353,44 @@ impl GpuTrainer {
         })
     }
 
-    /// One training step on a batch (x: the possibly corrupted input; target: what to reconstruct;
-    /// noise: the VAE's stream, drawn here as on the CPU). Only writes buffers and submits.
-    pub fn step(&mut self, ctx: &GpuContext, x: &[f32], target: &[f32], noise: Option<Stream>) -> Result<()> {
-        if x.len() != self.batch * self.input || target.len() != self.batch * self.output {
+    /// One training step on a clean batch, corrupted here with the step's `corrupt` stream (as the
+    /// CPU does with the same stream); `sample` is the VAE's noise stream. Only writes buffers and submits.
+    pub fn step(
+        &mut self,
+        ctx: &GpuContext,
+        clean: &[f32],
+        corrupt: Option<Stream>,
+        sample: Option<Stream>,
+    ) -> Result<()> {
+        if clean.len() != self.batch * self.input {
             return Err(Error::new(format!(
-                "GPU step: a batch of {} inputs and {} targets does not fit",
-                x.len(),
-                target.len()
+                "GPU step: {} values do not fit a batch of {} × {}",
+                clean.len(),
+                self.batch,
+                self.input
             )));
+        }
+        if let (Some(launch), Some(stream)) = (&self.corrupt, corrupt) {
+            let keys = Noise::streams(stream).map(|s| s.key());
+            let p = Params { keys, ..self.corrupt_params };
+            ctx.queue.write_buffer(&launch.uniform, 0, bytemuck::bytes_of(&p));
         }
         self.optimizer.t += 1;
         let t = self.optimizer.t as i32;
         let p = Params { c1: 1.0 - 0.9f32.powi(t), c2: 1.0 - 0.999f32.powi(t), ..self.optimizer_params };
         ctx.queue.write_buffer(&self.optimizer_launch.uniform, 0, bytemuck::bytes_of(&p));
-        ctx.queue.write_buffer(&self.x, 0, bytemuck::cast_slice(x));
-        ctx.queue.write_buffer(&self.target, 0, bytemuck::cast_slice(target));
+        ctx.queue.write_buffer(&self.target, 0, bytemuck::cast_slice(clean));
         if self.eps_len > 0 {
-            let eps: Vec<f32> = (0..self.eps_len as u32).map(|j| noise.map_or(0.0, |s| s.normal(j))).collect();
+            let eps: Vec<f32> = (0..self.eps_len as u32).map(|j| sample.map_or(0.0, |s| s.normal(j))).collect();
             ctx.queue.write_buffer(&self.eps, 0, bytemuck::cast_slice(&eps));
         }
         let mut encoder = ctx.device.create_command_encoder(&Default::default());
         encoder.clear_buffer(&self.grads, 0, None);
         {
             let mut pass = encoder.begin_compute_pass(&Default::default());
+            if let Some(launch) = &self.corrupt {
+                self.elementwise.dispatch(&mut pass, launch);
+            }
             for s in &self.steps {
                 match s {
                     Launched::Matmul(product) => self.matmul.dispatch(&mut pass, product),
