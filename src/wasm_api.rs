@@ -150,6 +150,32 @@ impl Playground {
         Ok(())
     }
 
+    /// The step that starts an epoch, on the CPU (early stopping and phase changes live there), with
+    /// the GPU attached: the GPU takes the new state, or a new trainer when the phase changed. Sync
+    /// the GPU's state first (`gpuSnapshot`, `adoptGpuState`). Returns the step's loss.
+    #[wasm_bindgen(js_name = cpuStep)]
+    pub fn cpu_step(&mut self) -> Result<f32, JsError> {
+        let Some((ctx, mut trainer)) = self.gpu.take() else { return self.train(1) };
+        let phase = self.session.current;
+        let step = self.session.train_step();
+        let t = &self.session.trainer;
+        if let Err(e) = step {
+            // The CPU rolled back to its last good state: the GPU continues from there too.
+            trainer.upload_state(&ctx, &t.phase.net.params, &t.optimizer).map_err(js_error)?;
+            self.gpu = Some((ctx, trainer));
+            return Err(js_error(e));
+        }
+        let loss = step.map(|s| s.loss as f32).unwrap_or(f32::NAN);
+        if self.session.current == phase {
+            trainer.upload_state(&ctx, &t.phase.net.params, &t.optimizer).map_err(js_error)?;
+        } else {
+            drop(trainer);
+            trainer = GpuTrainer::new(&ctx, &t.phase, &t.optimizer).map_err(js_error)?;
+        }
+        self.gpu = Some((ctx, trainer));
+        Ok(loss)
+    }
+
     /// Back to the CPU engine (with the state last adopted from the GPU).
     #[wasm_bindgen(js_name = detachGpu)]
     pub fn detach_gpu(&mut self) {
@@ -201,6 +227,9 @@ impl Playground {
         let trainer = &mut self.session.trainer;
         if params.len() != trainer.phase.net.params.len() {
             return Err(JsError::new("adoptGpuState: the state belongs to another model"));
+        }
+        if !params.iter().chain(&m).chain(&v).all(|x| x.is_finite()) {
+            return Err(JsError::new("training diverged on the GPU (a weight became NaN or infinite); the state last read back is kept: lower the learning rate and continue"));
         }
         let optimizer = crate::optim::Optimizer { m, v, t, ..trainer.optimizer.clone() };
         trainer.adopt(params, optimizer);

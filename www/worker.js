@@ -17,7 +17,7 @@ const datasets = new Map();
 let playground = null;
 let batchSize = 0;
 let running = false;
-let busy = false;
+let busy = false; // one of play, train, reset or loseGpu holds the model (see `exclusive`)
 let stepsPerSlice = 1;
 let pending = { loss: 0, steps: 0, since: performance.now() };
 let lastPost = 0;
@@ -28,6 +28,17 @@ let engine = 'auto'; // 'auto' | 'cpu' | 'webgpu'
 
 const post = (message, transfer) => self.postMessage(message, transfer ?? []);
 const pause = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** Runs `task` once nothing else holds the model, holding it meanwhile. */
+async function exclusive(task) {
+  while (busy) await pause();
+  busy = true;
+  try {
+    return await task();
+  } finally {
+    busy = false;
+  }
+}
 
 async function loadDataset(name) {
   if (!datasets.has(name)) {
@@ -114,28 +125,42 @@ async function report(withTestLoss) {
   lastPost = now;
 }
 
-/** Up to `steps` steps on the attached engine; on the GPU, none across an epoch's start. Returns
- * [steps taken, their mean loss]. */
+/** Up to `steps` steps on the attached engine, never across an epoch's start (where a phase may
+ * change). Returns [steps taken, their mean loss]. */
 async function trainOn(steps) {
-  if (!playground.onGpu) return [steps, playground.train(steps)];
+  const before = playground.step;
   const n = Math.min(steps, playground.stepsLeftInEpoch);
   if (n === 0) {
-    // The step that starts an epoch (early stopping, the next phase) runs on the CPU.
+    // The step that starts an epoch (early stopping, the next phase) runs on the CPU engine.
     await syncFromGpu();
-    playground.detachGpu();
-    const loss = playground.train(1);
-    chooseEngine();
-    return [1, loss];
+    try {
+      const loss = playground.onGpu ? playground.cpuStep() : playground.train(1);
+      return [playground.step - before, loss];
+    } catch (e) {
+      if (gpu && !playground.onGpu) post({ type: 'backend', name: 'CPU', reason: e.message ?? String(e) });
+      throw e;
+    }
+  }
+  if (!playground.onGpu) {
+    const loss = playground.train(n);
+    return [playground.step - before, loss];
   }
   playground.train(n);
+  let loss;
   try {
-    const loss = await playground.gpuLoss(); // also keeps the GPU's queue from running ahead
-    playground.recordLoss(loss);
-    return [n, loss];
+    loss = await playground.gpuLoss(); // also keeps the GPU's queue from running ahead
   } catch (e) {
     fallBack(e);
-    return [n, NaN];
+    return [playground.step - before, NaN];
   }
+  if (!Number.isFinite(loss)) {
+    // Diverged: keep the state last read back (adopting refuses non-finite weights) and stop.
+    playground.detachGpu();
+    post({ type: 'backend', name: 'CPU', reason: 'training diverged on the GPU; the weights last read back are kept' });
+    throw new Error(`training diverged on the GPU (loss ${loss}); the weights last read back are kept: lower the learning rate and continue`);
+  }
+  playground.recordLoss(loss);
+  return [playground.step - before, loss];
 }
 
 /** Trains up to `limit` steps in one time slice, sizing slices to about SLICE_MS. A phase change
@@ -156,38 +181,32 @@ async function trainSlice(limit) {
   pending.loss += loss;
   pending.steps += done;
   const phaseChanged = playground.phase().index !== phase;
-  if (phaseChanged) chooseEngine();
   if (phaseChanged || performance.now() - lastPost >= POST_EVERY_MS) await report(phaseChanged);
   return done;
 }
 
+/** Trains until paused or finished, then reports. Errors (a divergence, say) stop it and are posted. */
 async function play() {
-  if (busy) return;
-  busy = true;
-  try {
+  await exclusive(async () => {
     while (running && !playground.finished) {
       await trainSlice(Infinity);
       await pause();
     }
-    if (running) {
-      running = false;
-      await report(true);
-    }
-  } finally {
-    busy = false;
-  }
+    running = false;
+    await report(true);
+  }).catch((e) => {
+    running = false;
+    post({ type: 'error', message: e.message ?? String(e) });
+  });
 }
 
+/** Pauses play, then trains exactly `steps` steps (fewer if training finishes). */
 async function trainSteps(steps, id) {
   running = false;
-  while (busy) await pause();
-  busy = true;
-  try {
-    for (let left = steps; left > 0 && !playground.finished; left -= await trainSlice(left)) await pause();
+  await exclusive(async () => {
+    for (let left = Math.floor(steps); left > 0 && !playground.finished; left -= await trainSlice(left)) await pause();
     await report(true);
-  } finally {
-    busy = false;
-  }
+  });
   post({ type: 'trained', id });
 }
 
@@ -203,31 +222,34 @@ self.onmessage = async ({ data: message }) => {
   try {
     switch (message.type) {
       case 'init':
-        await init();
-        await findGpu();
-        await build(message.settings);
+        await exclusive(async () => {
+          await init();
+          await findGpu();
+          await build(message.settings);
+        });
         break;
       case 'reset':
         running = false;
-        while (busy) await pause();
-        await build(message.settings);
+        await exclusive(() => build(message.settings));
         break;
       case 'play':
-        running = true;
-        play();
+        if (!running) {
+          running = true;
+          play();
+        }
         break;
       case 'pause':
-        running = false;
-        if (playground && pending.steps) await report(true);
+        running = false; // the play loop ends its slice and reports
         break;
       case 'train':
         await trainSteps(message.steps, message.id);
         break;
       case 'loseGpu':
         running = false;
-        while (busy) await pause();
-        gpu?.destroy();
-        await report(true); // the lost device fails the read-back: training falls back to the CPU
+        await exclusive(async () => {
+          gpu?.destroy();
+          await report(true); // the lost device fails the read-back: training falls back to the CPU
+        });
         post({ type: 'trained', id: message.id });
         break;
     }

@@ -177,7 +177,7 @@ fn kl_gradient(@builtin(global_invocation_id) id: vec3u) {
 
 // penalties::k_sparse_forward: each row keeps its k largest values (ties to the lower index), one
 // invocation per row. Bindings: a = out, b = in, c = mask (1 kept, 0 dropped).
-@compute @workgroup_size(64)
+@compute @workgroup_size(256)
 fn k_sparse_forward(@builtin(global_invocation_id) id: vec3u) {
     let r = id.x;
     if (r >= p.rows) { return; }

@@ -128,7 +128,12 @@ impl GpuContext {
         let values =
             bytemuck::cast_slice(&staging.get_mapped_range(..).map_err(|e| Error::new(format!("{e:?}")))?).to_vec();
         staging.unmap();
-        Ok(values)
+        staging.destroy(); // on the web, dropping a buffer leaves its memory to the garbage collector
+                           // A GPU error (say, out of memory) is reported asynchronously: numbers read after one are not to be trusted.
+        match self.failure() {
+            Some(failure) => Err(Error::new(failure)),
+            None => Ok(values),
+        }
     }
 }
 

@@ -21,6 +21,18 @@ enum Launched {
     Elementwise(Launch),
 }
 
+impl Drop for GpuTrainer {
+    /// Frees the GPU memory now: on the web, dropping a buffer leaves it to the garbage collector.
+    fn drop(&mut self) {
+        for buffer in [&self.params, &self.grads, &self.m, &self.v, &self.target, &self.eps, &self.sums]
+            .into_iter()
+            .chain(&self._scratch)
+        {
+            buffer.destroy();
+        }
+    }
+}
+
 /// The training state read back from the GPU.
 pub struct GpuState {
     pub loss: f32,
@@ -400,6 +412,22 @@ impl GpuTrainer {
             self.elementwise.dispatch(&mut pass, &self.optimizer_launch);
         }
         ctx.queue.submit([encoder.finish()]);
+        Ok(())
+    }
+
+    /// Replaces the weights and optimizer state (after a step taken on the CPU).
+    pub fn upload_state(&mut self, ctx: &GpuContext, params: &[f32], optimizer: &Optimizer) -> Result<()> {
+        if params.len() != self.params_len {
+            return Err(Error::new("upload_state: the weights belong to another model"));
+        }
+        ctx.queue.write_buffer(&self.params, 0, bytemuck::cast_slice(params));
+        if optimizer.m.len() == self.params_len {
+            ctx.queue.write_buffer(&self.m, 0, bytemuck::cast_slice(&optimizer.m));
+        }
+        if optimizer.v.len() == self.params_len {
+            ctx.queue.write_buffer(&self.v, 0, bytemuck::cast_slice(&optimizer.v));
+        }
+        self.optimizer.t = optimizer.t;
         Ok(())
     }
 

@@ -180,3 +180,16 @@ test('losing the GPU mid-training falls back to the CPU with the same weights', 
   assert.deepEqual(errors.filter((e) => !/device|lost|destroy/i.test(e)), []);
   await page.close();
 });
+
+test('divergence on the GPU is caught: an error, finite weights, training on the CPU', async () => {
+  const hash = '#dataset=digits&batchSize=32&engine=webgpu&activation=relu&outputActivation=linear&optimizer=sgd&learningRate=100';
+  const { page } = await open(env.browser, `${env.url}${hash}`);
+  const refusal = await page.evaluate(() => window.aePlayground.train({ steps: 200 }).then(() => 'trained', (e) => e.message));
+  assert.match(refusal, /diverged/);
+  const m = await page.evaluate(() => window.aePlayground.metrics());
+  console.log(`after divergence: ${m.backend} — ${m.backendReason}; test loss ${m.testLoss}`);
+  assert.ok(Number.isFinite(m.testLoss), `the kept weights are finite (test loss ${m.testLoss})`);
+  assert.equal(m.backend, 'CPU');
+  assert.match(await page.textContent('#message'), /diverged/);
+  await page.close();
+});
