@@ -25,6 +25,7 @@ let lastTestLoss = 0;
 let gpu = null; // the Gpu device, once found
 let gpuWhy = 'looking for WebGPU…'; // why there is none, or why it is not used
 let engine = 'auto'; // 'auto' | 'cpu' | 'webgpu'
+let gpuFailed = false; // the device was lost or erred: the next model asks for a new one
 
 const post = (message, transfer) => self.postMessage(message, transfer ?? []);
 const pause = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -81,7 +82,9 @@ async function syncFromGpu() {
 
 function fallBack(error) {
   gpuWhy = gpu?.failure ?? `the GPU failed: ${error?.message ?? error}`;
+  gpu?.free();
   gpu = null;
+  gpuFailed = true;
   playground.detachGpu();
   post({ type: 'backend', name: 'CPU', reason: `${gpuWhy}; training continues on the CPU from the weights last read back` });
 }
@@ -90,6 +93,11 @@ function fallBack(error) {
 async function build(settings) {
   const { dataset, engine: chosen, ...config } = settings;
   const next = new Playground(config, await loadDataset(dataset));
+  // A device that failed (an earlier model too large for it, say) is replaced for the new model.
+  if (gpuFailed || gpu?.failure) {
+    gpuFailed = false;
+    await findGpu();
+  }
   playground?.free();
   playground = next;
   engine = chosen ?? 'auto';
@@ -212,8 +220,10 @@ async function trainSteps(steps, id) {
 
 async function findGpu() {
   try {
+    gpu?.free();
     gpu = await Gpu.create();
   } catch (e) {
+    gpu = null;
     gpuWhy = e.message ?? String(e);
   }
 }

@@ -193,3 +193,15 @@ test('divergence on the GPU is caught: an error, finite weights, training on the
   assert.match(await page.textContent('#message'), /diverged/);
   await page.close();
 });
+
+test('after the GPU is lost, a new model gets a new device', async () => {
+  const { page, errors } = await open(env.browser, `${env.url}#dataset=digits&batchSize=32&engine=webgpu`);
+  await page.evaluate(() => window.aePlayground.train({ steps: 10 }));
+  await page.evaluate(() => window.aePlayground.debug.loseGpu());
+  assert.equal((await page.evaluate(() => window.aePlayground.metrics())).backend, 'CPU');
+  await page.evaluate(() => window.aePlayground.reset({ seed: 2 }));
+  const m = await page.evaluate(() => window.aePlayground.train({ steps: 10 }));
+  assert.equal(m.backend, 'WebGPU', m.backendReason);
+  assert.deepEqual(errors.filter((e) => !/device|lost|destroy/i.test(e)), []);
+  await page.close();
+});
