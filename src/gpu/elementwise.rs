@@ -75,6 +75,18 @@ impl Entry {
     }
 }
 
+/// The activation codes the kernels switch on (`activate` and `slope` in elementwise.wgsl).
+pub fn act_code(a: crate::layers::Activation) -> u32 {
+    use crate::layers::Activation;
+    match a {
+        Activation::Sigmoid => 0,
+        Activation::Tanh => 1,
+        Activation::Relu => 2,
+        Activation::LeakyRelu => 3,
+        Activation::Linear => 4,
+    }
+}
+
 /// The uniform every launch reads (layout of `Params` in elementwise.wgsl).
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, bytemuck::Pod, bytemuck::Zeroable)]

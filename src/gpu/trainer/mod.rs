@@ -4,40 +4,24 @@
 //! codes, the VAE's reparameterisation and KL, L1 and KL sparsity, the contractive penalty; for
 //! denoising the caller corrupts the input, as on the CPU, so both engines see the same noise.
 
-use super::elementwise::{Elementwise, Entry, Launch, Params};
+use super::elementwise::{act_code, Elementwise, Entry, Launch, Params};
 use super::matmul::{GpuMatmul, Product, View};
 use super::GpuContext;
+
+mod state;
 use crate::corrupt::Noise;
 use crate::error::{Error, Result};
-use crate::layers::{Activation, Loss, WeightLayout};
+use crate::layers::{Loss, WeightLayout};
 use crate::matmul::Op;
 use crate::net::Op as NetOp;
 use crate::optim::{Optimizer, OptimizerKind};
 use crate::rng::Stream;
 use crate::train::{Phase, Task};
+pub use state::GpuState;
 
 enum Launched {
     Matmul(Product),
     Elementwise(Launch),
-}
-
-impl Drop for GpuTrainer {
-    /// Frees the GPU memory now: on the web, dropping a buffer leaves it to the garbage collector.
-    fn drop(&mut self) {
-        for buffer in [&self.params, &self.grads, &self.m, &self.v, &self.target, &self.eps, &self.sums]
-            .into_iter()
-            .chain(&self._scratch)
-        {
-            buffer.destroy();
-        }
-    }
-}
-
-/// The training state read back from the GPU.
-pub struct GpuState {
-    pub loss: f32,
-    pub params: Vec<f32>,
-    pub optimizer: Optimizer,
 }
 
 pub struct GpuTrainer {
@@ -63,16 +47,6 @@ pub struct GpuTrainer {
     // Kept alive for the bind groups that use them (they are never read from the CPU).
     _scratch: Vec<wgpu::Buffer>,
     steps: Vec<Launched>,
-}
-
-fn act_code(a: Activation) -> u32 {
-    match a {
-        Activation::Sigmoid => 0,
-        Activation::Tanh => 1,
-        Activation::Relu => 2,
-        Activation::LeakyRelu => 3,
-        Activation::Linear => 4,
-    }
 }
 
 impl GpuTrainer {
@@ -413,60 +387,5 @@ impl GpuTrainer {
         }
         ctx.queue.submit([encoder.finish()]);
         Ok(())
-    }
-
-    /// Replaces the weights and optimizer state (after a step taken on the CPU).
-    pub fn upload_state(&mut self, ctx: &GpuContext, params: &[f32], optimizer: &Optimizer) -> Result<()> {
-        if params.len() != self.params_len {
-            return Err(Error::new("upload_state: the weights belong to another model"));
-        }
-        ctx.queue.write_buffer(&self.params, 0, bytemuck::cast_slice(params));
-        if optimizer.m.len() == self.params_len {
-            ctx.queue.write_buffer(&self.m, 0, bytemuck::cast_slice(&optimizer.m));
-        }
-        if optimizer.v.len() == self.params_len {
-            ctx.queue.write_buffer(&self.v, 0, bytemuck::cast_slice(&optimizer.v));
-        }
-        self.optimizer.t = optimizer.t;
-        Ok(())
-    }
-
-    /// The last step's loss (before its update), summed per sample and averaged over the batch.
-    pub async fn loss(&self, ctx: &GpuContext) -> Result<f32> {
-        self.loss_future(ctx).await
-    }
-
-    /// A future (independent of `self`) reading back the state after the steps submitted so far:
-    /// the last step's loss, the parameters and the optimizer.
-    pub fn snapshot(&self, ctx: &GpuContext) -> impl std::future::Future<Output = Result<GpuState>> + 'static {
-        let (ctx, params, m, v, sums) =
-            (ctx.clone(), self.params.clone(), self.m.clone(), self.v.clone(), self.sums.clone());
-        let (len, sums_len, batch, mut optimizer) =
-            (self.params_len, self.sums_len, self.batch, self.optimizer.clone());
-        async move {
-            let loss = ctx.read_f32(&sums, sums_len).await?.iter().map(|&s| s as f64).sum::<f64>() / batch as f64;
-            optimizer.m = ctx.read_f32(&m, len).await?;
-            if optimizer.kind == OptimizerKind::Adam {
-                optimizer.v = ctx.read_f32(&v, len).await?;
-            }
-            Ok(GpuState { loss: loss as f32, params: ctx.read_f32(&params, len).await?, optimizer })
-        }
-    }
-
-    /// A future reading back only the last step's loss (cheap; also waits for the GPU to catch up).
-    pub fn loss_future(&self, ctx: &GpuContext) -> impl std::future::Future<Output = Result<f32>> + 'static {
-        let (ctx, sums, sums_len, batch) = (ctx.clone(), self.sums.clone(), self.sums_len, self.batch);
-        async move {
-            Ok((ctx.read_f32(&sums, sums_len).await?.iter().map(|&s| s as f64).sum::<f64>() / batch as f64) as f32)
-        }
-    }
-
-    pub async fn params(&self, ctx: &GpuContext) -> Result<Vec<f32>> {
-        ctx.read_f32(&self.params, self.params_len).await
-    }
-
-    /// The last step's gradients.
-    pub async fn grads(&self, ctx: &GpuContext) -> Result<Vec<f32>> {
-        ctx.read_f32(&self.grads, self.params_len).await
     }
 }
