@@ -1,26 +1,14 @@
-// Shared by the end-to-end tests: serve dist/ on 127.0.0.1, launch Debian's Chromium through
-// playwright-core with WebGPU on (SwiftShader when there is no GPU), and watch a page for console
-// errors and for requests that leave its origin.
-import { chromium } from 'playwright-core';
+// Shared by the end-to-end tests: serve dist/ on 127.0.0.1, launch Chromium (scripts/chromium.mjs),
+// and watch a page for console errors and for requests that leave its origin.
 import { mkdir } from 'node:fs/promises';
 import { serve } from '../../scripts/serve.mjs';
-
-const FLAGS = [
-  '--enable-unsafe-webgpu',
-  '--enable-unsafe-swiftshader',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-default-apps',
-];
+import { launch } from '../../scripts/chromium.mjs';
 
 export const ARTIFACTS = new URL('../../artifacts/', import.meta.url);
 
 export async function start() {
   const { server, url } = await serve(new URL('../../dist/', import.meta.url).pathname, 0);
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: FLAGS });
+  const browser = await launch();
   await mkdir(ARTIFACTS, { recursive: true });
   return { server, url, browser, stop: async () => (await browser.close(), server.close()) };
 }

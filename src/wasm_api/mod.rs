@@ -8,6 +8,8 @@ use crate::{Config, Error, Session};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+mod bench;
+
 #[wasm_bindgen(start)]
 pub fn start() {
     console_error_panic_hook::set_once();
@@ -363,26 +365,4 @@ impl Playground {
         }
         self.session.interpolate(test.start + a as usize, test.start + b as usize, steps).map_err(js_error)
     }
-}
-
-/// Times the CPU matmul for the benchmark page and `npm run bench:gemm`: `size`³ for `product`
-/// "ab" (A·B), "atb" (Aᵀ·B) or "abt" (A·Bᵀ), median of 5 runs of at least `min_seconds` each.
-/// Returns GFLOPS. Blocks the thread for about 5⅓·`min_seconds`: call it from a Worker or Node.
-#[wasm_bindgen(js_name = benchMatmul)]
-pub fn bench_matmul(size: usize, product: &str, min_seconds: f64) -> Result<f64, JsError> {
-    use crate::bench::{measure, Product};
-    let product =
-        Product::parse(product).ok_or_else(|| JsError::new(&format!("benchMatmul: unknown product {product:?}")))?;
-    if !(1..=2048).contains(&size) || min_seconds <= 0.0 || min_seconds.is_nan() || min_seconds > 60.0 {
-        return Err(JsError::new("benchMatmul: size must be 1..=2048 and min_seconds in (0, 60]"));
-    }
-    // performance.now() (Node and browsers), or Date.now() where there is none; in seconds.
-    let performance = js_sys::Reflect::get(&js_sys::global(), &"performance".into()).ok().filter(|p| p.is_object());
-    let clock: Option<(JsValue, js_sys::Function)> =
-        performance.and_then(|p| Some((p.clone(), js_sys::Reflect::get(&p, &"now".into()).ok()?.dyn_into().ok()?)));
-    let now = || match &clock {
-        Some((p, now)) => now.call0(p).ok().and_then(|t| t.as_f64()).unwrap_or_else(js_sys::Date::now) / 1e3,
-        None => js_sys::Date::now() / 1e3,
-    };
-    Ok(measure(product, size, min_seconds, &now).gflops)
 }

@@ -1,0 +1,133 @@
+//! Benchmarks for the bench page (www/bench.html) and `npm run bench:gemm`: the CPU matmul, the WGSL
+//! matmul and whole training steps on either engine, timed with `performance.now()` (std's clock
+//! panics on wasm). GPU timings wait for the GPU at the end of every timed batch (a read-back), so
+//! queued work is never counted as done.
+
+use super::{js_error, Gpu};
+use crate::architecture::autoencoder;
+use crate::config::Config;
+use crate::gpu::matmul::{GpuMatmul, Product as GpuProduct, View};
+use crate::gpu::trainer::GpuTrainer;
+use crate::gpu::GpuContext;
+use crate::net::Trace;
+use crate::optim::{Optimizer, OptimizerKind};
+use crate::rng::{Purpose, Rng};
+use crate::train::{loss_and_gradients, Batch, Phase};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+/// Seconds from `performance.now()` (Node and browsers), or `Date.now()` where there is none.
+fn now() -> f64 {
+    let performance = js_sys::Reflect::get(&js_sys::global(), &"performance".into()).ok().filter(|p| p.is_object());
+    let clock = performance.and_then(|p| {
+        Some((p.clone(), js_sys::Reflect::get(&p, &"now".into()).ok()?.dyn_into::<js_sys::Function>().ok()?))
+    });
+    match clock {
+        Some((p, now)) => now.call0(&p).ok().and_then(|t| t.as_f64()).unwrap_or_else(js_sys::Date::now) / 1e3,
+        None => js_sys::Date::now() / 1e3,
+    }
+}
+
+/// Times the CPU matmul for the benchmark page and `npm run bench:gemm`: `size`³ for `product`
+/// "ab" (A·B), "atb" (Aᵀ·B) or "abt" (A·Bᵀ), median of 5 runs of at least `min_seconds` each.
+/// Returns GFLOPS. Blocks the thread for about 5⅓·`min_seconds`: call it from a Worker or Node.
+#[wasm_bindgen(js_name = benchMatmul)]
+pub fn bench_matmul(size: usize, product: &str, min_seconds: f64) -> Result<f64, JsError> {
+    use crate::bench::{measure, Product};
+    let product =
+        Product::parse(product).ok_or_else(|| JsError::new(&format!("benchMatmul: unknown product {product:?}")))?;
+    if !(1..=2048).contains(&size) || min_seconds <= 0.0 || min_seconds.is_nan() || min_seconds > 60.0 {
+        return Err(JsError::new("benchMatmul: size must be 1..=2048 and min_seconds in (0, 60]"));
+    }
+    Ok(measure(product, size, min_seconds, &now).gflops)
+}
+
+/// Runs `reps` products and waits for them: seconds per product.
+async fn timed(
+    ctx: &GpuContext,
+    kernel: &GpuMatmul,
+    product: &GpuProduct,
+    c: &wgpu::Buffer,
+    reps: usize,
+) -> crate::Result<f64> {
+    let start = now();
+    let mut encoder = ctx.device.create_command_encoder(&Default::default());
+    {
+        let mut pass = encoder.begin_compute_pass(&Default::default());
+        for _ in 0..reps {
+            kernel.dispatch(&mut pass, product);
+        }
+    }
+    ctx.queue.submit([encoder.finish()]);
+    ctx.read_f32(c, 1).await?;
+    Ok((now() - start) / reps as f64)
+}
+
+/// GFLOPS of the WGSL matmul C = A·B at n³: best of 3 batches of about `min_seconds` each.
+#[wasm_bindgen(js_name = benchGpuMatmul)]
+pub fn bench_gpu_matmul(gpu: &Gpu, n: usize, min_seconds: f64) -> js_sys::Promise {
+    let ctx = gpu.ctx.clone();
+    future_to_promise(async move {
+        let kernel = GpuMatmul::new(&ctx);
+        let (a, b, c) = (ctx.storage("a", n * n), ctx.storage("b", n * n), ctx.storage("c", n * n));
+        let product = kernel.product(&ctx, View::whole(&c), View::whole(&a), View::whole(&b), (n, n, n), false);
+        timed(&ctx, &kernel, &product, &c, 1).await.map_err(js_error)?; // warm-up and shader compilation
+        let once = timed(&ctx, &kernel, &product, &c, 1).await.map_err(js_error)?;
+        let reps = ((min_seconds / once.max(1e-6)) as usize).clamp(1, 1000);
+        let mut best = f64::MAX;
+        for _ in 0..3 {
+            best = best.min(timed(&ctx, &kernel, &product, &c, reps).await.map_err(js_error)?);
+        }
+        for buffer in [a, b, c] {
+            buffer.destroy();
+        }
+        Ok(JsValue::from(2.0 * (n as f64).powi(3) / best / 1e9))
+    })
+}
+
+/// A 784-input autoencoder with these hidden widths, and a batch of random inputs.
+fn bench_setup(hidden: Vec<usize>, batch: usize) -> (Config, crate::net::Net<f32>, Vec<f32>) {
+    let c = Config { hidden, batch_size: batch, ..Config::default() };
+    let (net, _) = autoencoder::<f32>(&c, 784);
+    let s = Rng::new(1).stream(Purpose::Sample, 0);
+    let x = (0..(batch * 784) as u32).map(|i| s.uniform(i)).collect();
+    (c, net, x)
+}
+
+/// Training samples per second on the CPU engine (forward, backward, Adam), for about `seconds`.
+#[wasm_bindgen(js_name = benchTrainingCpu)]
+pub fn bench_training_cpu(hidden: Vec<usize>, batch: usize, seconds: f64) -> f64 {
+    let (c, mut net, x) = bench_setup(hidden, batch);
+    let mut optimizer = Optimizer::new(OptimizerKind::Adam, net.params.len(), 1e-3, 0.9, 0.0);
+    let (mut grads, mut trace, mut dout) = (vec![0.0; net.params.len()], Trace::default(), Vec::new());
+    let task = crate::train::Task::Reconstruct(c.loss);
+    let (start, mut steps) = (now(), 0);
+    while steps < 2 || now() - start < seconds {
+        let batch_view = Batch { x: &x, clean: &x, labels: &[], b: batch, noise: None };
+        loss_and_gradients(&net, &mut grads, &mut trace, &mut dout, &batch_view, &task, None, &Default::default());
+        optimizer.update(&mut net.params, &grads);
+        steps += 1;
+    }
+    (steps * batch) as f64 / (now() - start)
+}
+
+/// Training samples per second on the GPU engine, each step waited for, for about `seconds`.
+#[wasm_bindgen(js_name = benchTrainingGpu)]
+pub fn bench_training_gpu(gpu: &Gpu, hidden: Vec<usize>, batch: usize, seconds: f64) -> js_sys::Promise {
+    let ctx = gpu.ctx.clone();
+    future_to_promise(async move {
+        let (c, net, x) = bench_setup(hidden, batch);
+        let optimizer = Optimizer::new(OptimizerKind::Adam, net.params.len(), 1e-3, 0.9, 0.0);
+        let mut trainer =
+            GpuTrainer::new(&ctx, &Phase::reconstruction(net, 0, &c, Vec::new()), &optimizer).map_err(js_error)?;
+        trainer.step(&ctx, &x, None, None).map_err(js_error)?;
+        trainer.loss(&ctx).await.map_err(js_error)?; // warm-up and shader compilation
+        let (start, mut steps) = (now(), 0);
+        while steps < 2 || now() - start < seconds {
+            trainer.step(&ctx, &x, None, None).map_err(js_error)?;
+            trainer.loss(&ctx).await.map_err(js_error)?;
+            steps += 1;
+        }
+        Ok(JsValue::from((steps * batch) as f64 / (now() - start)))
+    })
+}
