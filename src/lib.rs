@@ -1,5 +1,5 @@
 //! The autoencoder playground's engine: data, models and training on a plain CPU reference, a WebGPU
-//! engine on wgpu, and (on wasm32) the thin JavaScript boundary in `wasm_api.rs`.
+//! engine on wgpu, and (on wasm32) the thin JavaScript boundary in `wasm_api`.
 
 pub mod architecture;
 pub mod bench;
