@@ -197,3 +197,55 @@ fn a_hundred_steps_follow_the_cpu_loss_curve() {
         assert!(worst_step < 1e-3, "{name}: loss curves differ by {worst_step}");
     }
 }
+
+#[test]
+fn classifier_heads_match_the_cpu() {
+    use ae_playground::architecture::{classifier, encoder};
+    let Some(ctx) = gpu() else { return };
+    let data = files::repo("digits").unwrap();
+    let b = 100;
+    let (ae, code) = autoencoder::<f32>(&Config { hidden: vec![32, 16], seed: 3, ..Config::default() }, data.dim());
+    let enc = encoder(&ae, code);
+    let heads = [
+        ("softmax head", classifier(None, 64, 0, 10, 2)),
+        ("hidden + softmax head", classifier(None, 64, 24, 10, 2)),
+        ("encoder + softmax head", classifier(Some(&enc), 64, 0, 10, 2)),
+    ];
+    for (name, net) in heads {
+        let x = batch(&data, 0, b);
+        let labels: Vec<u8> = (0..b).map(|i| data.labels[i]).collect();
+        let mut grads = vec![0.0; net.params.len()];
+        let cpu_batch = Batch { x: &x, clean: &x, labels: &labels, b, noise: None };
+        let cpu = loss_and_gradients(
+            &net,
+            &mut grads,
+            &mut Trace::default(),
+            &mut Vec::new(),
+            &cpu_batch,
+            &Task::Classify,
+            None,
+            &Default::default(),
+        );
+        let optimizer = Optimizer::new(OptimizerKind::Adam, net.params.len(), 0.01, 0.9, 0.0);
+        let phase = Phase {
+            net: net.clone(),
+            code: None,
+            penalties: Default::default(),
+            noise: Default::default(),
+            task: Task::Classify,
+            frozen: None,
+            rows: Vec::new(),
+            batch_size: b,
+            seed: 0,
+        };
+        let mut trainer = GpuTrainer::new(&ctx, &phase, &optimizer).unwrap();
+        trainer.set_labels(&ctx, &labels).unwrap();
+        trainer.step(&ctx, &x, None, None).unwrap();
+        let gpu_loss = pollster::block_on(trainer.loss(&ctx)).unwrap() as f64;
+        assert_eq!(ctx.failure(), None, "{name}: the GPU reported an error");
+        let gpu_grads = pollster::block_on(trainer.grads(&ctx)).unwrap();
+        let (dl, dg) = (((gpu_loss - cpu.loss) / cpu.loss).abs(), worst(&gpu_grads, &grads));
+        println!("{name}: loss {:.5} vs {gpu_loss:.5} (relative {dl:.1e}); gradients {dg:.1e}", cpu.loss);
+        assert!(dl < 1e-4 && dg < 1e-4, "{name}: loss {dl}, gradients {dg}");
+    }
+}

@@ -27,10 +27,11 @@ pub enum Entry {
     ContractiveDz,
     ContractiveDw,
     Corrupt,
+    SoftmaxXent,
 }
 
 impl Entry {
-    const ALL: [Entry; 18] = [
+    const ALL: [Entry; 19] = [
         Entry::BiasActivation,
         Entry::ActivationBackward,
         Entry::ColumnSum,
@@ -49,6 +50,7 @@ impl Entry {
         Entry::ContractiveDz,
         Entry::ContractiveDw,
         Entry::Corrupt,
+        Entry::SoftmaxXent,
     ];
 
     fn name(self) -> &'static str {
@@ -71,6 +73,7 @@ impl Entry {
             Entry::ContractiveDz => "contractive_dz",
             Entry::ContractiveDw => "contractive_dw",
             Entry::Corrupt => "corrupt",
+            Entry::SoftmaxXent => "softmax_xent",
         }
     }
 }

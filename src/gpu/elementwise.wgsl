@@ -304,3 +304,22 @@ fn corrupt(@builtin(global_invocation_id) id: vec3u) {
     if (p.gaussian > 0.0) { v += p.gaussian * draw_normal(p.keys.w, i); }
     a[i] = v;
 }
+
+// layers::softmax_cross_entropy, one invocation per row r (K = width classes, scale = 1/B):
+// loss_r = ln Σ_j exp(z_j − max) + max − z_label;  d_j = scale·(softmax_j − [j = label]).
+// Bindings: a = d, b = logits, c = labels (as f32), d = per-row losses.
+@compute @workgroup_size(256)
+fn softmax_xent(@builtin(global_invocation_id) id: vec3u) {
+    let r = id.x;
+    if (r >= p.rows) { return; }
+    let base = r * p.width;
+    let label = u32(c[r]);
+    var top = b[base];
+    for (var j = 1u; j < p.width; j++) { top = max(top, b[base + j]); }
+    var sum = 0.0;
+    for (var j = 0u; j < p.width; j++) { sum += exp(b[base + j] - top); }
+    for (var j = 0u; j < p.width; j++) {
+        a[base + j] = p.scale * (exp(b[base + j] - top) / sum - select(0.0, 1.0, j == label));
+    }
+    d[r] = log(sum) + top - b[base + label];
+}

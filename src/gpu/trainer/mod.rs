@@ -1,8 +1,8 @@
 //! Training a network on the GPU: the same step as the CPU engine (train.rs), as kernels over flat GPU
 //! buffers — parameters, gradients and optimizer state, with layers as views — recorded once and
 //! dispatched in one submit per step. Every variant runs here: dense layers, tied weights, k-sparse
-//! codes, the VAE's reparameterisation and KL, L1 and KL sparsity, the contractive penalty; for
-//! denoising the caller corrupts the input, as on the CPU, so both engines see the same noise.
+//! codes, the VAE's reparameterisation and KL, L1 and KL sparsity, the contractive penalty, corruption
+//! from the CPU's own random streams, and softmax classifier heads.
 
 use super::elementwise::{act_code, Elementwise, Entry, Launch, Params};
 use super::matmul::{GpuMatmul, Product, View};
@@ -33,6 +33,7 @@ pub struct GpuTrainer {
     params: wgpu::Buffer,
     grads: wgpu::Buffer,
     target: wgpu::Buffer,
+    labels: wgpu::Buffer,
     eps: wgpu::Buffer,
     eps_len: usize,
     sums: wgpu::Buffer,
@@ -53,8 +54,12 @@ impl GpuTrainer {
     /// Uploads a phase's net and records its training step: its batch size, loss, penalties at its
     /// code op and corruption (its frozen layers stay on the CPU, which feeds their output).
     pub fn new(ctx: &GpuContext, phase: &Phase, optimizer: &Optimizer) -> Result<Self> {
-        let Task::Reconstruct(loss) = phase.task else {
-            return Err(Error::new("classifier heads do not train on the GPU yet"));
+        // A classifier's logits take softmax cross-entropy; like cross-entropy on a sigmoid, its backward
+        // starts from ∂L/∂logits.
+        let classify = phase.task == Task::Classify;
+        let loss = match phase.task {
+            Task::Reconstruct(loss) => loss,
+            Task::Classify => Loss::CrossEntropy,
         };
         let (net, batch, code, penalties, noise) =
             (&phase.net, phase.batch_size, phase.code, &phase.penalties, phase.noise);
@@ -73,7 +78,7 @@ impl GpuTrainer {
         };
         let (m, v) = (state("optimizer m", &optimizer.m), state("optimizer v", &optimizer.v));
         let x = ctx.storage("x", b * input);
-        let target = ctx.storage("target", b * output);
+        let target = ctx.storage("target", b * input); // the clean batch
         let outs: Vec<_> = net.ops.iter().map(|op| ctx.storage("out", b * op.output_width())).collect();
         let zs: Vec<_> = net
             .ops
@@ -93,14 +98,16 @@ impl GpuTrainer {
         let code_width = code.map_or(1, |c| net.ops[c].output_width());
         let rho_hat = ctx.storage("mean code", code_width);
         let (col_s, col_g) = (ctx.storage("contractive S", code_width), ctx.storage("contractive G", code_width));
-        let sums_len = (b * output).div_ceil(256);
+        // Loss sums: one per workgroup of a reconstruction, one per row of a classifier.
+        let sums_len = if classify { b } else { (b * output).div_ceil(256) };
+        let labels = ctx.storage("labels", if classify { b } else { 1 });
         let sums = ctx.storage("loss sums", sums_len);
         let mut steps = Vec::new();
         let ew = |entry, p: Params, bufs: &[&wgpu::Buffer], threads| {
             elementwise.launch(ctx, entry, p, bufs, threads).map(Launched::Elementwise)
         };
-        if input != output {
-            return Err(Error::new("the GPU engine trains autoencoders (input and output of the same width)"));
+        if !classify && input != output {
+            return Err(Error::new("an autoencoder's output must be as wide as its input"));
         }
         // The clean batch arrives in `target`; with noise, the corrupt kernel writes the net's input to `x`.
         let (masking, salt_pepper, gaussian) = (noise.masking as f32, noise.salt_pepper as f32, noise.gaussian as f32);
@@ -155,18 +162,18 @@ impl GpuTrainer {
                 }
             }
         }
-        // Loss: per-workgroup sums (read back on demand) and the gradient that starts the backward pass.
+        // Loss: sums (read back on demand) and the gradient that starts the backward pass.
         let n = b * output;
         let logits = loss == Loss::CrossEntropy;
-        let p = Params { n: n as u32, act: u32::from(logits), ..Params::default() };
-        steps.push(ew(Entry::LossSum, p, &[&sums, if logits { &zs[last] } else { &outs[last] }, &target], n)?);
-        let scale = if logits { 1.0 } else { 2.0 } / b as f32;
-        steps.push(ew(
-            Entry::LossGradient,
-            Params { n: n as u32, scale, ..Params::default() },
-            &[&ds[0], &outs[last], &target],
-            n,
-        )?);
+        if classify {
+            let p = Params { width: output as u32, rows: b as u32, scale: 1.0 / b as f32, ..Params::default() };
+            steps.push(ew(Entry::SoftmaxXent, p, &[&ds[0], &zs[last], &labels, &sums], b)?);
+        } else {
+            let p = Params { n: n as u32, act: u32::from(logits), ..Params::default() };
+            steps.push(ew(Entry::LossSum, p, &[&sums, if logits { &zs[last] } else { &outs[last] }, &target], n)?);
+            let p = Params { n: n as u32, scale: if logits { 1.0 } else { 2.0 } / b as f32, ..Params::default() };
+            steps.push(ew(Entry::LossGradient, p, &[&ds[0], &outs[last], &target], n)?);
+        }
 
         // Backward, last op first; the gradient ping-pongs between ds[0] and ds[1].
         for (i, op) in net.ops.iter().enumerate().rev() {
@@ -323,6 +330,7 @@ impl GpuTrainer {
             params,
             grads,
             target,
+            labels,
             eps,
             eps_len,
             sums,
@@ -337,6 +345,16 @@ impl GpuTrainer {
             _scratch: scratch,
             steps,
         })
+    }
+
+    /// The labels of the next batch, for a classifier.
+    pub fn set_labels(&self, ctx: &GpuContext, labels: &[u8]) -> Result<()> {
+        if labels.len() != self.batch {
+            return Err(Error::new(format!("GPU step: {} labels for a batch of {}", labels.len(), self.batch)));
+        }
+        let values: Vec<f32> = labels.iter().map(|&l| l as f32).collect();
+        ctx.queue.write_buffer(&self.labels, 0, bytemuck::cast_slice(&values));
+        Ok(())
     }
 
     /// One training step on a clean batch, corrupted here with the step's `corrupt` stream (as the

@@ -10,7 +10,7 @@ use crate::optim::{Optimizer, OptimizerKind};
 impl Drop for GpuTrainer {
     /// Frees the GPU memory now: on the web, dropping a buffer leaves it to the garbage collector.
     fn drop(&mut self) {
-        for buffer in [&self.params, &self.grads, &self.m, &self.v, &self.target, &self.eps, &self.sums]
+        for buffer in [&self.params, &self.grads, &self.m, &self.v, &self.target, &self.labels, &self.eps, &self.sums]
             .into_iter()
             .chain(&self._scratch)
         {
