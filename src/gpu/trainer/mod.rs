@@ -347,16 +347,6 @@ impl GpuTrainer {
         })
     }
 
-    /// The labels of the next batch, for a classifier.
-    pub fn set_labels(&self, ctx: &GpuContext, labels: &[u8]) -> Result<()> {
-        if labels.len() != self.batch {
-            return Err(Error::new(format!("GPU step: {} labels for a batch of {}", labels.len(), self.batch)));
-        }
-        let values: Vec<f32> = labels.iter().map(|&l| l as f32).collect();
-        ctx.queue.write_buffer(&self.labels, 0, bytemuck::cast_slice(&values));
-        Ok(())
-    }
-
     /// One training step on a clean batch, corrupted here with the step's `corrupt` stream (as the
     /// CPU does with the same stream); `sample` is the VAE's noise stream. Only writes buffers and submits.
     pub fn step(

@@ -1,6 +1,6 @@
-//! The GPU trainer's state crossing to and from the CPU: reading back the loss, the weights and the
-//! optimizer (asynchronously, never blocking a browser), uploading a state computed on the CPU, and
-//! freeing GPU memory when the trainer goes.
+//! The GPU trainer's state crossing to and from the CPU: a classifier's labels, reading back the loss,
+//! the weights and the optimizer (asynchronously, never blocking a browser), uploading a state computed
+//! on the CPU, and freeing GPU memory when the trainer goes.
 
 use super::GpuTrainer;
 use crate::error::{Error, Result};
@@ -27,6 +27,16 @@ pub struct GpuState {
 }
 
 impl GpuTrainer {
+    /// The labels of the next batch, for a classifier.
+    pub fn set_labels(&self, ctx: &GpuContext, labels: &[u8]) -> Result<()> {
+        if labels.len() != self.batch {
+            return Err(Error::new(format!("GPU step: {} labels for a batch of {}", labels.len(), self.batch)));
+        }
+        let values: Vec<f32> = labels.iter().map(|&l| l as f32).collect();
+        ctx.queue.write_buffer(&self.labels, 0, bytemuck::cast_slice(&values));
+        Ok(())
+    }
+
     /// Replaces the weights and optimizer state (after a step taken on the CPU).
     pub fn upload_state(&mut self, ctx: &GpuContext, params: &[f32], optimizer: &Optimizer) -> Result<()> {
         if params.len() != self.params_len {
