@@ -249,3 +249,20 @@ fn classifier_heads_match_the_cpu() {
         assert!(dl < 1e-4 && dg < 1e-4, "{name}: loss {dl}, gradients {dg}");
     }
 }
+
+#[test]
+fn a_model_larger_than_the_gpu_binds_is_refused_with_a_message() {
+    let Some(ctx) = gpu() else { return };
+    let most = ctx.device.limits().max_storage_buffer_binding_size.min(ctx.device.limits().max_buffer_size) as usize;
+    // A batch whose activations need one value more than the largest buffer the device binds.
+    let c = Config { hidden: vec![8], ..Config::default() };
+    let (net, code) = autoencoder::<f32>(&c, 64);
+    let b = most / 4 / 128 + 1;
+    let phase = Phase::reconstruction(net.clone(), code, &Config { batch_size: b, ..c }, vec![]);
+    let optimizer = Optimizer::new(OptimizerKind::Adam, net.params.len(), 0.001, 0.9, 0.0);
+    let error = GpuTrainer::new(&ctx, &phase, &optimizer).err().expect("the oversized batch was accepted");
+    println!("refused: {}", error.message);
+    assert!(error.message.contains("at most"), "{}", error.message);
+    assert_eq!(ctx.failure(), None, "the refusal must come before any GPU allocation");
+    assert!(ctx.check_fits("the weights", net.params.len()).is_ok());
+}

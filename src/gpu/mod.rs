@@ -50,7 +50,13 @@ impl GpuContext {
         let (device, queue) = adapter
             .request_device(&wgpu::DeviceDescriptor {
                 label: Some("ae-playground"),
-                required_limits: wgpu::Limits::downlevel_defaults().using_resolution(adapter.limits()),
+                // The portable minimum, with buffers as large as the adapter allows (the default cap,
+                // 128 MiB, would refuse wide layers at large batches that the GPU can hold).
+                required_limits: wgpu::Limits {
+                    max_storage_buffer_binding_size: adapter.limits().max_storage_buffer_binding_size,
+                    max_buffer_size: adapter.limits().max_buffer_size,
+                    ..wgpu::Limits::downlevel_defaults().using_resolution(adapter.limits())
+                },
                 ..Default::default()
             })
             .await
@@ -77,6 +83,20 @@ impl GpuContext {
     /// Loses the device on purpose (tests of the fallback to the CPU).
     pub fn destroy(&self) {
         self.device.destroy();
+    }
+
+    /// Refuses, with a message, a buffer of `len` f32 values larger than this device binds.
+    pub fn check_fits(&self, what: &str, len: usize) -> Result<()> {
+        let limits = self.device.limits();
+        let most = limits.max_storage_buffer_binding_size.min(limits.max_buffer_size);
+        let bytes = len as u64 * 4;
+        if bytes > most {
+            return Err(Error::new(format!(
+                "{what} needs a GPU buffer of {bytes} bytes ({:.1} MiB); this GPU binds at most {most} bytes: a smaller batch or narrower layers fit",
+                bytes as f64 / 1048576.0,
+            )));
+        }
+        Ok(())
     }
 
     /// A storage buffer holding `values` (readable, writable, copyable both ways).
@@ -128,8 +148,9 @@ impl GpuContext {
         let values =
             bytemuck::cast_slice(&staging.get_mapped_range(..).map_err(|e| Error::new(format!("{e:?}")))?).to_vec();
         staging.unmap();
-        staging.destroy(); // on the web, dropping a buffer leaves its memory to the garbage collector
-                           // A GPU error (say, out of memory) is reported asynchronously: numbers read after one are not to be trusted.
+        // On the web, dropping a buffer leaves its memory to the garbage collector.
+        staging.destroy();
+        // A GPU error (say, out of memory) is reported asynchronously: numbers read after one are not to be trusted.
         match self.failure() {
             Some(failure) => Err(Error::new(failure)),
             None => Ok(values),

@@ -66,6 +66,9 @@ impl GpuTrainer {
         let (matmul, elementwise) = (GpuMatmul::new(ctx), Elementwise::new(ctx));
         let b = batch;
         let (input, output) = (net.input, net.output_width());
+        let widest = net.ops.iter().map(|op| 2 * op.output_width()).chain([input]).max().unwrap_or(1);
+        ctx.check_fits("the weights", net.params.len())?;
+        ctx.check_fits("a batch of activations", b * widest)?;
         let params = ctx.upload("params", &net.params);
         let grads = ctx.storage("grads", net.params.len());
         // Optimizer state carries over (from the CPU engine, or a previous GPU phase).
@@ -93,7 +96,6 @@ impl GpuTrainer {
         let eps_len =
             net.ops.iter().map(|op| if let NetOp::Reparameterize { code } = op { b * code } else { 0 }).sum::<usize>();
         let eps = ctx.storage("eps", eps_len);
-        let widest = net.ops.iter().map(|op| 2 * op.output_width()).chain([input]).max().unwrap_or(1);
         let ds = [ctx.storage("d", b * widest), ctx.storage("d", b * widest)];
         let code_width = code.map_or(1, |c| net.ops[c].output_width());
         let rho_hat = ctx.storage("mean code", code_width);
