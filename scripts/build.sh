@@ -21,4 +21,12 @@ mkdir -p dist/vendor
 cp -r www dist/www
 cp index.html dist/
 cp node_modules/uplot/dist/uPlot.esm.js node_modules/uplot/dist/uPlot.min.css node_modules/uplot/LICENSE dist/vendor/
+# TensorFlow.js, for the side-by-side benchmark page only (www/versus.html): the union bundle (core with
+# its gradients, and the plain-JS CPU backend), the wasm and WebGPU backends; each keeps its licence header.
+mkdir -p dist/vendor/tfjs
+cp node_modules/@tensorflow/tfjs/dist/tf.es2017.min.js dist/vendor/tfjs/
+for backend in wasm webgpu; do
+  cp node_modules/@tensorflow/tfjs-backend-$backend/dist/tf-backend-$backend.es2017.min.js dist/vendor/tfjs/
+done
+cp node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm dist/vendor/tfjs/
 echo "built dist/ ($(du -sh dist | cut -f1))"

@@ -167,8 +167,19 @@ impl Trainer {
     }
 
     fn shuffle(&mut self) {
-        self.order = Rng::new(self.phase.seed).stream(Purpose::Shuffle, self.epoch).permutation(self.phase.rows.len());
+        self.order = self.shuffled(self.epoch);
         self.cursor = 0;
+    }
+
+    /// The order `epoch` visits the phase's rows in (positions in `phase.rows`).
+    fn shuffled(&self, epoch: u32) -> Vec<u32> {
+        Rng::new(self.phase.seed).stream(Purpose::Shuffle, epoch).permutation(self.phase.rows.len())
+    }
+
+    /// The dataset rows of `epoch`'s batches, in order: batch s is rows s·B .. (s+1)·B (a remainder
+    /// short of a batch is skipped). Lets another implementation train on exactly the same batches.
+    pub fn epoch_rows(&self, epoch: u32) -> Vec<usize> {
+        self.shuffled(epoch).iter().map(|&i| self.phase.rows[i as usize]).collect()
     }
 
     fn next_batch(&mut self) -> Vec<usize> {

@@ -9,6 +9,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 mod bench;
+mod model;
 
 #[wasm_bindgen(start)]
 pub fn start() {

@@ -1,0 +1,63 @@
+//! The model and its data as plain arrays, so that another implementation can repeat a run exactly
+//! (the TF.js side-by-side bench starts from these weights and trains on these batches): the current
+//! phase's dense layers, the rows of each epoch's batches, and the values of dataset rows.
+
+use super::Playground;
+use crate::layers::WeightLayout;
+use crate::net::Op;
+use wasm_bindgen::prelude::*;
+
+fn set(object: &js_sys::Object, key: &str, value: JsValue) -> Result<(), JsError> {
+    js_sys::Reflect::set(object, &key.into(), &value).map(|_| ()).map_err(|_| JsError::new("could not build an object"))
+}
+
+#[wasm_bindgen]
+impl Playground {
+    /// The current phase's dense layers in order, each `{inputs, outputs, activation, weight, bias,
+    /// transposed}`: `weight` row-major [inputs, outputs] (or, when `transposed`, another layer's
+    /// [outputs, inputs] read transposed), `bias` [outputs]. Other ops (k-sparse, sampling) are
+    /// listed as `{op}`.
+    pub fn layers(&self) -> Result<js_sys::Array, JsError> {
+        let net = &self.session.trainer.phase.net;
+        let list = js_sys::Array::new();
+        for op in &net.ops {
+            let layer = js_sys::Object::new();
+            match op {
+                Op::Dense(d) => {
+                    set(&layer, "op", "dense".into())?;
+                    set(&layer, "inputs", d.inputs.into())?;
+                    set(&layer, "outputs", d.outputs.into())?;
+                    let activation = serde_json::to_value(d.activation).map_err(|e| JsError::new(&e.to_string()))?;
+                    set(&layer, "activation", activation.as_str().unwrap_or("?").into())?;
+                    set(&layer, "weight", js_sys::Float32Array::from(&net.params[d.weight_range()]).into())?;
+                    set(&layer, "bias", js_sys::Float32Array::from(&net.params[d.bias_range()]).into())?;
+                    set(&layer, "transposed", (d.layout == WeightLayout::TransposeOf).into())?;
+                }
+                Op::KSparse { .. } => set(&layer, "op", "kSparse".into())?,
+                Op::Reparameterize { .. } => set(&layer, "op", "reparameterize".into())?,
+            }
+            list.push(&layer);
+        }
+        Ok(list)
+    }
+
+    /// The dataset rows of the current phase's epoch `epoch`, in batch order: batch s is entries
+    /// s·batchSize .. (s+1)·batchSize.
+    #[wasm_bindgen(js_name = epochRows)]
+    pub fn epoch_rows(&self, epoch: u32) -> Vec<u32> {
+        self.session.trainer.epoch_rows(epoch).into_iter().map(|r| r as u32).collect()
+    }
+
+    /// The values of dataset rows (0-based over the whole dataset), [rows.len(), width] as the
+    /// engine sees them (pixels scaled to 0..1).
+    pub fn rows(&self, rows: &[u32]) -> Result<Vec<f32>, JsError> {
+        let data = &self.session.data;
+        if let Some(&bad) = rows.iter().find(|&&r| r as usize >= data.len()) {
+            return Err(JsError::new(&format!("row {bad} does not exist (there are {})", data.len())));
+        }
+        let rows: Vec<usize> = rows.iter().map(|&r| r as usize).collect();
+        let mut out = vec![0.0; rows.len() * data.dim()];
+        data.gather(&rows, &mut out);
+        Ok(out)
+    }
+}
