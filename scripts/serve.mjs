@@ -1,4 +1,5 @@
 // A small static file server for dist/, bound to 127.0.0.1 only. Used by `npm start` and the tests.
+// Sends a file's brotli or gzip copy (written by scripts/compress.mjs) when the browser accepts it.
 // Usage: node scripts/serve.mjs <dir> [port]   (port 0 picks a free one)
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
@@ -26,11 +27,16 @@ export function serve(dir, port = 0) {
       let file = normalize(join(root, path));
       if (file !== root && !file.startsWith(root + sep)) throw Object.assign(new Error('outside root'), { code: 'ENOENT' });
       if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
-      const body = await readFile(file);
-      res.writeHead(200, {
-        'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
-        'Cache-Control': 'no-cache',
-      });
+      const headers = { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-cache', Vary: 'Accept-Encoding' };
+      const accepted = String(req.headers['accept-encoding'] ?? '');
+      let body = null;
+      for (const [encoding, suffix] of [['br', '.br'], ['gzip', '.gz']]) {
+        if (body || !accepted.includes(encoding)) continue;
+        body = await readFile(file + suffix).catch(() => null);
+        if (body) headers['Content-Encoding'] = encoding;
+      }
+      body ??= await readFile(file);
+      res.writeHead(200, headers);
       res.end(body);
     } catch (e) {
       res.writeHead(e.code === 'ENOENT' || e.code === 'EISDIR' ? 404 : 500, { 'Content-Type': 'text/plain' });

@@ -1,5 +1,6 @@
 // The loss chart: train and test loss against the step, drawn by uPlot on a log scale.
-import uPlot from '../../vendor/uPlot.esm.js';
+// uPlot comes from vendor/uPlot.iife.min.js, loaded by the page before this module runs.
+const { uPlot } = globalThis;
 
 // Okabe–Ito colours: distinguishable with every common colour-vision deficiency.
 const TRAIN = '#0072B2';
