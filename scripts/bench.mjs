@@ -12,7 +12,8 @@ const model = cpu.match(/model name\s*:\s*(.*)/)?.[1] ?? 'unknown CPU';
 const mhz = Number(cpu.match(/cpu MHz\s*:\s*([\d.]+)/)?.[1] ?? NaN);
 // wasm SIMD128 has no fused multiply-add: a product's inner loop is f32x4.mul + f32x4.add. With two
 // vector multiply pipes and two vector add pipes (AMD Zen, Intel since Skylake), one core retires
-// 2 mul + 2 add of 4 lanes a cycle: 16 flops per cycle.
+// 2 mul + 2 add of 4 lanes a cycle: 16 flops per cycle. A VM reports its nominal clock; the core may
+// run faster (boost), so the peak is also given at the clock the fastest product implies at least.
 const peak = (16 * mhz) / 1000;
 
 /** Loads the playground 3 times, each in a fresh context (empty cache): the median time from
@@ -54,8 +55,10 @@ try {
   console.log(`Side by side with TF.js ${report.tfjs.version}: ${browser.version()}, ${model} at ${mhz.toFixed(0)} MHz (${quick ? 'quick run, ' : ''}${new Date().toISOString().slice(0, 10)})\n`);
   console.log('| what | engine | result |\n|---|---|---|');
   for (const r of report.rows) console.log(`| ${r.what} | ${r.engine} | ${r.result} |`);
-  console.log(`\nSIMD128 peak of one core: 4 lanes × (2 mul + 2 add pipes) × ${(mhz / 1000).toFixed(2)} GHz = ${peak.toFixed(1)} GFLOPS`);
-  for (const g of report.gemm) console.log(`GEMM ${g.product} 512³: ours ${(100 * g.ours / peak).toFixed(0)}% of peak, TF.js wasm ${(100 * g.tfjs / peak).toFixed(0)}%`);
+  const best = Math.max(...report.gemm.flatMap((g) => [g.ours, g.tfjs]));
+  console.log(`\nSIMD128 peak of one core: 4 lanes × (2 mul + 2 add pipes) × ${(mhz / 1000).toFixed(2)} GHz (nominal) = ${peak.toFixed(1)} GFLOPS`);
+  if (best > peak) console.log(`The fastest product (${best.toFixed(1)} GFLOPS) exceeds that: the core runs at ${(best / 16).toFixed(2)} GHz or more.`);
+  for (const g of report.gemm) console.log(`GEMM ${g.product} 512³: ours ${(100 * g.ours / peak).toFixed(0)}% of the nominal peak, TF.js wasm ${(100 * g.tfjs / peak).toFixed(0)}%`);
   console.log(`\n${await pageLoad(browser)}`);
 } finally {
   await browser.close();

@@ -18,6 +18,8 @@ pub mod real;
 pub mod rng;
 pub mod session;
 pub mod train;
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod wasm_gemm;
 
 #[cfg(feature = "gpu")]
 pub mod gpu;

@@ -1,5 +1,5 @@
-//! CPU matrix products: a fast one on `matrixmultiply` (SIMD natively and, built with +simd128, on
-//! wasm) and a plain-loop reference that tests hold every other kernel against, the GPU's included.
+//! CPU matrix products: a fast one (natively `matrixmultiply`, with AVX/AVX-512; on wasm our own
+//! SIMD128 kernel in wasm_gemm.rs) and a plain-loop reference that tests hold every other kernel against, the GPU's included.
 //!
 //! Shapes: out is [M, N]; op(a) is [M, K] and op(b) is [K, N], where op transposes when asked, by
 //! strides only (no copies). All matrices are row-major, f32 or f64.

@@ -137,3 +137,29 @@ async fn webgpu_training_step_matches_the_cpu() {
     assert!(((gpu_loss as f64 - cpu.loss) / cpu.loss).abs() < 1e-4);
     assert!(worst < 1e-4, "parameters differ by {worst}");
 }
+
+#[wasm_bindgen_test]
+fn wasm_simd_matmul_matches_the_reference_for_every_transpose_and_block_edge() {
+    use ae_playground::matmul::matmul;
+    // Shapes off every block size (4×8 tiles, 64 rows, depth 256, 1024 columns) and one tiny one.
+    for (m, k, n) in [(37, 53, 29), (70, 300, 1030), (1, 1, 1)] {
+        for op_a in [Op::Plain, Op::Transposed] {
+            for op_b in [Op::Plain, Op::Transposed] {
+                for accumulate in [false, true] {
+                    let (a, b) = (random(m * k, 1), random(k * n, 2));
+                    // Without accumulation the output must be overwritten, NaN or not.
+                    let mut fast = if accumulate { random(m * n, 3) } else { vec![f32::NAN; m * n] };
+                    let mut slow = random(m * n, 3);
+                    matmul(&mut fast, &a, op_a, &b, op_b, m, k, n, accumulate);
+                    matmul_reference(&mut slow, &a, op_a, &b, op_b, m, k, n, accumulate);
+                    for (x, y) in fast.iter().zip(&slow) {
+                        assert!(
+                            (x - y).abs() <= 1e-5 * (k as f32).sqrt() * (1.0 + y.abs()),
+                            "{m}×{k}×{n} {op_a:?} {op_b:?} {accumulate}: {x} vs {y}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
