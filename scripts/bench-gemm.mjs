@@ -13,7 +13,7 @@ const PRODUCTS = [
 
 const pkg = new URL('../dist/pkg/', import.meta.url);
 await init({ module_or_path: readFileSync(new URL('ae_playground_bg.wasm', pkg)) });
-console.log(`CPU matmul (matrixmultiply sgemm), wasm32 +simd128 in Node ${process.version}, release, single thread; ` +
+console.log(`CPU matmul (our SIMD128 kernel, src/wasm_gemm.rs), wasm32 in Node ${process.version}, release, single thread; ` +
   `median of 5 runs of ≥${MIN_SECONDS} s\n`);
 console.log('| product | size | ms | GFLOPS |\n|---|---|---|---|');
 for (const size of SIZES) {
