@@ -23,27 +23,21 @@ impl Strided {
     unsafe fn at(self, i: usize, j: usize) -> f32 {
         *self.ptr.offset(i as isize * self.rs + j as isize * self.cs)
     }
-}
 
-/// Packs rows i0..i0+mc, depth p0..p0+kc of A into panels of MR rows, k-major, zero-padded.
-unsafe fn pack_a(out: &mut [f32], a: Strided, i0: usize, mc: usize, p0: usize, kc: usize) {
-    for (panel, rows) in out.chunks_exact_mut(MR * kc).zip((0..mc).step_by(MR)) {
-        for p in 0..kc {
-            for r in 0..MR {
-                let i = rows + r;
-                panel[p * MR + r] = if i < mc { a.at(i0 + i, p0 + p) } else { 0.0 };
-            }
-        }
+    fn transposed(self) -> Strided {
+        Strided { rs: self.cs, cs: self.rs, ..self }
     }
 }
 
-/// Packs depth p0..p0+kc, columns j0..j0+nc of B into panels of NR columns, k-major, zero-padded.
-unsafe fn pack_b(out: &mut [f32], b: Strided, p0: usize, kc: usize, j0: usize, nc: usize) {
-    for (panel, cols) in out.chunks_exact_mut(NR * kc).zip((0..nc).step_by(NR)) {
+/// Packs rows r0..r0+rows, columns p0..p0+kc of `x` into panels of `width` rows, column-major within
+/// a panel (k-major), zero-padded past the last row. A packs its rows; B packs its columns (as the rows
+/// of its transpose).
+unsafe fn pack(out: &mut [f32], x: Strided, width: usize, r0: usize, rows: usize, p0: usize, kc: usize) {
+    for (panel, first) in out.chunks_exact_mut(width * kc).zip((0..rows).step_by(width)) {
         for p in 0..kc {
-            for q in 0..NR {
-                let j = cols + q;
-                panel[p * NR + q] = if j < nc { b.at(p0 + p, j0 + j) } else { 0.0 };
+            for r in 0..width {
+                let i = first + r;
+                panel[p * width + r] = if i < rows { x.at(r0 + i, p0 + p) } else { 0.0 };
             }
         }
     }
@@ -114,10 +108,10 @@ pub unsafe fn sgemm(
             let kc = KC.min(k - p0);
             // The first slice applies β; the later ones add to what it wrote.
             let beta = if p0 == 0 { beta } else { 1.0 };
-            pack_b(&mut packed_b[..nc.div_ceil(NR) * NR * kc], b, p0, kc, j0, nc);
+            pack(&mut packed_b[..nc.div_ceil(NR) * NR * kc], b.transposed(), NR, j0, nc, p0, kc);
             for i0 in (0..m).step_by(MC) {
                 let mc = MC.min(m - i0);
-                pack_a(&mut packed_a[..mc.div_ceil(MR) * MR * kc], a, i0, mc, p0, kc);
+                pack(&mut packed_a[..mc.div_ceil(MR) * MR * kc], a, MR, i0, mc, p0, kc);
                 for (jp, jr) in (0..nc).step_by(NR).enumerate() {
                     let b_panel = packed_b.as_ptr().add(jp * NR * kc);
                     for (ip, ir) in (0..mc).step_by(MR).enumerate() {
