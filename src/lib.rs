@@ -14,6 +14,7 @@ pub mod net;
 pub mod optim;
 pub mod pca;
 pub mod penalties;
+pub mod projection;
 pub mod real;
 pub mod rng;
 pub mod session;

@@ -121,8 +121,14 @@ impl<T: Real> Net<T> {
 
     /// Runs ops `start..` with x as op `start`'s input (e.g. the decoder alone on codes).
     pub fn forward_from(&self, start: usize, tr: &mut Trace<T>, x: &[T], b: usize, noise: Option<Stream>) {
+        self.forward_span(start..self.ops.len(), tr, x, b, noise);
+    }
+
+    /// Runs ops `span` with x as the first one's input (e.g. the encoder alone: `0..code + 1`).
+    pub fn forward_span(&self, span: Range<usize>, tr: &mut Trace<T>, x: &[T], b: usize, noise: Option<Stream>) {
+        let start = span.start;
         tr.outs.resize_with(self.ops.len(), Vec::new);
-        for (i, op) in self.ops.iter().enumerate().skip(start) {
+        for (i, op) in self.ops.iter().enumerate().take(span.end).skip(start) {
             let (before, rest) = tr.outs.split_at_mut(i);
             let inp = if i == start { x } else { &before[i - 1] };
             let out = &mut rest[0];

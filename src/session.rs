@@ -244,6 +244,17 @@ impl Session {
         (inputs, tr.outs.pop().unwrap_or_default())
     }
 
+    /// The current phase's codes of dataset rows, [n, code width]: Z_k for pretraining stage k (of the
+    /// frozen codes below it), the deep net's code otherwise; a VAE's μ (no sampling).
+    pub fn codes(&self, rows: &[usize]) -> (Vec<f32>, usize) {
+        let p = &self.trainer.phase;
+        let code = p.code.expect("autoencoders have a code");
+        let inputs = self.trainer.inputs(&self.data, rows);
+        let mut tr = Trace::default();
+        p.net.forward_span(0..code + 1, &mut tr, &inputs, rows.len(), None);
+        (std::mem::take(&mut tr.outs[code]), self.code_width())
+    }
+
     /// Decodes codes [n, code width] with the current net's decoder.
     fn decode(&self, codes: &[f32], n: usize) -> Vec<f32> {
         let p = &self.trainer.phase;

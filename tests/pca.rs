@@ -135,3 +135,29 @@ fn bad_input_gets_errors_not_panics() {
     assert!(principal_angles_degrees(&[1.0, f64::NAN], 1, &[1.0, 0.0], 1, 2).is_err());
     assert!(principal_angles_degrees(&[1.0; 6], 3, &[1.0, 0.0], 1, 2).is_err());
 }
+
+#[test]
+fn the_latent_projection_matches_exact_pca_coordinates() {
+    use ae_playground::projection::project_2d;
+    let data = digits();
+    let (x, n) = rows(&data, 0..500);
+    let d = data.dim();
+    let pca = Pca::fit(&x, n, d).unwrap();
+    let points = project_2d(&x, n, d);
+    // Each projected coordinate against exact PCA's (up to the sign of each component).
+    for c in 0..2 {
+        let exact: Vec<f64> = x
+            .chunks_exact(d)
+            .map(|row| (0..d).map(|j| (row[j] as f64 - pca.mean[j]) * pca.components[c * d + j]).sum())
+            .collect();
+        let ours: Vec<f64> = points.iter().skip(c).step_by(2).map(|&p| p as f64).collect();
+        let dot: f64 = exact.iter().zip(&ours).map(|(a, b)| a * b).sum();
+        let norm = |v: &[f64]| v.iter().map(|a| a * a).sum::<f64>().sqrt();
+        let cosine = (dot / (norm(&exact) * norm(&ours))).abs();
+        println!("component {}: |cos| between exact and subspace-iteration coordinates {cosine:.6}", c + 1);
+        assert!(cosine > 0.999, "component {}: {cosine}", c + 1);
+    }
+    // A 2-unit code is drawn as it is, a 1-unit one on a line.
+    assert_eq!(project_2d(&[1.0, 2.0, 3.0, 4.0], 2, 2), vec![1.0, 2.0, 3.0, 4.0]);
+    assert_eq!(project_2d(&[5.0, 6.0], 2, 1), vec![5.0, 0.0, 6.0, 0.0]);
+}

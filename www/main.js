@@ -3,12 +3,14 @@
 import { fromHash, renderForm, toHash } from './settings.js';
 import { LossChart } from './views/loss-chart.js';
 import { ImageGrid } from './views/image-grid.js';
+import { LatentScatter } from './views/latent-scatter.js';
 import { installApi } from './api.js';
 
 const $ = (id) => document.getElementById(id);
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
 const chart = new LossChart($('loss-chart'));
 const grid = new ImageGrid($('reconstructions'));
+const scatter = new LatentScatter({ canvas: $('latent'), caption: $('latent-what'), legend: $('latent-legend'), table: $('latent-table'), tip: $('latent-tip') });
 
 let state = fromHash(location.hash);
 let dataset = null;
@@ -96,6 +98,12 @@ const handlers = {
     // For the page-load benchmark (scripts/bench.mjs): when reconstructions first appear.
     if (!performance.getEntriesByName('first-reconstruction').length) performance.mark('first-reconstruction');
     $('recon-what').textContent = size === dataset.width * dataset.height ? 'test images' : `codes of the stage below (${size} units)`;
+  },
+  latent(message) {
+    scatter.update(message);
+  },
+  latentImages({ images, count }) {
+    scatter.setImages(images, count, dataset.width, dataset.height);
   },
   backend({ name, reason }) {
     backend = { name, reason };

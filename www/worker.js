@@ -5,13 +5,15 @@
 // Messages in:  {type: 'init' | 'reset', settings}, {type: 'play'}, {type: 'pause'},
 //               {type: 'train', steps, id}, {type: 'loseGpu', id}
 // Messages out: {type: 'ready', dataset, config}, {type: 'backend', name, reason}, {type: 'metrics', ...},
-//               {type: 'reconstructions', ...}, {type: 'trained', id}, {type: 'error', message}
+//               {type: 'reconstructions', ...}, {type: 'latent', points, labels, width, projected},
+//               {type: 'latentImages', images, count}, {type: 'trained', id}, {type: 'error', message}
 import init, { Gpu, Playground } from '../pkg/ae_playground.js';
 
 const SLICE_MS = 30;
 const POST_EVERY_MS = 200;
 const TEST_LOSS_EVERY_MS = 500;
 const SHOWN = [0, 1, 2, 3, 4, 5, 6, 7];
+const LATENT_POINTS = 500; // test samples in the latent scatter
 
 const datasets = new Map();
 let playground = null;
@@ -104,7 +106,12 @@ async function build(settings) {
   batchSize = playground.config().batchSize;
   running = false;
   pending = { loss: 0, steps: 0, since: performance.now() };
-  post({ type: 'ready', dataset: playground.dataset(), config: playground.config() });
+  const info = playground.dataset();
+  post({ type: 'ready', dataset: info, config: playground.config() });
+  // The latent scatter's points as images, for its hover thumbnails (sent once per model).
+  const count = Math.min(LATENT_POINTS, info.nTest);
+  const images = playground.rows(Uint32Array.from({ length: count }, (_, i) => info.nTrain + i));
+  post({ type: 'latentImages', images, count }, [images.buffer]);
   chooseEngine();
   await report(true);
 }
@@ -129,6 +136,8 @@ async function report(withTestLoss) {
   post(metrics);
   const pixels = playground.reconstruct(new Uint32Array(SHOWN));
   post({ type: 'reconstructions', count: SHOWN.length, pixels }, [pixels.buffer]);
+  const latent = playground.latent(LATENT_POINTS);
+  post({ type: 'latent', ...latent }, [latent.points.buffer, latent.labels.buffer]);
   pending = { loss: 0, steps: 0, since: now };
   lastPost = now;
 }

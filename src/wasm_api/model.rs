@@ -61,3 +61,24 @@ impl Playground {
         Ok(out)
     }
 }
+
+#[wasm_bindgen]
+impl Playground {
+    /// The latent scatter of the first `count` test samples: `{points, labels, width, projected}`,
+    /// points [count, 2] (the code itself when it has 2 units, else its top two principal
+    /// coordinates), labels [count] (empty for unlabeled data), width the code's units.
+    pub fn latent(&self, count: usize) -> Result<js_sys::Object, JsError> {
+        let data = &self.session.data;
+        let rows: Vec<usize> = data.test_rows().take(count).collect();
+        let (codes, width) = self.session.codes(&rows);
+        let points = crate::projection::project_2d(&codes, rows.len(), width);
+        let labels: Vec<u8> =
+            if data.labels.is_empty() { Vec::new() } else { rows.iter().map(|&r| data.labels[r]).collect() };
+        let result = js_sys::Object::new();
+        set(&result, "points", js_sys::Float32Array::from(&points[..]).into())?;
+        set(&result, "labels", js_sys::Uint8Array::from(&labels[..]).into())?;
+        set(&result, "width", width.into())?;
+        set(&result, "projected", (width > 2).into())?;
+        Ok(result)
+    }
+}

@@ -1,0 +1,126 @@
+// The latent scatter: each test sample's code as a point (the code itself when it has two units, its
+// top two principal coordinates otherwise), coloured by label, with a legend, the sample's image under
+// the pointer, and a table of each class's mean position as the chart's text alternative.
+
+// Paul Tol's "muted" scheme and a dark grey: ten colours told apart with common colour-vision deficiencies.
+export const CLASS_COLOURS = ['#332288', '#88CCEE', '#44AA99', '#117733', '#999933', '#DDCC77', '#CC6677', '#882255', '#AA4499', '#555555'];
+const RADIUS = 2.5;
+const HIT = 8; // px from a point that still shows it
+
+export class LatentScatter {
+  constructor({ canvas, caption, legend, table, tip }) {
+    Object.assign(this, { canvas, caption, legend, table, tip });
+    this.screen = []; // [x, y] on the canvas per point
+    this.images = null;
+    canvas.addEventListener('pointermove', (e) => this.hover(e));
+    canvas.addEventListener('pointerleave', () => (this.tip.hidden = true));
+  }
+
+  /** The points' images ([count, width·height] values 0..1), for the thumbnails. */
+  setImages(images, count, width, height) {
+    this.images = { images, count, width, height };
+  }
+
+  update({ points, labels, width, projected }) {
+    this.labels = labels;
+    const n = points.length / 2;
+    const ctx = this.canvas.getContext('2d');
+    const { width: w, height: h } = this.canvas;
+    const xs = Array.from({ length: n }, (_, i) => points[2 * i]);
+    const ys = Array.from({ length: n }, (_, i) => points[2 * i + 1]);
+    // The view spans the middle 98% of the points (a few far ones would squash the rest into a
+    // corner); points beyond it are drawn at its edge. The table gives the exact means.
+    const range = (v) => {
+      const s = [...v].sort((a, b) => a - b);
+      const [lo, hi] = [s[Math.floor(0.01 * (s.length - 1))], s[Math.ceil(0.99 * (s.length - 1))]];
+      const pad = (hi - lo || 1) * 0.05;
+      return [lo - pad, hi + pad];
+    };
+    const [[x0, x1], [y0, y1]] = [range(xs), range(ys)];
+    const clamp = (t) => Math.min(1, Math.max(0, t));
+    const sx = (x) => RADIUS + clamp((x - x0) / (x1 - x0)) * (w - 2 * RADIUS);
+    const sy = (y) => h - RADIUS - clamp((y - y0) / (y1 - y0)) * (h - 2 * RADIUS);
+    ctx.fillStyle = '#fff';
+    ctx.fillRect(0, 0, w, h);
+    ctx.strokeStyle = '#ddd';
+    if (x0 < 0 && x1 > 0) ctx.strokeRect(sx(0), 0, 0, h);
+    if (y0 < 0 && y1 > 0) ctx.strokeRect(0, sy(0), w, 0);
+    this.screen = xs.map((x, i) => [sx(x), sy(ys[i])]);
+    this.screen.forEach(([x, y], i) => {
+      ctx.fillStyle = labels.length ? CLASS_COLOURS[labels[i] % CLASS_COLOURS.length] : '#332288';
+      ctx.beginPath();
+      ctx.arc(x, y, RADIUS, 0, 2 * Math.PI);
+      ctx.fill();
+    });
+    this.caption.textContent = projected
+      ? `${n} test samples: their ${width}-unit codes on the codes' first two principal directions (PCA of the codes, redone each update).`
+      : `${n} test samples: their ${width}-unit codes as they are${width === 1 ? ' (on a line)' : ''}.`;
+    this.describe(xs, ys, labels);
+  }
+
+  /** Legend and table: each class's colour, count and mean position. */
+  describe(xs, ys, labels) {
+    const classes = new Map();
+    xs.forEach((x, i) => {
+      const c = labels.length ? labels[i] : 0;
+      const s = classes.get(c) ?? { n: 0, x: 0, y: 0 };
+      classes.set(c, { n: s.n + 1, x: s.x + x, y: s.y + ys[i] });
+    });
+    const sorted = [...classes.entries()].sort(([a], [b]) => a - b);
+    const key = sorted.map(([c]) => c).join();
+    if (key !== this.legendKey) {
+      this.legendKey = key;
+      this.legend.replaceChildren(
+        ...sorted.map(([c]) => {
+          const item = document.createElement('li');
+          const swatch = Object.assign(document.createElement('span'), { className: 'swatch' });
+          swatch.style.background = CLASS_COLOURS[c % CLASS_COLOURS.length];
+          item.append(swatch, labels.length ? `${c}` : 'samples (no labels)');
+          return item;
+        }),
+      );
+    }
+    const cell = (text) => Object.assign(document.createElement('td'), { textContent: text });
+    this.table.tBodies[0].replaceChildren(
+      ...sorted.map(([c, s]) => {
+        const tr = document.createElement('tr');
+        tr.append(cell(labels.length ? c : '–'), cell(s.n), cell((s.x / s.n).toFixed(3)), cell((s.y / s.n).toFixed(3)));
+        return tr;
+      }),
+    );
+  }
+
+  hover(event) {
+    const rect = this.canvas.getBoundingClientRect();
+    const [px, py] = [((event.clientX - rect.left) * this.canvas.width) / rect.width, ((event.clientY - rect.top) * this.canvas.height) / rect.height];
+    let best = -1;
+    let bestDistance = HIT * HIT;
+    this.screen.forEach(([x, y], i) => {
+      const distance = (x - px) ** 2 + (y - py) ** 2;
+      if (distance < bestDistance) [best, bestDistance] = [i, distance];
+    });
+    if (best < 0) {
+      this.tip.hidden = true;
+      return;
+    }
+    const label = this.labels.length ? `label ${this.labels[best]}` : '';
+    this.tip.replaceChildren();
+    const im = this.images;
+    if (im && best < im.count) {
+      const thumb = document.createElement('canvas');
+      [thumb.width, thumb.height] = [im.width, im.height];
+      const data = thumb.getContext('2d').createImageData(im.width, im.height);
+      const size = im.width * im.height;
+      for (let i = 0; i < size; i++) {
+        const v = 255 - Math.round(Math.min(1, Math.max(0, im.images[best * size + i])) * 255);
+        data.data.set([v, v, v, 255], 4 * i);
+      }
+      thumb.getContext('2d').putImageData(data, 0, 0);
+      this.tip.append(thumb);
+    }
+    this.tip.append(Object.assign(document.createElement('span'), { textContent: `test sample ${best}${label ? `, ${label}` : ''}` }));
+    this.tip.style.left = `${event.clientX - rect.left + 12}px`;
+    this.tip.style.top = `${event.clientY - rect.top + 12}px`;
+    this.tip.hidden = false;
+  }
+}
