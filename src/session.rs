@@ -52,9 +52,9 @@ impl Session {
     pub fn new(config: Config, data: Dataset) -> Result<Self> {
         config.validate()?;
         data.validate()?;
-        let max = data.bytes.iter().copied().max().unwrap_or(0) as f32 * data.scale;
-        if config.loss == Loss::CrossEntropy && max > 1.0 + 1e-6 {
-            fail!("loss crossEntropy needs inputs in 0..1, but this dataset reaches {max}: use squaredError");
+        let (min, max) = data.value_range();
+        if config.loss == Loss::CrossEntropy && (min < -1e-6 || max > 1.0 + 1e-6) {
+            fail!("loss crossEntropy needs inputs in 0..1, but this dataset's values run from {min} to {max}: use squaredError, or rescale the data to 0..1");
         }
         let phases = if config.pretrain_epochs > 0 {
             (0..config.hidden.len()).map(PhaseKind::Stage).chain([PhaseKind::FineTune]).collect()

@@ -45,6 +45,7 @@ fn tiny_pack() -> Vec<u8> {
         labels: vec![],
         classes: 0,
         n_train: 30,
+        ..Dataset::default()
     };
     pack::encode(&data)
 }

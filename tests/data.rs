@@ -78,3 +78,28 @@ fn fashion_mnist_loads_from_its_idx_files_when_installed() {
     assert_eq!((data.len(), data.n_train, data.dim(), data.classes), (70_000, 60_000, 784, 10));
     assert_eq!(data.label_counts(), vec![7_000; 10]);
 }
+
+#[test]
+fn synthetic_manifolds_are_seeded_scaled_labelled_and_low_dimensional() {
+    use ae_playground::data::synthetic::{generate, NAMES};
+    use ae_playground::pca::Pca;
+    for (name, dim, classes, intrinsic) in [("swissRoll", 10, 6, 3), ("circles", 10, 2, 2), ("sines", 64, 3, 2)] {
+        assert!(NAMES.contains(&name));
+        let data = generate(name, 7).unwrap();
+        assert_eq!((data.len(), data.n_train, data.dim(), data.classes), (2000, 1600, dim, classes), "{name}");
+        let (lo, hi) = data.value_range();
+        assert!(lo >= 0.0 && hi <= 1.0 && hi - lo > 0.99, "{name}: values {lo}..{hi}");
+        assert!(data.label_counts().iter().all(|&c| c > 100), "{name}: {:?}", data.label_counts());
+        assert_eq!(generate(name, 7).unwrap(), data, "{name}: the same seed gives the same data");
+        assert_ne!(generate(name, 8).unwrap().floats, data.floats, "{name}: another seed, other data");
+        // The shape spans only its own few dimensions of the space (sine curves of one frequency
+        // are a 2-D family: a·sin + b·cos; the three bands make 6 directions).
+        let pca = Pca::fit(&data.floats, data.len(), dim).unwrap();
+        let total: f64 = pca.variances.iter().sum();
+        let top = if name == "sines" { 2 * classes } else { intrinsic };
+        let share = pca.variances[..top].iter().sum::<f64>() / total;
+        println!("{name}: the top {top} principal directions carry {:.1}% of the variance", 100.0 * share);
+        assert!(share > if name == "sines" { 0.9 } else { 0.97 }, "{name}: {share}");
+    }
+    assert!(generate("spiral", 1).unwrap_err().message.contains("swissRoll"));
+}

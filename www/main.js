@@ -97,7 +97,9 @@ const handlers = {
     grid.update([inputs, outputs], width, height);
     // For the page-load benchmark (scripts/bench.mjs): when reconstructions first appear.
     if (!performance.getEntriesByName('first-reconstruction').length) performance.mark('first-reconstruction');
-    $('recon-what').textContent = size === dataset.width * dataset.height ? 'test images' : `codes of the stage below (${size} units)`;
+    const own = size === dataset.width * dataset.height;
+    const what = dataset.height > 1 ? 'test images' : `test samples (${size} values each, drawn as grey levels)`;
+    $('recon-what').textContent = own ? what : `codes of the stage below (${size} units)`;
   },
   latent(message) {
     scatter.update(message);

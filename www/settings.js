@@ -2,7 +2,7 @@
 // writes to the URL hash, and how it becomes part of the engine's config.
 
 export const SETTINGS = [
-  { key: 'dataset', group: 'Data', label: 'Dataset', kind: 'select', options: ['mnist', 'digits'], initial: 'mnist' },
+  { key: 'dataset', group: 'Data', label: 'Dataset', kind: 'select', options: ['mnist', 'digits', 'swissRoll', 'circles', 'sines'], initial: 'mnist' },
   { key: 'hidden', group: 'Model', label: 'Hidden layers (encoder widths, code last)', kind: 'list', initial: [32] },
   { key: 'activation', group: 'Model', label: 'Hidden activation', kind: 'select', options: ['sigmoid', 'tanh', 'relu', 'leakyRelu', 'linear'], initial: 'sigmoid' },
   { key: 'outputActivation', group: 'Model', label: 'Output activation', kind: 'select', options: ['sigmoid', 'linear'], initial: 'sigmoid' },

@@ -7,7 +7,9 @@
 // Messages out: {type: 'ready', dataset, config}, {type: 'backend', name, reason}, {type: 'metrics', ...},
 //               {type: 'reconstructions', ...}, {type: 'latent', points, labels, width, projected},
 //               {type: 'latentImages', images, count}, {type: 'trained', id}, {type: 'error', message}
-import init, { Gpu, Playground } from '../pkg/ae_playground.js';
+import init, { Gpu, Playground, syntheticDataset } from '../pkg/ae_playground.js';
+
+const SYNTHETIC = ['swissRoll', 'circles', 'sines']; // generated here, from seed 1
 
 const SLICE_MS = 30;
 const POST_EVERY_MS = 200;
@@ -44,6 +46,7 @@ async function exclusive(task) {
 }
 
 async function loadDataset(name) {
+  if (!datasets.has(name) && SYNTHETIC.includes(name)) datasets.set(name, syntheticDataset(name, 1));
   if (!datasets.has(name)) {
     const response = await fetch(new URL(`../data/${name}.aepk`, import.meta.url));
     if (!response.ok) throw new Error(`dataset ${name}: HTTP ${response.status}`);

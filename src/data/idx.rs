@@ -59,6 +59,7 @@ pub fn from_idx(name: &str, images: (&str, &[u8]), labels: Option<(&str, &[u8])>
         labels: Vec::new(),
         classes: 0,
         n_train,
+        ..Dataset::default()
     };
     if let Some((label_name, label_file)) = labels {
         let label_bytes = unpacked(label_name, label_file)?;

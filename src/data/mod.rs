@@ -1,25 +1,29 @@
-//! Datasets as the engine sees them: rows of bytes with one scale (value = byte × scale), a fixed
-//! train/test split (train rows first) and optional class labels.
+//! Datasets as the engine sees them: rows of bytes with one scale (value = byte × scale; images stay
+//! small), or rows of f32 values (uploaded tables, synthetic manifolds), a fixed train/test split
+//! (train rows first) and optional class labels.
 
 pub mod files;
 pub mod idx;
 pub mod numpy_split;
 pub mod pack;
 pub mod sources;
+pub mod synthetic;
 
 use crate::error::Result;
 use crate::fail;
 use std::ops::Range;
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Dataset {
     pub name: String,
     /// Image height and width; a non-image dataset is one row of `dim` values.
     pub height: usize,
     pub width: usize,
-    /// Row-major samples, [n, dim].
+    /// Row-major samples as bytes, [n, dim], each value byte × scale; empty when `floats` holds them.
     pub bytes: Vec<u8>,
     pub scale: f32,
+    /// Row-major samples as values, [n, dim], for data that are not bytes; empty for byte data.
+    pub floats: Vec<f32>,
     /// One label per sample, or empty when unlabeled.
     pub labels: Vec<u8>,
     pub classes: usize,
@@ -33,7 +37,26 @@ impl Dataset {
     }
 
     pub fn len(&self) -> usize {
-        self.bytes.len().checked_div(self.dim()).unwrap_or(0)
+        self.value_count().checked_div(self.dim()).unwrap_or(0)
+    }
+
+    /// Values stored, over all samples.
+    fn value_count(&self) -> usize {
+        if self.floats.is_empty() {
+            self.bytes.len()
+        } else {
+            self.floats.len()
+        }
+    }
+
+    /// The smallest and largest value of any sample.
+    pub fn value_range(&self) -> (f32, f32) {
+        if self.floats.is_empty() {
+            let (lo, hi) = self.bytes.iter().fold((u8::MAX, 0), |(lo, hi), &b| (lo.min(b), hi.max(b)));
+            (lo.min(hi) as f32 * self.scale, hi as f32 * self.scale)
+        } else {
+            self.floats.iter().fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &v| (lo.min(v), hi.max(v)))
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -53,6 +76,10 @@ impl Dataset {
         let dim = self.dim();
         assert_eq!(out.len(), rows.len() * dim, "gather: output has the wrong size");
         for (dst, &row) in out.chunks_exact_mut(dim).zip(rows) {
+            if !self.floats.is_empty() {
+                dst.copy_from_slice(&self.floats[row * dim..(row + 1) * dim]);
+                continue;
+            }
             let src = &self.bytes[row * dim..(row + 1) * dim];
             for (d, &s) in dst.iter_mut().zip(src) {
                 *d = s as f32 * self.scale;
@@ -66,8 +93,18 @@ impl Dataset {
         if dim == 0 {
             fail!("dataset '{}': samples have no values ({}×{})", self.name, self.height, self.width);
         }
-        if !self.bytes.len().is_multiple_of(dim) {
-            fail!("dataset '{}': {} values is not a whole number of {dim}-value samples", self.name, self.bytes.len());
+        if !self.bytes.is_empty() && !self.floats.is_empty() {
+            fail!("dataset '{}': holds both bytes and values", self.name);
+        }
+        if !self.value_count().is_multiple_of(dim) {
+            fail!(
+                "dataset '{}': {} values is not a whole number of {dim}-value samples",
+                self.name,
+                self.value_count()
+            );
+        }
+        if let Some(i) = self.floats.iter().position(|v| !v.is_finite()) {
+            fail!("dataset '{}': value {} of sample {} is {}", self.name, i % dim + 1, i / dim + 1, self.floats[i]);
         }
         let n = self.len();
         if self.n_train == 0 || self.n_train >= n {
@@ -77,7 +114,7 @@ impl Dataset {
                 self.n_train
             );
         }
-        if !(self.scale.is_finite() && self.scale > 0.0) {
+        if self.floats.is_empty() && !(self.scale.is_finite() && self.scale > 0.0) {
             fail!("dataset '{}': scale {} must be a positive number", self.name, self.scale);
         }
         if !self.labels.is_empty() {

@@ -71,6 +71,7 @@ pub fn mnist_from_json(files: &[String; 10], order: &[u32], n_train: usize) -> R
             labels,
             classes: 10,
             n_train,
+            ..Dataset::default()
         },
         order,
     )
@@ -104,8 +105,17 @@ pub fn uci_digits_from_csv_gz(gz: &[u8]) -> Result<Dataset> {
     }
     let n = labels.len();
     let n_train = n * 4 / 5;
-    let data =
-        Dataset { name: "digits".into(), height: 8, width: 8, bytes, scale: 1.0 / 16.0, labels, classes: 10, n_train };
+    let data = Dataset {
+        name: "digits".into(),
+        height: 8,
+        width: 8,
+        bytes,
+        scale: 1.0 / 16.0,
+        labels,
+        classes: 10,
+        n_train,
+        ..Dataset::default()
+    };
     reorder(data, &numpy_permutation(0, n))
 }
 

@@ -9,6 +9,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 mod bench;
+mod data;
 mod model;
 
 #[wasm_bindgen(start)]

@@ -53,3 +53,17 @@ test('the latent scatter shows the codes by label, with a legend, a table and ho
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('the synthetic manifolds train in the page and colour the latent scatter by their labels', async () => {
+  for (const [dataset, classes] of [['swissRoll', 6], ['circles', 2], ['sines', 3]]) {
+    const { page, errors } = await open(env.browser, `${env.url}#dataset=${dataset}&hidden=16,2`);
+    const first = await page.evaluate(() => window.aePlayground.metrics());
+    const m = await page.evaluate(() => window.aePlayground.train({ steps: 400 }));
+    console.log(`${dataset}: test loss ${first.testLoss.toFixed(3)} → ${m.testLoss.toFixed(3)} after ${m.step} steps`);
+    assert.ok(m.testLoss < 0.6 * first.testLoss, `${dataset}: ${first.testLoss} → ${m.testLoss}`);
+    assert.equal(await page.locator('#latent-legend li').count(), classes, dataset);
+    if (dataset === 'swissRoll') await page.screenshot({ path: new URL('latent-swiss-roll.png', ARTIFACTS).pathname, fullPage: true });
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+});
