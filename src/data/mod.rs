@@ -4,10 +4,13 @@
 
 pub mod files;
 pub mod idx;
+pub mod npy;
 pub mod numpy_split;
 pub mod pack;
 pub mod sources;
 pub mod synthetic;
+pub mod table;
+pub mod upload;
 
 use crate::error::Result;
 use crate::fail;

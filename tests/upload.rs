@@ -1,0 +1,117 @@
+//! Uploads: every format the page reads, made here, turned into datasets with the asked normalisation
+//! and split; and each kind of bad file refused with a message naming the file and the place.
+
+use ae_playground::data::upload::{from_files, File, Normalise, UploadOptions};
+use std::io::Write;
+
+fn npy(descr: &str, shape: &str, payload: &[u8]) -> Vec<u8> {
+    let mut header = format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}");
+    while (10 + header.len() + 1) % 64 != 0 {
+        header.push(' ');
+    }
+    header.push('\n');
+    let mut file = b"\x93NUMPY\x01\x00".to_vec();
+    file.extend((header.len() as u16).to_le_bytes());
+    file.extend(header.as_bytes());
+    file.extend(payload);
+    file
+}
+
+fn idx(dims: &[u32], payload: &[u8]) -> Vec<u8> {
+    let mut f = vec![0, 0, 8, dims.len() as u8];
+    dims.iter().for_each(|d| f.extend(d.to_be_bytes()));
+    f.extend(payload);
+    f
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    e.write_all(bytes).unwrap();
+    e.finish().unwrap()
+}
+
+fn upload(files: &[(&str, &[u8])], options: &UploadOptions) -> ae_playground::Result<ae_playground::Dataset> {
+    let files: Vec<File> = files.iter().map(|&(name, bytes)| File { name, bytes }).collect();
+    from_files(&files, options)
+}
+
+#[test]
+fn a_csv_with_a_header_and_named_labels_is_scaled_split_and_labelled() {
+    let mut csv = String::from("sepal,petal,species\n");
+    for i in 0..50 {
+        csv += &format!("{},{},{}\n", i, 100 - i, ["setosa", "virginica"][i % 2]);
+    }
+    let options = UploadOptions { label_column: "species".into(), ..UploadOptions::default() };
+    let d = upload(&[("iris.csv", csv.as_bytes())], &options).unwrap();
+    assert_eq!((d.len(), d.n_train, d.dim(), d.classes), (50, 40, 2, 2));
+    assert_eq!(d.value_range(), (0.0, 1.0));
+    // Rows are shuffled together with their labels: value 0 (row i: i/100 after min–max) keeps its class.
+    for r in 0..50 {
+        let i = (d.floats[2 * r] * 100.0).round() as usize;
+        assert_eq!(d.labels[r] as usize, i % 2, "row {r}");
+    }
+    let standard =
+        upload(&[("iris.csv", csv.as_bytes())], &UploadOptions { normalise: Normalise::Standardise, ..options })
+            .unwrap();
+    let mean: f32 = standard.floats.iter().step_by(2).sum::<f32>() / 50.0;
+    assert!(mean.abs() < 1e-5, "standardised mean {mean}");
+}
+
+#[test]
+fn tsv_npy_and_idx_files_are_read() {
+    let d = upload(&[("t.tsv", b"1\t2\t3\n4\t5\t6\n7\t8\t9\n")], &UploadOptions::default()).unwrap();
+    assert_eq!((d.len(), d.dim(), d.classes), (3, 3, 0));
+
+    let pixels: Vec<u8> = (0..5 * 4 * 3).map(|i| (i * 4) as u8).collect();
+    let d = upload(&[("x.npy", &npy("|u1", "(5, 4, 3)", &pixels))], &UploadOptions::default()).unwrap();
+    assert_eq!((d.len(), d.height, d.width), (5, 4, 3));
+    assert!(d.floats.is_empty(), "bytes stay bytes: {} floats", d.floats.len());
+    assert_eq!(d.value_range(), (0.0, 1.0));
+
+    let doubles: Vec<u8> = (0..6).flat_map(|i| (i as f64 - 2.0).to_le_bytes()).collect();
+    let d = upload(
+        &[("x.npy", &npy("<f8", "(3, 2)", &doubles))],
+        &UploadOptions { normalise: Normalise::None, ..Default::default() },
+    )
+    .unwrap();
+    assert_eq!(d.value_range(), (-2.0, 3.0));
+
+    let images = gzip(&idx(&[10, 2, 2], &(0..40).map(|i| i as u8 * 6).collect::<Vec<_>>()));
+    let labels = gzip(&idx(&[10], &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]));
+    let d = upload(&[("i.gz", &images), ("l.gz", &labels)], &UploadOptions::default()).unwrap();
+    assert_eq!((d.len(), d.n_train, d.dim(), d.classes), (10, 8, 4, 10));
+    // Each image's first pixel is 24 × its index, so its label (the index) can be checked after the shuffle.
+    for r in 0..10 {
+        assert_eq!((d.bytes[4 * r] / 24) as u8, d.labels[r]);
+    }
+}
+
+#[test]
+fn bad_files_are_refused_with_the_file_and_the_place() {
+    let o = UploadOptions::default();
+    let message = |files: &[(&str, &[u8])]| upload(files, &o).unwrap_err().message;
+    let cases: Vec<(Vec<(&str, Vec<u8>)>, &str)> = vec![
+        (vec![("e.csv", vec![])], "e.csv is empty"),
+        (vec![("r.csv", b"1,2\n3\n".to_vec())], "r.csv line 2: 1 values, but line 1 has 2"),
+        (vec![("t.csv", b"1,2\n3,abc\n".to_vec())], "t.csv line 2, column 2: \"abc\" is not a number"),
+        (vec![("n.csv", b"1,2\n3,inf\n".to_vec())], "n.csv line 2, column 2: inf is not allowed"),
+        (vec![("b.bin", vec![0xff, 0xfe, 0, 1])], "b.bin: not a format this page reads"),
+        (vec![("s.npy", npy("|u1", "(2, 3)", &[1, 2]))], "s.npy: shape (2, 3) needs 6 bytes"),
+        (vec![("i", idx(&[3, 2, 2], &[0; 12])), ("l", idx(&[2], &[0, 1]))], "l: 2 labels for the 3 images of i"),
+        (
+            vec![("i", idx(&[3, 2, 2], &[0; 12])), ("l", vec![0, 0, 9, 1, 0, 0, 0, 3, 0, 1, 2])],
+            "upload at most one IDX labels file",
+        ),
+        (vec![("i", idx(&[3, 2, 2], &[0; 11]))], "i: dimensions [3, 2, 2] need 12 bytes"),
+        (vec![("z.gz", vec![0x1f, 0x8b, 8, 0, 1, 2, 3])], "z.gz: the gzip data are corrupt"),
+        (vec![("one.csv", b"1,2\n".to_vec())], "one.csv: 1 sample(s); at least 2 are needed"),
+    ];
+    for (files, expected) in cases {
+        let files: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+        let m = message(&files);
+        println!("{m}");
+        assert!(m.contains(expected), "{m:?} should say {expected:?}");
+    }
+    let o = UploadOptions { test_fraction: 0.95, ..UploadOptions::default() };
+    assert!(upload(&[("t.tsv", b"1\n2\n")], &o).unwrap_err().message.contains("testFraction 0.95"));
+}
