@@ -90,7 +90,8 @@ fn tsv_npy_and_idx_files_are_read() {
 fn bad_files_are_refused_with_the_file_and_the_place() {
     let o = UploadOptions::default();
     let message = |files: &[(&str, &[u8])]| upload(files, &o).unwrap_err().message;
-    let cases: Vec<(Vec<(&str, Vec<u8>)>, &str)> = vec![
+    type Files<'a> = Vec<(&'a str, Vec<u8>)>;
+    let cases: Vec<(Files, &str)> = vec![
         (vec![("e.csv", vec![])], "e.csv is empty"),
         (vec![("r.csv", b"1,2\n3\n".to_vec())], "r.csv line 2: 1 values, but line 1 has 2"),
         (vec![("t.csv", b"1,2\n3,abc\n".to_vec())], "t.csv line 2, column 2: \"abc\" is not a number"),
