@@ -105,6 +105,11 @@ fn bad_files_are_refused_with_the_file_and_the_place() {
         ),
         (vec![("i", idx(&[3, 2, 2], &[0; 11]))], "i: dimensions [3, 2, 2] need 12 bytes"),
         (vec![("z.gz", vec![0x1f, 0x8b, 8, 0, 1, 2, 3])], "z.gz: the gzip data are corrupt"),
+        (vec![("m.idx", vec![0, 0, 9, 3, 0, 0, 0, 1, 7])], "m.idx: magic number [00, 00, 09, 03] at byte 0"),
+        (
+            vec![("c.bin", vec![b'1', b',', 2, b'\n'])],
+            "c.bin: not a format this page reads (CSV or TSV text, .npy, MNIST IDX); byte 2",
+        ),
         (vec![("one.csv", b"1,2\n".to_vec())], "one.csv: 1 sample(s); at least 2 are needed"),
     ];
     for (files, expected) in cases {

@@ -11,6 +11,14 @@ export function installApi(controller) {
     pause: () => controller.pause(),
     /** Rebuilds the model with (some) new settings; resolves once it is ready, rejects with the reason. */
     reset: (settings = {}) => controller.reset(settings),
+    /** The same as reset: the settings (engine config, `dataset`, `engine`) to change. */
+    configure: (config = {}) => controller.reset(config),
+    /** Trains a new model on a bundled or synthetic dataset: mnist, digits, swissRoll, circles, sines. */
+    loadBundled: (name) => controller.reset({ dataset: name }),
+    /** Reads files ([File] or [{name, bytes}]) with options {labelColumn, normalise, testFraction, seed}
+     * and trains a new model on them; resolves with {name, n, nTrain, nTest, height, width, classes,
+     * min, max}, rejects with the reason (the dataset and model in hand stay). */
+    upload: (files, options) => controller.upload(files, options),
     /** {step, epoch, phase: {name, index, count, width}, finished, trainLoss, testLoss, samplesPerSecond,
      *  backend, backendReason, running} */
     metrics: () => controller.metrics(),

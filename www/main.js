@@ -5,6 +5,7 @@ import { LossChart } from './views/loss-chart.js';
 import { ImageGrid } from './views/image-grid.js';
 import { LatentScatter } from './views/latent-scatter.js';
 import { installApi } from './api.js';
+import { installUpload, upload } from './upload.js';
 
 const $ = (id) => document.getElementById(id);
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
@@ -21,16 +22,16 @@ let running = false;
 let nextId = 1;
 const waiting = new Map();
 
-function send(message) {
-  worker.postMessage(message);
+function send(message, transfer = []) {
+  worker.postMessage(message, transfer);
 }
 
 /** Sends a message carrying an id; resolves when the worker answers with that id. */
-function request(message) {
+function request(message, transfer) {
   const id = nextId++;
   return new Promise((resolve, reject) => {
     waiting.set(id, { resolve, reject });
-    send({ ...message, id });
+    send({ ...message, id }, transfer);
   });
 }
 
@@ -115,6 +116,10 @@ const handlers = {
     waiting.get(id)?.resolve();
     waiting.delete(id);
   },
+  uploaded({ id, key, summary }) {
+    waiting.get(id)?.resolve({ key, summary });
+    waiting.delete(id);
+  },
   error({ message, id }) {
     setRunning(false);
     showMessage(message);
@@ -173,5 +178,7 @@ $('reset').onclick = () => reset().catch(() => {});
 window.addEventListener('hashchange', () => reset(fromHash(location.hash)).catch(() => {}));
 
 renderForm($('settings'), state, (s) => reset(s).catch(() => {}));
+controller.upload = (files, options) => upload(controller, files, options);
+installUpload(controller, showMessage);
 installApi(controller);
 send({ type: 'init', settings: state });

@@ -107,3 +107,9 @@ function control(s, state, onChange) {
   field.append(label, input);
   return [field];
 }
+
+/** Offers an uploaded dataset (its key, "upload:<file>") in the dataset control from now on. */
+export function addDatasetOption(key) {
+  const dataset = SETTINGS.find((s) => s.key === 'dataset');
+  if (!dataset.options.includes(key)) dataset.options.push(key);
+}

@@ -3,18 +3,19 @@
 // run on WebGPU when the device is a real GPU (or when asked), on the CPU engine otherwise; losing the
 // GPU falls back to the CPU with the weights and optimizer state last read back.
 // Messages in:  {type: 'init' | 'reset', settings}, {type: 'play'}, {type: 'pause'},
-//               {type: 'train', steps, id}, {type: 'loseGpu', id}
+//               {type: 'train', steps, id}, {type: 'loseGpu', id}, {type: 'upload', files, options, id}
 // Messages out: {type: 'ready', dataset, config}, {type: 'backend', name, reason}, {type: 'metrics', ...},
 //               {type: 'reconstructions', ...}, {type: 'latent', points, labels, width, projected},
-//               {type: 'latentImages', images, count}, {type: 'trained', id}, {type: 'error', message}
-import init, { Gpu, Playground, syntheticDataset } from '../pkg/ae_playground.js';
+//               {type: 'latentImages', images, count}, {type: 'trained', id}, {type: 'error', message},
+//               {type: 'uploaded', key, summary, id}
+import init, { Gpu, Playground, readUpload, syntheticDataset } from '../pkg/ae_playground.js';
 
 const SYNTHETIC = ['swissRoll', 'circles', 'sines']; // generated here, from seed 1
 
 const SLICE_MS = 30;
 const POST_EVERY_MS = 200;
 const TEST_LOSS_EVERY_MS = 500;
-const SHOWN = [0, 1, 2, 3, 4, 5, 6, 7];
+const SHOWN = 8; // test samples above their reconstructions (fewer if the test set is smaller)
 const LATENT_POINTS = 500; // test samples in the latent scatter
 
 const datasets = new Map();
@@ -137,8 +138,9 @@ async function report(withTestLoss) {
     lastTestLoss = now;
   }
   post(metrics);
-  const pixels = playground.reconstruct(new Uint32Array(SHOWN));
-  post({ type: 'reconstructions', count: SHOWN.length, pixels }, [pixels.buffer]);
+  const shown = Math.min(SHOWN, playground.dataset().nTest);
+  const pixels = playground.reconstruct(Uint32Array.from({ length: shown }, (_, i) => i));
+  post({ type: 'reconstructions', count: shown, pixels }, [pixels.buffer]);
   const latent = playground.latent(LATENT_POINTS);
   post({ type: 'latent', ...latent }, [latent.points.buffer, latent.labels.buffer]);
   pending = { loss: 0, steps: 0, since: now };
@@ -266,6 +268,14 @@ self.onmessage = async ({ data: message }) => {
       case 'train':
         await trainSteps(message.steps, message.id);
         break;
+      case 'upload': {
+        // Read and kept under a key of its own; the model changes only when settings name it.
+        const { packed, summary } = readUpload(message.files, message.options);
+        const key = `upload:${summary.name}`;
+        datasets.set(key, packed);
+        post({ type: 'uploaded', key, summary, id: message.id });
+        break;
+      }
       case 'loseGpu':
         running = false;
         await exclusive(async () => {

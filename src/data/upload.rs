@@ -83,6 +83,16 @@ pub fn from_files(files: &[File], options: &UploadOptions) -> Result<Dataset> {
             fail!("put the IDX images file first, then its labels")
         }
         ([file], [bytes]) if bytes.starts_with(b"\x93NUMPY") => from_npy(file.name, bytes)?,
+        ([file], [bytes]) if bytes.len() >= 4 && bytes[..2] == [0, 0] => fail!(
+            "{}: magic number {:02x?} at byte 0 is not an IDX file of unsigned bytes (00 00 08 03: images; 00 00 08 01: labels)",
+            file.name,
+            &bytes[..4]
+        ),
+        ([file], [bytes]) if bytes.iter().any(|&b| b < 0x09 || (0x0e..0x20).contains(&b)) => fail!(
+            "{}: not a format this page reads (CSV or TSV text, .npy, MNIST IDX); byte {} is not text",
+            file.name,
+            bytes.iter().position(|&b| b < 0x09 || (0x0e..0x20).contains(&b)).unwrap()
+        ),
         ([file], [bytes]) => match std::str::from_utf8(bytes) {
             Ok(text) => from_table(file.name, text, options)?,
             Err(e) => fail!(

@@ -1,0 +1,68 @@
+// Uploads: the file picker ("Upload dataset") and drag-and-drop onto the controls. Files are read
+// here, sent to the worker (which parses them in the engine and keeps the dataset), then the model is
+// rebuilt on them. A refused file leaves the dataset, the model and the curves as they were.
+import { addDatasetOption } from './settings.js';
+
+const $ = (id) => document.getElementById(id);
+
+/** Files (File objects, or {name, bytes} from scripts) as {name, bytes}, an IDX labels file after its
+ * images (the engine expects that order). */
+async function read(fileList) {
+  const bytes = async (f) => new Uint8Array(f.arrayBuffer ? await f.arrayBuffer() : f.bytes.slice(0));
+  const files = await Promise.all([...fileList].map(async (f) => ({ name: f.name, bytes: await bytes(f) })));
+  const labelsLast = (f) => (/label/i.test(f.name) ? 1 : 0);
+  return files.sort((a, b) => labelsLast(a) - labelsLast(b));
+}
+
+function describe(s) {
+  const shape = s.height > 1 ? `${s.height}×${s.width} images` : `${s.width} values each`;
+  const labels = s.classes ? `, ${s.classes} classes` : ', no labels';
+  return `${s.name}: ${s.n} samples of ${shape} (${s.nTrain} train, ${s.nTest} test)${labels}; values ${s.min.toFixed(3)} to ${s.max.toFixed(3)}.`;
+}
+
+/** Reads, parses and trains on `fileList`; resolves with the summary, rejects with the reason. */
+export async function upload(controller, fileList, options = {}) {
+  const files = await read(fileList);
+  if (!files.length) throw new Error('no file was chosen');
+  const { key, summary } = await controller.request({ type: 'upload', files, options }, files.map((f) => f.bytes.buffer));
+  addDatasetOption(key);
+  // A batch larger than the training rows cannot be drawn: a small upload gets a smaller batch.
+  const changes = { dataset: key };
+  if (controller.state.batchSize > summary.nTrain) changes.batchSize = summary.nTrain;
+  await controller.reset(changes);
+  const lowered = changes.batchSize ? ` Batch size lowered to ${changes.batchSize} to fit the training rows.` : '';
+  $('upload-summary').textContent = describe(summary) + lowered;
+  return summary;
+}
+
+/** Wires the picker, the options and the drop zone; errors go to `showMessage`. */
+export function installUpload(controller, showMessage) {
+  const options = () => ({
+    labelColumn: $('upload-label').value.trim(),
+    normalise: $('upload-normalise').value,
+    testFraction: Number($('upload-test').value),
+  });
+  const go = (fileList) => {
+    showMessage(null);
+    $('upload-summary').textContent = `Reading ${[...fileList].map((f) => f.name).join(', ')}…`;
+    upload(controller, fileList, options()).catch((e) => {
+      $('upload-summary').textContent = '';
+      showMessage(e.message);
+    });
+  };
+  $('upload').addEventListener('change', (e) => {
+    if (e.target.files.length) go(e.target.files);
+    e.target.value = '';
+  });
+  const zone = $('drop');
+  zone.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    zone.classList.add('dragging');
+  });
+  zone.addEventListener('dragleave', () => zone.classList.remove('dragging'));
+  zone.addEventListener('drop', (e) => {
+    e.preventDefault();
+    zone.classList.remove('dragging');
+    if (e.dataTransfer.files.length) go(e.dataTransfer.files);
+  });
+}
