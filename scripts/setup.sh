@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs only what is missing. Always: the wasm32 target, the wasm-bindgen CLI at the version
 # Cargo.toml pins, the npm packages. With --test also Chromium, chromedriver and Mesa's lavapipe
-# (software Vulkan), through apt when run as root; otherwise it says what to install.
+# (software Vulkan), through apt when run as root, otherwise it says what to install; and a Python
+# virtual environment (.venv) with numpy and safetensors for the check of exported models.
 source "$(dirname "$0")/lib.sh"
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
@@ -36,5 +37,12 @@ if [ "${1:-}" = "--test" ]; then
       echo "  sudo apt-get install -y ${missing[*]}" >&2
       exit 1
     fi
+  fi
+
+  if [ ! -x .venv/bin/python ] || [ tests/python/requirements.txt -nt .venv/installed ]; then
+    step "installing numpy and safetensors into .venv"
+    python3 -m venv .venv
+    .venv/bin/pip install --quiet --disable-pip-version-check -r tests/python/requirements.txt
+    touch .venv/installed
   fi
 fi

@@ -8,6 +8,7 @@ pub mod config;
 pub mod corrupt;
 pub mod data;
 pub mod error;
+pub mod export;
 pub mod layers;
 pub mod matmul;
 pub mod net;

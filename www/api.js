@@ -19,6 +19,16 @@ export function installApi(controller) {
      * and trains a new model on them; resolves with {name, n, nTrain, nTest, height, width, classes,
      * min, max}, rejects with the reason (the dataset and model in hand stay). */
     upload: (files, options) => controller.upload(files, options),
+    /** Test samples `indices` through the model: {inputs, outputs, width}, each [indices.length, width]. */
+    reconstruct: (indices) => controller.reconstruct(indices),
+    /** The current phase's model as safetensors bytes (Uint8Array; tensor names in the README). */
+    exportWeights: () => controller.exportWeights(),
+    /** Builds the model a file of exportWeights was saved from (on the current dataset), puts its
+     * weights and optimizer state in, and resolves with the settings in force; rejects with what does
+     * not fit (the model in hand stays). */
+    importWeights: (bytes) => controller.importWeights(bytes),
+    /** Every test sample's code as CSV text (label, z1, z2, …). */
+    exportCodes: () => controller.exportCodes(),
     /** {step, epoch, phase: {name, index, count, width}, finished, trainLoss, testLoss, samplesPerSecond,
      *  backend, backendReason, running} */
     metrics: () => controller.metrics(),

@@ -6,6 +6,7 @@ import { ImageGrid } from './views/image-grid.js';
 import { LatentScatter } from './views/latent-scatter.js';
 import { installApi } from './api.js';
 import { installUpload, upload } from './upload.js';
+import { installExport } from './export.js';
 
 const $ = (id) => document.getElementById(id);
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
@@ -116,6 +117,10 @@ const handlers = {
     waiting.get(id)?.resolve();
     waiting.delete(id);
   },
+  answer({ id, value }) {
+    waiting.get(id)?.resolve(value);
+    waiting.delete(id);
+  },
   uploaded({ id, key, summary }) {
     waiting.get(id)?.resolve({ key, summary });
     waiting.delete(id);
@@ -133,15 +138,20 @@ const handlers = {
 worker.onmessage = ({ data }) => handlers[data.type]?.(data);
 worker.onerror = (e) => showMessage(`The training worker failed: ${e.message}`);
 
+/** Settings the worker chose (importing a model file brings its own): shown, kept in the hash. */
+function adopt(settings) {
+  state = settings;
+  history.replaceState(null, '', toHash(state) || location.pathname);
+  renderForm($('settings'), state, (s) => reset(s).catch(() => {}));
+}
+
 function reset(changes = {}) {
   const next = { ...state, ...changes };
   showMessage(null);
   return new Promise((resolve, reject) => {
     afterReset = {
       resolve: () => {
-        state = next;
-        history.replaceState(null, '', toHash(state) || location.pathname);
-        renderForm($('settings'), state, (s) => reset(s).catch(() => {}));
+        adopt(next);
         resolve();
       },
       reject,
@@ -179,6 +189,20 @@ window.addEventListener('hashchange', () => reset(fromHash(location.hash)).catch
 
 renderForm($('settings'), state, (s) => reset(s).catch(() => {}));
 controller.upload = (files, options) => upload(controller, files, options);
+controller.exportWeights = () => request({ type: 'exportWeights' });
+controller.exportCodes = () => request({ type: 'exportCodes' });
+controller.reconstruct = async (indices) => {
+  const values = await request({ type: 'reconstruct', indices: [...indices] });
+  const half = values.length / 2;
+  return { inputs: values.subarray(0, half), outputs: values.subarray(half), width: half / indices.length };
+};
+controller.importWeights = async (bytes) => {
+  showMessage(null);
+  const settings = await request({ type: 'importWeights', bytes, settings: state });
+  adopt(settings);
+  return settings;
+};
+installExport(controller, showMessage);
 installUpload(controller, showMessage);
 installApi(controller);
 send({ type: 'init', settings: state });

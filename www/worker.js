@@ -3,12 +3,14 @@
 // run on WebGPU when the device is a real GPU (or when asked), on the CPU engine otherwise; losing the
 // GPU falls back to the CPU with the weights and optimizer state last read back.
 // Messages in:  {type: 'init' | 'reset', settings}, {type: 'play'}, {type: 'pause'},
-//               {type: 'train', steps, id}, {type: 'loseGpu', id}, {type: 'upload', files, options, id}
+//               {type: 'train', steps, id}, {type: 'loseGpu', id}, {type: 'upload', files, options, id},
+//               {type: 'exportWeights' | 'exportCodes', id}, {type: 'importWeights', bytes, settings, id},
+//               {type: 'reconstruct', indices, id}
 // Messages out: {type: 'ready', dataset, config}, {type: 'backend', name, reason}, {type: 'metrics', ...},
 //               {type: 'reconstructions', ...}, {type: 'latent', points, labels, width, projected},
 //               {type: 'latentImages', images, count}, {type: 'trained', id}, {type: 'error', message},
-//               {type: 'uploaded', key, summary, id}
-import init, { Gpu, Playground, readUpload, syntheticDataset } from '../pkg/ae_playground.js';
+//               {type: 'uploaded', key, summary, id}, {type: 'answer', value, id}
+import init, { Gpu, Playground, modelFileSettings, readUpload, syntheticDataset } from '../pkg/ae_playground.js';
 
 const SYNTHETIC = ['swissRoll', 'circles', 'sines']; // generated here, from seed 1
 
@@ -95,10 +97,17 @@ function fallBack(error) {
   post({ type: 'backend', name: 'CPU', reason: `${gpuWhy}; training continues on the CPU from the weights last read back` });
 }
 
-/** Builds a new model; on bad settings the old model stays and the error is reported. */
-async function build(settings) {
+/** Builds a new model (then `prepare(model)`, e.g. importing weights); on bad settings, or if
+ * `prepare` throws, the old model stays and the error is reported. */
+async function build(settings, prepare) {
   const { dataset, engine: chosen, ...config } = settings;
   const next = new Playground(config, await loadDataset(dataset));
+  try {
+    prepare?.(next);
+  } catch (e) {
+    next.free();
+    throw e;
+  }
   // A device that failed (an earlier model too large for it, say) is replaced for the new model.
   if (gpuFailed || gpu?.failure) {
     gpuFailed = false;
@@ -274,6 +283,29 @@ self.onmessage = async ({ data: message }) => {
         const key = `upload:${summary.name}`;
         datasets.set(key, packed);
         post({ type: 'uploaded', key, summary, id: message.id });
+        break;
+      }
+      case 'exportWeights':
+      case 'exportCodes':
+      case 'reconstruct':
+        await exclusive(async () => {
+          await syncFromGpu();
+          const value =
+            message.type === 'exportWeights' ? playground.exportWeights()
+            : message.type === 'exportCodes' ? playground.exportCodes()
+            : playground.reconstruct(Uint32Array.from(message.indices));
+          post({ type: 'answer', value, id: message.id });
+        });
+        break;
+      case 'importWeights': {
+        // A model of the file's settings (the dataset and engine stay), its weights put in before
+        // it replaces the model in hand.
+        const { config, phase } = modelFileSettings(message.bytes);
+        const staged = phase.startsWith('AE ');
+        const settings = { ...message.settings, ...config, pretrainEpochs: staged ? config.pretrainEpochs : 0 };
+        running = false;
+        await exclusive(() => build(settings, (model) => model.importWeights(message.bytes)));
+        post({ type: 'answer', value: settings, id: message.id });
         break;
       }
       case 'loseGpu':

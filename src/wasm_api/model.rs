@@ -82,3 +82,55 @@ impl Playground {
         Ok(result)
     }
 }
+
+#[wasm_bindgen]
+impl Playground {
+    /// The current phase's model as a safetensors file (tensor names in the README).
+    #[wasm_bindgen(js_name = exportWeights)]
+    pub fn export_weights(&self) -> Vec<u8> {
+        self.session.export_model()
+    }
+
+    /// Takes a model file's weights and optimizer state; the error says what does not fit.
+    #[wasm_bindgen(js_name = importWeights)]
+    pub fn import_weights(&mut self, bytes: &[u8]) -> Result<(), JsError> {
+        self.session.import_model(bytes).map_err(super::js_error)
+    }
+
+    /// The codes of every test sample as CSV: a header `label,z1,z2,…` (no label column for unlabeled
+    /// data), then one row per sample.
+    #[wasm_bindgen(js_name = exportCodes)]
+    pub fn export_codes(&self) -> String {
+        let data = &self.session.data;
+        let rows: Vec<usize> = data.test_rows().collect();
+        let (codes, width) = self.session.codes(&rows);
+        let labelled = !data.labels.is_empty();
+        let mut csv: Vec<String> = (1..=width).map(|j| format!("z{j}")).collect();
+        if labelled {
+            csv.insert(0, "label".into());
+        }
+        let mut out = csv.join(",") + "\n";
+        for (row, code) in rows.iter().zip(codes.chunks_exact(width.max(1))) {
+            let values: Vec<String> = code.iter().map(|v| v.to_string()).collect();
+            if labelled {
+                out += &format!("{},", data.labels[*row]);
+            }
+            out += &(values.join(",") + "\n");
+        }
+        out
+    }
+}
+
+/// The settings and phase a model file was saved with, `{config, phase, step}`, so that the page can
+/// build the model it fits before importing it.
+#[wasm_bindgen(js_name = modelFileSettings)]
+pub fn model_file_settings(bytes: &[u8]) -> Result<JsValue, JsError> {
+    #[derive(serde::Serialize)]
+    struct Settings {
+        config: crate::Config,
+        phase: String,
+        step: u64,
+    }
+    let file = crate::export::read(bytes).map_err(super::js_error)?;
+    super::to_js(&Settings { config: file.config, phase: file.phase, step: file.step })
+}

@@ -1,0 +1,222 @@
+//! Model files in the safetensors format: the current phase's network (each dense layer's weight
+//! [inputs, outputs] and bias, so that y = f(x·W + b)), the optimizer's state (so that training
+//! continues where it was), and in the metadata the settings, the phase and the layers in order.
+//!
+//! Tensors: `layers.{i}.weight` F32 [inputs, outputs] and `layers.{i}.bias` F32 [outputs] for each
+//! dense op i (a tied layer has no weight of its own: it uses another's, transposed), then
+//! `optimizer.m` and (Adam) `optimizer.v`, F32 [number of parameters], in the network's parameter order.
+//! Metadata (strings): `format` "ae-playground 1", `config` (the settings as JSON), `phase`, `step`,
+//! `optimizer.t`, and `layers`: JSON `[{op, activation, inputs, outputs, weight, bias}]` where `weight`
+//! names the tensor (or "transpose of layers.{j}.weight"), or `{op: "kSparse", k}` /
+//! `{op: "reparameterize", code}`.
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::fail;
+use crate::layers::WeightLayout;
+use crate::net::{Net, Op};
+use crate::optim::Optimizer;
+use serde_json::{json, Map, Value};
+
+pub const FORMAT: &str = "ae-playground 1";
+
+/// What a model file holds, read back.
+#[derive(Debug)]
+pub struct ModelFile {
+    pub config: Config,
+    pub phase: String,
+    pub step: u64,
+    /// Name, shape and values of each tensor.
+    pub tensors: Vec<(String, Vec<usize>, Vec<f32>)>,
+    pub optimizer_t: u32,
+}
+
+impl ModelFile {
+    fn tensor(&self, name: &str) -> Option<&(String, Vec<usize>, Vec<f32>)> {
+        self.tensors.iter().find(|(n, _, _)| n == name)
+    }
+}
+
+/// The file for `net` (the current phase's) trained `step` steps with `optimizer`.
+pub fn write(config: &Config, phase: &str, step: u64, net: &Net<f32>, optimizer: &Optimizer) -> Vec<u8> {
+    let mut tensors: Vec<(String, Vec<usize>, &[f32])> = Vec::new();
+    let mut layers = Vec::new();
+    let weight_names: Vec<Option<String>> = net
+        .ops
+        .iter()
+        .enumerate()
+        .map(|(i, op)| {
+            matches!(op, Op::Dense(d) if d.layout == WeightLayout::Own).then(|| format!("layers.{i}.weight"))
+        })
+        .collect();
+    for (i, op) in net.ops.iter().enumerate() {
+        match op {
+            Op::Dense(d) => {
+                let weight = match d.layout {
+                    WeightLayout::Own => {
+                        tensors.push((
+                            format!("layers.{i}.weight"),
+                            vec![d.inputs, d.outputs],
+                            &net.params[d.weight_range()],
+                        ));
+                        format!("layers.{i}.weight")
+                    }
+                    WeightLayout::TransposeOf => {
+                        // The layer borrowing this weight is the dense op that owns the same offset.
+                        let owner = net.ops.iter().position(
+                            |o| matches!(o, Op::Dense(e) if e.layout == WeightLayout::Own && e.weight == d.weight),
+                        );
+                        let owner = owner.and_then(|j| weight_names[j].clone()).unwrap_or_default();
+                        format!("transpose of {owner}")
+                    }
+                };
+                tensors.push((format!("layers.{i}.bias"), vec![d.outputs], &net.params[d.bias_range()]));
+                layers
+                    .push(json!({"op": "dense", "activation": d.activation, "inputs": d.inputs, "outputs": d.outputs,
+                    "weight": weight, "bias": format!("layers.{i}.bias")}));
+            }
+            Op::KSparse { k, .. } => layers.push(json!({"op": "kSparse", "k": k})),
+            Op::Reparameterize { code } => layers.push(json!({"op": "reparameterize", "code": code})),
+        }
+    }
+    if optimizer.m.len() == net.params.len() {
+        tensors.push(("optimizer.m".into(), vec![optimizer.m.len()], &optimizer.m));
+    }
+    if optimizer.v.len() == net.params.len() {
+        tensors.push(("optimizer.v".into(), vec![optimizer.v.len()], &optimizer.v));
+    }
+    let mut header = Map::new();
+    let metadata = json!({
+        "format": FORMAT,
+        "config": serde_json::to_string(config).unwrap_or_default(),
+        "phase": phase,
+        "step": step.to_string(),
+        "optimizer.t": optimizer.t.to_string(),
+        "layers": Value::Array(layers).to_string(),
+    });
+    header.insert("__metadata__".into(), metadata);
+    let mut offset = 0;
+    for (name, shape, values) in &tensors {
+        let end = offset + 4 * values.len();
+        header.insert(name.clone(), json!({"dtype": "F32", "shape": shape, "data_offsets": [offset, end]}));
+        offset = end;
+    }
+    let mut text = Value::Object(header).to_string();
+    while !text.len().is_multiple_of(8) {
+        text.push(' '); // the data start 8-byte aligned
+    }
+    let mut out = Vec::with_capacity(8 + text.len() + offset);
+    out.extend((text.len() as u64).to_le_bytes());
+    out.extend(text.as_bytes());
+    for (_, _, values) in &tensors {
+        out.extend(values.iter().flat_map(|v| v.to_le_bytes()));
+    }
+    out
+}
+
+/// Reads a model file written by `write` (or any safetensors file of F32 tensors with our metadata).
+pub fn read(bytes: &[u8]) -> Result<ModelFile> {
+    let bad = |what: String| Error::new(format!("not a model file of this playground: {what}"));
+    if bytes.len() < 8 {
+        return Err(bad(format!("{} bytes is too short for a safetensors header", bytes.len())));
+    }
+    let len = u64::from_le_bytes(bytes[..8].try_into().unwrap()) as usize;
+    if len > bytes.len() - 8 {
+        return Err(bad(format!("its header claims {len} bytes but the file has {} after byte 8", bytes.len() - 8)));
+    }
+    let header: Map<String, Value> = serde_json::from_slice(&bytes[8..8 + len])
+        .map_err(|e| bad(format!("its header (bytes 8 to {}) is not JSON: {e}", 8 + len)))?;
+    let meta = header.get("__metadata__").and_then(Value::as_object).ok_or_else(|| bad("no metadata".into()))?;
+    let text =
+        |key: &str| meta.get(key).and_then(Value::as_str).ok_or_else(|| bad(format!("no {key} in its metadata")));
+    if text("format")? != FORMAT {
+        fail!("model file format {:?} is not {FORMAT:?}", text("format")?);
+    }
+    let config: Config = serde_json::from_str(text("config")?)
+        .map_err(|e| Error::new(format!("model file: its settings are not valid: {e}")))?;
+    let data = &bytes[8 + len..];
+    let mut tensors = Vec::new();
+    for (name, entry) in header.iter().filter(|(k, _)| *k != "__metadata__") {
+        let field = |key: &str| entry.get(key).ok_or_else(|| bad(format!("tensor {name} has no {key}")));
+        if field("dtype")? != "F32" {
+            fail!("model file: tensor {name} is {}, not F32", field("dtype")?);
+        }
+        let numbers = |key: &str| -> Result<Vec<usize>> {
+            field(key)?
+                .as_array()
+                .and_then(|a| a.iter().map(|v| v.as_u64().map(|u| u as usize)).collect())
+                .ok_or_else(|| bad(format!("tensor {name}: {key} is not a list of sizes")))
+        };
+        let (shape, offsets) = (numbers("shape")?, numbers("data_offsets")?);
+        let (start, end) = (offsets[0], offsets.get(1).copied().unwrap_or(0));
+        if end < start || end > data.len() || end - start != 4 * shape.iter().product::<usize>() {
+            fail!("model file: tensor {name} ({shape:?}) at data bytes {start}..{end} does not fit the file ({} data bytes)", data.len());
+        }
+        let values = data[start..end].chunks_exact(4).map(|b| f32::from_le_bytes(b.try_into().unwrap())).collect();
+        tensors.push((name.clone(), shape, values));
+    }
+    Ok(ModelFile {
+        config,
+        phase: text("phase")?.to_string(),
+        step: text("step")?.parse().unwrap_or(0),
+        tensors,
+        optimizer_t: text("optimizer.t")?.parse().unwrap_or(0),
+    })
+}
+
+/// Puts the file's weights (and optimizer state, when it fits) into `net` and `optimizer`, checking
+/// every tensor's shape against the layer it belongs to.
+pub fn load_into(file: &ModelFile, net: &mut Net<f32>, optimizer: &mut Optimizer) -> Result<()> {
+    let mut params = net.params.clone();
+    for (i, op) in net.ops.iter().enumerate() {
+        let Op::Dense(d) = op else { continue };
+        let mut parts = vec![(format!("layers.{i}.bias"), vec![d.outputs], d.bias_range())];
+        if d.layout == WeightLayout::Own {
+            parts.push((format!("layers.{i}.weight"), vec![d.inputs, d.outputs], d.weight_range()));
+        }
+        for (name, shape, range) in parts {
+            match file.tensor(&name) {
+                Some((_, s, values)) if *s == shape => params[range].copy_from_slice(values),
+                Some((_, s, _)) => fail!("the model file's {name} is {s:?}, but this model's is {shape:?}"),
+                None => fail!("the model file has no {name} for this model's layer {i} ({} → {})", d.inputs, d.outputs),
+            }
+        }
+    }
+    let state = |name: &str| file.tensor(name).filter(|(_, s, _)| s == &[params.len()]).map(|(_, _, v)| v.clone());
+    let mut next = Optimizer { t: file.optimizer_t, ..optimizer.clone() };
+    next.m = state("optimizer.m").unwrap_or_else(|| vec![0.0; optimizer.m.len()]);
+    if !optimizer.v.is_empty() {
+        next.v = state("optimizer.v").unwrap_or_else(|| vec![0.0; optimizer.v.len()]);
+    }
+    if next.m.len() != optimizer.m.len() {
+        next.t = 0;
+        next.m = vec![0.0; optimizer.m.len()];
+    }
+    net.params = params;
+    *optimizer = next;
+    Ok(())
+}
+
+impl crate::Session {
+    /// The current phase's model as a file (see the module's comment).
+    pub fn export_model(&self) -> Vec<u8> {
+        let t = &self.trainer;
+        write(&self.config, &self.phase().name(), self.step, &t.phase.net, &t.optimizer)
+    }
+
+    /// Takes a model file's weights and optimizer state as the current phase's, and trains on from
+    /// them. The file must hold this phase's network (a fine-tuned deep net fits an end-to-end one).
+    pub fn import_model(&mut self, bytes: &[u8]) -> Result<()> {
+        let file = read(bytes)?;
+        let deep = |name: &str| name == "fine-tune" || name == "end to end";
+        let here = self.phase().name();
+        if file.phase != here && !(deep(&file.phase) && deep(&here)) {
+            fail!("the model file holds phase {:?}, but this model is in phase {here:?}", file.phase);
+        }
+        let t = &mut self.trainer;
+        let (mut net, mut optimizer) = (t.phase.net.clone(), t.optimizer.clone());
+        load_into(&file, &mut net, &mut optimizer)?;
+        t.adopt(net.params, optimizer);
+        Ok(())
+    }
+}

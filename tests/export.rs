@@ -1,0 +1,62 @@
+//! Model files: export → import gives the same model and optimizer state, tied layers included, and
+//! training goes on; files that do not fit are refused with what does not fit.
+#![cfg(not(target_arch = "wasm32"))] // reads the bundled data from disk
+
+use ae_playground::data::files;
+use ae_playground::{Config, Session};
+
+fn trained(config: &Config, steps: usize) -> Session {
+    let mut s = Session::new(config.clone(), files::repo("digits").unwrap()).unwrap();
+    for _ in 0..steps {
+        s.train_step().unwrap();
+    }
+    s
+}
+
+#[test]
+fn export_then_import_gives_the_same_model_and_training_goes_on() {
+    for tied in [false, true] {
+        let config = Config { hidden: vec![16, 8], tied, ..Config::default() };
+        let source = trained(&config, 40);
+        let file = source.export_model();
+        let mut copy = trained(&Config { seed: 9, ..config.clone() }, 0);
+        assert_ne!(copy.trainer.phase.net.params, source.trainer.phase.net.params);
+        copy.import_model(&file).unwrap();
+        assert_eq!(copy.trainer.phase.net.params, source.trainer.phase.net.params, "tied {tied}");
+        assert_eq!(copy.trainer.optimizer.m, source.trainer.optimizer.m);
+        assert_eq!(copy.trainer.optimizer.v, source.trainer.optimizer.v);
+        assert_eq!(copy.trainer.optimizer.t, 40);
+        let rows: Vec<usize> = copy.data.test_rows().take(5).collect();
+        assert_eq!(copy.reconstruct(&rows), source.reconstruct(&rows));
+        let before = copy.evaluate_test().loss;
+        for _ in 0..40 {
+            copy.train_step().unwrap();
+        }
+        let after = copy.evaluate_test().loss;
+        println!("tied {tied}: {} bytes; test loss {before:.3} at import → {after:.3} 40 steps on", file.len());
+        assert!(after < before, "training went on from the imported state: {before} → {after}");
+    }
+}
+
+#[test]
+fn files_that_do_not_fit_are_refused_with_what_does_not_fit() {
+    let file = trained(&Config { hidden: vec![16], ..Config::default() }, 5).export_model();
+    let mut other = trained(&Config { hidden: vec![12], ..Config::default() }, 0);
+    let m = other.import_model(&file).unwrap_err().message;
+    assert!(m.contains("layers.0.bias is [16], but this model's is [12]"), "{m}");
+    let mut staged = trained(&Config { hidden: vec![16], pretrain_epochs: 1, ..Config::default() }, 0);
+    let m = staged.import_model(&file).unwrap_err().message;
+    assert!(m.contains("holds phase \"end to end\", but this model is in phase \"AE 1\""), "{m}");
+    for (bytes, expected) in [
+        (b"abc".to_vec(), "too short"),
+        (vec![200, 0, 0, 0, 0, 0, 0, 0, b'{'], "claims 200 bytes"),
+        ([16u64.to_le_bytes().to_vec(), b"{\"x\": 1}        ".to_vec()].concat(), "no metadata"),
+    ] {
+        let m = other.import_model(&bytes).unwrap_err().message;
+        assert!(m.contains(expected), "{m}");
+    }
+    let mut truncated = file.clone();
+    truncated.truncate(file.len() - 4);
+    let m = other.import_model(&truncated).unwrap_err().message;
+    assert!(m.contains("does not fit the file"), "{m}");
+}
