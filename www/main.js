@@ -1,6 +1,7 @@
 // The page's controller: starts the training worker, wires the controls and the URL hash, and hands
 // each worker message to the view that draws it. No training happens on this thread.
-import { fromHash, renderForm, toHash } from './settings.js';
+import { defaults, fromHash, renderForm, toHash } from './settings.js';
+import { LESSONS, viewFromHash, viewToHash } from './lessons.js';
 import { LossChart } from './views/loss-chart.js';
 import { ImageGrid } from './views/image-grid.js';
 import { LatentScatter } from './views/latent-scatter.js';
@@ -14,7 +15,9 @@ const chart = new LossChart($('loss-chart'));
 const grid = new ImageGrid($('reconstructions'));
 const scatter = new LatentScatter({ canvas: $('latent'), caption: $('latent-what'), legend: $('latent-legend'), table: $('latent-table'), tip: $('latent-tip') });
 
-let state = fromHash(location.hash);
+let view = viewFromHash(location.hash); // the lesson, and the controls hidden or locked
+const baseOf = (v) => ({ ...defaults(), ...(v.lesson?.settings ?? {}) });
+let state = fromHash(location.hash, baseOf(view));
 let dataset = null;
 const FRESH = { step: 0, epoch: 0, trainLoss: null, testLoss: null, samplesPerSecond: null, phase: null, finished: false };
 let latest = { ...FRESH };
@@ -141,8 +144,16 @@ worker.onerror = (e) => showMessage(`The training worker failed: ${e.message}`);
 /** Settings the worker chose (importing a model file brings its own): shown, kept in the hash. */
 function adopt(settings) {
   state = settings;
-  history.replaceState(null, '', toHash(state) || location.pathname);
-  renderForm($('settings'), state, (s) => reset(s).catch(() => {}));
+  history.replaceState(null, '', toHash(state, baseOf(view), viewToHash(view)) || location.pathname);
+  renderForm($('settings'), state, (s) => reset(s).catch(() => {}), view);
+}
+
+/** The lesson's title and text, and the lesson chooser, as the view says. */
+function showLesson() {
+  $('lesson').hidden = !view.lesson;
+  $('lesson-title').textContent = view.lesson?.title ?? '';
+  $('lesson-text').textContent = view.lesson?.text ?? '';
+  $('lesson-select').value = view.lesson?.key ?? '';
 }
 
 function reset(changes = {}) {
@@ -185,9 +196,19 @@ $('step').onclick = () => {
   request({ type: 'train', steps: 1 }).catch(() => {});
 };
 $('reset').onclick = () => reset().catch(() => {});
-window.addEventListener('hashchange', () => reset(fromHash(location.hash)).catch(() => {}));
+window.addEventListener('hashchange', () => {
+  view = viewFromHash(location.hash);
+  showLesson();
+  reset(fromHash(location.hash, baseOf(view))).catch(() => {});
+});
 
-renderForm($('settings'), state, (s) => reset(s).catch(() => {}));
+$('lesson-select').append(...LESSONS.map((l) => new Option(l.title, l.key)));
+$('lesson-select').onchange = (e) => {
+  // A lesson starts from its own settings; what the author hid or locked stays so.
+  location.hash = viewToHash({ ...view, lesson: LESSONS.find((l) => l.key === e.target.value) ?? null });
+};
+showLesson();
+renderForm($('settings'), state, (s) => reset(s).catch(() => {}), view);
 controller.upload = (files, options) => upload(controller, files, options);
 controller.exportWeights = () => request({ type: 'exportWeights' });
 controller.exportCodes = () => request({ type: 'exportCodes' });

@@ -46,9 +46,10 @@ export function defaults() {
   return Object.fromEntries(SETTINGS.map((s) => [s.key, s.initial]));
 }
 
-/** Settings from a URL hash such as "#dataset=digits&hidden=64,16"; unknown or bad values are dropped. */
-export function fromHash(hash) {
-  const state = defaults();
+/** Settings from a URL hash such as "#dataset=digits&hidden=64,16", on top of `base` (the defaults,
+ * or a lesson's settings over them); unknown or bad values are dropped. */
+export function fromHash(hash, base = defaults()) {
+  const state = structuredClone(base);
   for (const [key, text] of new URLSearchParams(hash.replace(/^#/, ''))) {
     const setting = SETTINGS.find((s) => s.key === key);
     const value = setting && parse[setting.kind](text, setting);
@@ -57,20 +58,21 @@ export function fromHash(hash) {
   return state;
 }
 
-/** The hash for a state, listing only what differs from the defaults. */
-export function toHash(state) {
-  const params = new URLSearchParams();
-  for (const s of SETTINGS) if (format(state[s.key]) !== format(s.initial)) params.set(s.key, format(state[s.key]));
+/** The hash for a state, listing only what differs from `base`, after `prefix` (view parameters). */
+export function toHash(state, base = defaults(), prefix = '') {
+  const params = new URLSearchParams(prefix);
+  for (const s of SETTINGS) if (format(state[s.key]) !== format(base[s.key])) params.set(s.key, format(state[s.key]));
   const text = params.toString();
   return text ? `#${text}` : '';
 }
 
 /** Builds the labelled controls into `form`, one fieldset per group (the variants' groups start
- * collapsed unless set); `onChange(state)` fires when the user commits a change. */
-export function renderForm(form, state, onChange) {
+ * collapsed unless set); `onChange(state)` fires when the user commits a change. Settings or groups
+ * in `hide` are left out; those in `lock` are shown disabled. */
+export function renderForm(form, state, onChange, { hide = new Set(), lock = new Set() } = {}) {
   form.replaceChildren();
   const groups = new Map();
-  for (const s of SETTINGS) {
+  for (const s of SETTINGS.filter((s) => !hide.has(s.key) && !hide.has(s.group))) {
     if (!groups.has(s.group)) groups.set(s.group, []);
     groups.get(s.group).push(s);
   }
@@ -78,12 +80,12 @@ export function renderForm(form, state, onChange) {
     const changed = settings.some((s) => format(state[s.key]) !== format(s.initial));
     const details = Object.assign(document.createElement('details'), { open: ['Data', 'Model', 'Training'].includes(group) || changed });
     details.append(Object.assign(document.createElement('summary'), { textContent: group }));
-    for (const s of settings) details.append(...control(s, state, onChange));
+    for (const s of settings) details.append(...control(s, state, onChange, lock.has(s.key) || lock.has(group)));
     form.append(details);
   }
 }
 
-function control(s, state, onChange) {
+function control(s, state, onChange, locked) {
   const id = `setting-${s.key}`;
   const label = Object.assign(document.createElement('label'), { htmlFor: id, textContent: s.label });
   let input;
@@ -95,7 +97,8 @@ function control(s, state, onChange) {
     input = Object.assign(document.createElement('input'), { type });
     for (const attr of ['min', 'max', 'step']) if (s[attr] !== undefined) input[attr] = s[attr];
   }
-  Object.assign(input, { id, name: s.key });
+  Object.assign(input, { id, name: s.key, disabled: locked });
+  if (locked) label.textContent += ' (set by the lesson)';
   if (s.kind === 'checkbox') input.checked = state[s.key];
   else input.value = format(state[s.key]);
   input.addEventListener('change', () => {
