@@ -27,7 +27,13 @@ export function serve(dir, port = 0) {
       let file = normalize(join(root, path));
       if (file !== root && !file.startsWith(root + sep)) throw Object.assign(new Error('outside root'), { code: 'ENOENT' });
       if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
-      const headers = { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-cache', Vary: 'Accept-Encoding' };
+      // Public static files: any page may load them (a course page on another site loads www/embed.js).
+      const headers = {
+        'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'Cache-Control': 'no-cache',
+        Vary: 'Accept-Encoding',
+        'Access-Control-Allow-Origin': '*',
+      };
       const accepted = String(req.headers['accept-encoding'] ?? '');
       let body = null;
       for (const [encoding, suffix] of [['br', '.br'], ['gzip', '.gz']]) {

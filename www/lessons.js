@@ -1,6 +1,8 @@
 // Lessons: one preset per topic of the classic texts, each a few settings and a short text, chosen by
 // `#lesson=<key>` in the address (other settings in the hash still apply on top). A course author can
-// also hide or lock controls from the address: `hide=` and `lock=` take setting keys or group names.
+// also hide or lock controls from the address (`hide=` and `lock=` take setting keys or group names),
+// start training at once (`autoplay=1`), and name the origins allowed to drive an embedded page by
+// postMessage (`embedder=`).
 
 export const LESSONS = [
   {
@@ -47,18 +49,20 @@ export const LESSONS = [
   },
 ];
 
-/** The view parameters of a hash: the lesson (or null), and the settings or groups hidden or locked. */
+/** The view parameters of a hash: the lesson (or null), the settings or groups hidden or locked,
+ * autoplay, and the origins allowed to send messages. */
 export function viewFromHash(hash) {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
   const list = (key) => new Set((params.get(key) ?? '').split(',').map((s) => s.trim()).filter(Boolean));
   const lesson = LESSONS.find((l) => l.key === params.get('lesson')) ?? null;
-  return { lesson, hide: list('hide'), lock: list('lock') };
+  return { lesson, hide: list('hide'), lock: list('lock'), autoplay: params.get('autoplay') === '1', embedder: list('embedder') };
 }
 
 /** The hash text for the view parameters ('' when there are none). */
 export function viewToHash(view) {
   const params = new URLSearchParams();
   if (view.lesson) params.set('lesson', view.lesson.key);
-  for (const key of ['hide', 'lock']) if (view[key].size) params.set(key, [...view[key]].join(','));
+  for (const key of ['hide', 'lock', 'embedder']) if (view[key]?.size) params.set(key, [...view[key]].join(','));
+  if (view.autoplay) params.set('autoplay', '1');
   return params.toString();
 }

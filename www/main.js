@@ -2,6 +2,7 @@
 // each worker message to the view that draws it. No training happens on this thread.
 import { defaults, fromHash, renderForm, toHash } from './settings.js';
 import { LESSONS, viewFromHash, viewToHash } from './lessons.js';
+import { installEmbedding } from './embedding.js';
 import { LossChart } from './views/loss-chart.js';
 import { ImageGrid } from './views/image-grid.js';
 import { LatentScatter } from './views/latent-scatter.js';
@@ -209,6 +210,13 @@ $('lesson-select').onchange = (e) => {
 };
 showLesson();
 renderForm($('settings'), state, (s) => reset(s).catch(() => {}), view);
+installEmbedding(controller, view, async (lesson) => {
+  view = { ...view, lesson };
+  showLesson();
+  await reset(baseOf(view));
+  return structuredClone(state);
+});
+if (view.autoplay) ready.then(() => controller.play());
 controller.upload = (files, options) => upload(controller, files, options);
 controller.exportWeights = () => request({ type: 'exportWeights' });
 controller.exportCodes = () => request({ type: 'exportCodes' });
