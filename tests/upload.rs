@@ -1,21 +1,9 @@
 //! Uploads: every format the page reads, made here, turned into datasets with the asked normalisation
 //! and split; and each kind of bad file refused with a message naming the file and the place.
 
+use ae_playground::data::npy::write as npy;
 use ae_playground::data::upload::{from_files, File, Normalise, UploadOptions};
 use std::io::Write;
-
-fn npy(descr: &str, shape: &str, payload: &[u8]) -> Vec<u8> {
-    let mut header = format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}");
-    while (10 + header.len() + 1) % 64 != 0 {
-        header.push(' ');
-    }
-    header.push('\n');
-    let mut file = b"\x93NUMPY\x01\x00".to_vec();
-    file.extend((header.len() as u16).to_le_bytes());
-    file.extend(header.as_bytes());
-    file.extend(payload);
-    file
-}
 
 fn idx(dims: &[u32], payload: &[u8]) -> Vec<u8> {
     let mut f = vec![0, 0, 8, dims.len() as u8];

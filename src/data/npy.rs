@@ -105,23 +105,24 @@ pub fn parse(name: &str, file: &[u8]) -> Result<Array> {
     Ok(Array { shape, data })
 }
 
+/// A .npy file (format version 1) of element type `descr` (e.g. "<f4") and `shape` (e.g. "(2, 3)")
+/// holding `payload`, the header padded to 64 bytes as NumPy writes it.
+pub fn write(descr: &str, shape: &str, payload: &[u8]) -> Vec<u8> {
+    let mut header = format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}");
+    while !(10 + header.len() + 1).is_multiple_of(64) {
+        header.push(' ');
+    }
+    header.push('\n');
+    let mut file = b"\x93NUMPY\x01\x00".to_vec();
+    file.extend((header.len() as u16).to_le_bytes());
+    file.extend(header.as_bytes());
+    file.extend(payload);
+    file
+}
+
 #[cfg(test)]
 mod tests {
-    use super::*;
-
-    /// A .npy file (version 1) of `descr` and `shape` with `payload`.
-    pub fn npy(descr: &str, shape: &str, payload: &[u8]) -> Vec<u8> {
-        let mut header = format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}");
-        while (10 + header.len() + 1) % 64 != 0 {
-            header.push(' ');
-        }
-        header.push('\n');
-        let mut file = b"\x93NUMPY\x01\x00".to_vec();
-        file.extend((header.len() as u16).to_le_bytes());
-        file.extend(header.as_bytes());
-        file.extend(payload);
-        file
-    }
+    use super::{parse, write as npy, Values};
 
     #[test]
     fn reads_bytes_floats_and_doubles() {
