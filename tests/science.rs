@@ -136,12 +136,11 @@ fn sparsity_targets_are_met() {
     assert!((overall - rho).abs() <= 0.1 * rho, "mean activation {overall} vs target {rho}");
 
     let k = 5;
-    let relu = PerLayer::All(Activation::Linear);
     let s = train(
         Config {
             hidden: vec![32],
             k_sparse: k,
-            activation: relu,
+            activation: PerLayer::All(Activation::Linear),
             learning_rate: 0.003,
             batch_size: 32,
             epochs: 5,

@@ -8,14 +8,8 @@ use crate::gpu::GpuContext;
 use crate::optim::{Optimizer, OptimizerKind};
 
 impl Drop for GpuTrainer {
-    /// Frees the GPU memory now: on the web, dropping a buffer leaves it to the garbage collector.
     fn drop(&mut self) {
-        for buffer in [&self.params, &self.grads, &self.m, &self.v, &self.target, &self.labels, &self.eps, &self.sums]
-            .into_iter()
-            .chain(&self._scratch)
-        {
-            buffer.destroy();
-        }
+        self.bufs.destroy();
     }
 }
 
@@ -33,7 +27,7 @@ impl GpuTrainer {
             return Err(Error::new(format!("GPU step: {} labels for a batch of {}", labels.len(), self.batch)));
         }
         let values: Vec<f32> = labels.iter().map(|&l| l as f32).collect();
-        ctx.queue.write_buffer(&self.labels, 0, bytemuck::cast_slice(&values));
+        ctx.queue.write_buffer(&self.bufs.labels, 0, bytemuck::cast_slice(&values));
         Ok(())
     }
 
@@ -42,12 +36,12 @@ impl GpuTrainer {
         if params.len() != self.params_len {
             return Err(Error::new("upload_state: the weights belong to another model"));
         }
-        ctx.queue.write_buffer(&self.params, 0, bytemuck::cast_slice(params));
+        ctx.queue.write_buffer(&self.bufs.params, 0, bytemuck::cast_slice(params));
         if optimizer.m.len() == self.params_len {
-            ctx.queue.write_buffer(&self.m, 0, bytemuck::cast_slice(&optimizer.m));
+            ctx.queue.write_buffer(&self.bufs.m, 0, bytemuck::cast_slice(&optimizer.m));
         }
         if optimizer.v.len() == self.params_len {
-            ctx.queue.write_buffer(&self.v, 0, bytemuck::cast_slice(&optimizer.v));
+            ctx.queue.write_buffer(&self.bufs.v, 0, bytemuck::cast_slice(&optimizer.v));
         }
         self.optimizer.t = optimizer.t;
         Ok(())
@@ -62,9 +56,9 @@ impl GpuTrainer {
     /// the last step's loss, the parameters and the optimizer.
     pub fn snapshot(&self, ctx: &GpuContext) -> impl std::future::Future<Output = Result<GpuState>> + 'static {
         let (ctx, params, m, v, sums) =
-            (ctx.clone(), self.params.clone(), self.m.clone(), self.v.clone(), self.sums.clone());
+            (ctx.clone(), self.bufs.params.clone(), self.bufs.m.clone(), self.bufs.v.clone(), self.bufs.sums.clone());
         let (len, sums_len, batch, mut optimizer) =
-            (self.params_len, self.sums_len, self.batch, self.optimizer.clone());
+            (self.params_len, self.bufs.sums_len, self.batch, self.optimizer.clone());
         async move {
             let loss = ctx.read_f32(&sums, sums_len).await?.iter().map(|&s| s as f64).sum::<f64>() / batch as f64;
             optimizer.m = ctx.read_f32(&m, len).await?;
@@ -77,18 +71,18 @@ impl GpuTrainer {
 
     /// A future reading back only the last step's loss (cheap; also waits for the GPU to catch up).
     pub fn loss_future(&self, ctx: &GpuContext) -> impl std::future::Future<Output = Result<f32>> + 'static {
-        let (ctx, sums, sums_len, batch) = (ctx.clone(), self.sums.clone(), self.sums_len, self.batch);
+        let (ctx, sums, sums_len, batch) = (ctx.clone(), self.bufs.sums.clone(), self.bufs.sums_len, self.batch);
         async move {
             Ok((ctx.read_f32(&sums, sums_len).await?.iter().map(|&s| s as f64).sum::<f64>() / batch as f64) as f32)
         }
     }
 
     pub async fn params(&self, ctx: &GpuContext) -> Result<Vec<f32>> {
-        ctx.read_f32(&self.params, self.params_len).await
+        ctx.read_f32(&self.bufs.params, self.params_len).await
     }
 
     /// The last step's gradients.
     pub async fn grads(&self, ctx: &GpuContext) -> Result<Vec<f32>> {
-        ctx.read_f32(&self.grads, self.params_len).await
+        ctx.read_f32(&self.bufs.grads, self.params_len).await
     }
 }
