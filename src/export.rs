@@ -148,8 +148,11 @@ pub fn read(bytes: &[u8]) -> Result<ModelFile> {
                 .ok_or_else(|| bad(format!("tensor {name}: {key} is not a list of sizes")))
         };
         let (shape, offsets) = (numbers("shape")?, numbers("data_offsets")?);
-        let (start, end) = (offsets[0], offsets.get(1).copied().unwrap_or(0));
-        if end < start || end > data.len() || end - start != 4 * shape.iter().product::<usize>() {
+        let [start, end] = offsets[..] else {
+            fail!("model file: tensor {name} needs two data offsets, not {offsets:?}")
+        };
+        let bytes = shape.iter().try_fold(4usize, |a, &d| a.checked_mul(d));
+        if end < start || end > data.len() || Some(end - start) != bytes {
             fail!("model file: tensor {name} ({shape:?}) at data bytes {start}..{end} does not fit the file ({} data bytes)", data.len());
         }
         let values = data[start..end].chunks_exact(4).map(|b| f32::from_le_bytes(b.try_into().unwrap())).collect();

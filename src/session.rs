@@ -31,6 +31,9 @@ impl PhaseKind {
     }
 }
 
+/// The most samples or interpolation steps drawn at once (a page shows a few dozen).
+const MAX_DRAWN: usize = 4096;
+
 pub struct Session {
     pub config: Config,
     pub data: Dataset,
@@ -273,6 +276,9 @@ impl Session {
         if !self.config.variational {
             fail!("sampling from the prior needs a variational autoencoder (set variational)");
         }
+        if !(1..=MAX_DRAWN).contains(&n) {
+            fail!("sample: draw 1 to {MAX_DRAWN} samples, not {n}");
+        }
         let c = self.code_width();
         let stream = crate::rng::Rng::new(seed).stream(crate::rng::Purpose::Sample, u32::MAX);
         let z: Vec<f32> = (0..(n * c) as u32).map(|i| stream.normal(i)).collect();
@@ -282,8 +288,8 @@ impl Session {
     /// Decodes `steps` ≥ 2 codes evenly spaced on the line from the code of dataset row `a` to that of
     /// row `b` (for a VAE, its mean μ); the ends are the two rows' reconstructions.
     pub fn interpolate(&self, a: usize, b: usize, steps: usize) -> Result<Vec<f32>> {
-        if steps < 2 || a >= self.data.len() || b >= self.data.len() {
-            fail!("interpolate: needs two samples below {} and at least 2 steps", self.data.len());
+        if !(2..=MAX_DRAWN).contains(&steps) || a >= self.data.len() || b >= self.data.len() {
+            fail!("interpolate: needs two samples below {} and 2 to {MAX_DRAWN} steps", self.data.len());
         }
         let p = &self.trainer.phase;
         let code = p.code.expect("autoencoders have a code");

@@ -60,3 +60,20 @@ fn files_that_do_not_fit_are_refused_with_what_does_not_fit() {
     let m = other.import_model(&truncated).unwrap_err().message;
     assert!(m.contains("does not fit the file"), "{m}");
 }
+
+#[test]
+fn a_tensor_entry_without_two_offsets_or_with_a_huge_shape_is_refused() {
+    let mut session = trained(&Config { hidden: vec![4], ..Config::default() }, 0);
+    let file = |tensor: &str| {
+        let header = format!(
+            "{{\"__metadata__\": {{\"format\": \"ae-playground 1\", \"config\": \"{{}}\", \"phase\": \"end to end\", \"step\": \"0\", \"optimizer.t\": \"0\", \"layers\": \"[]\"}}, \"layers.0.bias\": {tensor}}}"
+        );
+        [(header.len() as u64).to_le_bytes().to_vec(), header.into_bytes()].concat()
+    };
+    let m =
+        session.import_model(&file("{\"dtype\": \"F32\", \"shape\": [4], \"data_offsets\": []}")).unwrap_err().message;
+    assert!(m.contains("needs two data offsets"), "{m}");
+    let huge = "{\"dtype\": \"F32\", \"shape\": [4294967296, 4294967296, 4294967296], \"data_offsets\": [0, 0]}";
+    let m = session.import_model(&file(huge)).unwrap_err().message;
+    assert!(m.contains("does not fit the file"), "{m}");
+}

@@ -109,3 +109,11 @@ fn bad_files_are_refused_with_the_file_and_the_place() {
     let o = UploadOptions { test_fraction: 0.95, ..UploadOptions::default() };
     assert!(upload(&[("t.tsv", b"1\n2\n")], &o).unwrap_err().message.contains("testFraction 0.95"));
 }
+
+#[test]
+fn a_gzip_file_that_unpacks_past_the_limit_is_refused() {
+    let bomb = gzip(&vec![0; 10_000]);
+    let m = ae_playground::data::idx::unpacked("bomb.gz", &bomb, 1_000).unwrap_err().message;
+    assert_eq!(m, "bomb.gz: unpacks to more than 1000 bytes, more than the page can hold");
+    assert_eq!(ae_playground::data::idx::unpacked("ok.gz", &bomb, 10_000).unwrap().len(), 10_000);
+}

@@ -4,19 +4,24 @@
 use super::Dataset;
 use crate::error::{Error, Result};
 use crate::fail;
+use std::borrow::Cow;
 use std::io::Read;
 
-/// The file's bytes, gunzipped when they start with the gzip magic.
-fn unpacked(name: &str, bytes: &[u8]) -> Result<Vec<u8>> {
-    if bytes.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::new();
-        flate2::read::GzDecoder::new(bytes)
-            .read_to_end(&mut out)
-            .map_err(|e| Error::new(format!("{name}: gzip data is corrupt ({e})")))?;
-        Ok(out)
-    } else {
-        Ok(bytes.to_vec())
+/// The file's bytes, gunzipped when they start with the gzip magic; refused when they unpack to more
+/// than `limit` bytes (a small .gz can expand past any memory).
+pub fn unpacked<'a>(name: &str, bytes: &'a [u8], limit: usize) -> Result<Cow<'a, [u8]>> {
+    if !bytes.starts_with(&[0x1f, 0x8b]) {
+        return Ok(Cow::Borrowed(bytes));
     }
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(bytes)
+        .take(limit as u64 + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| Error::new(format!("{name}: the gzip data are corrupt ({e})")))?;
+    if out.len() > limit {
+        fail!("{name}: unpacks to more than {limit} bytes, more than the page can hold");
+    }
+    Ok(Cow::Owned(out))
 }
 
 /// Dimensions and payload of an IDX file of unsigned bytes with `ndims` dimensions.
@@ -36,7 +41,9 @@ fn parse<'a>(name: &str, bytes: &'a [u8], ndims: u8) -> Result<(Vec<usize>, &'a 
     let dims: Vec<usize> = (0..ndims as usize)
         .map(|i| u32::from_be_bytes(bytes[4 + 4 * i..8 + 4 * i].try_into().unwrap()) as usize)
         .collect();
-    let size: usize = dims.iter().product();
+    let Some(size) = dims.iter().try_fold(1usize, |a, &d| a.checked_mul(d)) else {
+        fail!("{name}: dimensions {dims:?} at byte 4 describe more bytes than any file holds");
+    };
     if bytes.len() - header != size {
         fail!(
             "{name}: dimensions {dims:?} need {size} bytes after the header but the file has {} (from byte {header})",
@@ -48,7 +55,7 @@ fn parse<'a>(name: &str, bytes: &'a [u8], ndims: u8) -> Result<(Vec<usize>, &'a 
 
 /// A dataset from IDX images (and labels), the first `n_train` samples training.
 pub fn from_idx(name: &str, images: (&str, &[u8]), labels: Option<(&str, &[u8])>, n_train: usize) -> Result<Dataset> {
-    let image_bytes = unpacked(images.0, images.1)?;
+    let image_bytes = unpacked(images.0, images.1, usize::MAX - 1)?;
     let (dims, pixels) = parse(images.0, &image_bytes, 3)?;
     let mut data = Dataset {
         name: name.into(),
@@ -62,7 +69,7 @@ pub fn from_idx(name: &str, images: (&str, &[u8]), labels: Option<(&str, &[u8])>
         ..Dataset::default()
     };
     if let Some((label_name, label_file)) = labels {
-        let label_bytes = unpacked(label_name, label_file)?;
+        let label_bytes = unpacked(label_name, label_file, usize::MAX - 1)?;
         let (ldims, values) = parse(label_name, &label_bytes, 1)?;
         if ldims[0] != dims[0] {
             fail!("{label_name}: {} labels for the {} images of {}", ldims[0], dims[0], images.0);

@@ -73,7 +73,11 @@ pub fn parse(name: &str, file: &[u8]) -> Result<Array> {
     if !(2..=3).contains(&shape.len()) {
         fail!("{name}: shape {shape_text} has {} dimensions; 2 (samples × values) or 3 (samples × height × width) are needed", shape.len());
     }
-    let count: usize = shape.iter().product();
+    let Some(count) =
+        shape.iter().try_fold(1usize, |a, &d| a.checked_mul(d)).filter(|c| c.checked_mul(width).is_some())
+    else {
+        fail!("{name}: shape {shape_text} describes more values than any file holds");
+    };
     let payload = &file[data_start..];
     if payload.len() != count * width {
         fail!(

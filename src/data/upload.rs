@@ -8,9 +8,12 @@ use crate::error::Result;
 use crate::fail;
 use crate::rng::{Purpose, Rng};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// The most values a dataset may hold (1 GiB as f32): beyond it the page would run out of memory.
 pub const MAX_VALUES: usize = 1 << 28;
+/// The most bytes a gzipped upload may unpack to.
+const MAX_UNPACKED: usize = 1 << 30;
 
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -47,24 +50,13 @@ pub struct File<'a> {
     pub bytes: &'a [u8],
 }
 
-fn gunzipped(file: &File) -> Result<Vec<u8>> {
-    if !file.bytes.starts_with(&[0x1f, 0x8b]) {
-        return Ok(file.bytes.to_vec());
-    }
-    use std::io::Read;
-    let mut out = Vec::new();
-    flate2::read::GzDecoder::new(file.bytes)
-        .read_to_end(&mut out)
-        .map_err(|e| crate::Error::new(format!("{}: the gzip data are corrupt ({e})", file.name)))?;
-    Ok(out)
-}
-
 /// The dataset in `files` (one table, one .npy, or IDX images with an optional labels file).
 pub fn from_files(files: &[File], options: &UploadOptions) -> Result<Dataset> {
     if !(0.01..=0.9).contains(&options.test_fraction) {
         fail!("testFraction {} must be between 0.01 and 0.9", options.test_fraction);
     }
-    let contents: Vec<Vec<u8>> = files.iter().map(gunzipped).collect::<Result<_>>()?;
+    let contents: Vec<Cow<[u8]>> =
+        files.iter().map(|f| idx::unpacked(f.name, f.bytes, MAX_UNPACKED)).collect::<Result<_>>()?;
     let is_idx = |c: &[u8], dims: u8| c.starts_with(&[0, 0, 8, dims]);
     let name = files.first().map_or("upload", |f| f.name).to_string();
     let mut data = match (files, contents.as_slice()) {
@@ -72,7 +64,7 @@ pub fn from_files(files: &[File], options: &UploadOptions) -> Result<Dataset> {
         ([image_file, ..], [images, rest @ ..]) if is_idx(images, 3) => {
             let labels = match rest {
                 [] => None,
-                [labels] if is_idx(labels, 1) => Some((files[1].name, labels.as_slice())),
+                [labels] if is_idx(labels, 1) => Some((files[1].name, labels.as_ref())),
                 _ => fail!("with the IDX images {}, upload at most one IDX labels file", image_file.name),
             };
             let data = idx::from_idx(&name, (image_file.name, images), labels, 1)?;

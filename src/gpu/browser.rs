@@ -24,8 +24,12 @@ pub async fn adapter_description() -> Result<String> {
     let request = get(&gpu, "requestAdapter")
         .dyn_into::<js_sys::Function>()
         .map_err(|_| Error::new("navigator.gpu.requestAdapter is missing"))?;
+    // The same preference wgpu asks with, so that this describes the adapter training gets.
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"powerPreference".into(), &"high-performance".into())
+        .map_err(|_| Error::new("could not build the adapter options"))?;
     let promise: Promise =
-        request.call0(&gpu).map_err(|e| Error::new(format!("requestAdapter threw {e:?}")))?.unchecked_into();
+        request.call1(&gpu, &options).map_err(|e| Error::new(format!("requestAdapter threw {e:?}")))?.unchecked_into();
     let adapter = JsFuture::from(promise).await.map_err(|e| Error::new(format!("requestAdapter failed: {e:?}")))?;
     if adapter.is_null() || adapter.is_undefined() {
         return Err(Error::new("navigator.gpu offers no adapter (WebGPU may be disabled or blocklisted for this GPU)"));

@@ -68,6 +68,9 @@ async fn timed(
 pub fn bench_gpu_matmul(gpu: &Gpu, n: usize, min_seconds: f64) -> js_sys::Promise {
     let ctx = gpu.ctx.clone();
     future_to_promise(async move {
+        if !(1..=8192).contains(&n) {
+            return Err(JsError::new("benchGpuMatmul: size must be 1..=8192").into());
+        }
         let kernel = GpuMatmul::new(&ctx);
         let (a, b, c) = (ctx.storage("a", n * n), ctx.storage("b", n * n), ctx.storage("c", n * n));
         let product = kernel.product(&ctx, View::whole(&c), View::whole(&a), View::whole(&b), (n, n, n), false);
@@ -85,19 +88,21 @@ pub fn bench_gpu_matmul(gpu: &Gpu, n: usize, min_seconds: f64) -> js_sys::Promis
     })
 }
 
-/// A 784-input autoencoder with these hidden widths, and a batch of random inputs.
-fn bench_setup(hidden: Vec<usize>, batch: usize) -> (Config, crate::net::Net<f32>, Vec<f32>) {
+/// A 784-input autoencoder with these hidden widths, and a batch of random inputs; the error says
+/// what is wrong with the widths or the batch.
+fn bench_setup(hidden: Vec<usize>, batch: usize) -> Result<(Config, crate::net::Net<f32>, Vec<f32>), JsError> {
     let c = Config { hidden, batch_size: batch, ..Config::default() };
+    c.validate().map_err(js_error)?;
     let (net, _) = autoencoder::<f32>(&c, 784);
     let s = Rng::new(1).stream(Purpose::Sample, 0);
     let x = (0..(batch * 784) as u32).map(|i| s.uniform(i)).collect();
-    (c, net, x)
+    Ok((c, net, x))
 }
 
 /// Training samples per second on the CPU engine (forward, backward, Adam), for about `seconds`.
 #[wasm_bindgen(js_name = benchTrainingCpu)]
-pub fn bench_training_cpu(hidden: Vec<usize>, batch: usize, seconds: f64) -> f64 {
-    let (c, mut net, x) = bench_setup(hidden, batch);
+pub fn bench_training_cpu(hidden: Vec<usize>, batch: usize, seconds: f64) -> Result<f64, JsError> {
+    let (c, mut net, x) = bench_setup(hidden, batch)?;
     let mut optimizer = Optimizer::new(OptimizerKind::Adam, net.params.len(), 1e-3, 0.9, 0.0);
     let (mut grads, mut trace, mut dout) = (vec![0.0; net.params.len()], Trace::default(), Vec::new());
     let task = crate::train::Task::Reconstruct(c.loss);
@@ -108,7 +113,7 @@ pub fn bench_training_cpu(hidden: Vec<usize>, batch: usize, seconds: f64) -> f64
         optimizer.update(&mut net.params, &grads);
         steps += 1;
     }
-    (steps * batch) as f64 / (now() - start)
+    Ok((steps * batch) as f64 / (now() - start))
 }
 
 /// Training samples per second on the GPU engine, each step waited for, for about `seconds`.
@@ -116,7 +121,7 @@ pub fn bench_training_cpu(hidden: Vec<usize>, batch: usize, seconds: f64) -> f64
 pub fn bench_training_gpu(gpu: &Gpu, hidden: Vec<usize>, batch: usize, seconds: f64) -> js_sys::Promise {
     let ctx = gpu.ctx.clone();
     future_to_promise(async move {
-        let (c, net, x) = bench_setup(hidden, batch);
+        let (c, net, x) = bench_setup(hidden, batch).map_err(JsValue::from)?;
         let optimizer = Optimizer::new(OptimizerKind::Adam, net.params.len(), 1e-3, 0.9, 0.0);
         let mut trainer =
             GpuTrainer::new(&ctx, &Phase::reconstruction(net, 0, &c, Vec::new()), &optimizer).map_err(js_error)?;

@@ -229,7 +229,9 @@ impl Playground {
     #[wasm_bindgen(js_name = adoptGpuState)]
     pub fn adopt_gpu_state(&mut self, params: Vec<f32>, m: Vec<f32>, v: Vec<f32>, t: u32) -> Result<(), JsError> {
         let trainer = &mut self.session.trainer;
-        if params.len() != trainer.phase.net.params.len() {
+        let len = trainer.phase.net.params.len();
+        let v_len = if trainer.optimizer.v.is_empty() { 0 } else { len };
+        if params.len() != len || m.len() != len || v.len() != v_len {
             return Err(JsError::new("adoptGpuState: the state belongs to another model"));
         }
         if !params.iter().chain(&m).chain(&v).all(|x| x.is_finite()) {
