@@ -100,8 +100,10 @@ pub unsafe fn sgemm(
         }
         return;
     }
-    let mut packed_a = vec![0.0f32; MC.div_ceil(MR) * MR * KC];
-    let mut packed_b = vec![0.0f32; NC.div_ceil(NR) * NR * KC];
+    // Sized to this product's blocks (training's layers are often far smaller than a whole block).
+    let kc_max = KC.min(k);
+    let mut packed_a = vec![0.0f32; MC.min(m).div_ceil(MR) * MR * kc_max];
+    let mut packed_b = vec![0.0f32; NC.min(n).div_ceil(NR) * NR * kc_max];
     for j0 in (0..n).step_by(NC) {
         let nc = NC.min(n - j0);
         for p0 in (0..k).step_by(KC) {
