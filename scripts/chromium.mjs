@@ -2,7 +2,7 @@
 // there is no GPU) and the network chatter off: shared by the end-to-end tests and the bench script.
 import { chromium } from 'playwright-core';
 
-export const FLAGS = [
+const FLAGS = [
   '--enable-unsafe-webgpu',
   '--enable-unsafe-swiftshader',
   '--disable-background-networking',

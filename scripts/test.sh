@@ -19,4 +19,4 @@ CHROMEDRIVER=$(command -v chromedriver) WASM_BINDGEN_TEST_TIMEOUT=180 \
   cargo test --target wasm32-unknown-unknown --test browser -- --nocapture
 
 step "end-to-end tests (playwright-core, node --test)"
-node --test --test-reporter=spec tests/e2e/
+node --test --test-reporter=spec tests/e2e/*.test.mjs

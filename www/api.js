@@ -1,6 +1,6 @@
 // window.aePlayground: the page API for scripts, tests and course authors (documented in README.md).
 
-/** Installs the API over a controller that exposes send(), request() and the latest state. */
+/** Installs the API over the page's controller (main.js): its requests to the worker and its state. */
 export function installApi(controller) {
   window.aePlayground = {
     /** Resolves once the engine, the data and the first metrics are ready. */
@@ -16,7 +16,7 @@ export function installApi(controller) {
     /** Trains a new model on a bundled or synthetic dataset: mnist, digits, swissRoll, circles, sines. */
     loadBundled: (name) => controller.reset({ dataset: name }),
     /** Reads files ([File] or [{name, bytes}]) with options {labelColumn, normalise, testFraction, seed}
-     * and trains a new model on them; resolves with {name, n, nTrain, nTest, height, width, classes,
+     * and builds a new model on them; resolves with {name, n, nTrain, nTest, height, width, classes,
      * min, max}, rejects with the reason (the dataset and model in hand stay). */
     upload: (files, options) => controller.upload(files, options),
     /** Test samples `indices` through the model: {inputs, outputs, width}, each [indices.length, width]. */

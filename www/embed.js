@@ -9,7 +9,10 @@ const PLAYGROUND = new URL('../', import.meta.url).href;
 
 class AePlayground extends HTMLElement {
   connectedCallback() {
-    if (this.frame) return;
+    if (this.frame) {
+      window.addEventListener('message', this.listener); // moved in the page: listen again
+      return;
+    }
     const src = new URL(this.getAttribute('src') ?? PLAYGROUND);
     const params = new URLSearchParams();
     for (const [attribute, key] of [['preset', 'lesson'], ['dataset', 'dataset'], ['hide', 'hide'], ['lock', 'lock']]) {

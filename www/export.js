@@ -5,7 +5,7 @@
 const $ = (id) => document.getElementById(id);
 
 /** Saves `data` (a Blob, or bytes / text with its type) as `name`. */
-export function save(name, data, type = 'application/octet-stream') {
+function save(name, data, type = 'application/octet-stream') {
   const blob = data instanceof Blob ? data : new Blob([data], { type });
   const link = Object.assign(document.createElement('a'), { href: URL.createObjectURL(blob), download: name });
   link.click();

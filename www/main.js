@@ -41,8 +41,8 @@ function request(message, transfer) {
 }
 
 let announceReady;
-const ready = new Promise((resolve) => (announceReady = resolve));
-let afterReset = null;
+let refuseReady; // the worker could not start: `ready` rejects with why
+const ready = new Promise((resolve, reject) => ([announceReady, refuseReady] = [resolve, reject]));
 
 function showMessage(text) {
   $('message').hidden = !text;
@@ -75,8 +75,6 @@ const handlers = {
     chart.reset();
     latest = { ...FRESH };
     setRunning(false);
-    afterReset?.resolve();
-    afterReset = null;
   },
   metrics(m) {
     // Each phase (pretraining stage, fine-tuning) has its own loss series: their losses differ in kind.
@@ -117,16 +115,8 @@ const handlers = {
     backend = { name, reason };
     $('backend').textContent = `Backend: ${name} — ${reason}`;
   },
-  trained({ id }) {
-    waiting.get(id)?.resolve();
-    waiting.delete(id);
-  },
   answer({ id, value }) {
     waiting.get(id)?.resolve(value);
-    waiting.delete(id);
-  },
-  uploaded({ id, key, summary }) {
-    waiting.get(id)?.resolve({ key, summary });
     waiting.delete(id);
   },
   error({ message, id }) {
@@ -134,13 +124,17 @@ const handlers = {
     showMessage(message);
     if (waiting.has(id)) waiting.get(id).reject(new Error(message));
     waiting.delete(id);
-    afterReset?.reject(new Error(message));
-    afterReset = null;
   },
 };
 
 worker.onmessage = ({ data }) => handlers[data.type]?.(data);
-worker.onerror = (e) => showMessage(`The training worker failed: ${e.message}`);
+worker.onerror = (e) => {
+  const error = new Error(`The training worker failed: ${e.message}`);
+  showMessage(error.message);
+  refuseReady(error);
+  for (const { reject } of waiting.values()) reject(error);
+  waiting.clear();
+};
 
 /** Settings the worker chose (importing a model file brings its own): shown, kept in the hash. */
 function adopt(settings) {
@@ -157,19 +151,18 @@ function showLesson() {
   $('lesson-select').value = view.lesson?.key ?? '';
 }
 
+/** Rebuilds the model with some settings changed; resolves once it is ready. If the settings are
+ * refused, the old model and its settings stay (the form shows them again) and it rejects with why. */
 function reset(changes = {}) {
   const next = { ...state, ...changes };
   showMessage(null);
-  return new Promise((resolve, reject) => {
-    afterReset = {
-      resolve: () => {
-        adopt(next);
-        resolve();
-      },
-      reject,
-    };
-    send({ type: 'reset', settings: next });
-  });
+  return request({ type: 'reset', settings: next }).then(
+    () => adopt(next),
+    (e) => {
+      adopt(state);
+      throw e;
+    },
+  );
 }
 
 const controller = {
@@ -234,4 +227,4 @@ controller.importWeights = async (bytes) => {
 installExport(controller, showMessage);
 installUpload(controller, showMessage);
 installApi(controller);
-send({ type: 'init', settings: state });
+request({ type: 'init', settings: state }).catch(refuseReady);

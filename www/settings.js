@@ -16,6 +16,8 @@ export const SETTINGS = [
   { key: 'batchSize', group: 'Training', label: 'Batch size', kind: 'number', initial: 64, min: 1, step: 1 },
   { key: 'seed', group: 'Training', label: 'Seed', kind: 'number', initial: 1, min: 0, step: 1 },
   { key: 'initGain', group: 'Training', label: 'Initial weight scale (0: by activation)', kind: 'number', initial: 0, min: 0, step: 'any' },
+  { key: 'validation', group: 'Training', label: 'Validation fraction (held out for early stopping)', kind: 'number', initial: 0, min: 0, max: 0.9, step: 'any' },
+  { key: 'patience', group: 'Training', label: 'Early stopping patience in epochs (0: off)', kind: 'number', initial: 0, min: 0, step: 1 },
   { key: 'pretrainEpochs', group: 'Layer-wise pretraining', label: 'Epochs per stage (0: end to end)', kind: 'number', initial: 0, min: 0, step: 1 },
   { key: 'epochs', group: 'Layer-wise pretraining', label: 'Epochs of fine-tuning (0: until paused)', kind: 'number', initial: 0, min: 0, step: 1 },
   { key: 'masking', group: 'Denoising', label: 'Masking fraction', kind: 'number', initial: 0, min: 0, max: 1, step: 'any' },

@@ -2,14 +2,14 @@
 // messages are answered promptly, and posts metrics and reconstructions a few times a second. Steps
 // run on WebGPU when the device is a real GPU (or when asked), on the CPU engine otherwise; losing the
 // GPU falls back to the CPU with the weights and optimizer state last read back.
-// Messages in:  {type: 'init' | 'reset', settings}, {type: 'play'}, {type: 'pause'},
+// Messages in:  {type: 'init' | 'reset', settings, id}, {type: 'play'}, {type: 'pause'},
 //               {type: 'train', steps, id}, {type: 'loseGpu', id}, {type: 'upload', files, options, id},
 //               {type: 'exportWeights' | 'exportCodes', id}, {type: 'importWeights', bytes, settings, id},
 //               {type: 'reconstruct', indices, id}
-// Messages out: {type: 'ready', dataset, config}, {type: 'backend', name, reason}, {type: 'metrics', ...},
+// Messages out: {type: 'ready', dataset}, {type: 'backend', name, reason}, {type: 'metrics', ...},
 //               {type: 'reconstructions', ...}, {type: 'latent', points, labels, width, projected},
-//               {type: 'latentImages', images, count}, {type: 'trained', id}, {type: 'error', message},
-//               {type: 'uploaded', key, summary, id}, {type: 'answer', value, id}
+//               {type: 'latentImages', images, count}, {type: 'error', message, id?},
+//               {type: 'answer', value, id} (a request done: init, reset, train, upload, import, export…)
 import init, { Gpu, Playground, modelFileSettings, readUpload, syntheticDataset } from '../pkg/ae_playground.js';
 
 const SYNTHETIC = ['swissRoll', 'circles', 'sines']; // generated here, from seed 1
@@ -22,9 +22,11 @@ const LATENT_POINTS = 500; // test samples in the latent scatter
 
 const datasets = new Map();
 let playground = null;
+let info = null; // the model's dataset: name, size, split
 let batchSize = 0;
 let running = false;
-let busy = false; // one of play, train, reset or loseGpu holds the model (see `exclusive`)
+let lock = Promise.resolve(); // the last task holding the model (see `exclusive`)
+let generation = 0; // a new model (reset, import) ends any play loop of the one before
 let stepsPerSlice = 1;
 let pending = { loss: 0, steps: 0, since: performance.now() };
 let lastPost = 0;
@@ -36,16 +38,13 @@ let gpuFailed = false; // the device was lost or erred: the next model asks for 
 
 const post = (message, transfer) => self.postMessage(message, transfer ?? []);
 const pause = () => new Promise((resolve) => setTimeout(resolve, 0));
+const answer = (id, value) => post({ type: 'answer', value, id });
 
-/** Runs `task` once nothing else holds the model, holding it meanwhile. */
-async function exclusive(task) {
-  while (busy) await pause();
-  busy = true;
-  try {
-    return await task();
-  } finally {
-    busy = false;
-  }
+/** Runs `task` once the tasks asked for before it are done (first come, first served). */
+function exclusive(task) {
+  const run = lock.then(task);
+  lock = run.catch(() => {});
+  return run;
 }
 
 async function loadDataset(name) {
@@ -119,8 +118,8 @@ async function build(settings, prepare) {
   batchSize = playground.config().batchSize;
   running = false;
   pending = { loss: 0, steps: 0, since: performance.now() };
-  const info = playground.dataset();
-  post({ type: 'ready', dataset: info, config: playground.config() });
+  info = playground.dataset();
+  post({ type: 'ready', dataset: info });
   // The latent scatter's points as images, for its hover thumbnails (sent once per model).
   const count = Math.min(LATENT_POINTS, info.nTest);
   const images = playground.rows(Uint32Array.from({ length: count }, (_, i) => info.nTrain + i));
@@ -147,7 +146,7 @@ async function report(withTestLoss) {
     lastTestLoss = now;
   }
   post(metrics);
-  const shown = Math.min(SHOWN, playground.dataset().nTest);
+  const shown = Math.min(SHOWN, info.nTest);
   const pixels = playground.reconstruct(Uint32Array.from({ length: shown }, (_, i) => i));
   post({ type: 'reconstructions', count: shown, pixels }, [pixels.buffer]);
   const latent = playground.latent(LATENT_POINTS);
@@ -219,10 +218,12 @@ async function trainSlice(limit) {
 /** Trains until paused or finished, then reports. Errors (a divergence, say) stop it and are posted. */
 async function play() {
   await exclusive(async () => {
-    while (running && !playground.finished) {
+    const mine = generation;
+    while (running && generation === mine && !playground.finished) {
       await trainSlice(Infinity);
       await pause();
     }
+    if (generation !== mine) return; // a new model replaced this one: its own reports follow
     running = false;
     await report(true);
   }).catch((e) => {
@@ -238,7 +239,7 @@ async function trainSteps(steps, id) {
     for (let left = Math.floor(steps); left > 0 && !playground.finished; left -= await trainSlice(left)) await pause();
     await report(true);
   });
-  post({ type: 'trained', id });
+  answer(id);
 }
 
 async function findGpu() {
@@ -260,10 +261,13 @@ self.onmessage = async ({ data: message }) => {
           await findGpu();
           await build(message.settings);
         });
+        answer(message.id);
         break;
       case 'reset':
         running = false;
+        generation++;
         await exclusive(() => build(message.settings));
+        answer(message.id);
         break;
       case 'play':
         if (!running) {
@@ -282,7 +286,7 @@ self.onmessage = async ({ data: message }) => {
         const { packed, summary } = readUpload(message.files, message.options);
         const key = `upload:${summary.name}`;
         datasets.set(key, packed);
-        post({ type: 'uploaded', key, summary, id: message.id });
+        answer(message.id, { key, summary });
         break;
       }
       case 'exportWeights':
@@ -294,7 +298,7 @@ self.onmessage = async ({ data: message }) => {
             message.type === 'exportWeights' ? playground.exportWeights()
             : message.type === 'exportCodes' ? playground.exportCodes()
             : playground.reconstruct(Uint32Array.from(message.indices));
-          post({ type: 'answer', value, id: message.id });
+          answer(message.id, value);
         });
         break;
       case 'importWeights': {
@@ -304,8 +308,9 @@ self.onmessage = async ({ data: message }) => {
         const staged = phase.startsWith('AE ');
         const settings = { ...message.settings, ...config, pretrainEpochs: staged ? config.pretrainEpochs : 0 };
         running = false;
+        generation++;
         await exclusive(() => build(settings, (model) => model.importWeights(message.bytes)));
-        post({ type: 'answer', value: settings, id: message.id });
+        answer(message.id, settings);
         break;
       }
       case 'loseGpu':
@@ -314,7 +319,7 @@ self.onmessage = async ({ data: message }) => {
           gpu?.destroy();
           await report(true); // the lost device fails the read-back: training falls back to the CPU
         });
-        post({ type: 'trained', id: message.id });
+        answer(message.id);
         break;
     }
   } catch (e) {

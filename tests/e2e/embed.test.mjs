@@ -54,8 +54,6 @@ test('messages from an origin the embedder did not allow, and malformed ones, ge
   await page.goto(`${stranger.url}stranger.html`);
   const frame = await (await page.$('#f')).contentFrame();
   await frame.waitForFunction(() => window.aePlayground?.metrics().testLoss > 0);
-  const frameErrors = [];
-  page.on('console', (m) => m.type() === 'error' && frameErrors.push(m.text()));
   await page.evaluate((origin) => {
     const target = document.getElementById('f').contentWindow;
     for (const message of [{ type: 'ae:metrics', id: 1 }, { type: 'ae:play', id: 2 }]) target.postMessage(message, origin);
@@ -66,6 +64,9 @@ test('messages from an origin the embedder did not allow, and malformed ones, ge
 
   // From the allowed origin: malformed messages are ignored, a good one is answered.
   const good = await env.browser.newPage();
+  const frameErrors = []; // from the host page and the playground in it
+  good.on('console', (m) => m.type() === 'error' && frameErrors.push(m.text()));
+  good.on('pageerror', (e) => frameErrors.push(e.message));
   await good.goto(`${host.url}host.html`);
   await good.evaluate(() => document.querySelector('ae-playground').ready);
   const answers = await good.evaluate(async (origin) => {

@@ -58,21 +58,31 @@ test('export → Python reproduces the reconstructions; import → the same mode
 });
 
 test('the export buttons save the model, its settings, the codes and each figure', async () => {
-  const { page } = await open(env.browser, `${env.url}#dataset=digits`);
+  const { page, errors } = await open(env.browser, `${env.url}#dataset=digits`);
   await page.evaluate(() => window.aePlayground.train({ steps: 20 }));
-  const saved = async (click) => {
+  // The names of the files `click` saves, once `count` downloads have started (the test's timeout
+  // bounds the wait).
+  const saved = async (click, count = 1) => {
     const names = [];
-    page.on('download', (d) => names.push(d.suggestedFilename()));
+    const all = new Promise((resolve) => {
+      const listener = (d) => {
+        names.push(d.suggestedFilename());
+        if (names.length === count) {
+          page.off('download', listener);
+          resolve(names);
+        }
+      };
+      page.on('download', listener);
+    });
     await click();
-    await page.waitForTimeout(500); // downloads are reported as they start
-    page.removeAllListeners('download');
-    return names;
+    return all;
   };
   await page.click('text=Export and import');
-  assert.deepEqual(await saved(() => page.click('#export-weights')), ['model.safetensors', 'model.json']);
+  assert.deepEqual(await saved(() => page.click('#export-weights'), 2), ['model.safetensors', 'model.json']);
   assert.deepEqual(await saved(() => page.click('#export-codes')), ['codes.csv']);
   for (const [button, name] of [['#png-loss', 'loss.png'], ['#png-reconstructions', 'reconstructions.png'], ['#png-latent', 'latent.png']]) {
     assert.deepEqual(await saved(() => page.click(button)), [name]);
   }
+  assert.deepEqual(errors, []);
   await page.close();
 });

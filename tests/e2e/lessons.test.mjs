@@ -49,3 +49,20 @@ test('hide and lock hold, the address round-trips, and the chooser switches less
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('overlapping requests each get their own answer: two resets and an export at once', async () => {
+  const { page, errors } = await open(env.browser, `${env.url}#dataset=digits`);
+  const result = await page.evaluate(async () => {
+    const api = window.aePlayground;
+    const [, , file] = await Promise.all([api.reset({ hidden: [16] }), api.reset({ hidden: [24] }), api.exportWeights()]);
+    return { hidden: api.settings().hidden, hash: location.hash, bytes: file.length };
+  });
+  assert.deepEqual(result.hidden, [24], 'the last reset wins');
+  assert.match(result.hash, /hidden=24/);
+  assert.ok(result.bytes > 0);
+  const refused = await page.evaluate(() => window.aePlayground.reset({ hidden: [0] }).then(() => 'accepted', (e) => e.message));
+  assert.match(refused, /hidden/);
+  assert.equal(await page.inputValue('#setting-hidden'), '24', 'the form shows the settings in force again');
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import init, { defaultConfig } from '../../dist/pkg/ae_playground.js';
 import { SETTINGS, defaults } from '../../www/settings.js';
 
-test('every engine setting the page offers has the engine default', async () => {
+test('the page offers every engine setting, each with the engine default', async () => {
   await init({ module_or_path: await readFile(new URL('../../dist/pkg/ae_playground_bg.wasm', import.meta.url)) });
   const engine = defaultConfig();
   const page = defaults();
@@ -15,4 +15,6 @@ test('every engine setting the page offers has the engine default', async () => 
   for (const key of shared) assert.deepEqual(page[key], engine[key], key);
   const pageOnly = SETTINGS.map((s) => s.key).filter((k) => !(k in engine));
   assert.deepEqual(pageOnly, ['dataset', 'engine'], 'settings the engine does not know');
+  const missing = Object.keys(engine).filter((k) => !SETTINGS.some((s) => s.key === k));
+  assert.deepEqual(missing, [], 'engine settings the page has no control for');
 });

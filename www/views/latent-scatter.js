@@ -2,8 +2,10 @@
 // top two principal coordinates otherwise), coloured by label, with a legend, the sample's image under
 // the pointer, and a table of each class's mean position as the chart's text alternative.
 
+import { greyImage } from './image-grid.js';
+
 // Paul Tol's "muted" scheme and a dark grey: ten colours told apart with common colour-vision deficiencies.
-export const CLASS_COLOURS = ['#332288', '#88CCEE', '#44AA99', '#117733', '#999933', '#DDCC77', '#CC6677', '#882255', '#AA4499', '#555555'];
+const CLASS_COLOURS = ['#332288', '#88CCEE', '#44AA99', '#117733', '#999933', '#DDCC77', '#CC6677', '#882255', '#AA4499', '#555555'];
 const RADIUS = 2.5;
 const HIT = 8; // px from a point that still shows it
 
@@ -109,13 +111,9 @@ export class LatentScatter {
     if (im && best < im.count) {
       const thumb = document.createElement('canvas');
       [thumb.width, thumb.height] = [im.width, im.height];
-      const data = thumb.getContext('2d').createImageData(im.width, im.height);
       const size = im.width * im.height;
-      for (let i = 0; i < size; i++) {
-        const v = 255 - Math.round(Math.min(1, Math.max(0, im.images[best * size + i])) * 255);
-        data.data.set([v, v, v, 255], 4 * i);
-      }
-      thumb.getContext('2d').putImageData(data, 0, 0);
+      const tctx = thumb.getContext('2d');
+      tctx.putImageData(greyImage(tctx, im.images.subarray(best * size, (best + 1) * size), im.width, im.height), 0, 0);
       this.tip.append(thumb);
     }
     this.tip.append(Object.assign(document.createElement('span'), { textContent: `test sample ${best}${label ? `, ${label}` : ''}` }));
