@@ -79,7 +79,8 @@ fn fit(
     lr: f64,
     c: &HeadConfig,
 ) -> Result<Trainer> {
-    let steps = c.epochs * rows.len().div_ceil(c.batch_size).max(1);
+    // The trainer skips an epoch's last partial batch.
+    let steps = c.epochs * (rows.len() / c.batch_size).max(1);
     let batch_size = c.batch_size.min(rows.len());
     let optimizer = Optimizer::new(OptimizerKind::Adam, net.params.len(), lr, 0.0, c.weight_decay);
     let noise = Noise::default();

@@ -215,6 +215,16 @@ impl Config {
             if !code_act.is_unit_interval() {
                 fail!("KL sparsity needs a sigmoid code (mean activations must be rates in 0..1), not {code_act:?}");
             }
+            // Layer-wise pretraining puts the penalty on every stage's code.
+            if let Some(l) =
+                (0..self.hidden.len()).find(|&l| self.pretrain_epochs > 0 && !self.activation.get(l).is_unit_interval())
+            {
+                fail!(
+                    "KL sparsity with layer-wise pretraining applies to every stage's code: hidden layer {} is {:?}, not sigmoid",
+                    l + 1,
+                    self.activation.get(l)
+                );
+            }
         }
         if self.contractive > 0.0 && self.hidden.len() > 1 && self.pretrain_epochs == 0 {
             fail!("the contractive penalty is exact for a one-layer encoder: use one hidden layer, or layer-wise pretraining to stack contractive stages");

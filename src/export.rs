@@ -41,14 +41,6 @@ impl ModelFile {
 pub fn write(config: &Config, phase: &str, step: u64, net: &Net<f32>, optimizer: &Optimizer) -> Vec<u8> {
     let mut tensors: Vec<(String, Vec<usize>, &[f32])> = Vec::new();
     let mut layers = Vec::new();
-    let weight_names: Vec<Option<String>> = net
-        .ops
-        .iter()
-        .enumerate()
-        .map(|(i, op)| {
-            matches!(op, Op::Dense(d) if d.layout == WeightLayout::Own).then(|| format!("layers.{i}.weight"))
-        })
-        .collect();
     for (i, op) in net.ops.iter().enumerate() {
         match op {
             Op::Dense(d) => {
@@ -66,8 +58,8 @@ pub fn write(config: &Config, phase: &str, step: u64, net: &Net<f32>, optimizer:
                         let owner = net.ops.iter().position(
                             |o| matches!(o, Op::Dense(e) if e.layout == WeightLayout::Own && e.weight == d.weight),
                         );
-                        let owner = owner.and_then(|j| weight_names[j].clone()).unwrap_or_default();
-                        format!("transpose of {owner}")
+                        owner
+                            .map_or_else(|| "transpose of (none)".into(), |j| format!("transpose of layers.{j}.weight"))
                     }
                 };
                 tensors.push((format!("layers.{i}.bias"), vec![d.outputs], &net.params[d.bias_range()]));
@@ -185,16 +177,14 @@ pub fn load_into(file: &ModelFile, net: &mut Net<f32>, optimizer: &mut Optimizer
             }
         }
     }
+    // The optimizer's state when the file has all of it for this model, else a fresh start (t = 0, so
+    // that Adam's bias correction matches its zero moments).
     let state = |name: &str| file.tensor(name).filter(|(_, s, _)| s == &[params.len()]).map(|(_, _, v)| v.clone());
-    let mut next = Optimizer { t: file.optimizer_t, ..optimizer.clone() };
-    next.m = state("optimizer.m").unwrap_or_else(|| vec![0.0; optimizer.m.len()]);
-    if !optimizer.v.is_empty() {
-        next.v = state("optimizer.v").unwrap_or_else(|| vec![0.0; optimizer.v.len()]);
-    }
-    if next.m.len() != optimizer.m.len() {
-        next.t = 0;
-        next.m = vec![0.0; optimizer.m.len()];
-    }
+    let v = if optimizer.v.is_empty() { Some(Vec::new()) } else { state("optimizer.v") };
+    let next = match (state("optimizer.m"), v) {
+        (Some(m), Some(v)) => Optimizer { m, v, t: file.optimizer_t, ..optimizer.clone() },
+        _ => Optimizer { t: 0, m: vec![0.0; optimizer.m.len()], v: vec![0.0; optimizer.v.len()], ..optimizer.clone() },
+    };
     net.params = params;
     *optimizer = next;
     Ok(())

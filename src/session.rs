@@ -160,6 +160,9 @@ impl Session {
 
     /// One step of the current phase; moves to the next phase when this one has run its epochs.
     pub fn train_step(&mut self) -> Result<StepLoss> {
+        if self.stopped_early {
+            fail!("early stopping ended training (the best validation weights are in place); reset to train again");
+        }
         if self.finished() {
             fail!(
                 "training is finished ({} epochs); raise epochs (0 trains until stopped) to go on",

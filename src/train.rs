@@ -304,7 +304,7 @@ impl Trainer {
             let b = chunk.len();
             let clean = self.inputs(data, chunk);
             let mut tr = Trace::default();
-            let noise = self.phase.penalties.vae_beta > 0.0;
+            let noise = net.ops.iter().any(|op| matches!(op, crate::net::Op::Reparameterize { .. }));
             net.forward(
                 &mut tr,
                 &clean,

@@ -50,6 +50,19 @@ fn bad_configs_are_refused_with_a_reason() {
         (Config { k_sparse: 17, ..config() }, "larger than the code"),
         (Config { masking: 1.5, ..config() }, "masking"),
         (Config { kl_weight: 1.0, kl_target: 0.0, ..config() }, "klTarget"),
+        (
+            Config {
+                kl_weight: 1.0,
+                hidden: vec![32, 16],
+                activation: ae_playground::config::PerLayer::Each(vec![
+                    ae_playground::layers::Activation::Relu,
+                    ae_playground::layers::Activation::Sigmoid,
+                ]),
+                pretrain_epochs: 1,
+                ..config()
+            },
+            "every stage's code: hidden layer 1 is Relu",
+        ),
         (Config { contractive: 0.1, hidden: vec![32, 16], ..config() }, "one-layer encoder"),
         (Config { variational: true, tied: true, ..config() }, "variational"),
         (Config { loss: ae_playground::layers::Loss::CrossEntropy, ..config() }, "inputs in 0..1"),

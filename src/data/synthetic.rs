@@ -67,7 +67,8 @@ pub fn generate(name: &str, seed: u32) -> Result<Dataset> {
         .enumerate()
         .flat_map(|(i, p)| p.iter().enumerate().map(move |(j, &v)| v + 0.02 * noise.normal((i * dim + j) as u32)))
         .collect();
-    // Noise relative to the shape's spread, then everything scaled into 0..1 by one min and max.
+    // Gaussian noise of σ 0.02 on every embedded value, in the shape's own units (the roll spans about
+    // 30, the inner circle's radius is 0.5), then everything scaled into 0..1 by one min and max.
     let (lo, hi) = floats.iter().fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &v| (lo.min(v), hi.max(v)));
     floats.iter_mut().for_each(|v| *v = (*v - lo) / (hi - lo));
     let data = Dataset {

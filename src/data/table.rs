@@ -1,7 +1,7 @@
 //! CSV and TSV tables of numbers, as people export them: comma, tab or semicolon separated (found from
-//! the first line), an optional header (a first line with a field that is not a number), quoted
-//! fields, and optionally one column of labels (numbers or names). Errors name the file, the line
-//! and the column.
+//! the first line), an optional header (a first line with a field that is not a number), quotes around
+//! a field dropped (a separator inside quotes is not supported), and optionally one column of labels
+//! (numbers or names). Errors name the file, the line and the column.
 
 use crate::error::Result;
 use crate::fail;

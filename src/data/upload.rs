@@ -20,7 +20,8 @@ const MAX_UNPACKED: usize = 1 << 30;
 pub enum Normalise {
     /// The values as they are.
     None,
-    /// (v − min) / (max − min) over the whole array: 0..1, shapes kept (images: ÷ 255 when min is 0).
+    /// (v − min) / (max − min) over the whole array: 0..1, shapes kept (bytes whose least is 0 stay
+    /// bytes, divided by the largest).
     MinMax,
     /// Each value position to mean 0 and standard deviation 1 over the samples (tables of mixed units).
     Standardise,
