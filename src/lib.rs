@@ -9,6 +9,7 @@ pub mod corrupt;
 pub mod data;
 pub mod error;
 pub mod export;
+pub mod inspect;
 pub mod layers;
 pub mod matmul;
 pub mod net;

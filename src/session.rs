@@ -32,7 +32,7 @@ impl PhaseKind {
 }
 
 /// The most samples or interpolation steps drawn at once (a page shows a few dozen).
-const MAX_DRAWN: usize = 4096;
+pub(crate) const MAX_DRAWN: usize = 4096;
 
 pub struct Session {
     pub config: Config,
@@ -262,14 +262,14 @@ impl Session {
     }
 
     /// Decodes codes [n, code width] with the current net's decoder.
-    fn decode(&self, codes: &[f32], n: usize) -> Vec<f32> {
+    pub(crate) fn decode(&self, codes: &[f32], n: usize) -> Vec<f32> {
         let p = &self.trainer.phase;
         let mut tr = Trace::default();
         p.net.forward_from(p.code.expect("autoencoders have a code") + 1, &mut tr, codes, n, None);
         tr.outs.pop().unwrap_or_default()
     }
 
-    fn code_width(&self) -> usize {
+    pub fn code_width(&self) -> usize {
         let p = &self.trainer.phase;
         p.net.ops[p.code.expect("autoencoders have a code")].output_width()
     }

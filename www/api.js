@@ -32,6 +32,12 @@ export function installApi(controller) {
     /** {step, epoch, phase: {name, index, count, width}, finished, trainLoss, testLoss, samplesPerSecond,
      *  backend, backendReason, running} */
     metrics: () => controller.metrics(),
+    /** Test accuracy of softmax classifiers trained on `labels` labelled samples (10 to 1,000, an equal
+     * share per class): {labels, raw, frozenCode, fineTuned}, each 0..1. */
+    fewLabels: (labels) => controller.request({ type: 'fewLabels', labels }),
+    /** Trains a linear autoencoder for each k = 1, 2, 4, … 64 (up to the data's width) on the current
+     * dataset: {ks, errors, steps}, the test errors beside PCA's in the PCA panel. */
+    linearSweep: () => controller.request({ type: 'linearSweep' }),
     /** The settings in force (dataset, engine and model). */
     settings: () => structuredClone(controller.state),
     /** For tests: `loseGpu()` destroys the WebGPU device mid-training; resolves once the worker has

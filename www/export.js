@@ -34,11 +34,13 @@ export function installExport(controller, showMessage) {
     showMessage(null);
     controller.importWeights(new Uint8Array(await file.arrayBuffer())).catch(fail);
   });
-  for (const [button, canvas, name] of [
-    ['png-loss', () => $('loss-chart').querySelector('canvas'), 'loss.png'],
-    ['png-reconstructions', () => $('reconstructions'), 'reconstructions.png'],
-    ['png-latent', () => $('latent'), 'latent.png'],
-  ]) {
-    $(button).onclick = () => savePng(canvas(), name);
+  // A PNG button beside each figure: data-png names the canvas, or the chart holding one; data-file
+  // the file, when not that name.
+  for (const button of document.querySelectorAll('button[data-png]')) {
+    const id = button.dataset.png;
+    button.onclick = () => {
+      const el = $(id);
+      savePng(el.tagName === 'CANVAS' ? el : el.querySelector('canvas'), `${button.dataset.file ?? id}.png`);
+    };
   }
 }

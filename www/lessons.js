@@ -47,6 +47,12 @@ export const LESSONS = [
     text: 'With linear units and squared error an autoencoder can do no better than PCA with as many components, and a trained one spans the same subspace (Baldi and Hornik, 1989). Here 16 linear units on UCI digits.',
     settings: { dataset: 'digits', hidden: [16], activation: 'linear', outputActivation: 'linear' },
   },
+  {
+    key: 'fewLabels',
+    title: 'Few labels',
+    text: 'The autoencoder learns from every image without its label; a classifier then gets only a few labelled ones. Train for a while, pick a label budget in the Few labels panel and measure: a softmax on the raw pixels, on the frozen code, and with the encoder fine-tuned on the labels. Try again after more training, or with a denoising or pretrained model.',
+    settings: { dataset: 'mnist', hidden: [128, 32] },
+  },
 ];
 
 /** The view parameters of a hash: the lesson (or null), the settings or groups hidden or locked,

@@ -9,6 +9,7 @@ import { LatentScatter } from './views/latent-scatter.js';
 import { installApi } from './api.js';
 import { installUpload, upload } from './upload.js';
 import { installExport } from './export.js';
+import { installPanels } from './panels.js';
 
 const $ = (id) => document.getElementById(id);
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
@@ -127,7 +128,11 @@ const handlers = {
   },
 };
 
-worker.onmessage = ({ data }) => handlers[data.type]?.(data);
+const panels = installPanels({ request }, () => dataset);
+worker.onmessage = ({ data }) => {
+  handlers[data.type]?.(data);
+  panels[data.type]?.(data);
+};
 worker.onerror = (e) => {
   const error = new Error(`The training worker failed: ${e.message}`);
   showMessage(error.message);

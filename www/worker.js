@@ -5,12 +5,15 @@
 // Messages in:  {type: 'init' | 'reset', settings, id}, {type: 'play'}, {type: 'pause'},
 //               {type: 'train', steps, id}, {type: 'loseGpu', id}, {type: 'upload', files, options, id},
 //               {type: 'exportWeights' | 'exportCodes', id}, {type: 'importWeights', bytes, settings, id},
-//               {type: 'reconstruct', indices, id}
+//               {type: 'reconstruct', indices, id}, {type: 'show', wanted, id}, {type: 'fewLabels', labels, id},
+//               {type: 'linearSweep', id}
 // Messages out: {type: 'ready', dataset}, {type: 'backend', name, reason}, {type: 'metrics', ...},
 //               {type: 'reconstructions', ...}, {type: 'latent', points, labels, width, projected},
-//               {type: 'latentImages', images, count}, {type: 'error', message, id?},
+//               {type: 'latentImages', images, count}, {type: 'filters' | 'code' | 'generated' | 'pca' |
+//               'sweep', ...} (the panels' data, see worker-panels.js), {type: 'error', message, id?},
 //               {type: 'answer', value, id} (a request done: init, reset, train, upload, import, export…)
 import init, { Gpu, Playground, modelFileSettings, readUpload, syntheticDataset } from '../pkg/ae_playground.js';
+import { linearSweep, reportPanels, wanted } from './worker-panels.js';
 
 const SYNTHETIC = ['swissRoll', 'circles', 'sines']; // generated here, from seed 1
 
@@ -23,6 +26,7 @@ const LATENT_POINTS = 500; // test samples in the latent scatter
 const datasets = new Map();
 let playground = null;
 let info = null; // the model's dataset: name, size, split
+let datasetKey = null; // its key in `datasets`
 let batchSize = 0;
 let running = false;
 let lock = Promise.resolve(); // the last task holding the model (see `exclusive`)
@@ -119,6 +123,7 @@ async function build(settings, prepare) {
   running = false;
   pending = { loss: 0, steps: 0, since: performance.now() };
   info = playground.dataset();
+  datasetKey = dataset;
   post({ type: 'ready', dataset: info });
   // The latent scatter's points as images, for its hover thumbnails (sent once per model).
   const count = Math.min(LATENT_POINTS, info.nTest);
@@ -141,8 +146,10 @@ async function report(withTestLoss) {
     trainLoss: pending.steps ? pending.loss / pending.steps : null,
     samplesPerSecond: pending.steps && seconds > 0 ? (pending.steps * batchSize) / seconds : null,
   };
+  let evaluation = null;
   if (withTestLoss || now - lastTestLoss >= TEST_LOSS_EVERY_MS) {
-    metrics.testLoss = playground.testLoss();
+    evaluation = playground.evaluate();
+    metrics.testLoss = evaluation.loss;
     lastTestLoss = now;
   }
   post(metrics);
@@ -151,6 +158,7 @@ async function report(withTestLoss) {
   post({ type: 'reconstructions', count: shown, pixels }, [pixels.buffer]);
   const latent = playground.latent(LATENT_POINTS);
   post({ type: 'latent', ...latent }, [latent.points.buffer, latent.labels.buffer]);
+  reportPanels(post, playground, info, evaluation);
   pending = { loss: 0, steps: 0, since: now };
   lastPost = now;
 }
@@ -313,6 +321,20 @@ self.onmessage = async ({ data: message }) => {
         answer(message.id, settings);
         break;
       }
+      case 'show': // what the panels want drawn: {interpolate: [a, b]}, {pca: true}
+        Object.assign(wanted, message.wanted);
+        await exclusive(() => report(false));
+        answer(message.id);
+        break;
+      case 'fewLabels':
+        await exclusive(async () => {
+          await syncFromGpu();
+          answer(message.id, playground.fewLabels(message.labels, playground.config().seed));
+        });
+        break;
+      case 'linearSweep':
+        await exclusive(async () => answer(message.id, await linearSweep(post, datasets.get(datasetKey), info, playground.config().seed)));
+        break;
       case 'loseGpu':
         running = false;
         await exclusive(async () => {

@@ -11,6 +11,7 @@ use wasm_bindgen::prelude::*;
 mod bench;
 mod data;
 mod model;
+mod views;
 
 #[wasm_bindgen(start)]
 pub fn start() {
@@ -47,6 +48,8 @@ pub fn default_config() -> Result<JsValue, JsError> {
 pub struct Playground {
     session: Session,
     gpu: Option<(GpuContext, GpuTrainer)>,
+    /// PCA of the dataset, fitted when a panel first asks for it.
+    pca: Option<crate::pca::Pca>,
 }
 
 /// A WebGPU device for training.
@@ -93,7 +96,7 @@ impl Playground {
     pub fn new(config: JsValue, dataset: &[u8]) -> Result<Playground, JsError> {
         let config = parse_config(&config)?;
         let data = pack::decode(dataset).map_err(js_error)?;
-        Ok(Playground { session: Session::new(config, data).map_err(js_error)?, gpu: None })
+        Ok(Playground { session: Session::new(config, data).map_err(js_error)?, gpu: None, pca: None })
     }
 
     /// The settings in force, every field filled in.
