@@ -77,7 +77,6 @@ pub fn write(config: &Config, phase: &str, step: u64, net: &Net<f32>, optimizer:
     if optimizer.v.len() == net.params.len() {
         tensors.push(("optimizer.v".into(), vec![optimizer.v.len()], &optimizer.v));
     }
-    let mut header = Map::new();
     let metadata = json!({
         "format": FORMAT,
         "config": serde_json::to_string(config).unwrap_or_default(),
@@ -86,9 +85,15 @@ pub fn write(config: &Config, phase: &str, step: u64, net: &Net<f32>, optimizer:
         "optimizer.t": optimizer.t.to_string(),
         "layers": Value::Array(layers).to_string(),
     });
+    pack(metadata, &tensors)
+}
+
+/// A safetensors file of F32 tensors [(name, shape, values)] with `metadata` (string values).
+pub(crate) fn pack(metadata: Value, tensors: &[(String, Vec<usize>, &[f32])]) -> Vec<u8> {
+    let mut header = Map::new();
     header.insert("__metadata__".into(), metadata);
     let mut offset = 0;
-    for (name, shape, values) in &tensors {
+    for (name, shape, values) in tensors {
         let end = offset + 4 * values.len();
         header.insert(name.clone(), json!({"dtype": "F32", "shape": shape, "data_offsets": [offset, end]}));
         offset = end;
@@ -100,7 +105,7 @@ pub fn write(config: &Config, phase: &str, step: u64, net: &Net<f32>, optimizer:
     let mut out = Vec::with_capacity(8 + text.len() + offset);
     out.extend((text.len() as u64).to_le_bytes());
     out.extend(text.as_bytes());
-    for (_, _, values) in &tensors {
+    for (_, _, values) in tensors {
         out.extend(values.iter().flat_map(|v| v.to_le_bytes()));
     }
     out
@@ -108,7 +113,35 @@ pub fn write(config: &Config, phase: &str, step: u64, net: &Net<f32>, optimizer:
 
 /// Reads a model file written by `write` (or any safetensors file of F32 tensors with our metadata).
 pub fn read(bytes: &[u8]) -> Result<ModelFile> {
-    let bad = |what: String| Error::new(format!("not a model file of this playground: {what}"));
+    let (meta, tensors) = unpack(bytes)?;
+    let text = |key: &str| meta_text(&meta, key);
+    if text("format")? != FORMAT {
+        fail!("model file format {:?} is not {FORMAT:?}", text("format")?);
+    }
+    let config: Config = serde_json::from_str(text("config")?)
+        .map_err(|e| Error::new(format!("model file: its settings are not valid: {e}")))?;
+    Ok(ModelFile {
+        config,
+        phase: text("phase")?.to_string(),
+        step: text("step")?.parse().unwrap_or(0),
+        tensors,
+        optimizer_t: text("optimizer.t")?.parse().unwrap_or(0),
+    })
+}
+
+type Tensors = Vec<(String, Vec<usize>, Vec<f32>)>;
+
+fn bad(what: String) -> Error {
+    Error::new(format!("not a file of this playground: {what}"))
+}
+
+/// A metadata entry as text.
+pub(crate) fn meta_text<'a>(meta: &'a Map<String, Value>, key: &str) -> Result<&'a str> {
+    meta.get(key).and_then(Value::as_str).ok_or_else(|| bad(format!("no {key} in its metadata")))
+}
+
+/// A safetensors file's metadata and F32 tensors, every size and offset checked.
+pub(crate) fn unpack(bytes: &[u8]) -> Result<(Map<String, Value>, Tensors)> {
     if bytes.len() < 8 {
         return Err(bad(format!("{} bytes is too short for a safetensors header", bytes.len())));
     }
@@ -116,19 +149,15 @@ pub fn read(bytes: &[u8]) -> Result<ModelFile> {
     if len > bytes.len() - 8 {
         return Err(bad(format!("its header claims {len} bytes but the file has {} after byte 8", bytes.len() - 8)));
     }
-    let header: Map<String, Value> = serde_json::from_slice(&bytes[8..8 + len])
+    let mut header: Map<String, Value> = serde_json::from_slice(&bytes[8..8 + len])
         .map_err(|e| bad(format!("its header (bytes 8 to {}) is not JSON: {e}", 8 + len)))?;
-    let meta = header.get("__metadata__").and_then(Value::as_object).ok_or_else(|| bad("no metadata".into()))?;
-    let text =
-        |key: &str| meta.get(key).and_then(Value::as_str).ok_or_else(|| bad(format!("no {key} in its metadata")));
-    if text("format")? != FORMAT {
-        fail!("model file format {:?} is not {FORMAT:?}", text("format")?);
-    }
-    let config: Config = serde_json::from_str(text("config")?)
-        .map_err(|e| Error::new(format!("model file: its settings are not valid: {e}")))?;
+    let meta = match header.remove("__metadata__") {
+        Some(Value::Object(meta)) => meta,
+        _ => return Err(bad("no metadata".into())),
+    };
     let data = &bytes[8 + len..];
     let mut tensors = Vec::new();
-    for (name, entry) in header.iter().filter(|(k, _)| *k != "__metadata__") {
+    for (name, entry) in &header {
         let field = |key: &str| entry.get(key).ok_or_else(|| bad(format!("tensor {name} has no {key}")));
         if field("dtype")? != "F32" {
             fail!("model file: tensor {name} is {}, not F32", field("dtype")?);
@@ -150,13 +179,7 @@ pub fn read(bytes: &[u8]) -> Result<ModelFile> {
         let values = data[start..end].chunks_exact(4).map(|b| f32::from_le_bytes(b.try_into().unwrap())).collect();
         tensors.push((name.clone(), shape, values));
     }
-    Ok(ModelFile {
-        config,
-        phase: text("phase")?.to_string(),
-        step: text("step")?.parse().unwrap_or(0),
-        tensors,
-        optimizer_t: text("optimizer.t")?.parse().unwrap_or(0),
-    })
+    Ok((meta, tensors))
 }
 
 /// Puts the file's weights (and optimizer state, when it fits) into `net` and `optimizer`, checking

@@ -20,6 +20,7 @@ pub mod projection;
 pub mod real;
 pub mod rng;
 pub mod session;
+pub mod snapshot;
 pub mod train;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 mod wasm_gemm;

@@ -47,8 +47,8 @@ pub struct Session {
     /// Each phase's own loss series: (step over all phases, batch loss), one list per phase.
     pub history: Vec<Vec<(u64, f32)>>,
     /// Early stopping's best validation loss so far in the last phase, its epoch and weights.
-    best: Option<(f64, u32, Vec<f32>)>,
-    stopped_early: bool,
+    pub(crate) best: Option<(f64, u32, Vec<f32>)>,
+    pub(crate) stopped_early: bool,
 }
 
 impl Session {

@@ -193,6 +193,24 @@ impl Trainer {
         rows
     }
 
+    /// Where the phase is: its epoch and how many of the epoch's rows it has used.
+    pub fn position(&self) -> (u32, usize) {
+        (self.epoch, self.cursor)
+    }
+
+    /// Moves to a saved position: `step` steps taken, `cursor` rows into epoch `epoch`.
+    pub fn resume_at(&mut self, step: u64, epoch: u32, cursor: usize) -> Result<()> {
+        if cursor > self.phase.rows.len() {
+            fail!("a saved position of {cursor} rows is past this phase's {} rows", self.phase.rows.len());
+        }
+        self.step = step;
+        self.epoch = epoch;
+        self.order = self.shuffled(epoch);
+        self.cursor = cursor;
+        self.checkpoint.step = step;
+        Ok(())
+    }
+
     /// Steps left before the next one starts a new epoch.
     pub fn steps_left_in_epoch(&self) -> usize {
         (self.order.len() - self.cursor) / self.phase.batch_size

@@ -10,6 +10,7 @@ import { installApi } from './api.js';
 import { installUpload, upload } from './upload.js';
 import { installExport } from './export.js';
 import { installPanels } from './panels.js';
+import { addDatasetOption } from './settings.js';
 
 const $ = (id) => document.getElementById(id);
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
@@ -76,6 +77,8 @@ const handlers = {
     chart.reset();
     latest = { ...FRESH };
     setRunning(false);
+    saved.step = -1; // a new model: saved at its first report, so that a reload finds it, not the old one
+    $('run-status').textContent = '';
   },
   metrics(m) {
     // Each phase (pretraining stage, fine-tuning) has its own loss series: their losses differ in kind.
@@ -85,6 +88,7 @@ const handlers = {
     chart.update(m);
     showReadout();
     announceReady();
+    saveSoon(m.step);
   },
   reconstructions({ count, pixels }) {
     // Stage 1 and the deep net reconstruct images; a later stage reconstructs the code below it,
@@ -140,6 +144,19 @@ worker.onerror = (e) => {
   for (const { reject } of waiting.values()) reject(error);
   waiting.clear();
 };
+
+// The run is saved (in the worker, to IndexedDB) when it stops with new steps, and every
+// SAVE_EVERY_MS while it trains, so that a reload resumes it.
+const SAVE_EVERY_MS = 10_000;
+let saved = { step: 0, at: performance.now(), busy: false };
+function saveSoon(step) {
+  if (saved.busy || step === saved.step || (running && performance.now() - saved.at < SAVE_EVERY_MS)) return;
+  saved = { step, at: performance.now(), busy: true };
+  request({ type: 'save', hash: location.hash, chart: chart.data })
+    .catch((e) => console.warn(`the run was not saved: ${e.message}`))
+    .finally(() => (saved.busy = false));
+}
+document.addEventListener('visibilitychange', () => document.hidden && saveSoon(latest.step));
 
 /** Settings the worker chose (importing a model file brings its own): shown, kept in the hash. */
 function adopt(settings) {
@@ -232,4 +249,12 @@ controller.importWeights = async (bytes) => {
 installExport(controller, showMessage);
 installUpload(controller, showMessage);
 installApi(controller);
-request({ type: 'init', settings: state }).catch(refuseReady);
+request({ type: 'init', settings: state, resume: location.hash }).then((resumed) => {
+  if (!resumed) return;
+  // A reload at the same address: the saved run came back, its settings and curves with it.
+  if (resumed.settings.dataset.startsWith('upload:')) addDatasetOption(resumed.settings.dataset);
+  adopt(resumed.settings);
+  chart.restore(resumed.chart);
+  saved = { step: resumed.step, at: performance.now(), busy: false };
+  $('run-status').textContent = `Resumed the run saved at ${new Date(resumed.savedAt).toLocaleTimeString()} (step ${resumed.step}); Reset starts afresh.`;
+}, refuseReady);

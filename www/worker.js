@@ -2,7 +2,8 @@
 // messages are answered promptly, and posts metrics and reconstructions a few times a second. Steps
 // run on WebGPU when the device is a real GPU (or when asked), on the CPU engine otherwise; losing the
 // GPU falls back to the CPU with the weights and optimizer state last read back.
-// Messages in:  {type: 'init' | 'reset', settings, id}, {type: 'play'}, {type: 'pause'},
+// Messages in:  {type: 'init', settings, resume (the address's hash), id}, {type: 'reset', settings, id},
+//               {type: 'save', hash, chart, id}, {type: 'play'}, {type: 'pause'},
 //               {type: 'train', steps, id}, {type: 'loseGpu', id}, {type: 'upload', files, options, id},
 //               {type: 'exportWeights' | 'exportCodes', id}, {type: 'importWeights', bytes, settings, id},
 //               {type: 'reconstruct', indices, id}, {type: 'show', wanted, id}, {type: 'fewLabels', labels, id},
@@ -14,6 +15,7 @@
 //               {type: 'answer', value, id} (a request done: init, reset, train, upload, import, export…)
 import init, { Gpu, Playground, modelFileSettings, readUpload, syntheticDataset } from '../pkg/ae_playground.js';
 import { linearSweep, reportPanels, wanted } from './worker-panels.js';
+import { loadRun, saveRun } from './saved-run.js';
 
 const SYNTHETIC = ['swissRoll', 'circles', 'sines']; // generated here, from seed 1
 
@@ -27,6 +29,8 @@ const datasets = new Map();
 let playground = null;
 let info = null; // the model's dataset: name, size, split
 let datasetKey = null; // its key in `datasets`
+let modelSettings = null; // the settings the model was built with
+const uploads = new Map(); // dataset key → {files, options} of an upload, kept for the saved run
 let batchSize = 0;
 let running = false;
 let lock = Promise.resolve(); // the last task holding the model (see `exclusive`)
@@ -100,11 +104,12 @@ function fallBack(error) {
   post({ type: 'backend', name: 'CPU', reason: `${gpuWhy}; training continues on the CPU from the weights last read back` });
 }
 
-/** Builds a new model (then `prepare(model)`, e.g. importing weights); on bad settings, or if
- * `prepare` throws, the old model stays and the error is reported. */
-async function build(settings, prepare) {
+/** Builds a new model (then `prepare(model)`, e.g. importing weights), or restores a saved `run`;
+ * on bad settings, or if `prepare` throws, the old model stays and the error is reported. */
+async function build(settings, prepare, run) {
   const { dataset, engine: chosen, ...config } = settings;
-  const next = new Playground(config, await loadDataset(dataset));
+  const bytes = await loadDataset(dataset);
+  const next = run ? Playground.restore(bytes, run) : new Playground(config, bytes);
   try {
     prepare?.(next);
   } catch (e) {
@@ -124,6 +129,7 @@ async function build(settings, prepare) {
   pending = { loss: 0, steps: 0, since: performance.now() };
   info = playground.dataset();
   datasetKey = dataset;
+  modelSettings = settings;
   post({ type: 'ready', dataset: info });
   // The latent scatter's points as images, for its hover thumbnails (sent once per model).
   const count = Math.min(LATENT_POINTS, info.nTest);
@@ -250,6 +256,32 @@ async function trainSteps(steps, id) {
   answer(id);
 }
 
+/** Parses uploaded files into a dataset kept under a key of its own: {key, summary}. */
+function readAndKeep(files, options) {
+  const { packed, summary } = readUpload(files, options);
+  const key = `upload:${summary.name}`;
+  datasets.set(key, packed);
+  uploads.set(key, { files, options });
+  return { key, summary };
+}
+
+/** Restores the saved run when it was saved at this address (`hash`): {settings, chart, step,
+ * savedAt}, or null. A run that cannot be restored is reported and left for a fresh model. */
+async function resume(hash) {
+  let record;
+  try {
+    record = await loadRun();
+    if (!record || record.hash !== hash) return null;
+    if (record.upload) readAndKeep(record.upload.files, record.upload.options);
+    await build(record.settings, undefined, record.run);
+  } catch (e) {
+    post({ type: 'error', message: `The saved run could not be resumed (${e.message ?? e}); a new one starts.` });
+    return null;
+  }
+  const { settings, chart, step, savedAt } = record;
+  return { settings, chart, step, savedAt };
+}
+
 async function findGpu() {
   try {
     gpu?.free();
@@ -263,11 +295,23 @@ async function findGpu() {
 self.onmessage = async ({ data: message }) => {
   try {
     switch (message.type) {
-      case 'init':
+      case 'init': {
+        let resumed = null;
         await exclusive(async () => {
           await init();
           await findGpu();
-          await build(message.settings);
+          resumed = await resume(message.resume);
+          if (!resumed) await build(message.settings);
+        });
+        answer(message.id, resumed);
+        break;
+      }
+      case 'save': // the run, for a reload to resume
+        await exclusive(async () => {
+          await syncFromGpu();
+          const { step } = playground;
+          const record = { hash: message.hash, settings: modelSettings, run: playground.snapshot(), upload: uploads.get(datasetKey) ?? null, chart: message.chart, step, savedAt: Date.now() };
+          await saveRun(record);
         });
         answer(message.id);
         break;
@@ -291,10 +335,7 @@ self.onmessage = async ({ data: message }) => {
         break;
       case 'upload': {
         // Read and kept under a key of its own; the model changes only when settings name it.
-        const { packed, summary } = readUpload(message.files, message.options);
-        const key = `upload:${summary.name}`;
-        datasets.set(key, packed);
-        answer(message.id, { key, summary });
+        answer(message.id, readAndKeep(message.files, message.options));
         break;
       }
       case 'exportWeights':

@@ -91,6 +91,20 @@ impl Playground {
         self.session.export_model()
     }
 
+    /// The whole run (every stage, weights, optimizer state, position, loss series) as bytes, for
+    /// `Playground.restore` after a reload.
+    pub fn snapshot(&self) -> Vec<u8> {
+        self.session.snapshot()
+    }
+
+    /// The run saved by `snapshot`, on the packed dataset it was saved with; the error says what does
+    /// not fit.
+    pub fn restore(dataset: &[u8], run: &[u8]) -> Result<Playground, JsError> {
+        let data = crate::data::pack::decode(dataset).map_err(super::js_error)?;
+        let session = crate::Session::restore(data, run).map_err(super::js_error)?;
+        Ok(Playground { session, gpu: None, pca: None })
+    }
+
     /// Takes a model file's weights and optimizer state; the error says what does not fit.
     #[wasm_bindgen(js_name = importWeights)]
     pub fn import_weights(&mut self, bytes: &[u8]) -> Result<(), JsError> {

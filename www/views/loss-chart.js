@@ -36,6 +36,12 @@ export class LossChart {
     this.plot.setData(this.data);
   }
 
+  /** Puts back saved points ([steps, train, test]). */
+  restore(data) {
+    this.data = data;
+    this.plot.setData(this.data);
+  }
+
   /** Adds one point; either loss may be null when it was not measured at this step. */
   update({ step, trainLoss, testLoss }) {
     const [steps, train, test] = this.data;
