@@ -69,6 +69,20 @@ function showReadout() {
     ['Samples/s', latest.samplesPerSecond == null ? '–' : Math.round(latest.samplesPerSecond)],
   ];
   $('readout').replaceChildren(...rows.flatMap(([k, v]) => [Object.assign(document.createElement('dt'), { textContent: k }), Object.assign(document.createElement('dd'), { textContent: v })]));
+  announce(phase);
+}
+
+// Screen readers hear the metrics through a live region at a calm rate: at most every
+// ANNOUNCE_EVERY_MS, and at once when a phase begins or training stops.
+const ANNOUNCE_EVERY_MS = 10_000;
+let announced = { at: -Infinity, phase: null, running: false };
+function announce(phase) {
+  const now = performance.now();
+  const changed = phase !== announced.phase || running !== announced.running;
+  if (!changed && now - announced.at < ANNOUNCE_EVERY_MS) return;
+  announced = { at: now, phase, running };
+  const loss = latest.testLoss == null ? '' : `, test loss ${latest.testLoss.toFixed(2)}`;
+  $('announce').textContent = `${running ? 'Training' : 'Paused'}: ${phase}, step ${latest.step}${loss}.`;
 }
 
 const handlers = {
