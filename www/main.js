@@ -16,6 +16,7 @@ const $ = (id) => document.getElementById(id);
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
 const chart = new LossChart($('loss-chart'));
 const grid = new ImageGrid($('reconstructions'));
+const preview = new ImageGrid($('upload-preview'), { size: 40 });
 const scatter = new LatentScatter({ canvas: $('latent'), caption: $('latent-what'), legend: $('latent-legend'), table: $('latent-table'), tip: $('latent-tip') });
 
 let view = viewFromHash(location.hash); // the lesson, and the controls hidden or locked
@@ -88,6 +89,7 @@ function announce(phase) {
 const handlers = {
   ready({ dataset: info }) {
     dataset = info;
+    scatter.setClassNames(info.classNames);
     chart.reset();
     latest = { ...FRESH };
     setRunning(false);
@@ -129,6 +131,9 @@ const handlers = {
   },
   latentImages({ images, count }) {
     scatter.setImages(images, count, dataset.width, dataset.height);
+    // The data's preview (under "Your data"): its first test samples as the engine sees them.
+    const size = dataset.width * dataset.height;
+    preview.update([Array.from({ length: Math.min(8, count) }, (_, i) => images.subarray(i * size, (i + 1) * size))], dataset.width, dataset.height);
   },
   backend({ name, reason }) {
     backend = { name, reason };

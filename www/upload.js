@@ -1,4 +1,4 @@
-// Uploads: the file picker ("Upload dataset") and drag-and-drop onto the controls. Files are read
+// Uploads: the file picker ("Upload dataset"), a folder picker and drag-and-drop onto the controls. Files are read
 // here, sent to the worker (which parses them in the engine and keeps the dataset), then the model is
 // rebuilt on them. A refused file leaves the dataset, the model and the curves as they were.
 import { addDatasetOption } from './settings.js';
@@ -9,14 +9,16 @@ const $ = (id) => document.getElementById(id);
  * images (the engine expects that order). */
 async function read(fileList) {
   const bytes = async (f) => new Uint8Array(f.arrayBuffer ? await f.arrayBuffer() : f.bytes.slice(0));
-  const files = await Promise.all([...fileList].map(async (f) => ({ name: f.name, bytes: await bytes(f) })));
+  // A folder's files carry their path in it: the folder is an image's label.
+  const files = await Promise.all([...fileList].map(async (f) => ({ name: f.name, path: f.webkitRelativePath || f.path || f.name, bytes: await bytes(f) })));
   const labelsLast = (f) => (/label/i.test(f.name) ? 1 : 0);
   return files.sort((a, b) => labelsLast(a) - labelsLast(b));
 }
 
 function describe(s) {
   const shape = s.height > 1 ? `${s.height}×${s.width} images` : `${s.width} values each`;
-  const labels = s.classes ? `, ${s.classes} classes` : ', no labels';
+  const names = s.classNames?.length ? ` (${s.classNames.slice(0, 6).join(', ')}${s.classNames.length > 6 ? ', …' : ''})` : '';
+  const labels = s.classes ? `, ${s.classes} classes${names}` : ', no labels';
   return `${s.name}: ${s.n} samples of ${shape} (${s.nTrain} train, ${s.nTest} test)${labels}; values ${s.min.toFixed(3)} to ${s.max.toFixed(3)}.`;
 }
 
@@ -41,6 +43,7 @@ export function installUpload(controller, showMessage) {
     labelColumn: $('upload-label').value.trim(),
     normalise: $('upload-normalise').value,
     testFraction: Number($('upload-test').value),
+    imageSize: Number($('upload-size').value),
   });
   const go = (fileList) => {
     showMessage(null);
@@ -50,10 +53,12 @@ export function installUpload(controller, showMessage) {
       showMessage(e.message);
     });
   };
-  $('upload').addEventListener('change', (e) => {
-    if (e.target.files.length) go(e.target.files);
-    e.target.value = '';
-  });
+  for (const picker of ['upload', 'upload-folder']) {
+    $(picker).addEventListener('change', (e) => {
+      if (e.target.files.length) go(e.target.files);
+      e.target.value = '';
+    });
+  }
   const zone = $('drop');
   zone.addEventListener('dragover', (e) => {
     e.preventDefault();

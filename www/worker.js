@@ -16,6 +16,7 @@
 import init, { Gpu, Playground, modelFileSettings, readUpload, syntheticDataset } from '../pkg/ae_playground.js';
 import { linearSweep, reportPanels, wanted } from './worker-panels.js';
 import { loadRun, saveRun } from './saved-run.js';
+import { hasImages, imagesToIdx } from './image-upload.js';
 
 const SYNTHETIC = ['swissRoll', 'circles', 'sines']; // generated here, from seed 1
 
@@ -130,7 +131,7 @@ async function build(settings, prepare, run) {
   info = playground.dataset();
   datasetKey = dataset;
   modelSettings = settings;
-  post({ type: 'ready', dataset: info });
+  post({ type: 'ready', dataset: { ...info, classNames: uploads.get(dataset)?.classNames ?? [] } });
   // The latent scatter's points as images, for its hover thumbnails (sent once per model).
   const count = Math.min(LATENT_POINTS, info.nTest);
   const images = playground.rows(Uint32Array.from({ length: count }, (_, i) => info.nTrain + i));
@@ -257,12 +258,13 @@ async function trainSteps(steps, id) {
 }
 
 /** Parses uploaded files into a dataset kept under a key of its own: {key, summary}. */
-function readAndKeep(files, options) {
-  const { packed, summary } = readUpload(files, options);
+function readAndKeep(files, options, classNames = []) {
+  const { imageSize, ...engineOptions } = options ?? {};
+  const { packed, summary } = readUpload(files, engineOptions);
   const key = `upload:${summary.name}`;
   datasets.set(key, packed);
-  uploads.set(key, { files, options });
-  return { key, summary };
+  uploads.set(key, { files, options, classNames });
+  return { key, summary: { ...summary, classNames } };
 }
 
 /** Restores the saved run when it was saved at this address (`hash`): {settings, chart, step,
@@ -272,7 +274,7 @@ async function resume(hash) {
   try {
     record = await loadRun();
     if (!record || record.hash !== hash) return null;
-    if (record.upload) readAndKeep(record.upload.files, record.upload.options);
+    if (record.upload) readAndKeep(record.upload.files, record.upload.options, record.upload.classNames);
     await build(record.settings, undefined, record.run);
   } catch (e) {
     post({ type: 'error', message: `The saved run could not be resumed (${e.message ?? e}); a new one starts.` });
@@ -335,7 +337,10 @@ self.onmessage = async ({ data: message }) => {
         break;
       case 'upload': {
         // Read and kept under a key of its own; the model changes only when settings name it.
-        answer(message.id, readAndKeep(message.files, message.options));
+        let { files } = message;
+        let classNames = [];
+        if (hasImages(files)) ({ files, classNames } = await imagesToIdx(files, message.options));
+        answer(message.id, readAndKeep(files, message.options, classNames));
         break;
       }
       case 'exportWeights':

@@ -18,6 +18,16 @@ export class LatentScatter {
     canvas.addEventListener('pointerleave', () => (this.tip.hidden = true));
   }
 
+  /** Names of the classes (an upload's folders), or [] to show the label numbers. */
+  setClassNames(names) {
+    this.names = names ?? [];
+    this.legendKey = null;
+  }
+
+  name(c) {
+    return this.names?.[c] ?? `${c}`;
+  }
+
   /** The points' images ([count, width·height] values 0..1), for the thumbnails. */
   setImages(images, count, width, height) {
     this.images = { images, count, width, height };
@@ -77,7 +87,7 @@ export class LatentScatter {
           const item = document.createElement('li');
           const swatch = Object.assign(document.createElement('span'), { className: 'swatch' });
           swatch.style.background = CLASS_COLOURS[c % CLASS_COLOURS.length];
-          item.append(swatch, labels.length ? `${c}` : 'samples (no labels)');
+          item.append(swatch, labels.length ? this.name(c) : 'samples (no labels)');
           return item;
         }),
       );
@@ -86,7 +96,7 @@ export class LatentScatter {
     this.table.tBodies[0].replaceChildren(
       ...sorted.map(([c, s]) => {
         const tr = document.createElement('tr');
-        tr.append(cell(labels.length ? c : '–'), cell(s.n), cell((s.x / s.n).toFixed(3)), cell((s.y / s.n).toFixed(3)));
+        tr.append(cell(labels.length ? this.name(c) : '–'), cell(s.n), cell((s.x / s.n).toFixed(3)), cell((s.y / s.n).toFixed(3)));
         return tr;
       }),
     );
@@ -105,7 +115,7 @@ export class LatentScatter {
       this.tip.hidden = true;
       return;
     }
-    const label = this.labels.length ? `label ${this.labels[best]}` : '';
+    const label = this.labels.length ? `label ${this.name(this.labels[best])}` : '';
     this.tip.replaceChildren();
     const im = this.images;
     if (im && best < im.count) {

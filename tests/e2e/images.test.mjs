@@ -1,0 +1,115 @@
+// End to end: image uploads. PNG and JPEG files made in the page, and a ZIP of PNGs in two folders
+// (deflated entries) whose folder names become the labels and the legend; a bad ZIP and an image the
+// browser cannot decode are refused with the file's name while the model in hand stays.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { deflateRawSync } from 'node:zlib';
+import { ARTIFACTS, open, start } from './browser.mjs';
+
+let env;
+before(async () => (env = await start()));
+after(() => env.stop());
+
+/** n images drawn in the page: circles or squares of varied size, as PNG (or JPEG) bytes. */
+const draw = (page, shape, n, type = 'image/png') =>
+  page.evaluate(
+    async ({ shape, n, type }) => {
+      const out = [];
+      for (let i = 0; i < n; i++) {
+        const c = new OffscreenCanvas(32, 32);
+        const ctx = c.getContext('2d');
+        ctx.fillStyle = '#000';
+        ctx.fillRect(0, 0, 32, 32);
+        ctx.fillStyle = '#fff';
+        const r = 6 + (i % 8);
+        if (shape === 'circle') {
+          ctx.beginPath();
+          ctx.arc(16, 16, r, 0, 2 * Math.PI);
+          ctx.fill();
+        } else ctx.fillRect(16 - r, 16 - r, 2 * r, 2 * r);
+        out.push([...new Uint8Array(await (await c.convertToBlob({ type })).arrayBuffer())]);
+      }
+      return out;
+    },
+    { shape, n, type },
+  );
+
+/** A ZIP archive of deflated entries (the reader does not check CRCs, so they are left 0). */
+function zip(entries) {
+  const locals = [];
+  const central = [];
+  let offset = 0;
+  for (const { name, bytes } of entries) {
+    const data = deflateRawSync(Buffer.from(bytes));
+    const nameBytes = Buffer.from(name);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(8, 8);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(bytes.length, 22);
+    local.writeUInt16LE(nameBytes.length, 26);
+    const dir = Buffer.alloc(46);
+    dir.writeUInt32LE(0x02014b50, 0);
+    dir.writeUInt16LE(8, 10);
+    dir.writeUInt32LE(data.length, 20);
+    dir.writeUInt32LE(bytes.length, 24);
+    dir.writeUInt16LE(nameBytes.length, 28);
+    dir.writeUInt32LE(offset, 42);
+    locals.push(local, nameBytes, data);
+    central.push(dir, nameBytes);
+    offset += 30 + nameBytes.length + data.length;
+  }
+  const size = central.reduce((a, b) => a + b.length, 0);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(size, 12);
+  end.writeUInt32LE(offset, 16);
+  return [...Buffer.concat([...locals, ...central, end])];
+}
+
+const upload = (page, files, options) =>
+  page.evaluate(({ files, options }) => window.aePlayground.upload(files.map((f) => ({ name: f.name, bytes: new Uint8Array(f.bytes) })), options), { files, options });
+
+test('a ZIP of images in folders uploads with the folders as labels; loose PNG and JPEG files too', async () => {
+  const { page, errors } = await open(env.browser, env.url);
+  const circles = await draw(page, 'circle', 30);
+  const squares = await draw(page, 'square', 30);
+  const entries = [...circles.map((bytes, i) => ({ name: `shapes/circle/${i}.png`, bytes })), ...squares.map((bytes, i) => ({ name: `shapes/square/${i}.png`, bytes }))];
+  const summary = await upload(page, [{ name: 'shapes.zip', bytes: zip(entries) }], { imageSize: 16 });
+  assert.deepEqual([summary.n, summary.width, summary.height, summary.classes], [60, 16, 16, 2]);
+  assert.deepEqual(summary.classNames, ['circle', 'square']);
+  assert.ok(summary.max > 0.9 && summary.min === 0, `values ${summary.min}..${summary.max}`);
+  const first = await page.evaluate(() => window.aePlayground.train({ steps: 1 }));
+  const later = await page.evaluate(() => window.aePlayground.train({ steps: 300 }));
+  assert.ok(later.testLoss < 0.7 * first.testLoss, `test loss ${first.testLoss} → ${later.testLoss}`);
+  assert.deepEqual(await page.$$eval('#latent-legend li', (items) => items.map((li) => li.textContent)), ['circle', 'square']);
+  assert.match(await page.textContent('#upload-summary'), /2 classes \(circle, square\)/);
+  await page.click('#drop summary');
+  await page.locator('#drop').screenshot({ path: new URL('upload-images.png', ARTIFACTS).pathname });
+
+  // Loose files, PNG and JPEG, no folders: no labels.
+  const jpegs = await draw(page, 'circle', 10, 'image/jpeg');
+  const loose = [...circles.slice(0, 10).map((bytes, i) => ({ name: `c${i}.png`, bytes })), ...jpegs.map((bytes, i) => ({ name: `j${i}.jpg`, bytes }))];
+  const s2 = await upload(page, loose, { imageSize: 28 });
+  assert.deepEqual([s2.n, s2.width, s2.height, s2.classes], [20, 28, 28, 0]);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a damaged ZIP and an undecodable image are refused with the file, and the model stays', async () => {
+  const { page } = await open(env.browser, env.url);
+  const before = await page.evaluate(() => window.aePlayground.train({ steps: 5 }));
+  for (const [file, expected] of [
+    [{ name: 'junk.zip', bytes: [...Buffer.from('this is not a zip archive at all, not at all')] }, /junk\.zip: not a ZIP archive/],
+    [{ name: 'broken.png', bytes: [0x89, 0x50, 0x4e, 0x47, 1, 2, 3] }, /broken\.png: the browser cannot decode this image/],
+    [{ name: 'empty.zip', bytes: zip([]) }, /empty\.zip: no images in it/],
+  ]) {
+    await assert.rejects(upload(page, [file], {}), expected);
+    const now = await page.evaluate(() => window.aePlayground.metrics());
+    assert.deepEqual([now.step, now.testLoss], [before.step, before.testLoss], `${file.name}: the model stays`);
+  }
+  assert.equal((await page.evaluate(() => window.aePlayground.settings())).dataset, 'mnist');
+  await page.close();
+});

@@ -1,0 +1,91 @@
+// Image uploads, read in the training worker: PNG, JPEG, GIF, WebP or BMP files (many at once, or a
+// folder) and ZIP archives of them become an MNIST IDX pair the engine reads. Each image is decoded by
+// the browser, drawn at the chosen square size (stretched to fill it) and made grey (luma, Rec. 601),
+// 0..255; the folder an image sits in is its label when the images come from two or more folders.
+
+const IMAGE = /\.(png|jpe?g|gif|webp|bmp)$/i;
+const MAX_SIZE = 256;
+const MAX_IMAGES = 100_000;
+
+export const hasImages = (files) => files.some((f) => IMAGE.test(f.name) || /\.zip$/i.test(f.name));
+
+/** The entries of a ZIP archive ({name, bytes}); stored and deflated entries, no ZIP64. */
+async function unzip(name, bytes) {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let end = -1;
+  for (let i = bytes.length - 22; i >= Math.max(0, bytes.length - 22 - 65535); i--) {
+    if (view.getUint32(i, true) === 0x06054b50) {
+      end = i;
+      break;
+    }
+  }
+  if (end < 0) throw new Error(`${name}: not a ZIP archive (no end-of-directory record in its last 64 KiB)`);
+  const count = view.getUint16(end + 10, true);
+  let at = view.getUint32(end + 16, true);
+  const entries = [];
+  for (let e = 0; e < count; e++) {
+    if (at + 46 > bytes.length || view.getUint32(at, true) !== 0x02014b50) throw new Error(`${name}: directory entry ${e + 1} at byte ${at} is damaged`);
+    const method = view.getUint16(at + 10, true);
+    const size = view.getUint32(at + 20, true);
+    const [nameLength, extra, comment] = [view.getUint16(at + 28, true), view.getUint16(at + 30, true), view.getUint16(at + 32, true)];
+    const local = view.getUint32(at + 42, true);
+    const path = new TextDecoder().decode(bytes.subarray(at + 46, at + 46 + nameLength));
+    at += 46 + nameLength + extra + comment;
+    if (path.endsWith('/') || !IMAGE.test(path) || /(^|\/)(__MACOSX|\.)/.test(path)) continue;
+    if (local + 30 > bytes.length || view.getUint32(local, true) !== 0x04034b50) throw new Error(`${name}: the entry ${path} at byte ${local} is damaged`);
+    const start = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
+    const data = bytes.subarray(start, start + size);
+    if (data.length < size) throw new Error(`${name}: the entry ${path} is cut short at byte ${bytes.length}`);
+    if (method === 0) entries.push({ name: path, bytes: data });
+    else if (method === 8) entries.push({ name: path, bytes: new Uint8Array(await new Response(new Blob([data]).stream().pipeThrough(new DecompressionStream('deflate-raw'))).arrayBuffer()) });
+    else throw new Error(`${name}: the entry ${path} uses compression method ${method}; only stored and deflated entries are read`);
+  }
+  return entries;
+}
+
+/** Files ({name, path?, bytes}; images or ZIPs) as [IDX images, IDX labels?] and the class names. */
+export async function imagesToIdx(files, { imageSize = 28 } = {}) {
+  const size = Math.round(Number(imageSize));
+  if (!(size >= 2 && size <= MAX_SIZE)) throw new Error(`image size ${imageSize} must be a whole number from 2 to ${MAX_SIZE}`);
+  const images = [];
+  for (const f of files) {
+    if (/\.zip$/i.test(f.name)) images.push(...(await unzip(f.name, f.bytes)).map((e) => ({ name: `${f.name}/${e.name}`, path: e.name, bytes: e.bytes })));
+    else if (IMAGE.test(f.name)) images.push({ name: f.name, path: f.path ?? f.name, bytes: f.bytes });
+    else throw new Error(`${f.name}: upload images (PNG, JPEG, GIF, WebP, BMP) or ZIPs of them on their own, not with other files`);
+  }
+  if (!images.length) throw new Error(`${files[0].name}: no images in it`);
+  if (images.length > MAX_IMAGES) throw new Error(`${images.length} images is more than the ${MAX_IMAGES} the page reads at once`);
+  const folder = (path) => path.split('/').slice(0, -1).pop() ?? '';
+  const classNames = [...new Set(images.map((i) => folder(i.path)))].sort();
+  const labelled = classNames.length >= 2 && classNames.length <= 256;
+  const canvas = new OffscreenCanvas(size, size);
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  const pixels = new Uint8Array(16 + images.length * size * size);
+  const header = new DataView(pixels.buffer);
+  [0x00000803, images.length, size, size].forEach((v, i) => header.setUint32(4 * i, v));
+  for (const [n, image] of images.entries()) {
+    let bitmap;
+    try {
+      bitmap = await createImageBitmap(new Blob([image.bytes]));
+    } catch {
+      throw new Error(`${image.name}: the browser cannot decode this image`);
+    }
+    ctx.clearRect(0, 0, size, size);
+    ctx.drawImage(bitmap, 0, 0, size, size);
+    bitmap.close();
+    const { data } = ctx.getImageData(0, 0, size, size);
+    for (let p = 0; p < size * size; p++) {
+      const alpha = data[4 * p + 3] / 255; // transparent areas count as black, as in MNIST
+      pixels[16 + n * size * size + p] = Math.round(alpha * (0.299 * data[4 * p] + 0.587 * data[4 * p + 1] + 0.114 * data[4 * p + 2]));
+    }
+  }
+  const idx = [{ name: files[0].name, bytes: pixels }];
+  if (labelled) {
+    const labels = new Uint8Array(8 + images.length);
+    new DataView(labels.buffer).setUint32(0, 0x00000801);
+    new DataView(labels.buffer).setUint32(4, images.length);
+    images.forEach((image, n) => (labels[8 + n] = classNames.indexOf(folder(image.path))));
+    idx.push({ name: `${files[0].name} (folder labels)`, bytes: labels });
+  }
+  return { files: idx, classNames: labelled ? classNames : [] };
+}
