@@ -41,7 +41,7 @@ export function installApi(controller) {
     /** The settings in force (dataset, engine and model). */
     settings: () => structuredClone(controller.state),
     /** For tests: `loseGpu()` destroys the WebGPU device mid-training; resolves once the worker has
-     * fallen back to the CPU. */
-    debug: { loseGpu: () => controller.request({ type: 'loseGpu' }) },
+     * fallen back to the CPU; `lossSeries()` is the loss chart's points, [steps, train, test]. */
+    debug: { loseGpu: () => controller.request({ type: 'loseGpu' }), lossSeries: () => controller.lossSeries() },
   };
 }

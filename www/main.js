@@ -171,9 +171,12 @@ let saved = { step: 0, at: performance.now(), busy: false };
 function saveSoon(step) {
   if (saved.busy || step === saved.step || (running && performance.now() - saved.at < SAVE_EVERY_MS)) return;
   saved = { step, at: performance.now(), busy: true };
-  request({ type: 'save', hash: location.hash, chart: chart.data })
+  request({ type: 'save', hash: location.hash, chart: chart.data, step })
     .catch((e) => console.warn(`the run was not saved: ${e.message}`))
-    .finally(() => (saved.busy = false));
+    .finally(() => {
+      saved.busy = false;
+      if (!running) saveSoon(latest.step); // steps taken while it was saving
+    });
 }
 document.addEventListener('visibilitychange', () => document.hidden && saveSoon(latest.step));
 
@@ -222,6 +225,7 @@ const controller = {
     send({ type: 'pause' });
   },
   metrics: () => ({ ...latest, backend: backend.name, backendReason: backend.reason, running }),
+  lossSeries: () => structuredClone(chart.data),
 };
 
 $('play').onclick = () => controller.play();

@@ -15,7 +15,7 @@ const SWEEP_SLICE = 100;
 
 /** What the page asked to see: the interpolation's two test samples, and whether the PCA panel is open. */
 export const wanted = { interpolate: [0, 1], pca: false };
-let pcaCurve = null; // {model, ks, errors}: PCA's errors, computed once per model
+let pcaCurve = null; // {model, ks, errors, ownError}: PCA's errors (and at the code width), once per model
 let measured = null; // {model, squaredError}: the model's last test error
 
 const pause = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -78,7 +78,8 @@ function reportPca(post, playground, info) {
   const dim = info.width * info.height;
   if (pcaCurve?.model !== playground) {
     const ks = SWEEP_KS.filter((k) => k <= dim);
-    pcaCurve = { model: playground, ks, errors: [...playground.pcaErrors(Uint32Array.from(ks))] };
+    const k = playground.codeWidth;
+    pcaCurve = { model: playground, ks, errors: [...playground.pcaErrors(Uint32Array.from(ks))], ownError: k <= dim ? playground.pcaErrors(Uint32Array.of(k))[0] : null };
   }
   const k = playground.codeWidth;
   const indices = Uint32Array.from({ length: Math.min(SHOWN, info.nTest) }, (_, i) => i);
@@ -89,7 +90,7 @@ function reportPca(post, playground, info) {
     ks: pcaCurve.ks,
     errors: pcaCurve.errors,
     k,
-    ownError: k <= dim ? playground.pcaErrors(Uint32Array.of(k))[0] : null,
+    ownError: pcaCurve.ownError,
     aeError: measured?.model === playground ? measured.squaredError : null,
     inputs: both.slice(0, half),
     outputs: both.slice(half),

@@ -3,7 +3,7 @@
 // run on WebGPU when the device is a real GPU (or when asked), on the CPU engine otherwise; losing the
 // GPU falls back to the CPU with the weights and optimizer state last read back.
 // Messages in:  {type: 'init', settings, resume (the address's hash), id}, {type: 'reset', settings, id},
-//               {type: 'save', hash, chart, id}, {type: 'play'}, {type: 'pause'},
+//               {type: 'save', hash, chart, step, id}, {type: 'play'}, {type: 'pause'},
 //               {type: 'train', steps, id}, {type: 'loseGpu', id}, {type: 'upload', files, options, id},
 //               {type: 'exportWeights' | 'exportCodes', id}, {type: 'importWeights', bytes, settings, id},
 //               {type: 'reconstruct', indices, id}, {type: 'show', wanted, id}, {type: 'fewLabels', labels, id},
@@ -280,8 +280,8 @@ async function resume(hash) {
     post({ type: 'error', message: `The saved run could not be resumed (${e.message ?? e}); a new one starts.` });
     return null;
   }
-  const { settings, chart, step, savedAt } = record;
-  return { settings, chart, step, savedAt };
+  const { settings, chart, savedAt } = record;
+  return { settings, chart, step: playground.step, savedAt };
 }
 
 async function findGpu() {
@@ -311,8 +311,8 @@ self.onmessage = async ({ data: message }) => {
       case 'save': // the run, for a reload to resume
         await exclusive(async () => {
           await syncFromGpu();
-          const { step } = playground;
-          const record = { hash: message.hash, settings: modelSettings, run: playground.snapshot(), upload: uploads.get(datasetKey) ?? null, chart: message.chart, step, savedAt: Date.now() };
+          // `step`: the chart's last step; the run may be a few steps further on.
+          const record = { hash: message.hash, settings: modelSettings, run: playground.snapshot(), upload: uploads.get(datasetKey) ?? null, chart: message.chart, step: message.step, savedAt: Date.now() };
           await saveRun(record);
         });
         answer(message.id);

@@ -346,14 +346,21 @@ impl Playground {
     /// For test samples `indices` (0-based within the test set): the current phase's inputs followed
     /// by its reconstructions, [2, indices.len(), width] (images, or codes for a later stage).
     pub fn reconstruct(&self, indices: &[u32]) -> Result<Vec<f32>, JsError> {
-        let test = self.session.data.test_rows();
-        let rows: Vec<usize> = indices.iter().map(|&i| test.start + i as usize).collect();
-        if let Some(&bad) = indices.iter().find(|&&i| i as usize >= test.len()) {
-            return Err(JsError::new(&format!("test sample {bad} does not exist (there are {})", test.len())));
-        }
+        let rows = self.test_rows(indices)?;
         let (mut inputs, outputs) = self.session.reconstruct(&rows);
         inputs.extend(outputs);
         Ok(inputs)
+    }
+}
+
+impl Playground {
+    /// Dataset rows of test samples `indices` (0-based within the test set), each checked.
+    fn test_rows(&self, indices: &[u32]) -> Result<Vec<usize>, JsError> {
+        let test = self.session.data.test_rows();
+        if let Some(&bad) = indices.iter().find(|&&i| i as usize >= test.len()) {
+            return Err(JsError::new(&format!("test sample {bad} does not exist (there are {})", test.len())));
+        }
+        Ok(indices.iter().map(|&i| test.start + i as usize).collect())
     }
 }
 

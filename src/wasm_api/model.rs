@@ -56,9 +56,7 @@ impl Playground {
             return Err(JsError::new(&format!("row {bad} does not exist (there are {})", data.len())));
         }
         let rows: Vec<usize> = rows.iter().map(|&r| r as usize).collect();
-        let mut out = vec![0.0; rows.len() * data.dim()];
-        data.gather(&rows, &mut out);
-        Ok(out)
+        Ok(self.session.data_rows(&rows))
     }
 }
 

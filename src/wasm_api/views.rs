@@ -45,12 +45,7 @@ impl Playground {
     /// PCA's reconstructions from k components of test samples `indices`, [indices.len(), width].
     #[wasm_bindgen(js_name = pcaReconstruct)]
     pub fn pca_reconstruct(&mut self, indices: &[u32], k: usize) -> Result<Vec<f32>, JsError> {
-        let test = self.session.data.test_rows();
-        if let Some(&bad) = indices.iter().find(|&&i| i as usize >= test.len()) {
-            return Err(JsError::new(&format!("test sample {bad} does not exist (there are {})", test.len())));
-        }
-        let rows: Vec<usize> = indices.iter().map(|&i| test.start + i as usize).collect();
-        let x = self.session.data_rows(&rows);
+        let x = self.session.data_rows(&self.test_rows(indices)?);
         self.fit_pca()?;
         let pca = self.pca.as_ref().ok_or_else(|| JsError::new("no PCA"))?;
         Ok(pca_reconstruct(pca, &x, k))

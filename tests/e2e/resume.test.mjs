@@ -33,7 +33,7 @@ test('a reload resumes the run exactly, and it trains on as if never interrupted
   const { page, errors } = await open(env.browser, url);
   const trained = await train(page, 120);
   await savedAt(page, 120);
-  const points = await page.evaluate(() => document.querySelectorAll('#loss-chart canvas').length);
+  const series = await page.evaluate(() => window.aePlayground.debug.lossSeries());
   const outputs = await reconstructions(page);
   await page.reload();
   await page.evaluate(() => window.aePlayground.ready);
@@ -42,7 +42,10 @@ test('a reload resumes the run exactly, and it trains on as if never interrupted
   assert.equal(resumed.step, 120);
   assert.equal(resumed.testLoss, trained.testLoss);
   assert.deepEqual(await reconstructions(page), outputs, 'the same weights');
-  assert.equal(await page.evaluate(() => document.querySelectorAll('#loss-chart canvas').length), points);
+  // The curves come back: the saved points, then the resumed model's first report (the same step).
+  const curves = await page.evaluate(() => window.aePlayground.debug.lossSeries());
+  assert.ok(series[0].length > 2, 'points were drawn before the reload');
+  assert.deepEqual(curves.map((c) => c.slice(0, series[0].length)), series);
   await train(page, 30);
 
   // A new browser context has its own storage: the same settings trained 150 steps without a break.
