@@ -12,6 +12,7 @@ use crate::layers::{Activation, Loss};
 use crate::net::{CodePenalties, Net, Trace};
 use crate::optim::Optimizer;
 use crate::train::{Evaluation, Phase, StepLoss, Task, Trainer};
+use std::rc::Rc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PhaseKind {
@@ -36,7 +37,8 @@ pub(crate) const MAX_DRAWN: usize = 4096;
 
 pub struct Session {
     pub config: Config,
-    pub data: Dataset,
+    /// Shared with the page's other models on the same data (a rebuilt model copies nothing).
+    pub data: Rc<Dataset>,
     pub phases: Vec<PhaseKind>,
     pub current: usize,
     pub trainer: Trainer,
@@ -52,7 +54,8 @@ pub struct Session {
 }
 
 impl Session {
-    pub fn new(config: Config, data: Dataset) -> Result<Self> {
+    pub fn new(config: Config, data: impl Into<Rc<Dataset>>) -> Result<Self> {
+        let data = data.into();
         config.validate()?;
         data.validate()?;
         let (min, max) = data.value_range();

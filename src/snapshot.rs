@@ -9,6 +9,7 @@ use crate::fail;
 use crate::optim::Optimizer;
 use crate::{Config, Dataset, Session};
 use serde_json::json;
+use std::rc::Rc;
 
 pub const RUN_FORMAT: &str = "ae-playground run 1";
 
@@ -49,7 +50,8 @@ impl Session {
 
     /// The run saved by `snapshot`, on `data` (the dataset it was saved with). A file that does not
     /// fit is refused with what does not.
-    pub fn restore(data: Dataset, bytes: &[u8]) -> Result<Session> {
+    pub fn restore(data: impl Into<Rc<Dataset>>, bytes: &[u8]) -> Result<Session> {
+        let data: Rc<Dataset> = data.into();
         let (meta, tensors) = unpack(bytes)?;
         if meta_text(&meta, "format")? != RUN_FORMAT {
             fail!("saved run format {:?} is not {RUN_FORMAT:?}", meta_text(&meta, "format")?);

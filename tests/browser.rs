@@ -33,7 +33,7 @@ async fn webgpu_matmul_matches_cpu_reference() {
 }
 
 /// 40 random 4×4 "images", 30 train and 10 test.
-fn tiny_pack() -> Vec<u8> {
+fn tiny_pack() -> ae_playground::wasm_api::Data {
     let s = Rng::new(2).stream(Purpose::Sample, 0);
     let bytes = (0..40 * 16).map(|i| (s.uniform(i) * 255.0) as u8).collect();
     let data = Dataset {
@@ -47,7 +47,7 @@ fn tiny_pack() -> Vec<u8> {
         n_train: 30,
         ..Dataset::default()
     };
-    pack::encode(&data)
+    ae_playground::wasm_api::Data::from_packed(&pack::encode(&data)).unwrap()
 }
 
 fn js(json: &str) -> JsValue {
@@ -80,13 +80,14 @@ fn exported_api_round_trips_settings_and_trains() {
 #[wasm_bindgen_test]
 fn exported_api_refuses_bad_input_with_messages() {
     use ae_playground::wasm_api::Playground;
-    let message = |r: Result<Playground, wasm_bindgen::JsError>| {
-        let err = JsValue::from(r.err().expect("refused"));
-        js_sys::Reflect::get(&err, &"message".into()).unwrap().as_string().unwrap()
+    let text = |e: wasm_bindgen::JsError| {
+        js_sys::Reflect::get(&JsValue::from(e), &"message".into()).unwrap().as_string().unwrap()
     };
+    let message = |r: Result<Playground, wasm_bindgen::JsError>| text(r.err().expect("refused"));
     assert!(message(Playground::new(js(r#"{"hidden": [0]}"#), &tiny_pack())).contains("width 0"));
     assert!(message(Playground::new(js(r#"{"hiden": [3]}"#), &tiny_pack())).contains("unknown field"));
-    assert!(message(Playground::new(JsValue::UNDEFINED, b"nonsense")).contains("not a packed dataset"));
+    let nonsense = ae_playground::wasm_api::Data::from_packed(b"nonsense").err().expect("refused");
+    assert!(text(nonsense).contains("not a packed dataset"));
     let pg = Playground::new(js(r#"{"batchSize": 8}"#), &tiny_pack()).unwrap();
     let err = JsValue::from(pg.reconstruct(&[10]).unwrap_err());
     assert!(js_sys::Reflect::get(&err, &"message".into()).unwrap().as_string().unwrap().contains("does not exist"));

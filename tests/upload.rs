@@ -32,6 +32,7 @@ fn a_csv_with_a_header_and_named_labels_is_scaled_split_and_labelled() {
     let options = UploadOptions { label_column: "species".into(), ..UploadOptions::default() };
     let d = upload(&[("iris.csv", csv.as_bytes())], &options).unwrap();
     assert_eq!((d.len(), d.n_train, d.dim(), d.classes), (50, 40, 2, 2));
+    assert_eq!(d.class_names, ["setosa", "virginica"]);
     assert_eq!(d.value_range(), (0.0, 1.0));
     // Rows are shuffled together with their labels: value 0 (row i: i/100 after min–max) keeps its class.
     for r in 0..50 {

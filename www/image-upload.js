@@ -9,7 +9,7 @@ const MAX_IMAGES = 100_000;
 
 export const hasImages = (files) => files.some((f) => IMAGE.test(f.name) || /\.zip$/i.test(f.name));
 
-/** The entries of a ZIP archive ({name, bytes}); stored and deflated entries, no ZIP64. */
+/** The entries of a ZIP archive ({name, blob}); stored and deflated entries, no ZIP64. */
 async function unzip(name, bytes) {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let end = -1;
@@ -36,21 +36,22 @@ async function unzip(name, bytes) {
     const start = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
     const data = bytes.subarray(start, start + size);
     if (data.length < size) throw new Error(`${name}: the entry ${path} is cut short at byte ${bytes.length}`);
-    if (method === 0) entries.push({ name: path, bytes: data });
-    else if (method === 8) entries.push({ name: path, bytes: new Uint8Array(await new Response(new Blob([data]).stream().pipeThrough(new DecompressionStream('deflate-raw'))).arrayBuffer()) });
+    if (method === 0) entries.push({ name: path, blob: new Blob([data]) });
+    else if (method === 8) entries.push({ name: path, blob: await new Response(new Blob([data]).stream().pipeThrough(new DecompressionStream('deflate-raw'))).blob() });
     else throw new Error(`${name}: the entry ${path} uses compression method ${method}; only stored and deflated entries are read`);
   }
   return entries;
 }
 
-/** Files ({name, path?, bytes}; images or ZIPs) as [IDX images, IDX labels?] and the class names. */
+/** Files ({name, path?, blob}; images or ZIPs) as [IDX images, IDX labels?] ({name, blob}) and the
+ * class names. */
 export async function imagesToIdx(files, { imageSize = 28 } = {}) {
   const size = Math.round(Number(imageSize));
   if (!(size >= 2 && size <= MAX_SIZE)) throw new Error(`image size ${imageSize} must be a whole number from 2 to ${MAX_SIZE}`);
   const images = [];
   for (const f of files) {
-    if (/\.zip$/i.test(f.name)) images.push(...(await unzip(f.name, f.bytes)).map((e) => ({ name: `${f.name}/${e.name}`, path: e.name, bytes: e.bytes })));
-    else if (IMAGE.test(f.name)) images.push({ name: f.name, path: f.path ?? f.name, bytes: f.bytes });
+    if (/\.zip$/i.test(f.name)) images.push(...(await unzip(f.name, new Uint8Array(await f.blob.arrayBuffer()))).map((e) => ({ name: `${f.name}/${e.name}`, path: e.name, blob: e.blob })));
+    else if (IMAGE.test(f.name)) images.push({ name: f.name, path: f.path ?? f.name, blob: f.blob });
     else throw new Error(`${f.name}: upload images (PNG, JPEG, GIF, WebP, BMP) or ZIPs of them on their own, not with other files`);
   }
   if (!images.length) throw new Error(`${files[0].name}: no images in it`);
@@ -66,7 +67,7 @@ export async function imagesToIdx(files, { imageSize = 28 } = {}) {
   for (const [n, image] of images.entries()) {
     let bitmap;
     try {
-      bitmap = await createImageBitmap(new Blob([image.bytes]));
+      bitmap = await createImageBitmap(image.blob);
     } catch {
       throw new Error(`${image.name}: the browser cannot decode this image`);
     }
@@ -79,13 +80,13 @@ export async function imagesToIdx(files, { imageSize = 28 } = {}) {
       pixels[16 + n * size * size + p] = Math.round(alpha * (0.299 * data[4 * p] + 0.587 * data[4 * p + 1] + 0.114 * data[4 * p + 2]));
     }
   }
-  const idx = [{ name: files[0].name, bytes: pixels }];
+  const idx = [{ name: files[0].name, blob: new Blob([pixels]) }];
   if (labelled) {
     const labels = new Uint8Array(8 + images.length);
     new DataView(labels.buffer).setUint32(0, 0x00000801);
     new DataView(labels.buffer).setUint32(4, images.length);
     images.forEach((image, n) => (labels[8 + n] = classNames.indexOf(folder(image.path))));
-    idx.push({ name: `${files[0].name} (folder labels)`, bytes: labels });
+    idx.push({ name: `${files[0].name} (folder labels)`, blob: new Blob([labels]) });
   }
   return { files: idx, classNames: labelled ? classNames : [] };
 }

@@ -1,11 +1,13 @@
 // The current run kept in IndexedDB so that a reload resumes it: its settings, the run itself
-// (Playground.snapshot: every stage, weights, optimizer state, position, loss series), the uploaded
-// files it trains on, and the loss chart's points. One record, replaced at each save; the training
-// worker reads and writes it.
+// (Playground.snapshot: every stage, weights, optimizer state, position, loss series) and the loss
+// chart's points in one record, replaced at each save; the uploaded files it trains on (as Blobs, which
+// the browser stores without copying them into the page) in another, written only when they change.
+// The training worker reads and writes both.
 
 const DB = 'ae-playground';
 const STORE = 'runs';
 const KEY = 'current';
+const UPLOAD = 'upload';
 
 function open() {
   return new Promise((resolve, reject) => {
@@ -30,6 +32,17 @@ async function inStore(mode, act) {
   }
 }
 
-/** {hash, settings, run, upload, chart, step, savedAt}, or undefined when nothing is saved. */
-export const loadRun = () => inStore('readonly', (store) => store.get(KEY));
-export const saveRun = (record) => inStore('readwrite', (store) => store.put(record, KEY));
+/** {hash, settings, run, upload: {files, options} | null, chart, step, savedAt}, or undefined when
+ * nothing is saved. */
+export async function loadRun() {
+  const record = await inStore('readonly', (store) => store.get(KEY));
+  if (record) record.upload = record.upload ? await inStore('readonly', (store) => store.get(UPLOAD)) : null;
+  return record;
+}
+
+/** Saves `record` (its `upload` true when it trains on an upload), and `upload` when given. */
+export const saveRun = (record, upload) =>
+  inStore('readwrite', (store) => {
+    if (upload) store.put(upload, UPLOAD);
+    return store.put(record, KEY);
+  });

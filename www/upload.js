@@ -1,16 +1,16 @@
-// Uploads: the file picker ("Upload dataset"), a folder picker and drag-and-drop onto the controls. Files are read
-// here, sent to the worker (which parses them in the engine and keeps the dataset), then the model is
-// rebuilt on them. A refused file leaves the dataset, the model and the curves as they were.
+// Uploads: the file picker ("Upload dataset"), a folder picker and drag-and-drop onto the controls. The files go
+// to the worker unread (as Blobs, which cost the page nothing); it streams them into the engine, which
+// keeps the dataset, then the model is rebuilt on them. A refused file leaves the dataset, the model and
+// the curves as they were.
 import { addDatasetOption } from './settings.js';
 
 const $ = (id) => document.getElementById(id);
 
-/** Files (File objects, or {name, bytes} from scripts) as {name, bytes}, an IDX labels file after its
- * images (the engine expects that order). */
-async function read(fileList) {
-  const bytes = async (f) => new Uint8Array(f.arrayBuffer ? await f.arrayBuffer() : f.bytes.slice(0));
-  // A folder's files carry their path in it: the folder is an image's label.
-  const files = await Promise.all([...fileList].map(async (f) => ({ name: f.name, path: f.webkitRelativePath || f.path || f.name, bytes: await bytes(f) })));
+/** Files (File objects, or {name, bytes} from scripts) as {name, path, blob}, an IDX labels file after
+ * its images (the engine expects that order). A folder's files carry their path in it: the folder is an
+ * image's label. */
+function entries(fileList) {
+  const files = [...fileList].map((f) => ({ name: f.name, path: f.webkitRelativePath || f.path || f.name, blob: f instanceof Blob ? f : new Blob([f.bytes]) }));
   const labelsLast = (f) => (/label/i.test(f.name) ? 1 : 0);
   return files.sort((a, b) => labelsLast(a) - labelsLast(b));
 }
@@ -24,9 +24,9 @@ function describe(s) {
 
 /** Reads, parses and trains on `fileList`; resolves with the summary, rejects with the reason. */
 export async function upload(controller, fileList, options = {}) {
-  const files = await read(fileList);
+  const files = entries(fileList);
   if (!files.length) throw new Error('no file was chosen');
-  const { key, summary } = await controller.request({ type: 'upload', files, options }, files.map((f) => f.bytes.buffer));
+  const { key, summary } = await controller.request({ type: 'upload', files, options });
   addDatasetOption(key);
   // A batch larger than the training rows cannot be drawn: a small upload gets a smaller batch.
   const changes = { dataset: key };

@@ -99,14 +99,14 @@ function reportPca(post, playground, info) {
   });
 }
 
-/** Trains a linear autoencoder (linear units, squared error, Adam) for each k on `bytes`, posting
- * each test error as it comes; resolves to {ks, errors}. */
-export async function linearSweep(post, bytes, info, seed) {
+/** Trains a linear autoencoder (linear units, squared error, Adam) for each k on `data` (the engine's
+ * Data), posting each test error as it comes; resolves to {ks, errors}. */
+export async function linearSweep(post, data, info, seed) {
   const ks = SWEEP_KS.filter((k) => k <= info.width * info.height);
   const errors = [];
   for (const k of ks) {
     const config = { hidden: [k], activation: 'linear', outputActivation: 'linear', loss: 'squaredError', learningRate: 0.003, epochs: 0, seed };
-    const model = new Playground(config, bytes);
+    const model = new Playground(config, data);
     try {
       for (let s = 0; s < SWEEP_STEPS; s += SWEEP_SLICE) {
         model.train(SWEEP_SLICE);

@@ -13,10 +13,11 @@
 //               {type: 'latentImages', images, count}, {type: 'filters' | 'code' | 'generated' | 'pca' |
 //               'sweep', ...} (the panels' data, see worker-panels.js), {type: 'error', message, id?},
 //               {type: 'answer', value, id} (a request done: init, reset, train, upload, import, export…)
-import init, { Gpu, Playground, modelFileSettings, readUpload, syntheticDataset } from '../pkg/ae_playground.js';
+import init, { Data, Gpu, Playground, modelFileSettings, syntheticDataset } from '../pkg/ae_playground.js';
 import { linearSweep, reportPanels, wanted } from './worker-panels.js';
 import { loadRun, saveRun } from './saved-run.js';
 import { hasImages, imagesToIdx } from './image-upload.js';
+import { readFiles } from './read-files.js';
 
 const SYNTHETIC = ['swissRoll', 'circles', 'sines']; // generated here, from seed 1
 
@@ -26,12 +27,13 @@ const TEST_LOSS_EVERY_MS = 500;
 const SHOWN = 8; // test samples above their reconstructions (fewer if the test set is smaller)
 const LATENT_POINTS = 500; // test samples in the latent scatter
 
-const datasets = new Map();
+const datasets = new Map(); // key → the engine's Data, shared by the models built on it
 let playground = null;
 let info = null; // the model's dataset: name, size, split
 let datasetKey = null; // its key in `datasets`
 let modelSettings = null; // the settings the model was built with
 const uploads = new Map(); // dataset key → {files, options} of an upload, kept for the saved run
+let savedUpload = null; // the upload last written with the saved run (written again only when it changes)
 let batchSize = 0;
 let running = false;
 let lock = Promise.resolve(); // the last task holding the model (see `exclusive`)
@@ -61,7 +63,7 @@ async function loadDataset(name) {
   if (!datasets.has(name)) {
     const response = await fetch(new URL(`../data/${name}.aepk`, import.meta.url));
     if (!response.ok) throw new Error(`dataset ${name}: HTTP ${response.status}`);
-    datasets.set(name, new Uint8Array(await response.arrayBuffer()));
+    datasets.set(name, Data.fromPacked(new Uint8Array(await response.arrayBuffer())));
   }
   return datasets.get(name);
 }
@@ -109,8 +111,8 @@ function fallBack(error) {
  * on bad settings, or if `prepare` throws, the old model stays and the error is reported. */
 async function build(settings, prepare, run) {
   const { dataset, engine: chosen, ...config } = settings;
-  const bytes = await loadDataset(dataset);
-  const next = run ? Playground.restore(bytes, run) : new Playground(config, bytes);
+  const data = await loadDataset(dataset);
+  const next = run ? Playground.restore(data, run) : new Playground(config, data);
   try {
     prepare?.(next);
   } catch (e) {
@@ -131,7 +133,7 @@ async function build(settings, prepare, run) {
   info = playground.dataset();
   datasetKey = dataset;
   modelSettings = settings;
-  post({ type: 'ready', dataset: { ...info, classNames: uploads.get(dataset)?.classNames ?? [] } });
+  post({ type: 'ready', dataset: info });
   // The latent scatter's points as images, for its hover thumbnails (sent once per model).
   const count = Math.min(LATENT_POINTS, info.nTest);
   const images = playground.rows(Uint32Array.from({ length: count }, (_, i) => info.nTrain + i));
@@ -257,14 +259,16 @@ async function trainSteps(steps, id) {
   answer(id);
 }
 
-/** Parses uploaded files into a dataset kept under a key of its own: {key, summary}. */
-function readAndKeep(files, options, classNames = []) {
+/** Reads uploaded files ([{name, blob}]) into a dataset kept under a key of its own: {key, summary}. */
+async function readAndKeep(files, options) {
   const { imageSize, ...engineOptions } = options ?? {};
-  const { packed, summary } = readUpload(files, engineOptions);
+  const data = await readFiles(files, engineOptions);
+  const summary = data.summary();
   const key = `upload:${summary.name}`;
-  datasets.set(key, packed);
-  uploads.set(key, { files, options, classNames });
-  return { key, summary: { ...summary, classNames } };
+  datasets.get(key)?.free(); // a model built on it keeps its own hold
+  datasets.set(key, data);
+  uploads.set(key, { files, options });
+  return { key, summary };
 }
 
 /** Restores the saved run when it was saved at this address (`hash`): {settings, chart, step,
@@ -274,7 +278,10 @@ async function resume(hash) {
   try {
     record = await loadRun();
     if (!record || record.hash !== hash) return null;
-    if (record.upload) readAndKeep(record.upload.files, record.upload.options, record.upload.classNames);
+    if (record.upload) {
+      const { key } = await readAndKeep(record.upload.files, record.upload.options);
+      savedUpload = uploads.get(key);
+    }
     await build(record.settings, undefined, record.run);
   } catch (e) {
     post({ type: 'error', message: `The saved run could not be resumed (${e.message ?? e}); a new one starts.` });
@@ -312,8 +319,10 @@ self.onmessage = async ({ data: message }) => {
         await exclusive(async () => {
           await syncFromGpu();
           // `step`: the chart's last step; the run may be a few steps further on.
-          const record = { hash: message.hash, settings: modelSettings, run: playground.snapshot(), upload: uploads.get(datasetKey) ?? null, chart: message.chart, step: message.step, savedAt: Date.now() };
-          await saveRun(record);
+          const upload = uploads.get(datasetKey) ?? null;
+          const record = { hash: message.hash, settings: modelSettings, run: playground.snapshot(), upload: Boolean(upload), chart: message.chart, step: message.step, savedAt: Date.now() };
+          await saveRun(record, upload !== savedUpload ? upload : undefined);
+          savedUpload = upload;
         });
         answer(message.id);
         break;
@@ -337,10 +346,13 @@ self.onmessage = async ({ data: message }) => {
         break;
       case 'upload': {
         // Read and kept under a key of its own; the model changes only when settings name it.
-        let { files } = message;
-        let classNames = [];
-        if (hasImages(files)) ({ files, classNames } = await imagesToIdx(files, message.options));
-        answer(message.id, readAndKeep(files, message.options, classNames));
+        let { files, options } = message;
+        if (hasImages(files)) {
+          const images = await imagesToIdx(files, options);
+          ({ files } = images);
+          options = { ...options, classNames: images.classNames };
+        }
+        answer(message.id, await readAndKeep(files, options));
         break;
       }
       case 'exportWeights':

@@ -53,26 +53,40 @@ fn parse<'a>(name: &str, bytes: &'a [u8], ndims: u8) -> Result<(Vec<usize>, &'a 
     Ok((dims, &bytes[header..]))
 }
 
-/// A dataset from IDX images (and labels), the first `n_train` samples training.
+/// A dataset from IDX images (and labels), raw or gzip, the first `n_train` samples training.
 pub fn from_idx(name: &str, images: (&str, &[u8]), labels: Option<(&str, &[u8])>, n_train: usize) -> Result<Dataset> {
-    let image_bytes = unpacked(images.0, images.1, usize::MAX - 1)?;
-    let (dims, pixels) = parse(images.0, &image_bytes, 3)?;
+    let owned =
+        |(file, bytes): (&str, &[u8])| Ok((file.to_string(), unpacked(file, bytes, usize::MAX - 1)?.into_owned()));
+    from_idx_bytes(name, owned(images)?, labels.map(owned).transpose()?, n_train)
+}
+
+/// A dataset from unpacked IDX images (and labels), taking over the images' bytes: the pixels stay
+/// where they are and only the header is dropped, so a large upload is never held twice.
+pub fn from_idx_bytes(
+    name: &str,
+    images: (String, Vec<u8>),
+    labels: Option<(String, Vec<u8>)>,
+    n_train: usize,
+) -> Result<Dataset> {
+    let (image_name, mut pixels) = images;
+    let (dims, header) = {
+        let (dims, payload) = parse(&image_name, &pixels, 3)?;
+        (dims, pixels.len() - payload.len())
+    };
+    pixels.drain(..header);
     let mut data = Dataset {
         name: name.into(),
         height: dims[1],
         width: dims[2],
-        bytes: pixels.to_vec(),
+        bytes: pixels,
         scale: 1.0 / 255.0,
-        labels: Vec::new(),
-        classes: 0,
         n_train,
         ..Dataset::default()
     };
     if let Some((label_name, label_file)) = labels {
-        let label_bytes = unpacked(label_name, label_file, usize::MAX - 1)?;
-        let (ldims, values) = parse(label_name, &label_bytes, 1)?;
+        let (ldims, values) = parse(&label_name, &label_file, 1)?;
         if ldims[0] != dims[0] {
-            fail!("{label_name}: {} labels for the {} images of {}", ldims[0], dims[0], images.0);
+            fail!("{label_name}: {} labels for the {} images of {image_name}", ldims[0], dims[0]);
         }
         data.classes = values.iter().map(|&l| l as usize + 1).max().unwrap_or(0);
         data.labels = values.to_vec();

@@ -7,6 +7,7 @@ pub mod idx;
 pub mod npy;
 pub mod numpy_split;
 pub mod pack;
+pub mod reader;
 pub mod sources;
 pub mod synthetic;
 pub mod table;
@@ -30,6 +31,9 @@ pub struct Dataset {
     /// One label per sample, or empty when unlabeled.
     pub labels: Vec<u8>,
     pub classes: usize,
+    /// The name of each class, when the data named them (a table's label text, image folders); empty
+    /// when labels are numbers.
+    pub class_names: Vec<String>,
     /// Rows 0..n_train train; the rest test.
     pub n_train: usize,
 }
@@ -119,6 +123,9 @@ impl Dataset {
         }
         if self.floats.is_empty() && !(self.scale.is_finite() && self.scale > 0.0) {
             fail!("dataset '{}': scale {} must be a positive number", self.name, self.scale);
+        }
+        if !self.class_names.is_empty() && self.class_names.len() != self.classes {
+            fail!("dataset '{}': {} class names for {} classes", self.name, self.class_names.len(), self.classes);
         }
         if !self.labels.is_empty() {
             if self.labels.len() != n {

@@ -78,6 +78,7 @@ pub fn decode(file: &[u8]) -> Result<Dataset> {
         },
         labels: file[samples_end..].to_vec(),
         classes: classes as usize,
+        class_names: Vec::new(),
         n_train: n_train as usize,
     };
     data.validate()?;

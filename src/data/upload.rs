@@ -4,16 +4,15 @@
 //! shuffled from a seed and split into train and test. Every refusal names the file and the place.
 
 use super::{idx, npy, table, Dataset};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::fail;
 use crate::rng::{Purpose, Rng};
 use serde::{Deserialize, Serialize};
-use std::borrow::Cow;
 
 /// The most values a dataset may hold (1 GiB as f32): beyond it the page would run out of memory.
 pub const MAX_VALUES: usize = 1 << 28;
 /// The most bytes a gzipped upload may unpack to.
-const MAX_UNPACKED: usize = 1 << 30;
+pub const MAX_UNPACKED: usize = 1 << 30;
 
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -37,11 +36,19 @@ pub struct UploadOptions {
     pub test_fraction: f64,
     /// Seed of the shuffle before the split.
     pub seed: u32,
+    /// Names of the label values 0, 1, … (an image upload's folders); empty to keep a table's own.
+    pub class_names: Vec<String>,
 }
 
 impl Default for UploadOptions {
     fn default() -> Self {
-        UploadOptions { label_column: String::new(), normalise: Normalise::MinMax, test_fraction: 0.2, seed: 1 }
+        UploadOptions {
+            label_column: String::new(),
+            normalise: Normalise::MinMax,
+            test_fraction: 0.2,
+            seed: 1,
+            class_names: Vec::new(),
+        }
     }
 }
 
@@ -51,49 +58,43 @@ pub struct File<'a> {
     pub bytes: &'a [u8],
 }
 
+/// One uploaded file, unpacked (gunzipped) already: its name and contents.
+pub struct Unpacked {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
 /// The dataset in `files` (one table, one .npy, or IDX images with an optional labels file).
 pub fn from_files(files: &[File], options: &UploadOptions) -> Result<Dataset> {
+    let unpack = |f: &File| {
+        Ok(Unpacked { name: f.name.to_string(), bytes: idx::unpacked(f.name, f.bytes, MAX_UNPACKED)?.into_owned() })
+    };
+    from_unpacked(files.iter().map(unpack).collect::<Result<_>>()?, options)
+}
+
+/// The dataset in unpacked `files`, taking over their bytes (IDX pixels stay where they are).
+pub fn from_unpacked(files: Vec<Unpacked>, options: &UploadOptions) -> Result<Dataset> {
     if !(0.01..=0.9).contains(&options.test_fraction) {
         fail!("testFraction {} must be between 0.01 and 0.9", options.test_fraction);
     }
-    let contents: Vec<Cow<[u8]>> =
-        files.iter().map(|f| idx::unpacked(f.name, f.bytes, MAX_UNPACKED)).collect::<Result<_>>()?;
     let is_idx = |c: &[u8], dims: u8| c.starts_with(&[0, 0, 8, dims]);
-    let name = files.first().map_or("upload", |f| f.name).to_string();
-    let mut data = match (files, contents.as_slice()) {
-        ([], _) => fail!("no file was given"),
-        ([image_file, ..], [images, rest @ ..]) if is_idx(images, 3) => {
-            let labels = match rest {
-                [] => None,
-                [labels] if is_idx(labels, 1) => Some((files[1].name, labels.as_ref())),
-                _ => fail!("with the IDX images {}, upload at most one IDX labels file", image_file.name),
-            };
-            let data = idx::from_idx(&name, (image_file.name, images), labels, 1)?;
+    let name = files.first().map_or("upload", |f| &f.name).to_string();
+    let mut data = match files.as_slice() {
+        [] => fail!("no file was given"),
+        [images, rest @ ..] if is_idx(&images.bytes, 3) => {
+            if rest.len() > 1 || rest.iter().any(|l| !is_idx(&l.bytes, 1)) {
+                fail!("with the IDX images {}, upload at most one IDX labels file", images.name);
+            }
+            let mut files = files.into_iter().map(|f| (f.name, f.bytes));
+            let (images, labels) = (files.next().unwrap(), files.next());
+            let data = idx::from_idx_bytes(&name, images, labels, 1)?;
             // Bytes as they are (0..255), like a .npy of bytes: normalising is the options' job.
             Dataset { n_train: data.len(), scale: 1.0, ..data }
         }
-        ([_, _, ..], _) if contents.iter().any(|c| is_idx(c, 3)) => {
+        [_, _, ..] if files.iter().any(|f| is_idx(&f.bytes, 3)) => {
             fail!("put the IDX images file first, then its labels")
         }
-        ([file], [bytes]) if bytes.starts_with(b"\x93NUMPY") => from_npy(file.name, bytes)?,
-        ([file], [bytes]) if bytes.len() >= 4 && bytes[..2] == [0, 0] => fail!(
-            "{}: magic number {:02x?} at byte 0 is not an IDX file of unsigned bytes (00 00 08 03: images; 00 00 08 01: labels)",
-            file.name,
-            &bytes[..4]
-        ),
-        ([file], [bytes]) if bytes.iter().any(|&b| b < 0x09 || (0x0e..0x20).contains(&b)) => fail!(
-            "{}: not a format this page reads (CSV or TSV text, .npy, MNIST IDX); byte {} is not text",
-            file.name,
-            bytes.iter().position(|&b| b < 0x09 || (0x0e..0x20).contains(&b)).unwrap()
-        ),
-        ([file], [bytes]) => match std::str::from_utf8(bytes) {
-            Ok(text) => from_table(file.name, text, options)?,
-            Err(e) => fail!(
-                "{}: not a format this page reads (CSV or TSV text, .npy, MNIST IDX); byte {} is not text",
-                file.name,
-                e.valid_up_to()
-            ),
-        },
+        [file] => from_single(&file.name, &file.bytes, options)?,
         _ => fail!("upload one table, one .npy file, or IDX images with their labels ({} files given)", files.len()),
     };
     if data.len() * data.dim() > MAX_VALUES {
@@ -106,10 +107,49 @@ pub fn from_files(files: &[File], options: &UploadOptions) -> Result<Dataset> {
     if data.len() < 2 {
         fail!("{name}: {} sample(s); at least 2 are needed (one to train on, one to test)", data.len());
     }
+    name_classes(&mut data, &options.class_names)?;
     normalise(&mut data, options.normalise);
-    let data = split(data, options);
+    split(&mut data, options);
     data.validate()?;
     Ok(data)
+}
+
+/// A file on its own: a .npy array or a CSV/TSV table.
+fn from_single(name: &str, bytes: &[u8], options: &UploadOptions) -> Result<Dataset> {
+    let not_text = |at: usize| {
+        Error::new(format!(
+            "{name}: not a format this page reads (CSV or TSV text, .npy, MNIST IDX); byte {at} is not text"
+        ))
+    };
+    if bytes.starts_with(b"\x93NUMPY") {
+        return from_npy(name, bytes);
+    }
+    if bytes.len() >= 4 && bytes[..2] == [0, 0] {
+        fail!(
+            "{name}: magic number {:02x?} at byte 0 is not an IDX file of unsigned bytes (00 00 08 03: images; 00 00 08 01: labels)",
+            &bytes[..4]
+        );
+    }
+    if let Some(at) = bytes.iter().position(|&b| b < 0x09 || (0x0e..0x20).contains(&b)) {
+        return Err(not_text(at));
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => from_table(name, text, options),
+        Err(e) => Err(not_text(e.valid_up_to())),
+    }
+}
+
+/// Names given with the upload (image folders) for the label values 0, 1, …
+fn name_classes(data: &mut Dataset, names: &[String]) -> Result<()> {
+    if names.is_empty() {
+        return Ok(());
+    }
+    if data.labels.is_empty() || data.classes > names.len() {
+        fail!("{}: {} class names given for {} classes", data.name, names.len(), data.classes);
+    }
+    data.classes = names.len();
+    data.class_names = names.to_vec();
+    Ok(())
 }
 
 fn from_npy(name: &str, bytes: &[u8]) -> Result<Dataset> {
@@ -131,7 +171,12 @@ fn from_table(name: &str, text: &str, options: &UploadOptions) -> Result<Dataset
     });
     let t = table::parse(name, text, label.as_ref())?;
     let n = t.values.len() / t.columns;
-    let (labels, classes) = class_indices(name, &t.labels)?;
+    let (labels, class_names) = class_indices(name, &t.labels)?;
+    let classes = if class_names.is_empty() {
+        labels.iter().map(|&l| l as usize + 1).max().unwrap_or(0)
+    } else {
+        class_names.len()
+    };
     Ok(Dataset {
         name: name.into(),
         height: 1,
@@ -139,19 +184,17 @@ fn from_table(name: &str, text: &str, options: &UploadOptions) -> Result<Dataset
         floats: t.values,
         labels,
         classes,
+        class_names,
         n_train: n,
         ..Dataset::default()
     })
 }
 
-/// Labels as class numbers: small whole numbers as they are, anything else by sorted name.
-fn class_indices(name: &str, labels: &[String]) -> Result<(Vec<u8>, usize)> {
-    if labels.is_empty() {
-        return Ok((Vec::new(), 0));
-    }
+/// Labels as class numbers: small whole numbers as they are (no names), anything else numbered in
+/// sorted order, with those names.
+fn class_indices(name: &str, labels: &[String]) -> Result<(Vec<u8>, Vec<String>)> {
     if let Ok(numbers) = labels.iter().map(|l| l.parse::<u8>()).collect::<std::result::Result<Vec<_>, _>>() {
-        let classes = numbers.iter().map(|&l| l as usize + 1).max().unwrap_or(0);
-        return Ok((numbers, classes));
+        return Ok((numbers, Vec::new()));
     }
     let mut names: Vec<&String> = labels.iter().collect();
     names.sort();
@@ -159,7 +202,8 @@ fn class_indices(name: &str, labels: &[String]) -> Result<(Vec<u8>, usize)> {
     if names.len() > 256 {
         fail!("{name}: the label column has {} different values; at most 256 classes are supported", names.len());
     }
-    Ok((labels.iter().map(|l| names.binary_search(&l).unwrap() as u8).collect(), names.len()))
+    let numbers = labels.iter().map(|l| names.binary_search(&l).unwrap() as u8).collect();
+    Ok((numbers, names.into_iter().cloned().collect()))
 }
 
 fn normalise(data: &mut Dataset, how: Normalise) {
@@ -195,20 +239,61 @@ fn values(data: &Dataset) -> Vec<f32> {
     out
 }
 
-/// Rows in a seeded random order, the last `test_fraction` of them (at least one) for testing.
-fn split(data: Dataset, options: &UploadOptions) -> Dataset {
+/// Rows in a seeded random order, the last `test_fraction` of them (at least one) for testing. The
+/// rows are moved in place, so a large upload is not held twice.
+fn split(data: &mut Dataset, options: &UploadOptions) {
     let (n, dim) = (data.len(), data.dim());
-    let order = Rng::new(options.seed).stream(Purpose::Shuffle, u32::MAX).permutation(n);
+    let order: Vec<usize> = Rng::new(options.seed)
+        .stream(Purpose::Shuffle, u32::MAX)
+        .permutation(n)
+        .into_iter()
+        .map(|r| r as usize)
+        .collect();
+    permute_rows(&mut data.bytes, dim, &order);
+    permute_rows(&mut data.floats, dim, &order);
+    permute_rows(&mut data.labels, 1, &order);
     let n_test = ((n as f64 * options.test_fraction).round() as usize).clamp(1, n - 1);
-    let pick =
-        |src: &[u8]| order.iter().flat_map(|&r| &src[r as usize * dim..(r as usize + 1) * dim]).copied().collect();
-    let bytes = if data.bytes.is_empty() { Vec::new() } else { pick(&data.bytes) };
-    let floats = if data.floats.is_empty() {
-        Vec::new()
-    } else {
-        order.iter().flat_map(|&r| &data.floats[r as usize * dim..(r as usize + 1) * dim]).copied().collect()
-    };
-    let labels =
-        if data.labels.is_empty() { Vec::new() } else { order.iter().map(|&r| data.labels[r as usize]).collect() };
-    Dataset { bytes, floats, labels, n_train: n - n_test, ..data }
+    data.n_train = n - n_test;
+}
+
+/// Puts row `order[i]` of `rows` (rows of `width` values) at row i, in place: each cycle of the
+/// permutation is followed once, with one row aside.
+fn permute_rows<T: Copy + Default>(rows: &mut [T], width: usize, order: &[usize]) {
+    if rows.is_empty() {
+        return;
+    }
+    let mut placed = vec![false; order.len()];
+    let mut aside = vec![T::default(); width];
+    for start in 0..order.len() {
+        if placed[start] {
+            continue;
+        }
+        aside.copy_from_slice(&rows[start * width..(start + 1) * width]);
+        let mut at = start;
+        loop {
+            placed[at] = true;
+            let from = order[at];
+            if from == start {
+                rows[at * width..(at + 1) * width].copy_from_slice(&aside);
+                break;
+            }
+            rows.copy_within(from * width..(from + 1) * width, at * width);
+            at = from;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::permute_rows;
+
+    #[test]
+    fn rows_move_in_place_as_a_gather_would() {
+        let order = [3, 0, 4, 1, 2, 5];
+        let rows: Vec<u32> = (0..12).collect();
+        let gathered: Vec<u32> = order.iter().flat_map(|&r| rows[2 * r..2 * r + 2].to_vec()).collect();
+        let mut moved = rows.clone();
+        permute_rows(&mut moved, 2, &order);
+        assert_eq!(moved, gathered);
+    }
 }

@@ -1,68 +1,100 @@
-//! Datasets made in the page: the synthetic manifolds, packed in the same format as the bundled files
-//! so the worker treats every dataset alike.
+//! Datasets in the engine, as the page holds them: a `Data` handle shared by every model built on it
+//! (a new model copies nothing), made from a bundled packed file, a synthetic manifold, or uploaded
+//! files streamed in piece by piece through an `UploadReader`.
 
-use super::js_error;
-use crate::data::{pack, synthetic};
+use super::{js_error, to_js};
+use crate::data::reader::Reader;
+use crate::data::upload::UploadOptions;
+use crate::data::{pack, synthetic, Dataset};
+use serde::Serialize;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
-/// The synthetic dataset `name` (swissRoll, circles, sines) generated from `seed`, packed.
-#[wasm_bindgen(js_name = syntheticDataset)]
-pub fn synthetic_dataset(name: &str, seed: u32) -> Result<Vec<u8>, JsError> {
-    Ok(pack::encode(&synthetic::generate(name, seed).map_err(js_error)?))
+/// A dataset held in the engine.
+#[wasm_bindgen]
+pub struct Data(pub(crate) Rc<Dataset>);
+
+#[wasm_bindgen]
+impl Data {
+    /// A packed `.aepk` file (the bundled datasets).
+    #[wasm_bindgen(js_name = fromPacked)]
+    pub fn from_packed(bytes: &[u8]) -> Result<Data, JsError> {
+        Ok(Data(Rc::new(pack::decode(bytes).map_err(js_error)?)))
+    }
+
+    /// `{name, n, nTrain, nTest, height, width, classes, classNames, min, max}`.
+    pub fn summary(&self) -> Result<JsValue, JsError> {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Summary<'a> {
+            name: &'a str,
+            n: usize,
+            n_train: usize,
+            n_test: usize,
+            height: usize,
+            width: usize,
+            classes: usize,
+            class_names: &'a [String],
+            min: f32,
+            max: f32,
+        }
+        let d = &self.0;
+        let (min, max) = d.value_range();
+        to_js(&Summary {
+            name: &d.name,
+            n: d.len(),
+            n_train: d.n_train,
+            n_test: d.len() - d.n_train,
+            height: d.height,
+            width: d.width,
+            classes: d.classes,
+            class_names: &d.class_names,
+            min,
+            max,
+        })
+    }
 }
 
-/// Reads uploaded files into a dataset. `files` is `[{name, bytes: Uint8Array}]`; `options` is
-/// `{labelColumn, normalise: 'minMax' | 'standardise' | 'none', testFraction, seed}` (all optional).
-/// Returns `{packed, summary: {name, n, nTrain, nTest, height, width, classes, min, max}}`; the error
-/// names the file and the place.
-#[wasm_bindgen(js_name = readUpload)]
-pub fn read_upload(files: js_sys::Array, options: JsValue) -> Result<js_sys::Object, JsError> {
-    use crate::data::upload::{from_files, File, UploadOptions};
-    let options: UploadOptions = if options.is_undefined() || options.is_null() {
-        UploadOptions::default()
-    } else {
-        let json = js_sys::JSON::stringify(&options).map_err(|_| JsError::new("upload options: not a plain object"))?;
-        serde_json::from_str(&String::from(json)).map_err(|e| JsError::new(&format!("upload options: {e}")))?
-    };
-    let mut contents = Vec::new();
-    for file in files.iter() {
-        let get = |key: &str| js_sys::Reflect::get(&file, &key.into()).unwrap_or(JsValue::UNDEFINED);
-        let name = get("name").as_string().ok_or_else(|| JsError::new("an uploaded file has no name"))?;
-        let bytes =
-            get("bytes").dyn_into::<js_sys::Uint8Array>().map_err(|_| JsError::new(&format!("{name}: no bytes")))?;
-        contents.push((name, bytes.to_vec()));
+/// The synthetic dataset `name` (swissRoll, circles, sines) generated from `seed`.
+#[wasm_bindgen(js_name = syntheticDataset)]
+pub fn synthetic_dataset(name: &str, seed: u32) -> Result<Data, JsError> {
+    Ok(Data(Rc::new(synthetic::generate(name, seed).map_err(js_error)?)))
+}
+
+/// Uploaded files read into a dataset a piece at a time: `begin` each file, `push` its bytes in
+/// order, then `finish`. Every error names the file and the place.
+#[wasm_bindgen]
+pub struct UploadReader(Reader);
+
+#[wasm_bindgen]
+impl UploadReader {
+    #[wasm_bindgen(constructor)]
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> UploadReader {
+        UploadReader(Reader::default())
     }
-    let files: Vec<File> = contents.iter().map(|(name, bytes)| File { name, bytes }).collect();
-    let data = from_files(&files, &options).map_err(js_error)?;
-    #[derive(serde::Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Summary<'a> {
-        name: &'a str,
-        n: usize,
-        n_train: usize,
-        n_test: usize,
-        height: usize,
-        width: usize,
-        classes: usize,
-        min: f32,
-        max: f32,
+
+    /// Starts the file `name`: `gzip` when its first bytes are gzip's, `size` the bytes it holds
+    /// unpacked (for gzip, the number in its last four bytes).
+    pub fn begin(&mut self, name: &str, gzip: bool, size: f64) -> Result<(), JsError> {
+        self.0.begin(name, gzip, size as usize).map_err(js_error)
     }
-    let (min, max) = data.value_range();
-    let summary = Summary {
-        name: &data.name,
-        n: data.len(),
-        n_train: data.n_train,
-        n_test: data.len() - data.n_train,
-        height: data.height,
-        width: data.width,
-        classes: data.classes,
-        min,
-        max,
-    };
-    let result = js_sys::Object::new();
-    let set = |k: &str, v: JsValue| js_sys::Reflect::set(&result, &k.into(), &v).map(|_| ());
-    set("summary", super::to_js(&summary)?).map_err(|_| JsError::new("could not build the summary"))?;
-    set("packed", js_sys::Uint8Array::from(&pack::encode(&data)[..]).into())
-        .map_err(|_| JsError::new("could not build the summary"))?;
-    Ok(result)
+
+    /// The next bytes of the current file.
+    pub fn push(&mut self, bytes: &[u8]) -> Result<(), JsError> {
+        self.0.push(bytes).map_err(js_error)
+    }
+
+    /// The dataset. `options` is `{labelColumn, normalise: 'minMax' | 'standardise' | 'none',
+    /// testFraction, seed, classNames}` (all optional).
+    pub fn finish(self, options: JsValue) -> Result<Data, JsError> {
+        let options: UploadOptions = if options.is_undefined() || options.is_null() {
+            UploadOptions::default()
+        } else {
+            let json =
+                js_sys::JSON::stringify(&options).map_err(|_| JsError::new("upload options: not a plain object"))?;
+            serde_json::from_str(&String::from(json)).map_err(|e| JsError::new(&format!("upload options: {e}")))?
+        };
+        Ok(Data(Rc::new(self.0.finish(&options).map_err(js_error)?)))
+    }
 }

@@ -1,7 +1,6 @@
 //! The JavaScript boundary: thin `#[wasm_bindgen]` wrappers over the engine, taking and returning
 //! plain data. Errors come back as `JsError` with the engine's message; nothing here panics on input.
 
-use crate::data::pack;
 use crate::gpu::trainer::GpuTrainer;
 use crate::gpu::GpuContext;
 use crate::{Config, Error, Session};
@@ -12,6 +11,8 @@ mod bench;
 mod data;
 mod model;
 mod views;
+
+pub use data::{Data, UploadReader};
 
 #[wasm_bindgen(start)]
 pub fn start() {
@@ -90,13 +91,12 @@ impl Gpu {
 
 #[wasm_bindgen]
 impl Playground {
-    /// `config` is a (partial) settings object, missing fields taking their defaults; `dataset` is a
-    /// packed `.aepk` file.
+    /// `config` is a (partial) settings object, missing fields taking their defaults; the model
+    /// shares `dataset` (nothing is copied).
     #[wasm_bindgen(constructor)]
-    pub fn new(config: JsValue, dataset: &[u8]) -> Result<Playground, JsError> {
+    pub fn new(config: JsValue, dataset: &Data) -> Result<Playground, JsError> {
         let config = parse_config(&config)?;
-        let data = pack::decode(dataset).map_err(js_error)?;
-        Ok(Playground { session: Session::new(config, data).map_err(js_error)?, gpu: None, pca: None })
+        Ok(Playground { session: Session::new(config, dataset.0.clone()).map_err(js_error)?, gpu: None, pca: None })
     }
 
     /// The settings in force, every field filled in.
@@ -104,7 +104,7 @@ impl Playground {
         to_js(&self.session.config)
     }
 
-    /// Name, image size and split of the dataset.
+    /// Name, image size and split of the dataset, and its class names (empty when numbered).
     pub fn dataset(&self) -> Result<JsValue, JsError> {
         #[derive(Serialize)]
         #[serde(rename_all = "camelCase")]
@@ -114,6 +114,7 @@ impl Playground {
             height: usize,
             n_train: usize,
             n_test: usize,
+            class_names: &'a [String],
         }
         let d = &self.session.data;
         to_js(&Info {
@@ -122,6 +123,7 @@ impl Playground {
             height: d.height,
             n_train: d.n_train,
             n_test: d.test_rows().len(),
+            class_names: &d.class_names,
         })
     }
 

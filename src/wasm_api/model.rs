@@ -95,11 +95,9 @@ impl Playground {
         self.session.snapshot()
     }
 
-    /// The run saved by `snapshot`, on the packed dataset it was saved with; the error says what does
-    /// not fit.
-    pub fn restore(dataset: &[u8], run: &[u8]) -> Result<Playground, JsError> {
-        let data = crate::data::pack::decode(dataset).map_err(super::js_error)?;
-        let session = crate::Session::restore(data, run).map_err(super::js_error)?;
+    /// The run saved by `snapshot`, on the dataset it was saved with; the error says what does not fit.
+    pub fn restore(dataset: &super::Data, run: &[u8]) -> Result<Playground, JsError> {
+        let session = crate::Session::restore(dataset.0.clone(), run).map_err(super::js_error)?;
         Ok(Playground { session, gpu: None, pca: None })
     }
 

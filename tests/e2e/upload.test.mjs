@@ -43,10 +43,10 @@ test('every format uploads, by the picker, by drag and drop and by the API, and 
   await page.fill('#upload-label', 'kind');
   await page.setInputFiles('#upload', { name: 'clusters.csv', mimeType: 'text/csv', buffer: csv() });
   await page.waitForFunction(() => window.aePlayground.settings().dataset === 'upload:clusters.csv');
-  assert.match(await page.textContent('#upload-summary'), /clusters\.csv: 150 samples of 6 values each \(120 train, 30 test\), 3 classes/);
+  assert.match(await page.textContent('#upload-summary'), /clusters\.csv: 150 samples of 6 values each \(120 train, 30 test\), 3 classes \(ant, bee, cat\)/);
   let m = await page.evaluate(() => window.aePlayground.train({ steps: 200 }));
   assert.ok(Number.isFinite(m.testLoss), JSON.stringify(m));
-  assert.equal(await page.locator('#latent-legend li').count(), 3);
+  assert.deepEqual(await page.locator('#latent-legend li').allTextContents(), ['ant', 'bee', 'cat'], 'the names of the label column in the legend');
   assert.equal(await page.inputValue('#setting-dataset'), 'upload:clusters.csv', 'the dataset control offers and shows the upload');
   await page.screenshot({ path: new URL('upload-csv.png', ARTIFACTS).pathname, fullPage: true });
 
