@@ -15,9 +15,10 @@ export function installApi(controller) {
     configure: (config = {}) => controller.reset(config),
     /** Trains a new model on a bundled or synthetic dataset: mnist, digits, swissRoll, circles, sines. */
     loadBundled: (name) => controller.reset({ dataset: name }),
-    /** Reads files ([File] or [{name, bytes}]) with options {labelColumn, normalise, testFraction, seed}
-     * and builds a new model on them; resolves with {name, n, nTrain, nTest, height, width, classes,
-     * min, max}, rejects with the reason (the dataset and model in hand stay). */
+    /** Reads files ([File] or [{name, bytes}]) with options {labelColumn, normalise, testFraction, seed,
+     * imageSize, colour: 'auto' | 'grey' | 'rgb'} and builds a new model on them; resolves with {name, n,
+     * nTrain, nTest, height, width, channels, classes, classNames, min, max}, rejects with the reason
+     * (the dataset and model in hand stay). */
     upload: (files, options) => controller.upload(files, options),
     /** Test samples `indices` through the model: {inputs, outputs, width}, each [indices.length, width]. */
     reconstruct: (indices) => controller.reconstruct(indices),

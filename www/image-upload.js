@@ -1,11 +1,14 @@
 // Image uploads, read in the training worker: PNG, JPEG, GIF, WebP or BMP files (many at once, or a
 // folder) and ZIP archives of them become an MNIST IDX pair the engine reads. Each image is decoded by
-// the browser, drawn at the chosen square size (stretched to fill it) and made grey (luma, Rec. 601),
-// 0..255; the folder an image sits in is its label when the images come from two or more folders.
+// the browser and drawn at the chosen square size (stretched to fill it); the images stay in colour
+// (red, green, blue) unless every one is grey or grey is asked for (then luma, Rec. 601), 0..255,
+// transparent parts black; the folder an image sits in is its label when the images come from two or
+// more folders.
 
 const IMAGE = /\.(png|jpe?g|gif|webp|bmp)$/i;
 const MAX_SIZE = 256;
 const MAX_IMAGES = 100_000;
+const MAX_BYTES = 2 ** 28; // the colour pixels read (the engine's own limit on values)
 
 export const hasImages = (files) => files.some((f) => IMAGE.test(f.name) || /\.zip$/i.test(f.name));
 
@@ -44,8 +47,9 @@ async function unzip(name, bytes) {
 }
 
 /** Files ({name, path?, blob}; images or ZIPs) as [IDX images, IDX labels?] ({name, blob}) and the
- * class names. */
-export async function imagesToIdx(files, { imageSize = 28 } = {}) {
+ * class names. `colour`: 'auto' (grey when every image is), 'grey' or 'rgb'. */
+export async function imagesToIdx(files, { imageSize = 28, colour = 'auto' } = {}) {
+  if (!['auto', 'grey', 'rgb'].includes(colour)) throw new Error(`image colour ${colour} must be auto, grey or rgb`);
   const size = Math.round(Number(imageSize));
   if (!(size >= 2 && size <= MAX_SIZE)) throw new Error(`image size ${imageSize} must be a whole number from 2 to ${MAX_SIZE}`);
   const images = [];
@@ -61,9 +65,10 @@ export async function imagesToIdx(files, { imageSize = 28 } = {}) {
   const labelled = classNames.length >= 2 && classNames.length <= 256;
   const canvas = new OffscreenCanvas(size, size);
   const ctx = canvas.getContext('2d', { willReadFrequently: true });
-  const pixels = new Uint8Array(16 + images.length * size * size);
-  const header = new DataView(pixels.buffer);
-  [0x00000803, images.length, size, size].forEach((v, i) => header.setUint32(4 * i, v));
+  const area = size * size;
+  if (images.length * area * 3 > MAX_BYTES) throw new Error(`${images.length} images of ${size}×${size} are more than the page can hold; choose a smaller image size`);
+  const rgb = new Uint8Array(images.length * area * 3);
+  let allGrey = true;
   for (const [n, image] of images.entries()) {
     let bitmap;
     try {
@@ -75,10 +80,21 @@ export async function imagesToIdx(files, { imageSize = 28 } = {}) {
     ctx.drawImage(bitmap, 0, 0, size, size);
     bitmap.close();
     const { data } = ctx.getImageData(0, 0, size, size);
-    for (let p = 0; p < size * size; p++) {
+    for (let p = 0; p < area; p++) {
       const alpha = data[4 * p + 3] / 255; // transparent areas count as black, as in MNIST
-      pixels[16 + n * size * size + p] = Math.round(alpha * (0.299 * data[4 * p] + 0.587 * data[4 * p + 1] + 0.114 * data[4 * p + 2]));
+      for (let c = 0; c < 3; c++) rgb[3 * (n * area + p) + c] = Math.round(alpha * data[4 * p + c]);
+      allGrey &&= data[4 * p] === data[4 * p + 1] && data[4 * p + 1] === data[4 * p + 2];
     }
+  }
+  const channels = colour === 'rgb' || (colour === 'auto' && !allGrey) ? 3 : 1;
+  const dims = channels === 3 ? [0x00000804, images.length, size, size, 3] : [0x00000803, images.length, size, size];
+  const pixels = new Uint8Array(4 * dims.length + images.length * area * channels);
+  const header = new DataView(pixels.buffer);
+  dims.forEach((v, i) => header.setUint32(4 * i, v));
+  if (channels === 3) pixels.set(rgb, 4 * dims.length);
+  else {
+    const grey = (i) => Math.round(0.299 * rgb[3 * i] + 0.587 * rgb[3 * i + 1] + 0.114 * rgb[3 * i + 2]);
+    for (let i = 0; i < images.length * area; i++) pixels[16 + i] = grey(i);
   }
   const idx = [{ name: files[0].name, blob: new Blob([pixels]) }];
   if (labelled) {

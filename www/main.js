@@ -110,19 +110,19 @@ const handlers = {
     // Stage 1 and the deep net reconstruct images; a later stage reconstructs the code below it,
     // drawn as a near-square tile.
     const size = pixels.length / (2 * count);
-    let [width, height] = [dataset.width, dataset.height];
-    if (size !== width * height) [width, height] = [Math.ceil(Math.sqrt(size)), Math.ceil(size / Math.ceil(Math.sqrt(size)))];
+    let [width, height, channels] = [dataset.width, dataset.height, dataset.channels];
+    const own = size === width * height * channels;
+    if (!own) [width, height, channels] = [Math.ceil(Math.sqrt(size)), Math.ceil(size / Math.ceil(Math.sqrt(size))), 1];
     const image = (i) => {
-      const tile = new Float32Array(width * height);
+      const tile = new Float32Array(width * height * channels);
       tile.set(pixels.subarray(i * size, (i + 1) * size));
       return tile;
     };
     const inputs = Array.from({ length: count }, (_, i) => image(i));
     const outputs = Array.from({ length: count }, (_, i) => image(count + i));
-    grid.update([inputs, outputs], width, height);
+    grid.update([inputs, outputs], width, height, channels);
     // For the page-load benchmark (scripts/bench.mjs): when reconstructions first appear.
     if (!performance.getEntriesByName('first-reconstruction').length) performance.mark('first-reconstruction');
-    const own = size === dataset.width * dataset.height;
     const what = dataset.height > 1 ? 'test images' : `test samples (${size} values each, drawn as grey levels)`;
     $('recon-what').textContent = own ? what : `codes of the stage below (${size} units)`;
   },
@@ -130,10 +130,11 @@ const handlers = {
     scatter.update(message);
   },
   latentImages({ images, count }) {
-    scatter.setImages(images, count, dataset.width, dataset.height);
+    const { width, height, channels } = dataset;
+    scatter.setImages(images, count, width, height, channels);
     // The data's preview (under "Your data"): its first test samples as the engine sees them.
-    const size = dataset.width * dataset.height;
-    preview.update([Array.from({ length: Math.min(8, count) }, (_, i) => images.subarray(i * size, (i + 1) * size))], dataset.width, dataset.height);
+    const size = width * height * channels;
+    preview.update([Array.from({ length: Math.min(8, count) }, (_, i) => images.subarray(i * size, (i + 1) * size))], width, height, channels);
   },
   backend({ name, reason }) {
     backend = { name, reason };

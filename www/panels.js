@@ -44,7 +44,7 @@ export function installPanels(controller, dataset) {
   let pca = null; // the last PCA message
   let sweep = null; // {ks, errors} of the linear autoencoders
   let accuracies = new Map(); // labels → {raw, frozenCode, fineTuned}
-  const image = () => [dataset().width, dataset().height];
+  const image = () => [dataset().width, dataset().height, dataset().channels];
 
   const showPcaChart = () => {
     if (!pca) return;
@@ -122,12 +122,12 @@ export function installPanels(controller, dataset) {
       for (const id of ['interpolate-a', 'interpolate-b']) $(id).max = info.nTest - 1;
     },
     filters({ values, count }) {
-      const [width, height] = image();
+      const [width, height, channels] = image();
       const filters = split(values, count).map((w) => {
         const scale = Math.max(1e-12, ...w.map(Math.abs));
         return w.map((v) => 0.5 + v / (2 * scale));
       });
-      grids.filters.update(rowsOf(filters, FILTERS_PER_ROW), width, height);
+      grids.filters.update(rowsOf(filters, FILTERS_PER_ROW), width, height, channels);
     },
     code({ step, phase, meanCode, jacobianNorm, target }) {
       bars.update(meanCode, target);
@@ -142,13 +142,13 @@ export function installPanels(controller, dataset) {
       $('jacobian-off').hidden = jacobianNorm != null;
     },
     generated({ interpolation, steps, samples, grid, gridSize, codeWidth }) {
-      const [width, height] = image();
-      grids.interpolation.update([split(interpolation, steps)], width, height);
+      const [width, height, channels] = image();
+      grids.interpolation.update([split(interpolation, steps)], width, height, channels);
       $('vae-views').hidden = !samples;
       $('vae-off').hidden = !!samples;
       if (!samples) return;
-      grids.samples.update(rowsOf(split(samples, 16), 8), width, height);
-      grids.manifold.update(rowsOf(split(grid, gridSize * gridSize), gridSize), width, height);
+      grids.samples.update(rowsOf(split(samples, 16), 8), width, height, channels);
+      grids.manifold.update(rowsOf(split(grid, gridSize * gridSize), gridSize), width, height, channels);
       $('manifold-what').textContent =
         `Code units 1 (across) and 2 (up) at evenly spaced quantiles of N(0, 1), decoded${codeWidth > 2 ? `; the other ${codeWidth - 2} units at 0` : ''}.`;
     },
@@ -156,8 +156,8 @@ export function installPanels(controller, dataset) {
       pca = message;
       showPcaChart();
       const { k, aeError, ownError, inputs, outputs, pcaOutputs, count } = message;
-      const [width, height] = image();
-      grids['pca-images'].update([split(inputs, count), split(pcaOutputs, count), split(outputs, count)], width, height);
+      const [width, height, channels] = image();
+      grids['pca-images'].update([split(inputs, count), split(pcaOutputs, count), split(outputs, count)], width, height, channels);
       const ratio = aeError != null && ownError ? ` (${(aeError / ownError).toFixed(3)} × PCA's)` : '';
       $('pca-what').textContent =
         `Rows: test images; PCA with k = ${k}; this model (a ${k}-unit code). This model's test error ${aeError?.toFixed(3) ?? '–'}, PCA-${k}'s ${ownError?.toFixed(3) ?? '–'}${ratio}.`;

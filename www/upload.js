@@ -16,7 +16,7 @@ function entries(fileList) {
 }
 
 function describe(s) {
-  const shape = s.height > 1 ? `${s.height}×${s.width} images` : `${s.width} values each`;
+  const shape = s.height > 1 ? `${s.height}×${s.width} ${s.channels === 3 ? 'colour' : 'grey'} images` : `${s.width} values each`;
   const names = s.classNames?.length ? ` (${s.classNames.slice(0, 6).join(', ')}${s.classNames.length > 6 ? ', …' : ''})` : '';
   const labels = s.classes ? `, ${s.classes} classes${names}` : ', no labels';
   return `${s.name}: ${s.n} samples of ${shape} (${s.nTrain} train, ${s.nTest} test)${labels}; values ${s.min.toFixed(3)} to ${s.max.toFixed(3)}.`;
@@ -44,6 +44,7 @@ export function installUpload(controller, showMessage) {
     normalise: $('upload-normalise').value,
     testFraction: Number($('upload-test').value),
     imageSize: Number($('upload-size').value),
+    colour: $('upload-colour').value,
   });
   const go = (fileList) => {
     showMessage(null);

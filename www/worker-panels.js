@@ -51,7 +51,7 @@ function gridCodes(width) {
 
 /** Posts every panel's data for the model's current state; `evaluation` when the test set was just measured. */
 export function reportPanels(post, playground, info, evaluation) {
-  const dim = info.width * info.height;
+  const dim = info.width * info.height * info.channels;
   const phase = playground.phase();
   const config = playground.config();
   const filters = playground.filters(FILTERS);
@@ -75,7 +75,7 @@ export function reportPanels(post, playground, info, evaluation) {
 }
 
 function reportPca(post, playground, info) {
-  const dim = info.width * info.height;
+  const dim = info.width * info.height * info.channels;
   if (pcaCurve?.model !== playground) {
     const ks = SWEEP_KS.filter((k) => k <= dim);
     const k = playground.codeWidth;
@@ -102,7 +102,7 @@ function reportPca(post, playground, info) {
 /** Trains a linear autoencoder (linear units, squared error, Adam) for each k on `data` (the engine's
  * Data), posting each test error as it comes; resolves to {ks, errors}. */
 export async function linearSweep(post, data, info, seed) {
-  const ks = SWEEP_KS.filter((k) => k <= info.width * info.height);
+  const ks = SWEEP_KS.filter((k) => k <= info.width * info.height * info.channels);
   const errors = [];
   for (const k of ks) {
     const config = { hidden: [k], activation: 'linear', outputActivation: 'linear', loss: 'squaredError', learningRate: 0.003, epochs: 0, seed };

@@ -261,7 +261,7 @@ async function trainSteps(steps, id) {
 
 /** Reads uploaded files ([{name, blob}]) into a dataset kept under a key of its own: {key, summary}. */
 async function readAndKeep(files, options) {
-  const { imageSize, ...engineOptions } = options ?? {};
+  const { imageSize, colour, ...engineOptions } = options ?? {};
   const data = await readFiles(files, engineOptions);
   const summary = data.summary();
   const key = `upload:${summary.name}`;

@@ -1,5 +1,6 @@
-//! MNIST's IDX format (raw or gzip): an images file (magic 0x00000803: u8, n × rows × cols) and an
-//! optional labels file (magic 0x00000801: u8, n). Errors name the file and the byte offset.
+//! MNIST's IDX format (raw or gzip): an images file (magic 0x00000803: u8, n × rows × cols; or
+//! 0x00000804: n × rows × cols × channels, 1 or 3 of them, for colour) and an optional labels file
+//! (magic 0x00000801: u8, n). Errors name the file and the byte offset.
 
 use super::Dataset;
 use crate::error::{Error, Result};
@@ -69,15 +70,21 @@ pub fn from_idx_bytes(
     n_train: usize,
 ) -> Result<Dataset> {
     let (image_name, mut pixels) = images;
+    let ndims = if pixels.starts_with(&[0, 0, 8, 4]) { 4 } else { 3 };
     let (dims, header) = {
-        let (dims, payload) = parse(&image_name, &pixels, 3)?;
+        let (dims, payload) = parse(&image_name, &pixels, ndims)?;
         (dims, pixels.len() - payload.len())
     };
+    let channels = dims.get(3).copied().unwrap_or(1);
+    if !matches!(channels, 1 | 3) {
+        fail!("{image_name}: {channels} values per pixel (byte 16); 1 (grey) or 3 (colour) are read");
+    }
     pixels.drain(..header);
     let mut data = Dataset {
         name: name.into(),
         height: dims[1],
         width: dims[2],
+        channels,
         bytes: pixels,
         scale: 1.0 / 255.0,
         n_train,
@@ -132,6 +139,19 @@ mod tests {
         let labels = [0u8, 0, 8, 1, 0, 0, 0, 3, 2, 0, 1];
         let d = from_idx("t", ("i", &images(3)), Some(("l", &labels)), 2).unwrap();
         assert_eq!((d.len(), d.dim(), d.classes, d.labels.clone()), (3, 4, 3, vec![2, 0, 1]));
+    }
+
+    #[test]
+    fn reads_colour_images() {
+        let mut f = vec![0, 0, 8, 4];
+        [2u32, 2, 2, 3].iter().for_each(|d| f.extend(d.to_be_bytes()));
+        f.extend(0..24);
+        let d = from_idx("t", ("rgb", &f), None, 1).unwrap();
+        assert_eq!((d.len(), d.height, d.width, d.channels, d.dim()), (2, 2, 2, 3, 12));
+        f[19] = 4;
+        f.extend(24..32);
+        let err = from_idx("t", ("rgba", &f), None, 1).unwrap_err();
+        assert!(err.message.contains("rgba: 4 values per pixel"), "{err}");
     }
 
     #[test]

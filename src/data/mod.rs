@@ -17,12 +17,14 @@ use crate::error::Result;
 use crate::fail;
 use std::ops::Range;
 
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Dataset {
     pub name: String,
     /// Image height and width; a non-image dataset is one row of `dim` values.
     pub height: usize,
     pub width: usize,
+    /// Values per pixel: 1 (grey) or 3 (red, green and blue, side by side for each pixel).
+    pub channels: usize,
     /// Row-major samples as bytes, [n, dim], each value byte × scale; empty when `floats` holds them.
     pub bytes: Vec<u8>,
     pub scale: f32,
@@ -38,9 +40,27 @@ pub struct Dataset {
     pub n_train: usize,
 }
 
+impl Default for Dataset {
+    fn default() -> Self {
+        Dataset {
+            name: String::new(),
+            height: 0,
+            width: 0,
+            channels: 1,
+            bytes: Vec::new(),
+            scale: 0.0,
+            floats: Vec::new(),
+            labels: Vec::new(),
+            classes: 0,
+            class_names: Vec::new(),
+            n_train: 0,
+        }
+    }
+}
+
 impl Dataset {
     pub fn dim(&self) -> usize {
-        self.height * self.width
+        self.height * self.width * self.channels
     }
 
     pub fn len(&self) -> usize {
@@ -99,6 +119,9 @@ impl Dataset {
         let dim = self.dim();
         if dim == 0 {
             fail!("dataset '{}': samples have no values ({}×{})", self.name, self.height, self.width);
+        }
+        if !matches!(self.channels, 1 | 3) {
+            fail!("dataset '{}': {} values per pixel; 1 (grey) or 3 (colour) are read", self.name, self.channels);
         }
         if !self.bytes.is_empty() && !self.floats.is_empty() {
             fail!("dataset '{}': holds both bytes and values", self.name);

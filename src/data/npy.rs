@@ -1,5 +1,6 @@
 //! NumPy's .npy files (format versions 1–3): unsigned bytes, float32 or float64, C order, 2-D
-//! (samples × values) or 3-D (samples × height × width). Errors name the file and the byte offset.
+//! (samples × values), 3-D (samples × height × width) or 4-D (… × channels, 1 or 3). Errors name the
+//! file and the byte offset.
 
 use crate::error::Result;
 use crate::fail;
@@ -70,8 +71,11 @@ pub fn parse(name: &str, file: &[u8]) -> Result<Array> {
         .map(|s| s.parse::<usize>())
         .collect::<std::result::Result<_, _>>()
         .map_err(|_| crate::error::Error::new(format!("{name}: the shape {shape_text} is not a list of sizes")))?;
-    if !(2..=3).contains(&shape.len()) {
-        fail!("{name}: shape {shape_text} has {} dimensions; 2 (samples × values) or 3 (samples × height × width) are needed", shape.len());
+    if !(2..=4).contains(&shape.len()) {
+        fail!("{name}: shape {shape_text} has {} dimensions; 2 (samples × values), 3 (samples × height × width) or 4 (… × channels) are needed", shape.len());
+    }
+    if shape.len() == 4 && !matches!(shape[3], 1 | 3) {
+        fail!("{name}: shape {shape_text} has {} values per pixel; 1 (grey) or 3 (colour) are read", shape[3]);
     }
     let Some(count) =
         shape.iter().try_fold(1usize, |a, &d| a.checked_mul(d)).filter(|c| c.checked_mul(width).is_some())
@@ -131,6 +135,7 @@ mod tests {
     #[test]
     fn reads_bytes_floats_and_doubles() {
         assert_eq!(parse("a", &npy("|u1", "(2, 3)", &[1, 2, 3, 4, 5, 6])).unwrap().shape, vec![2, 3]);
+        assert_eq!(parse("a", &npy("|u1", "(1, 1, 2, 3)", &[1, 2, 3, 4, 5, 6])).unwrap().shape, vec![1, 1, 2, 3]);
         let floats: Vec<u8> = [0.5f32, -1.0].iter().flat_map(|v| v.to_le_bytes()).collect();
         assert_eq!(parse("a", &npy("<f4", "(1, 1, 2)", &floats)).unwrap().data, Values::Floats(vec![0.5, -1.0]));
         let doubles: Vec<u8> = [0.25f64, 2.0].iter().flat_map(|v| v.to_le_bytes()).collect();
@@ -143,6 +148,7 @@ mod tests {
         assert!(message(b"PK\x03\x04").contains("not a .npy file"));
         assert!(message(&npy("<i8", "(1, 1)", &[0; 8])).contains("element type <i8 is not supported"));
         assert!(message(&npy("|u1", "(6,)", &[0; 6])).contains("has 1 dimensions"));
+        assert!(message(&npy("|u1", "(1, 1, 2, 4)", &[0; 8])).contains("has 4 values per pixel"));
         let short = npy("|u1", "(2, 3)", &[0; 5]);
         let m = message(&short);
         let start = short.len() - 5; // where the data begin

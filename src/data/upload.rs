@@ -77,12 +77,13 @@ pub fn from_unpacked(files: Vec<Unpacked>, options: &UploadOptions) -> Result<Da
     if !(0.01..=0.9).contains(&options.test_fraction) {
         fail!("testFraction {} must be between 0.01 and 0.9", options.test_fraction);
     }
-    let is_idx = |c: &[u8], dims: u8| c.starts_with(&[0, 0, 8, dims]);
+    let is_images = |c: &[u8]| c.starts_with(&[0, 0, 8, 3]) || c.starts_with(&[0, 0, 8, 4]);
+    let is_labels = |c: &[u8]| c.starts_with(&[0, 0, 8, 1]);
     let name = files.first().map_or("upload", |f| &f.name).to_string();
     let mut data = match files.as_slice() {
         [] => fail!("no file was given"),
-        [images, rest @ ..] if is_idx(&images.bytes, 3) => {
-            if rest.len() > 1 || rest.iter().any(|l| !is_idx(&l.bytes, 1)) {
+        [images, rest @ ..] if is_images(&images.bytes) => {
+            if rest.len() > 1 || rest.iter().any(|l| !is_labels(&l.bytes)) {
                 fail!("with the IDX images {}, upload at most one IDX labels file", images.name);
             }
             let mut files = files.into_iter().map(|f| (f.name, f.bytes));
@@ -91,7 +92,7 @@ pub fn from_unpacked(files: Vec<Unpacked>, options: &UploadOptions) -> Result<Da
             // Bytes as they are (0..255), like a .npy of bytes: normalising is the options' job.
             Dataset { n_train: data.len(), scale: 1.0, ..data }
         }
-        [_, _, ..] if files.iter().any(|f| is_idx(&f.bytes, 3)) => {
+        [_, _, ..] if files.iter().any(|f| is_images(&f.bytes)) => {
             fail!("put the IDX images file first, then its labels")
         }
         [file] => from_single(&file.name, &file.bytes, options)?,
@@ -126,7 +127,7 @@ fn from_single(name: &str, bytes: &[u8], options: &UploadOptions) -> Result<Data
     }
     if bytes.len() >= 4 && bytes[..2] == [0, 0] {
         fail!(
-            "{name}: magic number {:02x?} at byte 0 is not an IDX file of unsigned bytes (00 00 08 03: images; 00 00 08 01: labels)",
+            "{name}: magic number {:02x?} at byte 0 is not an IDX file of unsigned bytes (00 00 08 03: images, 00 00 08 04: colour images, 00 00 08 01: labels)",
             &bytes[..4]
         );
     }
@@ -154,13 +155,27 @@ fn name_classes(data: &mut Dataset, names: &[String]) -> Result<()> {
 
 fn from_npy(name: &str, bytes: &[u8]) -> Result<Dataset> {
     let array = npy::parse(name, bytes)?;
-    let (n, (height, width)) =
-        (array.shape[0], if array.shape.len() == 3 { (array.shape[1], array.shape[2]) } else { (1, array.shape[1]) });
+    let (n, height, width, channels) = match array.shape[..] {
+        [n, values] => (n, 1, values, 1),
+        [n, height, width] => (n, height, width, 1),
+        [n, height, width, channels, ..] => (n, height, width, channels),
+        _ => unreachable!("npy::parse gives 2 to 4 dimensions"),
+    };
     let (bytes, floats) = match array.data {
         npy::Values::Bytes(b) => (b, Vec::new()),
         npy::Values::Floats(f) => (Vec::new(), f),
     };
-    Ok(Dataset { name: name.into(), height, width, bytes, scale: 1.0, floats, n_train: n, ..Dataset::default() })
+    Ok(Dataset {
+        name: name.into(),
+        height,
+        width,
+        channels,
+        bytes,
+        scale: 1.0,
+        floats,
+        n_train: n,
+        ..Dataset::default()
+    })
 }
 
 fn from_table(name: &str, text: &str, options: &UploadOptions) -> Result<Dataset> {

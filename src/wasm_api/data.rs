@@ -22,7 +22,7 @@ impl Data {
         Ok(Data(Rc::new(pack::decode(bytes).map_err(js_error)?)))
     }
 
-    /// `{name, n, nTrain, nTest, height, width, classes, classNames, min, max}`.
+    /// `{name, n, nTrain, nTest, height, width, channels, classes, classNames, min, max}`.
     pub fn summary(&self) -> Result<JsValue, JsError> {
         #[derive(Serialize)]
         #[serde(rename_all = "camelCase")]
@@ -33,6 +33,7 @@ impl Data {
             n_test: usize,
             height: usize,
             width: usize,
+            channels: usize,
             classes: usize,
             class_names: &'a [String],
             min: f32,
@@ -47,6 +48,7 @@ impl Data {
             n_test: d.len() - d.n_train,
             height: d.height,
             width: d.width,
+            channels: d.channels,
             classes: d.classes,
             class_names: &d.class_names,
             min,

@@ -104,13 +104,15 @@ impl Playground {
         to_js(&self.session.config)
     }
 
-    /// Name, image size and split of the dataset, and its class names (empty when numbered).
+    /// Name, image size (and channels: 1 grey, 3 colour) and split of the dataset, and its class names
+    /// (empty when numbered).
     pub fn dataset(&self) -> Result<JsValue, JsError> {
         #[derive(Serialize)]
         #[serde(rename_all = "camelCase")]
         struct Info<'a> {
             name: &'a str,
             width: usize,
+            channels: usize,
             height: usize,
             n_train: usize,
             n_test: usize,
@@ -120,6 +122,7 @@ impl Playground {
         to_js(&Info {
             name: &d.name,
             width: d.width,
+            channels: d.channels,
             height: d.height,
             n_train: d.n_train,
             n_test: d.test_rows().len(),

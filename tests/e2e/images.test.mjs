@@ -10,17 +10,17 @@ let env;
 before(async () => (env = await start()));
 after(() => env.stop());
 
-/** n images drawn in the page: circles or squares of varied size, as PNG (or JPEG) bytes. */
-const draw = (page, shape, n, type = 'image/png') =>
+/** n images drawn in the page: circles or squares of varied size in `ink` on black, as PNG (or JPEG) bytes. */
+const draw = (page, shape, n, type = 'image/png', ink = '#fff') =>
   page.evaluate(
-    async ({ shape, n, type }) => {
+    async ({ shape, n, type, ink }) => {
       const out = [];
       for (let i = 0; i < n; i++) {
         const c = new OffscreenCanvas(32, 32);
         const ctx = c.getContext('2d');
         ctx.fillStyle = '#000';
         ctx.fillRect(0, 0, 32, 32);
-        ctx.fillStyle = '#fff';
+        ctx.fillStyle = ink;
         const r = 6 + (i % 8);
         if (shape === 'circle') {
           ctx.beginPath();
@@ -31,7 +31,7 @@ const draw = (page, shape, n, type = 'image/png') =>
       }
       return out;
     },
-    { shape, n, type },
+    { shape, n, type, ink },
   );
 
 /** A ZIP archive of deflated entries (the reader does not check CRCs, so they are left 0). */
@@ -78,7 +78,7 @@ test('a ZIP of images in folders uploads with the folders as labels; loose PNG a
   const squares = await draw(page, 'square', 30);
   const entries = [...circles.map((bytes, i) => ({ name: `shapes/circle/${i}.png`, bytes })), ...squares.map((bytes, i) => ({ name: `shapes/square/${i}.png`, bytes }))];
   const summary = await upload(page, [{ name: 'shapes.zip', bytes: zip(entries) }], { imageSize: 16 });
-  assert.deepEqual([summary.n, summary.width, summary.height, summary.classes], [60, 16, 16, 2]);
+  assert.deepEqual([summary.n, summary.width, summary.height, summary.channels, summary.classes], [60, 16, 16, 1, 2], 'grey images stay grey');
   assert.deepEqual(summary.classNames, ['circle', 'square']);
   assert.ok(summary.max > 0.9 && summary.min === 0, `values ${summary.min}..${summary.max}`);
   const first = await page.evaluate(() => window.aePlayground.train({ steps: 1 }));
@@ -94,6 +94,35 @@ test('a ZIP of images in folders uploads with the folders as labels; loose PNG a
   const loose = [...circles.slice(0, 10).map((bytes, i) => ({ name: `c${i}.png`, bytes })), ...jpegs.map((bytes, i) => ({ name: `j${i}.jpg`, bytes }))];
   const s2 = await upload(page, loose, { imageSize: 28 });
   assert.deepEqual([s2.n, s2.width, s2.height, s2.classes], [20, 28, 28, 0]);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('colour images stay in colour (red, green, blue per pixel), train, and are drawn in colour; grey on request', async () => {
+  const { page, errors } = await open(env.browser, env.url);
+  const red = await draw(page, 'circle', 20, 'image/png', '#e00');
+  const blue = await draw(page, 'square', 20, 'image/png', '#00c');
+  const files = [...red.map((bytes, i) => ({ name: `red${i}.png`, bytes })), ...blue.map((bytes, i) => ({ name: `blue${i}.png`, bytes }))];
+  const summary = await upload(page, files, { imageSize: 12 });
+  assert.deepEqual([summary.n, summary.width, summary.height, summary.channels], [40, 12, 12, 3]);
+  assert.match(await page.textContent('#upload-summary'), /40 samples of 12×12 colour images/);
+  const first = await page.evaluate(() => window.aePlayground.train({ steps: 1 }));
+  const later = await page.evaluate(() => window.aePlayground.train({ steps: 200 }));
+  assert.ok(later.testLoss < 0.7 * first.testLoss, `test loss ${first.testLoss} → ${later.testLoss}`);
+  const { width } = await page.evaluate(() => window.aePlayground.reconstruct([0]));
+  assert.equal(width, 12 * 12 * 3, 'one image is 12 × 12 × 3 values');
+  // The preview is drawn in colour: some pixel's red and blue differ.
+  const coloured = await page.evaluate(() => {
+    const c = document.getElementById('upload-preview');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    return d.some((v, i) => i % 4 === 0 && Math.abs(v - d[i + 2]) > 100);
+  });
+  assert.ok(coloured, 'the preview shows colour');
+  await page.click('#drop summary');
+  await page.locator('#drop').screenshot({ path: new URL('upload-colour.png', ARTIFACTS).pathname });
+  const grey = await upload(page, files, { imageSize: 12, colour: 'grey' });
+  assert.equal(grey.channels, 1);
+  await assert.rejects(upload(page, files, { colour: 'sepia' }), /image colour sepia must be auto, grey or rgb/);
   assert.deepEqual(errors, []);
   await page.close();
 });

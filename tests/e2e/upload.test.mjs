@@ -59,7 +59,7 @@ test('every format uploads, by the picker, by drag and drop and by the API, and 
     { name: 'train-images.gz', mimeType: 'application/gzip', buffer: gzipSync(idx([60, 8, 8], pixels)) },
   ]);
   await page.waitForFunction(() => window.aePlayground.settings().dataset === 'upload:train-images.gz');
-  assert.match(await page.textContent('#upload-summary'), /60 samples of 8×8 images \(48 train, 12 test\), 4 classes/);
+  assert.match(await page.textContent('#upload-summary'), /60 samples of 8×8 grey images \(48 train, 12 test\), 4 classes/);
 
   // A .npy of float32 by drag and drop.
   const floats = new Float32Array(Array.from({ length: 40 * 5 }, (_, i) => Math.cos(i)));

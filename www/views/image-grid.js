@@ -1,11 +1,16 @@
-// An image grid on a canvas: rows of greyscale images (values 0..1), each scaled up by whole pixels.
+// An image grid on a canvas: rows of grey or colour images (values 0..1), each scaled up by whole pixels.
 
-/** `pixels` (values 0..1, width × height) as ImageData: ink dark on paper. */
-export function greyImage(ctx, pixels, width, height) {
+/** `pixels` (values 0..1, width × height × channels) as ImageData: grey images as ink dark on paper,
+ * colour images (3 channels, red green blue for each pixel) as they are. */
+export function pixelImage(ctx, pixels, width, height, channels = 1) {
   const image = ctx.createImageData(width, height);
+  const byte = (v) => Math.round(Math.min(1, Math.max(0, v)) * 255);
   for (let i = 0; i < width * height; i++) {
-    const v = 255 - Math.round(Math.min(1, Math.max(0, pixels[i])) * 255);
-    image.data.set([v, v, v, 255], i * 4);
+    if (channels === 3) image.data.set([byte(pixels[3 * i]), byte(pixels[3 * i + 1]), byte(pixels[3 * i + 2]), 255], i * 4);
+    else {
+      const v = 255 - byte(pixels[i]);
+      image.data.set([v, v, v, 255], i * 4);
+    }
   }
   return image;
 }
@@ -18,8 +23,8 @@ export class ImageGrid {
     this.gap = gap;
   }
 
-  /** `rows` is a list of rows, each a list of Float32Array images of width × height values. */
-  update(rows, width, height) {
+  /** `rows` is a list of rows, each a list of Float32Array images of width × height × channels values. */
+  update(rows, width, height, channels = 1) {
     this.scale = Math.max(1, Math.round(this.size / width));
     const cols = Math.max(...rows.map((r) => r.length));
     const cell = width * this.scale + this.gap;
@@ -33,7 +38,7 @@ export class ImageGrid {
     ctx.imageSmoothingEnabled = false;
     rows.forEach((row, r) =>
       row.forEach((pixels, c) => {
-        sctx.putImageData(greyImage(sctx, pixels, width, height), 0, 0);
+        sctx.putImageData(pixelImage(sctx, pixels, width, height, channels), 0, 0);
         ctx.drawImage(scratch, c * cell, r * (height * this.scale + this.gap), width * this.scale, height * this.scale);
       }),
     );

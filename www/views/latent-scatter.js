@@ -2,7 +2,7 @@
 // top two principal coordinates otherwise), coloured by label, with a legend, the sample's image under
 // the pointer, and a table of each class's mean position as the chart's text alternative.
 
-import { greyImage } from './image-grid.js';
+import { pixelImage } from './image-grid.js';
 
 // Paul Tol's "muted" scheme and a dark grey: ten colours told apart with common colour-vision deficiencies.
 const CLASS_COLOURS = ['#332288', '#88CCEE', '#44AA99', '#117733', '#999933', '#DDCC77', '#CC6677', '#882255', '#AA4499', '#555555'];
@@ -28,9 +28,9 @@ export class LatentScatter {
     return this.names?.[c] ?? `${c}`;
   }
 
-  /** The points' images ([count, width·height] values 0..1), for the thumbnails. */
-  setImages(images, count, width, height) {
-    this.images = { images, count, width, height };
+  /** The points' images ([count, width·height·channels] values 0..1), for the thumbnails. */
+  setImages(images, count, width, height, channels = 1) {
+    this.images = { images, count, width, height, channels };
   }
 
   update({ points, labels, width, projected }) {
@@ -121,9 +121,9 @@ export class LatentScatter {
     if (im && best < im.count) {
       const thumb = document.createElement('canvas');
       [thumb.width, thumb.height] = [im.width, im.height];
-      const size = im.width * im.height;
+      const size = im.width * im.height * im.channels;
       const tctx = thumb.getContext('2d');
-      tctx.putImageData(greyImage(tctx, im.images.subarray(best * size, (best + 1) * size), im.width, im.height), 0, 0);
+      tctx.putImageData(pixelImage(tctx, im.images.subarray(best * size, (best + 1) * size), im.width, im.height, im.channels), 0, 0);
       this.tip.append(thumb);
     }
     this.tip.append(Object.assign(document.createElement('span'), { textContent: `test sample ${best}${label ? `, ${label}` : ''}` }));
