@@ -137,7 +137,8 @@ impl Session {
         Trainer::new(phase, optimizer)
     }
 
-    fn epochs_of(&self, kind: PhaseKind) -> usize {
+    /// The epochs phase `kind` trains for (0: until stopped).
+    pub fn epochs_of(&self, kind: PhaseKind) -> usize {
         match kind {
             PhaseKind::Stage(_) => self.config.pretrain_epochs,
             PhaseKind::FineTune | PhaseKind::EndToEnd => self.config.epochs,

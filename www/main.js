@@ -5,6 +5,7 @@ import { LESSONS, viewFromHash, viewToHash } from './lessons.js';
 import { installEmbedding } from './embedding.js';
 import { LossChart } from './views/loss-chart.js';
 import { ImageGrid } from './views/image-grid.js';
+import { StageList } from './views/stages.js';
 import { LatentScatter } from './views/latent-scatter.js';
 import { installApi } from './api.js';
 import { installUpload, upload } from './upload.js';
@@ -16,6 +17,7 @@ const $ = (id) => document.getElementById(id);
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
 const chart = new LossChart($('loss-chart'));
 const grid = new ImageGrid($('reconstructions'));
+const stages = new StageList($('stages'));
 const preview = new ImageGrid($('upload-preview'), { size: 40 });
 const scatter = new LatentScatter({ canvas: $('latent'), caption: $('latent-what'), legend: $('latent-legend'), table: $('latent-table'), tip: $('latent-tip') });
 
@@ -102,6 +104,7 @@ const handlers = {
     latest = { ...latest, ...m, testLoss: m.testLoss ?? latest.testLoss };
     if (m.finished) setRunning(false);
     chart.update(m);
+    stages.update(latest);
     showReadout();
     announceReady();
     saveSoon(m.step);
@@ -121,6 +124,7 @@ const handlers = {
     const inputs = Array.from({ length: count }, (_, i) => image(i));
     const outputs = Array.from({ length: count }, (_, i) => image(count + i));
     grid.update([inputs, outputs], width, height, channels);
+    if (latest.phase) stages.setReconstruction(latest.phase.index, $('reconstructions'));
     // For the page-load benchmark (scripts/bench.mjs): when reconstructions first appear.
     if (!performance.getEntriesByName('first-reconstruction').length) performance.mark('first-reconstruction');
     const what = dataset.height > 1 ? 'test images' : `test samples (${size} values each, drawn as grey levels)`;
@@ -128,6 +132,9 @@ const handlers = {
   },
   latent(message) {
     scatter.update(message);
+  },
+  phaseLosses({ index, losses }) {
+    stages.setLosses(index, losses);
   },
   latentImages({ images, count }) {
     const { width, height, channels } = dataset;

@@ -10,7 +10,7 @@
 //               {type: 'linearSweep', id}
 // Messages out: {type: 'ready', dataset}, {type: 'backend', name, reason}, {type: 'metrics', ...},
 //               {type: 'reconstructions', ...}, {type: 'latent', points, labels, width, projected},
-//               {type: 'latentImages', images, count}, {type: 'filters' | 'code' | 'generated' | 'pca' |
+//               {type: 'latentImages', images, count}, {type: 'phaseLosses', index, losses}, {type: 'filters' | 'code' | 'generated' | 'pca' |
 //               'sweep', ...} (the panels' data, see worker-panels.js), {type: 'error', message, id?},
 //               {type: 'answer', value, id} (a request done: init, reset, train, upload, import, export…)
 import init, { Data, Gpu, Playground, modelFileSettings, syntheticDataset } from '../pkg/ae_playground.js';
@@ -26,6 +26,7 @@ const POST_EVERY_MS = 200;
 const TEST_LOSS_EVERY_MS = 500;
 const SHOWN = 8; // test samples above their reconstructions (fewer if the test set is smaller)
 const LATENT_POINTS = 500; // test samples in the latent scatter
+const PHASE_POINTS = 300; // points in a finished phase's own loss curve
 
 const datasets = new Map(); // key → the engine's Data, shared by the models built on it
 let playground = null;
@@ -46,6 +47,7 @@ let gpu = null; // the Gpu device, once found
 let gpuWhy = 'looking for WebGPU…'; // why there is none, or why it is not used
 let engine = 'auto'; // 'auto' | 'cpu' | 'webgpu'
 let gpuFailed = false; // the device was lost or erred: the next model asks for a new one
+let phasesSent = 0; // finished phases whose loss series the page has
 
 const post = (message, transfer) => self.postMessage(message, transfer ?? []);
 const pause = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -133,6 +135,7 @@ async function build(settings, prepare, run) {
   info = playground.dataset();
   datasetKey = dataset;
   modelSettings = settings;
+  phasesSent = 0;
   post({ type: 'ready', dataset: info });
   // The latent scatter's points as images, for its hover thumbnails (sent once per model).
   const count = Math.min(LATENT_POINTS, info.nTest);
@@ -162,6 +165,11 @@ async function report(withTestLoss) {
     lastTestLoss = now;
   }
   post(metrics);
+  // A phase's own loss curve goes to the page once the phase is done (the last one when training finishes).
+  for (const done = metrics.phase.index + (metrics.finished ? 1 : 0); phasesSent < done; phasesSent++) {
+    const losses = playground.phaseLosses(phasesSent, PHASE_POINTS);
+    post({ type: 'phaseLosses', index: phasesSent, losses }, [losses.buffer]);
+  }
   const shown = Math.min(SHOWN, info.nTest);
   const pixels = playground.reconstruct(Uint32Array.from({ length: shown }, (_, i) => i));
   post({ type: 'reconstructions', count: shown, pixels }, [pixels.buffer]);

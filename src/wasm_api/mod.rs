@@ -299,19 +299,51 @@ impl Playground {
     /// The current phase: `{name, index, count, width}` (width of what it reconstructs).
     pub fn phase(&self) -> Result<JsValue, JsError> {
         #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
         struct Phase {
             name: String,
             index: usize,
             count: usize,
             width: usize,
+            /// Every phase's name, in order.
+            names: Vec<String>,
+            /// Steps taken in this phase, and its epochs so far and in all (0: no end).
+            steps: u64,
+            epoch: u32,
+            epochs: usize,
+            steps_per_epoch: usize,
+            /// Steps each phase has taken (the current one's so far).
+            done_steps: Vec<usize>,
         }
         let s = &self.session;
+        let t = &s.trainer;
         to_js(&Phase {
             name: s.phase().name(),
             index: s.current,
             count: s.phases.len(),
-            width: s.trainer.phase.net.input,
+            width: t.phase.net.input,
+            names: s.phases.iter().map(|p| p.name()).collect(),
+            steps: t.step,
+            epoch: t.epoch,
+            epochs: s.epochs_of(s.phase()),
+            steps_per_epoch: t.phase.rows.len() / t.phase.batch_size,
+            done_steps: s.history.iter().map(Vec::len).collect(),
         })
+    }
+
+    /// Phase `index`'s batch losses as [step, loss] pairs, at most `points` of them (means of equal
+    /// runs of steps when there are more).
+    #[wasm_bindgen(js_name = phaseLosses)]
+    pub fn phase_losses(&self, index: usize, points: usize) -> Vec<f32> {
+        let Some(series) = self.session.history.get(index) else { return Vec::new() };
+        let run = series.len().div_ceil(points.max(1)).max(1);
+        series
+            .chunks(run)
+            .flat_map(|c| {
+                let mean = c.iter().map(|&(_, l)| l as f64).sum::<f64>() / c.len() as f64;
+                [c[c.len() - 1].0 as f32, mean as f32]
+            })
+            .collect()
     }
 
     /// The current phase's loss per test sample (its own loss: squared error or cross-entropy).

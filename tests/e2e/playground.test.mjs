@@ -110,6 +110,23 @@ test('layer-wise pretraining runs stage by stage in the page, then fine-tunes an
   assert.deepEqual([...new Set(phases)], ['AE 1', 'AE 2', 'fine-tune']);
   assert.ok(m.finished, 'two epochs of fine-tuning end the run');
   assert.match(await page.textContent('#readout'), /fine-tune \(3 of 3\), finished/);
+  // Each phase in the list: done, a full bar, its steps and speed, its own loss curve and table, its reconstructions.
+  await page.waitForFunction(() => document.querySelectorAll('#stages .stage-curve canvas').length >= 3);
+  const items = await page.$$eval('#stages li', (lis) =>
+    lis.map((li) => ({
+      name: li.querySelector('strong').textContent,
+      state: li.dataset.state,
+      bar: li.querySelector('progress').value,
+      text: li.querySelector('.stage-state').textContent,
+      rows: li.querySelectorAll('table tbody tr').length,
+      thumb: li.querySelector('.stage-recon').width,
+    })),
+  );
+  assert.deepEqual(items.map((i) => [i.name, i.state, i.bar]), [['AE 1', 'done', 1], ['AE 2', 'done', 1], ['fine-tune', 'done', 1]]);
+  for (const item of items) {
+    assert.match(item.text, /^done: [\d,]+ steps.*, [\d,]+ samples\/s$/, item.name);
+    assert.ok(item.rows > 10 && item.thumb > 0, `${item.name}: ${item.rows} loss rows, reconstructions ${item.thumb} px wide`);
+  }
   await page.screenshot({ path: new URL('pretraining.png', ARTIFACTS).pathname, fullPage: true });
   assert.deepEqual(errors, []);
   await page.close();

@@ -7,9 +7,10 @@ export const COLOURS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00'];
 
 export class LineChart {
   /** `series`: [{label, points?, dash?}]; `x`/`y`: axis labels; `logX`: a log x axis of that base (2 or 10), `logY`: a log y axis;
-   * `xRange`: fixed ends of the x axis (a log axis needs them while it has no data). */
-  constructor(container, { x, y, series, logX = false, logY = false, xRange, yRange, table = null, digits = 3 }) {
+   * `xRange`: fixed ends of the x axis (a log axis needs them while it has no data); `height` in pixels. */
+  constructor(container, { x, y, series, logX = false, logY = false, xRange, yRange, table = null, digits = 3, height = 200 }) {
     this.container = container;
+    this.height = height;
     this.table = table;
     this.logY = logY;
     this.digits = digits;
@@ -37,7 +38,7 @@ export class LineChart {
   }
 
   size() {
-    return { width: Math.max(240, this.container.clientWidth), height: 200 };
+    return { width: Math.max(240, this.container.clientWidth), height: this.height };
   }
 
   /** Columns: [xs, ys of series 1, …]; a missing value is null. */

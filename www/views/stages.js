@@ -1,0 +1,85 @@
+// The training phases as a list, one item each (pretraining stage AE k, fine-tuning, or end-to-end
+// training): a progress bar with the steps, epochs and samples per second, then, once the phase is
+// done, its own loss curve (with a table) and its last reconstructions (a stage k > 1 reconstructs
+// the code of the stage below, Z_{k−1}).
+import { LineChart } from './line-chart.js';
+
+const el = (tag, props = {}) => Object.assign(document.createElement(tag), props);
+
+export class StageList {
+  constructor(list) {
+    this.list = list;
+    this.key = null;
+    this.items = [];
+  }
+
+  /** One item per phase; made again when the phases change (a new model). */
+  ensure(names) {
+    const key = names.join('|');
+    if (key === this.key) return;
+    this.key = key;
+    this.items = names.map((name) => {
+      const bar = el('progress', { max: 1, value: 0 });
+      bar.setAttribute('aria-label', `${name}: progress`);
+      const state = el('span', { className: 'stage-state', textContent: 'waiting' });
+      const curve = el('div', { className: 'stage-curve' });
+      const table = el('table');
+      const tableBox = el('details', { hidden: true });
+      tableBox.append(el('summary', { textContent: `${name}: loss table` }), table);
+      const thumb = el('canvas', { className: 'stage-recon', width: 0, height: 0 });
+      thumb.setAttribute('role', 'img');
+      thumb.setAttribute('aria-label', `${name}: its last reconstructions (top: inputs, bottom: outputs)`);
+      const li = el('li', { className: 'stage' });
+      li.append(el('div', { className: 'stage-head' }), bar, el('div', { className: 'stage-body' }), tableBox);
+      li.firstChild.append(el('strong', { textContent: name }), ' ', state);
+      li.children[2].append(curve, thumb);
+      return { name, li, bar, state, curve, table, tableBox, thumb, chart: null, speed: null };
+    });
+    this.list.replaceChildren(...this.items.map((i) => i.li));
+  }
+
+  /** Progress from a metrics report ({phase, finished, samplesPerSecond}). */
+  update({ phase: p, finished, samplesPerSecond }) {
+    this.ensure(p.names);
+    const fmt = (n) => Math.round(n).toLocaleString('en');
+    this.items.forEach((item, i) => {
+      const done = i < p.index || (i === p.index && finished);
+      item.li.dataset.state = done ? 'done' : i === p.index ? 'current' : 'waiting';
+      if (i === p.index && samplesPerSecond) item.speed = samplesPerSecond;
+      const speed = item.speed ? `, ${fmt(item.speed)} samples/s` : '';
+      if (done) {
+        item.bar.value = 1;
+        item.state.textContent = `done: ${fmt(p.doneSteps[i])} steps${speed}`;
+      } else if (i > p.index) {
+        item.bar.value = 0;
+        item.state.textContent = 'waiting';
+      } else {
+        const total = p.epochs ? p.epochs * p.stepsPerEpoch + 1 : 0;
+        if (total) item.bar.value = Math.min(1, p.steps / total);
+        else item.bar.removeAttribute('value'); // no end: an indeterminate bar
+        const epochs = p.epochs ? ` of ${p.epochs}` : ' (no end)';
+        item.state.textContent = `training: step ${fmt(p.steps)}${total ? ` of ${fmt(total)}` : ''}, epoch ${p.epoch}${epochs}${speed}`;
+      }
+    });
+  }
+
+  /** A finished phase's loss series ([step, loss] pairs). */
+  setLosses(index, losses) {
+    const item = this.items[index];
+    if (!item) return;
+    const steps = Array.from({ length: losses.length / 2 }, (_, i) => losses[2 * i]);
+    const values = Array.from({ length: losses.length / 2 }, (_, i) => losses[2 * i + 1]);
+    item.chart ??= new LineChart(item.curve, { x: 'step', y: 'loss', series: [{ label: item.name }], table: item.table, height: 120 });
+    item.chart.setData([steps, values]);
+    item.tableBox.hidden = false;
+  }
+
+  /** The phase `index`'s latest reconstructions: a copy of `canvas`, kept once the phase is done. */
+  setReconstruction(index, canvas) {
+    const thumb = this.items[index]?.thumb;
+    if (!thumb || !canvas.width) return;
+    const scale = Math.min(1, 160 / canvas.width);
+    [thumb.width, thumb.height] = [Math.round(canvas.width * scale), Math.round(canvas.height * scale)];
+    thumb.getContext('2d').drawImage(canvas, 0, 0, thumb.width, thumb.height);
+  }
+}
