@@ -2,12 +2,16 @@
 // holds a whole file beside its unpacked copy: Fashion-MNIST's 26 MB of gzip costs its 47 MB of pixels.
 import { UploadReader } from '../pkg/ae_playground.js';
 
+// Deflate unpacks to at most about 1,032 times its size: a gzip trailer claiming more is not believed.
+const MAX_RATIO = 1032;
+
 /** The bytes `blob` holds unpacked, and whether it is gzip (whose last four bytes give that size). */
 async function sizeOf(blob) {
   const head = new Uint8Array(await blob.slice(0, 2).arrayBuffer());
   const gzip = head[0] === 0x1f && head[1] === 0x8b && blob.size >= 18;
-  const size = gzip ? new DataView(await blob.slice(-4).arrayBuffer()).getUint32(0, true) : blob.size;
-  return { gzip, size };
+  if (!gzip) return { gzip, size: blob.size };
+  const claimed = new DataView(await blob.slice(-4).arrayBuffer()).getUint32(0, true);
+  return { gzip, size: Math.min(claimed, blob.size * MAX_RATIO) };
 }
 
 /** The engine's dataset (a `Data`) in `files` ([{name, blob}]), read with the engine's upload options. */

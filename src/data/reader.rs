@@ -37,12 +37,12 @@ impl Reader {
     /// made room for at once so the buffer never grows by copying.
     pub fn begin(&mut self, name: &str, gzip: bool, size: usize) -> Result<()> {
         self.end_file()?;
+        if !gzip && size > self.limit {
+            fail!("{name}: {size} bytes is more than the page can hold");
+        }
         let mut room = Vec::new();
         if room.try_reserve_exact(size.min(self.limit)).is_err() {
             fail!("{name}: {size} bytes is too large for the page's memory");
-        }
-        if !gzip && size > self.limit {
-            fail!("{name}: {size} bytes is more than the page can hold");
         }
         let sink = if gzip { Sink::Gzip(Box::new(GzDecoder::new(room))) } else { Sink::Raw(room) };
         self.current = Some((name.to_string(), sink));
