@@ -13,13 +13,10 @@
 //               {type: 'latentImages', images, count}, {type: 'phaseLosses', index, losses}, {type: 'filters' | 'code' | 'generated' | 'pca' |
 //               'sweep', ...} (the panels' data, see worker-panels.js), {type: 'error', message, id?},
 //               {type: 'answer', value, id} (a request done: init, reset, train, upload, import, export…)
-import init, { Data, Gpu, Playground, modelFileSettings, syntheticDataset } from '../pkg/ae_playground.js';
+import init, { Gpu, Playground, modelFileSettings } from '../pkg/ae_playground.js';
 import { linearSweep, reportPanels, wanted } from './worker-panels.js';
 import { loadRun, saveRun } from './saved-run.js';
-import { hasImages, imagesToIdx } from './image-upload.js';
-import { readFiles } from './read-files.js';
-
-const SYNTHETIC = ['swissRoll', 'circles', 'sines']; // generated here, from seed 1
+import { keepUpload, loadDataset, readUpload, uploadOf } from './worker-data.js';
 
 const SLICE_MS = 30;
 const POST_EVERY_MS = 200;
@@ -28,12 +25,10 @@ const SHOWN = 8; // test samples above their reconstructions (fewer if the test 
 const LATENT_POINTS = 500; // test samples in the latent scatter
 const PHASE_POINTS = 300; // points in a finished phase's own loss curve
 
-const datasets = new Map(); // key → the engine's Data, shared by the models built on it
 let playground = null;
 let info = null; // the model's dataset: name, size, split
-let datasetKey = null; // its key in `datasets`
+let datasetKey = null; // its key (see worker-data.js)
 let modelSettings = null; // the settings the model was built with
-const uploads = new Map(); // dataset key → {files, options} of an upload, kept for the saved run
 let savedUpload = null; // the upload last written with the saved run (written again only when it changes)
 let batchSize = 0;
 let running = false;
@@ -58,16 +53,6 @@ function exclusive(task) {
   const run = lock.then(task);
   lock = run.catch(() => {});
   return run;
-}
-
-async function loadDataset(name) {
-  if (!datasets.has(name) && SYNTHETIC.includes(name)) datasets.set(name, syntheticDataset(name, 1));
-  if (!datasets.has(name)) {
-    const response = await fetch(new URL(`../data/${name}.aepk`, import.meta.url));
-    if (!response.ok) throw new Error(`dataset ${name}: HTTP ${response.status}`);
-    datasets.set(name, Data.fromPacked(new Uint8Array(await response.arrayBuffer())));
-  }
-  return datasets.get(name);
 }
 
 /** Attaches the GPU for the current phase when the engine setting and the device allow; says why not. */
@@ -222,11 +207,11 @@ async function trainOn(steps) {
  * (pretraining stage → next stage → fine-tuning) ends the slice so that its metrics stay apart. */
 async function trainSlice(limit) {
   const steps = Math.max(1, Math.min(limit, stepsPerSlice));
-  const phase = playground.phase().index;
+  const phase = playground.phaseIndex;
   const start = performance.now();
   let done = 0;
   let loss = 0;
-  while (done < steps && !playground.finished && playground.phase().index === phase) {
+  while (done < steps && !playground.finished && playground.phaseIndex === phase) {
     const [taken, mean] = await trainOn(Math.min(steps - done, 8));
     if (Number.isFinite(mean)) loss += mean * taken;
     done += taken;
@@ -235,7 +220,7 @@ async function trainSlice(limit) {
   stepsPerSlice = Math.max(1, Math.round(done * Math.min(2, SLICE_MS / Math.max(elapsed, 1))));
   pending.loss += loss;
   pending.steps += done;
-  const phaseChanged = playground.phase().index !== phase;
+  const phaseChanged = playground.phaseIndex !== phase;
   if (phaseChanged || performance.now() - lastPost >= POST_EVERY_MS) await report(phaseChanged);
   return done;
 }
@@ -267,18 +252,6 @@ async function trainSteps(steps, id) {
   answer(id);
 }
 
-/** Reads uploaded files ([{name, blob}]) into a dataset kept under a key of its own: {key, summary}. */
-async function readAndKeep(files, options) {
-  const { imageSize, colour, ...engineOptions } = options ?? {};
-  const data = await readFiles(files, engineOptions);
-  const summary = data.summary();
-  const key = `upload:${summary.name}`;
-  datasets.get(key)?.free(); // a model built on it keeps its own hold
-  datasets.set(key, data);
-  uploads.set(key, { files, options });
-  return { key, summary };
-}
-
 /** Restores the saved run when it was saved at this address (`hash`): {settings, chart, step,
  * savedAt}, or null. A run that cannot be restored is reported and left for a fresh model. */
 async function resume(hash) {
@@ -286,10 +259,7 @@ async function resume(hash) {
   try {
     record = await loadRun();
     if (!record || record.hash !== hash) return null;
-    if (record.upload) {
-      const { key } = await readAndKeep(record.upload.files, record.upload.options);
-      savedUpload = uploads.get(key);
-    }
+    if (record.upload) savedUpload = uploadOf((await keepUpload(record.upload)).key);
     await build(record.settings, undefined, record.run);
   } catch (e) {
     post({ type: 'error', message: `The saved run could not be resumed (${e.message ?? e}); a new one starts.` });
@@ -327,7 +297,7 @@ self.onmessage = async ({ data: message }) => {
         await exclusive(async () => {
           await syncFromGpu();
           // `step`: the chart's last step; the run may be a few steps further on.
-          const upload = uploads.get(datasetKey) ?? null;
+          const upload = uploadOf(datasetKey);
           const record = { hash: message.hash, settings: modelSettings, run: playground.snapshot(), upload: Boolean(upload), chart: message.chart, step: message.step, savedAt: Date.now() };
           await saveRun(record, upload !== savedUpload ? upload : undefined);
           savedUpload = upload;
@@ -354,13 +324,7 @@ self.onmessage = async ({ data: message }) => {
         break;
       case 'upload': {
         // Read and kept under a key of its own; the model changes only when settings name it.
-        let { files, options } = message;
-        if (hasImages(files)) {
-          const images = await imagesToIdx(files, options);
-          ({ files } = images);
-          options = { ...options, classNames: images.classNames };
-        }
-        answer(message.id, await readAndKeep(files, options));
+        answer(message.id, await readUpload(message.files, message.options));
         break;
       }
       case 'exportWeights':
@@ -399,7 +363,7 @@ self.onmessage = async ({ data: message }) => {
         });
         break;
       case 'linearSweep':
-        await exclusive(async () => answer(message.id, await linearSweep(post, datasets.get(datasetKey), info, playground.config().seed)));
+        await exclusive(async () => answer(message.id, await linearSweep(post, await loadDataset(datasetKey), info, playground.config().seed)));
         break;
       case 'loseGpu':
         running = false;

@@ -90,13 +90,7 @@ impl UploadReader {
     /// The dataset. `options` is `{labelColumn, normalise: 'minMax' | 'standardise' | 'none',
     /// testFraction, seed, classNames}` (all optional).
     pub fn finish(self, options: JsValue) -> Result<Data, JsError> {
-        let options: UploadOptions = if options.is_undefined() || options.is_null() {
-            UploadOptions::default()
-        } else {
-            let json =
-                js_sys::JSON::stringify(&options).map_err(|_| JsError::new("upload options: not a plain object"))?;
-            serde_json::from_str(&String::from(json)).map_err(|e| JsError::new(&format!("upload options: {e}")))?
-        };
+        let options: UploadOptions = super::parse_json(&options, "upload options")?;
         Ok(Data(Rc::new(self.0.finish(&options).map_err(js_error)?)))
     }
 }

@@ -9,10 +9,12 @@ use wasm_bindgen::prelude::*;
 
 mod bench;
 mod data;
+mod gpu;
 mod model;
 mod views;
 
 pub use data::{Data, UploadReader};
+pub use gpu::Gpu;
 
 #[wasm_bindgen(start)]
 pub fn start() {
@@ -27,14 +29,15 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     Ok(value.serialize(&serde_wasm_bindgen::Serializer::json_compatible())?)
 }
 
-/// Settings come in through JSON rather than serde-wasm-bindgen, which reads only the fields it
-/// knows: a misspelt setting must be refused, not silently ignored.
-fn parse_config(value: &JsValue) -> Result<Config, JsError> {
+/// Settings and options come in through JSON rather than serde-wasm-bindgen, which reads only the
+/// fields it knows: a misspelt setting must be refused, not silently ignored. Undefined or null gives
+/// the defaults; `what` names the object in an error.
+fn parse_json<T: serde::de::DeserializeOwned + Default>(value: &JsValue, what: &str) -> Result<T, JsError> {
     if value.is_undefined() || value.is_null() {
-        return Ok(Config::default());
+        return Ok(T::default());
     }
-    let json = js_sys::JSON::stringify(value).map_err(|_| JsError::new("settings: not a plain object"))?;
-    serde_json::from_str(&String::from(json)).map_err(|e| JsError::new(&format!("settings: {e}")))
+    let json = js_sys::JSON::stringify(value).map_err(|_| JsError::new(&format!("{what}: not a plain object")))?;
+    serde_json::from_str(&String::from(json)).map_err(|e| JsError::new(&format!("{what}: {e}")))
 }
 
 /// Every setting with its default, as a plain object.
@@ -53,49 +56,13 @@ pub struct Playground {
     pca: Option<crate::pca::Pca>,
 }
 
-/// A WebGPU device for training.
-#[wasm_bindgen]
-pub struct Gpu {
-    ctx: GpuContext,
-}
-
-#[wasm_bindgen]
-impl Gpu {
-    /// Finds a WebGPU adapter and device; the error says why there is none.
-    pub async fn create() -> Result<Gpu, JsError> {
-        Ok(Gpu { ctx: GpuContext::new().await.map_err(js_error)? })
-    }
-
-    #[wasm_bindgen(getter)]
-    pub fn adapter(&self) -> String {
-        self.ctx.adapter.clone()
-    }
-
-    /// A software adapter (SwiftShader): correct, but slower than the CPU engine.
-    #[wasm_bindgen(getter)]
-    pub fn software(&self) -> bool {
-        self.ctx.software
-    }
-
-    /// Why the device stopped working (lost, or a GPU error), once it has.
-    #[wasm_bindgen(getter)]
-    pub fn failure(&self) -> Option<String> {
-        self.ctx.failure()
-    }
-
-    /// Loses the device on purpose, to test the fallback to the CPU.
-    pub fn destroy(&self) {
-        self.ctx.destroy();
-    }
-}
-
 #[wasm_bindgen]
 impl Playground {
     /// `config` is a (partial) settings object, missing fields taking their defaults; the model
     /// shares `dataset` (nothing is copied).
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue, dataset: &Data) -> Result<Playground, JsError> {
-        let config = parse_config(&config)?;
+        let config = parse_json::<Config>(&config, "settings")?;
         Ok(Playground { session: Session::new(config, dataset.0.clone()).map_err(js_error)?, gpu: None, pca: None })
     }
 
@@ -149,135 +116,6 @@ impl Playground {
         Ok((sum / taken.max(1) as f64) as f32)
     }
 
-    /// Moves training of the current phase to the GPU, starting from the current weights and
-    /// optimizer state; the error says why this phase cannot run there.
-    #[wasm_bindgen(js_name = attachGpu)]
-    pub fn attach_gpu(&mut self, gpu: &Gpu) -> Result<(), JsError> {
-        if let Some(why) = gpu.ctx.failure() {
-            return Err(JsError::new(&why));
-        }
-        let t = &self.session.trainer;
-        let trainer = GpuTrainer::new(&gpu.ctx, &t.phase, &t.optimizer).map_err(js_error)?;
-        self.gpu = Some((gpu.ctx.clone(), trainer));
-        Ok(())
-    }
-
-    /// The step that starts an epoch, on the CPU (early stopping and phase changes live there), with
-    /// the GPU attached: the GPU takes the new state, or a new trainer when the phase changed. Sync
-    /// the GPU's state first (`gpuSnapshot`, `adoptGpuState`). Returns the step's loss.
-    #[wasm_bindgen(js_name = cpuStep)]
-    pub fn cpu_step(&mut self) -> Result<f32, JsError> {
-        let Some((ctx, mut trainer)) = self.gpu.take() else { return self.train(1) };
-        let phase = self.session.current;
-        let step = self.session.train_step();
-        let t = &self.session.trainer;
-        if let Err(e) = step {
-            // The CPU rolled back to its last good state: the GPU continues from there too.
-            trainer.upload_state(&ctx, &t.phase.net.params, &t.optimizer).map_err(js_error)?;
-            self.gpu = Some((ctx, trainer));
-            return Err(js_error(e));
-        }
-        let loss = step.map(|s| s.loss as f32).unwrap_or(f32::NAN);
-        if self.session.current == phase {
-            trainer.upload_state(&ctx, &t.phase.net.params, &t.optimizer).map_err(js_error)?;
-        } else {
-            drop(trainer);
-            trainer = GpuTrainer::new(&ctx, &t.phase, &t.optimizer).map_err(js_error)?;
-        }
-        self.gpu = Some((ctx, trainer));
-        Ok(loss)
-    }
-
-    /// Back to the CPU engine (with the state last adopted from the GPU).
-    #[wasm_bindgen(js_name = detachGpu)]
-    pub fn detach_gpu(&mut self) {
-        self.gpu = None;
-    }
-
-    #[wasm_bindgen(getter, js_name = onGpu)]
-    pub fn on_gpu(&self) -> bool {
-        self.gpu.is_some()
-    }
-
-    /// Steps `train` may take on the GPU before the step that starts the next epoch, which runs on the CPU.
-    #[wasm_bindgen(getter, js_name = stepsLeftInEpoch)]
-    pub fn steps_left_in_epoch(&self) -> u32 {
-        self.session.steps_left_in_epoch() as u32
-    }
-
-    /// Resolves, once the GPU has done the steps submitted so far, with the last step's loss.
-    #[wasm_bindgen(js_name = gpuLoss)]
-    pub fn gpu_loss(&self) -> Result<js_sys::Promise, JsError> {
-        let (ctx, trainer) = self.gpu.as_ref().ok_or_else(|| JsError::new("no GPU attached"))?;
-        let future = trainer.loss_future(ctx);
-        Ok(wasm_bindgen_futures::future_to_promise(async move {
-            future.await.map(JsValue::from).map_err(|e| JsError::new(&e.message).into())
-        }))
-    }
-
-    /// Resolves with the GPU's training state `{loss, params, m, v, t}`, to `adoptGpuState`.
-    #[wasm_bindgen(js_name = gpuSnapshot)]
-    pub fn gpu_snapshot(&self) -> Result<js_sys::Promise, JsError> {
-        let (ctx, trainer) = self.gpu.as_ref().ok_or_else(|| JsError::new("no GPU attached"))?;
-        let future = trainer.snapshot(ctx);
-        Ok(wasm_bindgen_futures::future_to_promise(async move {
-            let s = future.await.map_err(|e| JsValue::from(JsError::new(&e.message)))?;
-            let state = js_sys::Object::new();
-            let set = |k: &str, v: JsValue| js_sys::Reflect::set(&state, &k.into(), &v).map(|_| ());
-            set("loss", s.loss.into())?;
-            set("params", js_sys::Float32Array::from(&s.params[..]).into())?;
-            set("m", js_sys::Float32Array::from(&s.optimizer.m[..]).into())?;
-            set("v", js_sys::Float32Array::from(&s.optimizer.v[..]).into())?;
-            set("t", s.optimizer.t.into())?;
-            Ok(state.into())
-        }))
-    }
-
-    /// Takes weights and optimizer state read back from the GPU as the CPU engine's own.
-    #[wasm_bindgen(js_name = adoptGpuState)]
-    pub fn adopt_gpu_state(&mut self, params: Vec<f32>, m: Vec<f32>, v: Vec<f32>, t: u32) -> Result<(), JsError> {
-        let trainer = &mut self.session.trainer;
-        let len = trainer.phase.net.params.len();
-        let v_len = if trainer.optimizer.v.is_empty() { 0 } else { len };
-        if params.len() != len || m.len() != len || v.len() != v_len {
-            return Err(JsError::new("adoptGpuState: the state belongs to another model"));
-        }
-        if !params.iter().chain(&m).chain(&v).all(|x| x.is_finite()) {
-            return Err(JsError::new("training diverged on the GPU (a weight became NaN or infinite); the state last read back is kept: lower the learning rate and continue"));
-        }
-        let optimizer = crate::optim::Optimizer { m, v, t, ..trainer.optimizer.clone() };
-        trainer.adopt(params, optimizer);
-        Ok(())
-    }
-
-    /// Adds a loss read back from the GPU to the current phase's series.
-    #[wasm_bindgen(js_name = recordLoss)]
-    pub fn record_loss(&mut self, loss: f32) {
-        self.session.record_loss(loss);
-    }
-
-    /// Every phase's loss series: `[{phase, steps: [...], losses: [...]}]`.
-    pub fn history(&self) -> Result<JsValue, JsError> {
-        #[derive(Serialize)]
-        struct Series {
-            phase: String,
-            steps: Vec<u64>,
-            losses: Vec<f32>,
-        }
-        let s = &self.session;
-        let series: Vec<Series> = s
-            .phases
-            .iter()
-            .zip(&s.history)
-            .map(|(p, h)| Series {
-                phase: p.name(),
-                steps: h.iter().map(|&(s, _)| s).collect(),
-                losses: h.iter().map(|&(_, l)| l).collect(),
-            })
-            .collect();
-        to_js(&series)
-    }
-
     /// Steps over all phases.
     #[wasm_bindgen(getter)]
     pub fn step(&self) -> f64 {
@@ -296,7 +134,14 @@ impl Playground {
         self.session.finished()
     }
 
-    /// The current phase: `{name, index, count, width}` (width of what it reconstructs).
+    /// The current phase's number from 0 (cheap: the training loop asks for it often).
+    #[wasm_bindgen(getter, js_name = phaseIndex)]
+    pub fn phase_index(&self) -> usize {
+        self.session.current
+    }
+
+    /// The current phase: `{name, index, count, width (of what it reconstructs), names, steps, epochs,
+    /// stepsPerEpoch, doneSteps}`.
     pub fn phase(&self) -> Result<JsValue, JsError> {
         #[derive(Serialize)]
         #[serde(rename_all = "camelCase")]
@@ -307,9 +152,8 @@ impl Playground {
             width: usize,
             /// Every phase's name, in order.
             names: Vec<String>,
-            /// Steps taken in this phase, and its epochs so far and in all (0: no end).
+            /// Steps taken in this phase, and the epochs it trains for (0: no end).
             steps: u64,
-            epoch: u32,
             epochs: usize,
             steps_per_epoch: usize,
             /// Steps each phase has taken (the current one's so far).
@@ -324,7 +168,6 @@ impl Playground {
             width: t.phase.net.input,
             names: s.phases.iter().map(|p| p.name()).collect(),
             steps: t.step,
-            epoch: t.epoch,
             epochs: s.epochs_of(s.phase()),
             steps_per_epoch: t.phase.rows.len() / t.phase.batch_size,
             done_steps: s.history.iter().map(Vec::len).collect(),

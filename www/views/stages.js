@@ -38,8 +38,8 @@ export class StageList {
     this.list.replaceChildren(...this.items.map((i) => i.li));
   }
 
-  /** Progress from a metrics report ({phase, finished, samplesPerSecond}). */
-  update({ phase: p, finished, samplesPerSecond }) {
+  /** Progress from a metrics report ({phase, epoch, finished, samplesPerSecond}). */
+  update({ phase: p, epoch, finished, samplesPerSecond }) {
     this.ensure(p.names);
     const fmt = (n) => Math.round(n).toLocaleString('en');
     this.items.forEach((item, i) => {
@@ -58,7 +58,7 @@ export class StageList {
         if (total) item.bar.value = Math.min(1, p.steps / total);
         else item.bar.removeAttribute('value'); // no end: an indeterminate bar
         const epochs = p.epochs ? ` of ${p.epochs}` : ' (no end)';
-        item.state.textContent = `training: step ${fmt(p.steps)}${total ? ` of ${fmt(total)}` : ''}, epoch ${p.epoch}${epochs}${speed}`;
+        item.state.textContent = `training: step ${fmt(p.steps)}${total ? ` of ${fmt(total)}` : ''}, epoch ${epoch}${epochs}${speed}`;
       }
     });
   }
