@@ -3,7 +3,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use ae_playground::data::{pack, Dataset};
-use ae_playground::gpu::{matmul::GpuMatmul, GpuContext};
+use ae_playground::gpu::matmul::{GpuMatmul, Tiles};
+use ae_playground::gpu::GpuContext;
 use ae_playground::matmul::{matmul_reference, Op};
 use ae_playground::rng::{Purpose, Rng};
 use wasm_bindgen::JsValue;
@@ -21,14 +22,15 @@ async fn webgpu_matmul_matches_cpu_reference() {
     let ctx = GpuContext::new().await.unwrap_or_else(|why| panic!("WebGPU is required here: {why}"));
     console_log!("WebGPU adapter: {}", ctx.adapter);
     let kernel = GpuMatmul::new(&ctx);
-    for (m, k, n) in [(64, 64, 64), (37, 53, 29), (130, 17, 65), (256, 784, 32)] {
+    let shapes = [(64, 64, 64), (37, 53, 29), (130, 17, 65), (256, 784, 32), (300, 50, 260)];
+    for (tiles, (m, k, n)) in Tiles::ALL.into_iter().flat_map(|t| shapes.map(|s| (t, s))) {
         let (a, b) = (random(m * k, 1), random(k * n, 2));
-        let gpu = kernel.run(&ctx, &a, Op::Plain, &b, Op::Plain, m, k, n).await.unwrap();
+        let gpu = kernel.run(tiles, &ctx, &a, Op::Plain, &b, Op::Plain, m, k, n).await.unwrap();
         let mut cpu = vec![0.0; m * n];
         matmul_reference(&mut cpu, &a, Op::Plain, &b, Op::Plain, m, k, n, false);
         let worst = gpu.iter().zip(&cpu).map(|(g, c)| (g - c).abs() / (1.0 + c.abs())).fold(0.0f32, f32::max);
-        console_log!("{m}×{k}·{k}×{n}: worst relative difference {worst:.2e}");
-        assert!(worst < 1e-4, "{m}×{k}×{n}: WebGPU and CPU differ by {worst}");
+        console_log!("{tiles:?} {m}×{k}·{k}×{n}: worst relative difference {worst:.2e}");
+        assert!(worst < 1e-4, "{tiles:?} {m}×{k}×{n}: WebGPU and CPU differ by {worst}");
     }
 }
 

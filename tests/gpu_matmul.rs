@@ -3,7 +3,7 @@
 //! The browser's counterpart is tests/browser.rs.
 #![cfg(not(target_arch = "wasm32"))]
 
-use ae_playground::gpu::matmul::GpuMatmul;
+use ae_playground::gpu::matmul::{GpuMatmul, Tiles};
 use ae_playground::gpu::GpuContext;
 use ae_playground::matmul::{matmul_reference, Op};
 use ae_playground::rng::{Purpose, Rng};
@@ -26,9 +26,11 @@ fn gpu_matmul_matches_cpu_reference() {
     println!("GPU adapter: {}", ctx.adapter);
     let kernel = GpuMatmul::new(&ctx);
     // Parity bound: 1e-4 relative, as for every kernel (f32 sums of K terms vs an f64 reference).
-    // Shapes that are multiples of the 64-tile, and ragged ones that exercise every bounds check.
-    // Every transpose combination: the forward product and both backward products.
-    for (m, k, n) in [(64, 64, 64), (1, 1, 1), (37, 53, 29), (130, 17, 65), (256, 784, 32)] {
+    // Both kernels. Shapes that are multiples of a tile, and ragged ones that exercise every bounds
+    // check (and several tiles of either size). Every transpose combination: the forward product and
+    // both backward products.
+    let shapes = [(64, 64, 64), (128, 32, 128), (1, 1, 1), (37, 53, 29), (130, 17, 65), (256, 784, 32), (300, 50, 260)];
+    for (tiles, (m, k, n)) in Tiles::ALL.into_iter().flat_map(|t| shapes.map(|s| (t, s))) {
         for (op_a, op_b) in [
             (Op::Plain, Op::Plain),
             (Op::Transposed, Op::Plain),
@@ -36,12 +38,12 @@ fn gpu_matmul_matches_cpu_reference() {
             (Op::Transposed, Op::Transposed),
         ] {
             let (a, b) = (random(m * k, 1), random(k * n, 2));
-            let gpu = pollster::block_on(kernel.run(&ctx, &a, op_a, &b, op_b, m, k, n)).unwrap();
+            let gpu = pollster::block_on(kernel.run(tiles, &ctx, &a, op_a, &b, op_b, m, k, n)).unwrap();
             let mut cpu = vec![0.0; m * n];
             matmul_reference(&mut cpu, &a, op_a, &b, op_b, m, k, n, false);
             let worst = gpu.iter().zip(&cpu).map(|(g, c)| (g - c).abs() / (1.0 + c.abs())).fold(0.0f32, f32::max);
-            println!("{m}×{k}·{k}×{n} {op_a:?}·{op_b:?}: worst relative difference {worst:.2e}");
-            assert!(worst < 1e-4, "{m}×{k}×{n} {op_a:?}·{op_b:?}: GPU and CPU differ by {worst}");
+            println!("{tiles:?} {m}×{k}·{k}×{n} {op_a:?}·{op_b:?}: worst relative difference {worst:.2e}");
+            assert!(worst < 1e-4, "{tiles:?} {m}×{k}×{n} {op_a:?}·{op_b:?}: GPU and CPU differ by {worst}");
         }
     }
 }
@@ -52,7 +54,17 @@ fn gpu_matmul_refuses_mismatched_operands() {
         println!("SKIPPED gpu_matmul_refuses_mismatched_operands: no GPU adapter");
         return;
     };
-    let err = pollster::block_on(GpuMatmul::new(&ctx).run(&ctx, &[1.0; 6], Op::Plain, &[1.0; 5], Op::Plain, 2, 3, 2))
-        .unwrap_err();
+    let err = pollster::block_on(GpuMatmul::new(&ctx).run(
+        Tiles::Small,
+        &ctx,
+        &[1.0; 6],
+        Op::Plain,
+        &[1.0; 5],
+        Op::Plain,
+        2,
+        3,
+        2,
+    ))
+    .unwrap_err();
     assert!(err.message.contains("do not fit"), "{err}");
 }

@@ -1,6 +1,8 @@
-//! The GPU matrix product (matmul.wgsl), C = op(A)·op(B) with either operand transposed in place and
-//! optional accumulation: the forward pass and both backward products of a dense layer. The pipeline
-//! is built once; a product is a bind group (built once per use site) and a dispatch.
+//! The GPU matrix product, C = op(A)·op(B) with either operand transposed in place and optional
+//! accumulation: the forward pass and both backward products of a dense layer. Two kernels share
+//! matmul_common.wgsl: 64×64 tiles (matmul.wgsl) and, for products large enough to fill the GPU with
+//! them, 128×128 tiles (matmul_large.wgsl). The pipelines are built once; a product is a bind group
+//! (built once per use site) and a dispatch.
 //! Tested against `crate::matmul::matmul_reference` natively and in the browser.
 
 use super::GpuContext;
@@ -8,10 +10,47 @@ use crate::error::{Error, Result};
 use crate::matmul::Op;
 use wgpu::util::DeviceExt;
 
-const TILE: u32 = 64;
+/// Which kernel computes a product: the tile of C that one workgroup computes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tiles {
+    /// 64×64, 4×4 per invocation: many workgroups even for a small batch.
+    Small,
+    /// 128×128, 8×8 per invocation: twice the arithmetic per value staged, for large products.
+    Large,
+}
+
+impl Tiles {
+    pub const ALL: [Tiles; 2] = [Tiles::Small, Tiles::Large];
+
+    /// Large tiles once they give at least 256 workgroups (C of 2048×2048 or more): with fewer, too
+    /// many of a large GPU's cores sit idle (on an H100 at 1024³ the small tiles ran 17.6 TFLOPS, the
+    /// large ones 11.5; at 2048³, 22.3 and 28.8).
+    pub fn for_shape(m: usize, n: usize) -> Tiles {
+        if m.div_ceil(128) * n.div_ceil(128) >= 256 {
+            Tiles::Large
+        } else {
+            Tiles::Small
+        }
+    }
+
+    fn size(self) -> u32 {
+        match self {
+            Tiles::Small => 64,
+            Tiles::Large => 128,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Tiles::Small => "64×64 tiles, 4×4 per invocation",
+            Tiles::Large => "128×128 tiles, 8×8 per invocation",
+        }
+    }
+}
 
 pub struct GpuMatmul {
-    pipeline: wgpu::ComputePipeline,
+    small: wgpu::ComputePipeline,
+    large: wgpu::ComputePipeline,
 }
 
 /// A matrix inside a buffer: the buffer, the element offset where it starts, and how it is read.
@@ -30,30 +69,93 @@ impl<'a> View<'a> {
     }
 }
 
-/// One product's shape and bindings, ready to dispatch.
+/// One product's shape, kernel and bindings, ready to dispatch.
 pub struct Product {
     bind_group: wgpu::BindGroup,
+    tiles: Tiles,
     m: u32,
     n: u32,
 }
 
+/// A kernel's pipeline, compiled with or without the runtime checks wgpu adds to shaders.
+fn pipeline(ctx: &GpuContext, label: &str, source: &'static str, checks: Checks) -> wgpu::ComputePipeline {
+    let desc = wgpu::ShaderModuleDescriptor { label: Some(label), source: wgpu::ShaderSource::Wgsl(source.into()) };
+    let module = match checks {
+        Checks::All => ctx.device.create_shader_module(desc),
+        // SAFETY: the kernels index their workgroup arrays within bounds by construction (indices below
+        // SLICE·ROW), every loop runs over K in steps of SLICE, and buffer accesses stay checked by the
+        // Vulkan driver's robust buffer access (wgpu drops only the checks it would add itself). The
+        // parity tests run these very modules on ragged shapes, every transpose, a poisoned output.
+        #[cfg(not(target_arch = "wasm32"))]
+        Checks::None => unsafe {
+            ctx.device.create_shader_module_trusted(desc, wgpu::ShaderRuntimeChecks::unchecked())
+        },
+    };
+    ctx.device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+        label: Some(label),
+        layout: None,
+        module: &module,
+        entry_point: Some("matmul"),
+        compilation_options: Default::default(),
+        cache: None,
+    })
+}
+
+/// Whether the kernels carry wgpu's runtime checks (a clamp on every index into an array, a bound on
+/// every loop). Natively they do not: on an H100 the checks cost the large-tile kernel a third of its
+/// speed (19.9 against 29.6 TFLOPS at 4096³). In the browser the checks are the browser's to add.
+#[derive(Clone, Copy)]
+enum Checks {
+    All,
+    #[cfg(not(target_arch = "wasm32"))]
+    None,
+}
+
 impl GpuMatmul {
     pub fn new(ctx: &GpuContext) -> Self {
-        let module = ctx.device.create_shader_module(wgpu::include_wgsl!("matmul.wgsl"));
-        let pipeline = ctx.device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
-            label: Some("matmul"),
-            layout: None,
-            module: &module,
-            entry_point: Some("matmul"),
-            compilation_options: Default::default(),
-            cache: None,
-        });
-        GpuMatmul { pipeline }
+        #[cfg(not(target_arch = "wasm32"))]
+        return Self::build(ctx, Checks::None);
+        #[cfg(target_arch = "wasm32")]
+        return Self::build(ctx, Checks::All);
     }
 
-    /// Binds c[M, N] (+)= op(a)·op(b) over existing buffers (c's op is ignored: it is written plainly).
+    /// The same kernels with wgpu's runtime checks (in the browser, `new` gives these): the benchmark
+    /// measures what the checks cost.
+    pub fn with_runtime_checks(ctx: &GpuContext) -> Self {
+        Self::build(ctx, Checks::All)
+    }
+
+    fn build(ctx: &GpuContext, checks: Checks) -> Self {
+        let small =
+            pipeline(ctx, "matmul", concat!(include_str!("matmul_common.wgsl"), include_str!("matmul.wgsl")), checks);
+        let large = pipeline(
+            ctx,
+            "matmul large",
+            concat!(include_str!("matmul_common.wgsl"), include_str!("matmul_large.wgsl")),
+            checks,
+        );
+        GpuMatmul { small, large }
+    }
+
+    /// Binds c[M, N] (+)= op(a)·op(b) over existing buffers (c's op is ignored: it is written plainly),
+    /// with the kernel that suits the shape.
     pub fn product(
         &self,
+        ctx: &GpuContext,
+        c: View,
+        a: View,
+        b: View,
+        shape: (usize, usize, usize),
+        accumulate: bool,
+    ) -> Product {
+        self.product_with(Tiles::for_shape(shape.0, shape.2), ctx, c, a, b, shape, accumulate)
+    }
+
+    /// `product` with a chosen kernel (for the parity tests and the benchmarks).
+    #[allow(clippy::too_many_arguments)]
+    pub fn product_with(
+        &self,
+        tiles: Tiles,
         ctx: &GpuContext,
         c: View,
         a: View,
@@ -72,7 +174,7 @@ impl GpuMatmul {
         });
         let bind_group = ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
             label: Some("matmul"),
-            layout: &self.pipeline.get_bind_group_layout(0),
+            layout: &self.pipeline(tiles).get_bind_group_layout(0),
             entries: &[
                 wgpu::BindGroupEntry { binding: 0, resource: dims.as_entire_binding() },
                 wgpu::BindGroupEntry { binding: 1, resource: a.buffer.as_entire_binding() },
@@ -80,19 +182,29 @@ impl GpuMatmul {
                 wgpu::BindGroupEntry { binding: 3, resource: c.buffer.as_entire_binding() },
             ],
         });
-        Product { bind_group, m: m as u32, n: n as u32 }
+        Product { bind_group, tiles, m: m as u32, n: n as u32 }
+    }
+
+    fn pipeline(&self, tiles: Tiles) -> &wgpu::ComputePipeline {
+        match tiles {
+            Tiles::Small => &self.small,
+            Tiles::Large => &self.large,
+        }
     }
 
     pub fn dispatch(&self, pass: &mut wgpu::ComputePass, p: &Product) {
-        pass.set_pipeline(&self.pipeline);
+        pass.set_pipeline(self.pipeline(p.tiles));
         pass.set_bind_group(0, &p.bind_group, &[]);
-        pass.dispatch_workgroups(p.n.div_ceil(TILE), p.m.div_ceil(TILE), 1);
+        let tile = p.tiles.size();
+        pass.dispatch_workgroups(p.n.div_ceil(tile), p.m.div_ceil(tile), 1);
     }
 
-    /// c[M, N] = op(a)·op(b) on the GPU, uploading the operands and reading the result back.
+    /// c[M, N] = op(a)·op(b) on the GPU with the chosen kernel, uploading the operands and reading the
+    /// result back.
     #[allow(clippy::too_many_arguments)]
     pub async fn run(
         &self,
+        tiles: Tiles,
         ctx: &GpuContext,
         a: &[f32],
         op_a: Op,
@@ -112,7 +224,7 @@ impl GpuMatmul {
         let (a_buf, b_buf) = (ctx.upload("a", a), ctx.upload("b", b));
         let c_buf = ctx.storage("c", m * n);
         let (a_view, b_view) = (View::at(&a_buf, 0, op_a), View::at(&b_buf, 0, op_b));
-        let product = self.product(ctx, View::whole(&c_buf), a_view, b_view, (m, k, n), false);
+        let product = self.product_with(tiles, ctx, View::whole(&c_buf), a_view, b_view, (m, k, n), false);
         let mut encoder = ctx.device.create_command_encoder(&Default::default());
         {
             let mut pass = encoder.begin_compute_pass(&Default::default());
