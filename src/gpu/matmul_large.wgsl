@@ -8,11 +8,18 @@
 
 const TILE: u32 = 128u;     // rows and columns of C per workgroup
 const SLICE: u32 = 16u;     // K per staged slice
-const ROW: u32 = 33u;       // vectors per staged k: 32, and one of padding against bank conflicts
+const ROW: u32 = 32u;       // vectors per staged k
 // Each invocation stages 8 values of each slice (TILE·SLICE / 256), the e-th at e = t + 256·j.
 
-var<workgroup> tile_a: array<vec4f, 528>;  // [SLICE][ROW]: 4 consecutive rows of op(A) at one k
-var<workgroup> tile_b: array<vec4f, 528>;  // [SLICE][ROW]: 4 consecutive columns of op(B) at one k
+// [SLICE][ROW]: 4 consecutive rows of op(A) (columns of op(B)) at one k, 16 KiB together: WebGPU's
+// default limit. The vector for rows 4·i.. at k sits at column i ^ (k % 8) of row k: without the
+// swizzle, the 16 k of a row that neighbouring invocations store would all fall in one memory bank.
+var<workgroup> tile_a: array<vec4f, 512>;
+var<workgroup> tile_b: array<vec4f, 512>;
+
+fn swizzled(k: u32, column: u32) -> u32 {
+    return k * ROW + (column ^ (k % 8u));
+}
 
 // Where the e-th value an invocation group stages lies in a slice: (row or column, k). Neighbouring
 // invocations take neighbouring addresses in memory: along k for a plain A or a transposed B, along
@@ -53,12 +60,12 @@ fn fetch_b(t: u32, col0: u32, k0: u32, j0: u32) -> vec4f {
 // Writes one value fetched for the e-th slot into a staged slice.
 fn put_a(e: u32, value: f32) {
     let s = slot(e, dims.trans_a == 0u);
-    tile_a[s.y * ROW + s.x / 4u][s.x % 4u] = value;
+    tile_a[swizzled(s.y, s.x / 4u)][s.x % 4u] = value;
 }
 
 fn put_b(e: u32, value: f32) {
     let s = slot(e, dims.trans_b == 1u);
-    tile_b[s.y * ROW + s.x / 4u][s.x % 4u] = value;
+    tile_b[swizzled(s.y, s.x / 4u)][s.x % 4u] = value;
 }
 
 // Stages what fetch_a and fetch_b returned for values j0..j0+3.
@@ -77,10 +84,10 @@ fn stage(t: u32, j0: u32, a4: vec4f, b4: vec4f) {
 // The 8×8 block's multiply-adds for one k of the staged slices: four vector reads, 64 multiply-adds.
 // acc[2·r + h]: block row r (0..3 from 4·y, 4..7 from 64 + 4·y), columns of half h.
 fn multiply_add(acc: ptr<function, array<vec4f, 16>>, kk: u32, local: vec3u) {
-    let a0 = tile_a[kk * ROW + local.y];
-    let a1 = tile_a[kk * ROW + 16u + local.y];
-    let b0 = tile_b[kk * ROW + local.x];
-    let b1 = tile_b[kk * ROW + 16u + local.x];
+    let a0 = tile_a[swizzled(kk, local.y)];
+    let a1 = tile_a[swizzled(kk, 16u + local.y)];
+    let b0 = tile_b[swizzled(kk, local.x)];
+    let b1 = tile_b[swizzled(kk, 16u + local.x)];
     (*acc)[0] = fma(vec4f(a0.x), b0, (*acc)[0]);
     (*acc)[1] = fma(vec4f(a0.x), b1, (*acc)[1]);
     (*acc)[2] = fma(vec4f(a0.y), b0, (*acc)[2]);
