@@ -102,7 +102,7 @@ fn pipeline(ctx: &GpuContext, label: &str, source: &'static str, checks: Checks)
 }
 
 /// Whether the kernels carry wgpu's runtime checks (a clamp on every index into an array, a bound on
-/// every loop). Natively they do not: on an H100 the checks cost the large-tile kernel a third of its
+/// every loop). Natively they do not: on an H100 the checks cost the large-tile kernel a quarter of its
 /// speed (20.3 against 27.1 TFLOPS at 4096³). In the browser the checks are the browser's to add.
 #[derive(Clone, Copy)]
 enum Checks {
