@@ -164,12 +164,14 @@ impl Kernel {
 fn main() {
     let ctx = pollster::block_on(GpuContext::new()).expect("a GPU");
     println!("WGSL matmul variants on {}; GFLOPS of C = A·B, best of 3 batches\n", ctx.adapter);
-    println!("| variant | checks | worst error | 1024³ | 2048³ | 4096³ |\n|---|---|---|---|---|---|");
+    let sizes = if ctx.software { vec![256] } else { vec![1024, 2048, 4096] };
+    let columns: Vec<String> = sizes.iter().map(|n| format!("{n}³")).collect();
+    println!("| variant | checks | worst error | {} |", columns.join(" | "));
+    println!("|---|---|---|{}", "---|".repeat(sizes.len()));
     for v in variants() {
         for checked in [true, false] {
             let kernel = Kernel::new(&ctx, &v, checked);
             let error = kernel.worst_error(&ctx);
-            let sizes = if ctx.software { vec![256] } else { vec![1024, 2048, 4096] };
             let g: Vec<String> = sizes.iter().map(|&n| format!("{:.0}", kernel.gflops(&ctx, n))).collect();
             println!("| {} | {} | {error:.1e} | {} |", v.name, if checked { "all" } else { "none" }, g.join(" | "));
         }

@@ -83,8 +83,8 @@ fn main() {
             optimizer.update(&mut net.params, &grads);
         });
         let name = format!("784-{}", hidden.iter().map(|w| w.to_string()).collect::<Vec<_>>().join("-"));
-        let [queued, waited] =
-            [0, 1].map(|i| gpu_rate.map_or("–".into(), |r: (f64, f64)| format!("{:.0}", [r.0, r.1][i] * b as f64)));
+        let samples = |rate: Option<f64>| rate.map_or("–".into(), |r| format!("{:.0}", r * b as f64));
+        let (queued, waited) = (samples(gpu_rate.map(|r| r.0)), samples(gpu_rate.map(|r| r.1)));
         println!("| {name}-… | {b} | {:.0} | {queued} | {waited} |", cpu_rate * b as f64);
     }
 }
