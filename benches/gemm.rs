@@ -47,9 +47,9 @@ fn gpu_table(ctx: &GpuContext) {
         ctx.adapter
     );
     println!(
-        "| size | A·B, 64-tile | A·B, 128-tile | Aᵀ·B (auto) | A·Bᵀ (auto) | kernel chosen | 64-tile, checked | 128-tile, checked |"
+        "| size | A·B, 64-tile | A·B, 128-tile | A·B, 128-tile, vectors | Aᵀ·B (auto) | A·Bᵀ (auto) | kernel chosen | 64-tile, checked | 128-tile, vectors, checked |"
     );
-    println!("|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|");
     let (kernels, checked) = (GpuMatmul::new(ctx), GpuMatmul::with_runtime_checks(ctx));
     for n in GPU_SIZES.into_iter().filter(|&n| !ctx.software || n <= 1024) {
         // Random operands: zeros can run faster than real data.
@@ -83,16 +83,17 @@ fn gpu_table(ctx: &GpuContext) {
             let seconds = (0..3).map(|_| run(reps)).fold(f64::MAX, f64::min);
             2.0 * (n as f64).powi(3) / seconds / 1e9
         };
-        let auto = Tiles::for_shape(n, n);
+        let auto = Tiles::for_shape(n, n, true);
         let (plain, t) = (Op::Plain, Op::Transposed);
         println!(
-            "| {n}³ | {:.0} | {:.0} | {:.0} | {:.0} | {auto:?} | {:.0} | {:.0} |",
+            "| {n}³ | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {auto:?} | {:.0} | {:.0} |",
             gflops(&kernels, Tiles::Small, plain, plain),
             gflops(&kernels, Tiles::Large, plain, plain),
+            gflops(&kernels, Tiles::LargeVectors, plain, plain),
             gflops(&kernels, auto, t, plain),
             gflops(&kernels, auto, plain, t),
             gflops(&checked, Tiles::Small, plain, plain),
-            gflops(&checked, Tiles::Large, plain, plain),
+            gflops(&checked, Tiles::LargeVectors, plain, plain),
         );
         for buffer in [a, b, c] {
             buffer.destroy();
@@ -101,6 +102,7 @@ fn gpu_table(ctx: &GpuContext) {
     for tiles in Tiles::ALL {
         println!("\n{tiles:?}: {}", tiles.label());
     }
+    println!("\nThe 128-tile kernels' staged rows: {}", if kernels.padded { "padded" } else { "swizzled (16 KiB)" });
     if ctx.software {
         println!("\n(a software adapter: these figures check the path, not GPU speed)");
     }

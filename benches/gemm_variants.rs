@@ -1,8 +1,9 @@
-//! Variants of the WGSL matmul, each checked against the CPU reference on ragged shapes with every
+//! The WGSL matmul kernels and variants of them, each checked against the CPU reference on ragged shapes with every
 //! transpose, then timed at 2048³ and 4096³ with WebGPU's runtime checks and without: the evidence
 //! for the kernels src/gpu keeps. `cargo bench --bench gemm_variants` (on a real GPU: on a software
 //! adapter it takes minutes and says nothing about speed).
 
+use ae_playground::gpu::matmul::{large_source, small_source, PADDED_STAGING_BYTES};
 use ae_playground::gpu::GpuContext;
 use ae_playground::matmul::{matmul_reference, Op};
 use ae_playground::rng::{Purpose, Rng};
@@ -10,8 +11,7 @@ use std::time::Instant;
 use wgpu::util::DeviceExt;
 
 const COMMON: &str = include_str!("../src/gpu/matmul_common.wgsl");
-const SMALL: &str = include_str!("../src/gpu/matmul.wgsl");
-const LARGE: &str = include_str!("../src/gpu/matmul_large.wgsl");
+const SCALAR: &str = include_str!("../src/gpu/matmul_scalar.wgsl");
 
 struct Variant {
     name: &'static str,
@@ -19,29 +19,35 @@ struct Variant {
     entry: &'static str,
     rows: u32,
     cols: u32,
+    /// Reads its operands as vectors of 4: only for M, K, N and offsets that are multiples of 4.
+    aligned: bool,
 }
 
-fn variants() -> Vec<Variant> {
-    let v = |name, parts: &[&str], entry, rows, cols| Variant { name, source: parts.concat(), entry, rows, cols };
-    vec![
-        v("64×64, 4×4 (matmul.wgsl)", &[COMMON, SMALL], "matmul", 64, 64),
-        v("128×128, 8×8 (matmul_large.wgsl)", &[COMMON, LARGE], "matmul", 128, 128),
-        v(
-            "128×128, 8×8, two staging buffers",
-            &[COMMON, LARGE, include_str!("gemm_variants/large_double.wgsl")],
-            "variant",
-            128,
-            128,
-        ),
-        v(
-            "128×128, 8×8, k loop",
-            &[COMMON, LARGE, include_str!("gemm_variants/large_loops.wgsl")],
-            "variant",
-            128,
-            128,
-        ),
-        v("128×64, 8×4", &[COMMON, include_str!("gemm_variants/tall.wgsl")], "variant", 128, 64),
-    ]
+/// The kernels src/gpu builds (the large one four ways: staged rows swizzled or padded, operands read
+/// as scalars or vectors), then the variants that lost, each the large kernel with one thing changed.
+fn variants(ctx: &GpuContext) -> Vec<Variant> {
+    let v = |name, source, entry, (rows, cols), aligned| Variant { name, source, entry, rows, cols, aligned };
+    let with = |base: String, part: &str| base + part;
+    let mut all = vec![v("64×64, 4×4 (matmul.wgsl)", small_source(), "matmul", (64, 64), false)];
+    let can_pad = ctx.device.limits().max_compute_workgroup_storage_size >= PADDED_STAGING_BYTES;
+    for padded in if can_pad { vec![false, true] } else { vec![false] } {
+        let (scalar, vectors) = if padded {
+            ("128×128, 8×8, padded rows", "128×128, 8×8, vectors, padded rows")
+        } else {
+            ("128×128, 8×8, swizzled rows", "128×128, 8×8, vectors, swizzled rows")
+        };
+        all.push(v(scalar, large_source(padded, false), "matmul", (128, 128), false));
+        all.push(v(vectors, large_source(padded, true), "matmul", (128, 128), true));
+    }
+    if can_pad {
+        let double = with(large_source(true, false), include_str!("gemm_variants/large_double.wgsl"));
+        all.push(v("128×128, 8×8, padded, two staging buffers", double, "variant", (128, 128), false));
+    }
+    let loops = with(large_source(false, false), include_str!("gemm_variants/large_loops.wgsl"));
+    all.push(v("128×128, 8×8, swizzled, k loop", loops, "variant", (128, 128), false));
+    let tall = [COMMON, SCALAR, include_str!("gemm_variants/tall.wgsl")].concat();
+    all.push(v("128×64, 8×4", tall, "variant", (128, 64), false));
+    all
 }
 
 fn random(len: usize, counter: u32) -> Vec<f32> {
@@ -53,6 +59,7 @@ struct Kernel {
     pipeline: wgpu::ComputePipeline,
     rows: u32,
     cols: u32,
+    aligned: bool,
 }
 
 impl Kernel {
@@ -75,7 +82,7 @@ impl Kernel {
             compilation_options: Default::default(),
             cache: None,
         });
-        Kernel { pipeline, rows: v.rows, cols: v.cols }
+        Kernel { pipeline, rows: v.rows, cols: v.cols, aligned: v.aligned }
     }
 
     /// Records `reps` products c = op(a)·op(b) of shape (m, k, n) and submits them.
@@ -122,7 +129,12 @@ impl Kernel {
     /// The worst relative difference from the CPU reference over ragged shapes and every transpose.
     fn worst_error(&self, ctx: &GpuContext) -> f32 {
         let mut worst = 0.0f32;
-        for (m, k, n) in [(257, 300, 131), (64, 16, 64), (1, 5, 1)] {
+        let shapes = if self.aligned {
+            [(260, 300, 132), (64, 16, 64), (4, 8, 4)]
+        } else {
+            [(257, 300, 131), (64, 16, 64), (1, 5, 1)]
+        };
+        for (m, k, n) in shapes {
             for ops in [
                 (Op::Plain, Op::Plain),
                 (Op::Transposed, Op::Plain),
@@ -168,7 +180,7 @@ fn main() {
     let columns: Vec<String> = sizes.iter().map(|n| format!("{n}³")).collect();
     println!("| variant | checks | worst error | {} |", columns.join(" | "));
     println!("|---|---|---|{}", "---|".repeat(sizes.len()));
-    for v in variants() {
+    for v in variants(&ctx) {
         for checked in [true, false] {
             let kernel = Kernel::new(&ctx, &v, checked);
             let error = kernel.worst_error(&ctx);

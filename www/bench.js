@@ -1,5 +1,7 @@
 // The bench page's controller: starts the benchmark worker, adds each result to the table, and
-// exposes window.aeBench = {done: Promise<rows>} for scripts (scripts/bench-page.mjs).
+// exposes window.aeBench = {done: Promise<rows>} for scripts (scripts/bench-page.mjs). With #report in
+// the address it also posts the rows to /bench-report on its own origin, for a runner without Node
+// (scripts/bench-page-gpu-machine.py).
 const quick = location.hash.includes('quick');
 const worker = new Worker(new URL('./bench-worker.js', import.meta.url), { type: 'module' });
 const rows = [];
@@ -21,3 +23,8 @@ window.aeBench = {
   }),
 };
 worker.postMessage({ quick });
+
+if (location.hash.includes('report')) {
+  const report = (body) => fetch(new URL('/bench-report', location.href), { method: 'POST', body: JSON.stringify(body) });
+  window.aeBench.done.then((rows) => report({ rows, userAgent: navigator.userAgent }), (e) => report({ error: e.message }));
+}

@@ -10,7 +10,7 @@ fn put_into(base: u32, e: u32, a: f32, b: f32) {
     double_b[base + sb.y * ROW + sb.x / 4u][sb.x % 4u] = b;
 }
 
-fn stage_slice(base: u32, t: u32, row0: u32, col0: u32, k0: u32) {
+fn stage_into(base: u32, t: u32, row0: u32, col0: u32, k0: u32) {
     let a_lo = fetch_a(t, row0, k0, 0u);
     let a_hi = fetch_a(t, row0, k0, 4u);
     let b_lo = fetch_b(t, col0, k0, 0u);
@@ -50,12 +50,12 @@ fn variant(@builtin(local_invocation_id) local: vec3u, @builtin(workgroup_id) gr
     let col0 = group.x * TILE;
     let t = local.y * 16u + local.x;
     var acc: array<vec4f, 16>;
-    stage_slice(0u, t, row0, col0, 0u);
+    stage_into(0u, t, row0, col0, 0u);
     workgroupBarrier();
     var base = 0u;
     for (var k0 = 0u; k0 < dims.k; k0 += SLICE) {
         let next = 528u - base;
-        if (k0 + SLICE < dims.k) { stage_slice(next, t, row0, col0, k0 + SLICE); }
+        if (k0 + SLICE < dims.k) { stage_into(next, t, row0, col0, k0 + SLICE); }
         madd_from(&acc, base, 0u, local); madd_from(&acc, base, 1u, local);
         madd_from(&acc, base, 2u, local); madd_from(&acc, base, 3u, local);
         madd_from(&acc, base, 4u, local); madd_from(&acc, base, 5u, local);

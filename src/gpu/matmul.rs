@@ -1,8 +1,9 @@
 //! The GPU matrix product, C = op(A)·op(B) with either operand transposed in place and optional
-//! accumulation: the forward pass and both backward products of a dense layer. Two kernels share
+//! accumulation: the forward pass and both backward products of a dense layer. The kernels share
 //! matmul_common.wgsl: 64×64 tiles (matmul.wgsl) and, for products large enough to fill the GPU with
-//! them, 128×128 tiles (matmul_large.wgsl). The pipelines are built once; a product is a bind group
-//! (built once per use site) and a dispatch.
+//! them, 128×128 tiles (matmul_large.wgsl), which read their operands as vectors of 4 where the shape
+//! allows. The pipelines are built once; a product is a bind group (built once per use site) and a
+//! dispatch.
 //! Tested against `crate::matmul::matmul_reference` natively and in the browser.
 
 use super::GpuContext;
@@ -17,26 +18,29 @@ pub enum Tiles {
     Small,
     /// 128×128, 8×8 per invocation: twice the arithmetic per value staged, for large products.
     Large,
+    /// `Large` reading the operands as vectors of 4: for products whose M, K, N and offsets are
+    /// multiples of 4 and whose buffers are whole vectors (others get `Large`).
+    LargeVectors,
 }
 
 impl Tiles {
-    pub const ALL: [Tiles; 2] = [Tiles::Small, Tiles::Large];
+    pub const ALL: [Tiles; 3] = [Tiles::Small, Tiles::Large, Tiles::LargeVectors];
 
     /// Large tiles once they give at least 256 workgroups (C of 2048×2048 or more): with fewer, too
     /// many of a large GPU's cores sit idle (on an H100 at 1024³ the small tiles ran 17.6 TFLOPS, the
-    /// large ones 11.5; at 2048³, 22.3 and 28.8).
-    pub fn for_shape(m: usize, n: usize) -> Tiles {
-        if m.div_ceil(128) * n.div_ceil(128) >= 256 {
-            Tiles::Large
-        } else {
-            Tiles::Small
+    /// large ones 11.5; at 2048³, 22.3 and 28.8). Read as vectors where the product is `aligned`.
+    pub fn for_shape(m: usize, n: usize, aligned: bool) -> Tiles {
+        match (m.div_ceil(128) * n.div_ceil(128) >= 256, aligned) {
+            (false, _) => Tiles::Small,
+            (true, false) => Tiles::Large,
+            (true, true) => Tiles::LargeVectors,
         }
     }
 
     fn size(self) -> u32 {
         match self {
             Tiles::Small => 64,
-            Tiles::Large => 128,
+            Tiles::Large | Tiles::LargeVectors => 128,
         }
     }
 
@@ -44,13 +48,40 @@ impl Tiles {
         match self {
             Tiles::Small => "64×64 tiles, 4×4 per invocation",
             Tiles::Large => "128×128 tiles, 8×8 per invocation",
+            Tiles::LargeVectors => "128×128 tiles, 8×8 per invocation, operands read as vectors of 4",
         }
     }
+}
+
+const COMMON: &str = include_str!("matmul_common.wgsl");
+const SCALAR: &str = include_str!("matmul_scalar.wgsl");
+const SMALL: &str = include_str!("matmul.wgsl");
+const LARGE: &str = include_str!("matmul_large.wgsl");
+const LARGE_SCALAR: &str = include_str!("matmul_large_scalar.wgsl");
+const LARGE_VECTOR: &str = include_str!("matmul_large_vector.wgsl");
+
+/// Workgroup memory the large kernel takes with padded staged rows: two slices of 16 rows of 33
+/// vectors (16,896 bytes, over WebGPU's default 16,384; the swizzled rows take 16,384).
+pub const PADDED_STAGING_BYTES: u32 = 2 * 16 * 33 * 16;
+
+/// The large kernel's WGSL: staged rows padded or swizzled, operands read as vectors or scalars.
+pub fn large_source(padded: bool, vectors: bool) -> String {
+    let row = format!("const ROW: u32 = {}u;\n", if padded { 33 } else { 32 });
+    let operands = if vectors { [LARGE_VECTOR, ""] } else { [SCALAR, LARGE_SCALAR] };
+    [&row, COMMON, LARGE, operands[0], operands[1]].concat()
+}
+
+/// The small kernel's WGSL.
+pub fn small_source() -> String {
+    [COMMON, SCALAR, SMALL].concat()
 }
 
 pub struct GpuMatmul {
     small: wgpu::ComputePipeline,
     large: wgpu::ComputePipeline,
+    large_vectors: wgpu::ComputePipeline,
+    /// Whether the large kernel stages padded rows (the device granted the memory) or swizzled ones.
+    pub padded: bool,
 }
 
 /// A matrix inside a buffer: the buffer, the element offset where it starts, and how it is read.
@@ -77,8 +108,20 @@ pub struct Product {
     n: u32,
 }
 
+/// Whether the device granted the workgroup memory that padded staged rows take.
+fn can_pad(ctx: &GpuContext) -> bool {
+    ctx.device.limits().max_compute_workgroup_storage_size >= PADDED_STAGING_BYTES
+}
+
+/// Whether a product can be read as vectors of 4: its shape and offsets multiples of 4, its buffers
+/// whole vectors.
+fn aligned(c: &View, a: &View, b: &View, (m, k, n): (usize, usize, usize)) -> bool {
+    [m, k, n, a.offset, b.offset, c.offset].iter().all(|x| x % 4 == 0)
+        && [a, b, c].iter().all(|v| v.buffer.size() % 16 == 0)
+}
+
 /// A kernel's pipeline, compiled with or without the runtime checks wgpu adds to shaders.
-fn pipeline(ctx: &GpuContext, label: &str, source: &'static str, checks: Checks) -> wgpu::ComputePipeline {
+fn pipeline(ctx: &GpuContext, label: &str, source: &str, checks: Checks) -> wgpu::ComputePipeline {
     let desc = wgpu::ShaderModuleDescriptor { label: Some(label), source: wgpu::ShaderSource::Wgsl(source.into()) };
     let module = match checks {
         Checks::All => ctx.device.create_shader_module(desc),
@@ -114,27 +157,33 @@ enum Checks {
 impl GpuMatmul {
     pub fn new(ctx: &GpuContext) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
-        return Self::build(ctx, Checks::None);
+        return Self::build(ctx, Checks::None, can_pad(ctx));
         #[cfg(target_arch = "wasm32")]
-        return Self::build(ctx, Checks::All);
+        return Self::build(ctx, Checks::All, can_pad(ctx));
     }
 
     /// The same kernels with wgpu's runtime checks (in the browser, `new` gives these): the benchmark
     /// measures what the checks cost.
     pub fn with_runtime_checks(ctx: &GpuContext) -> Self {
-        Self::build(ctx, Checks::All)
+        Self::build(ctx, Checks::All, can_pad(ctx))
     }
 
-    fn build(ctx: &GpuContext, checks: Checks) -> Self {
-        let small =
-            pipeline(ctx, "matmul", concat!(include_str!("matmul_common.wgsl"), include_str!("matmul.wgsl")), checks);
-        let large = pipeline(
-            ctx,
-            "matmul large",
-            concat!(include_str!("matmul_common.wgsl"), include_str!("matmul_large.wgsl")),
-            checks,
-        );
-        GpuMatmul { small, large }
+    /// The kernels with the large one's staged rows swizzled even where the device would take padded
+    /// ones: what devices granting only 16 KiB run (the parity tests try both layouts).
+    pub fn with_swizzled_rows(ctx: &GpuContext) -> Self {
+        #[cfg(not(target_arch = "wasm32"))]
+        return Self::build(ctx, Checks::None, false);
+        #[cfg(target_arch = "wasm32")]
+        return Self::build(ctx, Checks::All, false);
+    }
+
+    fn build(ctx: &GpuContext, checks: Checks, padded: bool) -> Self {
+        GpuMatmul {
+            small: pipeline(ctx, "matmul", &small_source(), checks),
+            large: pipeline(ctx, "matmul large", &large_source(padded, false), checks),
+            large_vectors: pipeline(ctx, "matmul large, vectors", &large_source(padded, true), checks),
+            padded,
+        }
     }
 
     /// Binds c[M, N] (+)= op(a)·op(b) over existing buffers (c's op is ignored: it is written plainly),
@@ -148,10 +197,12 @@ impl GpuMatmul {
         shape: (usize, usize, usize),
         accumulate: bool,
     ) -> Product {
-        self.product_with(Tiles::for_shape(shape.0, shape.2), ctx, c, a, b, shape, accumulate)
+        let tiles = Tiles::for_shape(shape.0, shape.2, aligned(&c, &a, &b, shape));
+        self.product_with(tiles, ctx, c, a, b, shape, accumulate)
     }
 
-    /// `product` with a chosen kernel (for the parity tests and the benchmarks).
+    /// `product` with a chosen kernel (for the parity tests and the benchmarks); `LargeVectors` gives
+    /// `Large` where the product is not aligned for it.
     #[allow(clippy::too_many_arguments)]
     pub fn product_with(
         &self,
@@ -163,6 +214,10 @@ impl GpuMatmul {
         (m, k, n): (usize, usize, usize),
         accumulate: bool,
     ) -> Product {
+        let tiles = match tiles {
+            Tiles::LargeVectors if !aligned(&c, &a, &b, (m, k, n)) => Tiles::Large,
+            tiles => tiles,
+        };
         let flag = |op| u32::from(op == Op::Transposed);
         let (off_a, off_b, off_c) = (a.offset as u32, b.offset as u32, c.offset as u32);
         let dims =
@@ -189,6 +244,7 @@ impl GpuMatmul {
         match tiles {
             Tiles::Small => &self.small,
             Tiles::Large => &self.large,
+            Tiles::LargeVectors => &self.large_vectors,
         }
     }
 

@@ -1,5 +1,8 @@
-// The large-tile matmul (matmul_common.wgsl holds the operands and their layouts), for products big
-// enough to fill the GPU with 128×128 tiles: more multiply-adds per value read from workgroup memory.
+// The large-tile matmul (matmul_common.wgsl holds the shapes and layouts), for products big enough to
+// fill the GPU with 128×128 tiles: more multiply-adds per value read from workgroup memory. Compiled
+// with one of two ways to fetch a slice: matmul_large_scalar.wgsl (any shape) or
+// matmul_large_vector.wgsl (vectors of 4, for shapes and offsets that are multiples of 4), and after
+// one line from the Rust side, `const ROW: u32 = 32u;` or `33u;`, that picks how slices are staged.
 // Each 16×16 workgroup computes a 128×128 tile of C, each invocation an 8×8 block of it in registers:
 // rows 4·y..4·y+3 and 64+4·y..64+4·y+3, columns likewise from x, so that neighbouring invocations
 // read neighbouring vectors. K is walked in slices of 16, staged in workgroup memory as vectors of 4.
@@ -8,25 +11,29 @@
 
 const TILE: u32 = 128u;     // rows and columns of C per workgroup
 const SLICE: u32 = 16u;     // K per staged slice
-const ROW: u32 = 32u;       // vectors per staged k
-// Each invocation stages 8 values of each slice (TILE·SLICE / 256), the e-th at e = t + 256·j.
 
-// [SLICE][ROW]: 4 consecutive rows of op(A) (columns of op(B)) at one k, 16 KiB together: WebGPU's
-// default limit. The vector for rows 4·i.. at k sits at column i ^ (k % 8) of row k: without the
-// swizzle, the 16 k of a row that neighbouring invocations store would all fall in one memory bank.
-var<workgroup> tile_a: array<vec4f, 512>;
-var<workgroup> tile_b: array<vec4f, 512>;
+// [SLICE][ROW]: the 32 vectors of 4 consecutive rows of op(A) (columns of op(B)) at one k. Staged
+// rows are kept out of each other's memory banks one of two ways, as the device allows:
+// - ROW = 32: 16 KiB together, WebGPU's default limit. The vector for rows 4·i.. at k sits at column
+//   i ^ (k % 8) of row k (without the swizzle, the 16 k of a row that neighbouring invocations
+//   store would all fall in one bank).
+// - ROW = 33: each row padded by one vector, 16.5 KiB, for devices that grant more (faster on an
+//   H100: 39.6 TFLOPS against 34.9, benches/results/h100-2026-11-22.md).
+var<workgroup> tile_a: array<vec4f, SLICE * ROW>;
+var<workgroup> tile_b: array<vec4f, SLICE * ROW>;
 
-fn swizzled(k: u32, column: u32) -> u32 {
-    return k * ROW + (column ^ (k % 8u));
+fn staged(k: u32, column: u32) -> u32 {
+    if (ROW == TILE / 4u) { return k * ROW + (column ^ (k % 8u)); }
+    return k * ROW + column;
 }
 
-// Where the e-th value an invocation group stages lies in a slice: (row or column, k). Neighbouring
-// invocations take neighbouring addresses in memory: along k for a plain A or a transposed B, along
-// the rows or columns otherwise.
-fn slot(e: u32, along_k: bool) -> vec2u {
-    if (along_k) { return vec2u(e / SLICE, e % SLICE); }
-    return vec2u(e % TILE, e / TILE);
+// What one invocation fetches of a slice before staging it (matmul_large_scalar.wgsl and
+// matmul_large_vector.wgsl each say which values): all of it is loaded before any of it is stored.
+struct Fetched {
+    a0: vec4f,
+    a1: vec4f,
+    b0: vec4f,
+    b1: vec4f,
 }
 
 // The hot paths are written without loops: a loop's counter and the bound that WebGPU adds to every
@@ -34,60 +41,13 @@ fn slot(e: u32, along_k: bool) -> vec2u {
 // spill from registers to memory. (Measured on an H100: the 64-tile kernel's k loop written out ran
 // 14% faster with WebGPU's checks.)
 
-// Values j0..j0+3 of the 8 that invocation t stages from the slice of op(A) at k0. All 16 loads of
-// a slice are issued before any is stored (one at a time, each load waited for before its store, ran
-// at 16.6 TFLOPS instead of 29.6 on an H100, with padded rows and no checks).
-fn fetch_a(t: u32, row0: u32, k0: u32, j0: u32) -> vec4f {
-    let along_k = dims.trans_a == 0u;
-    let s0 = slot(t + 256u * j0, along_k);
-    let s1 = slot(t + 256u * (j0 + 1u), along_k);
-    let s2 = slot(t + 256u * (j0 + 2u), along_k);
-    let s3 = slot(t + 256u * (j0 + 3u), along_k);
-    return vec4f(load_a(row0 + s0.x, k0 + s0.y), load_a(row0 + s1.x, k0 + s1.y),
-                 load_a(row0 + s2.x, k0 + s2.y), load_a(row0 + s3.x, k0 + s3.y));
-}
-
-fn fetch_b(t: u32, col0: u32, k0: u32, j0: u32) -> vec4f {
-    let along_k = dims.trans_b == 1u;
-    let s0 = slot(t + 256u * j0, along_k);
-    let s1 = slot(t + 256u * (j0 + 1u), along_k);
-    let s2 = slot(t + 256u * (j0 + 2u), along_k);
-    let s3 = slot(t + 256u * (j0 + 3u), along_k);
-    return vec4f(load_b(k0 + s0.y, col0 + s0.x), load_b(k0 + s1.y, col0 + s1.x),
-                 load_b(k0 + s2.y, col0 + s2.x), load_b(k0 + s3.y, col0 + s3.x));
-}
-
-// Writes one value fetched for the e-th slot into a staged slice.
-fn put_a(e: u32, value: f32) {
-    let s = slot(e, dims.trans_a == 0u);
-    tile_a[swizzled(s.y, s.x / 4u)][s.x % 4u] = value;
-}
-
-fn put_b(e: u32, value: f32) {
-    let s = slot(e, dims.trans_b == 1u);
-    tile_b[swizzled(s.y, s.x / 4u)][s.x % 4u] = value;
-}
-
-// Stages what fetch_a and fetch_b returned for values j0..j0+3.
-fn stage(t: u32, j0: u32, a4: vec4f, b4: vec4f) {
-    let e = t + 256u * j0;
-    put_a(e, a4.x);
-    put_a(e + 256u, a4.y);
-    put_a(e + 512u, a4.z);
-    put_a(e + 768u, a4.w);
-    put_b(e, b4.x);
-    put_b(e + 256u, b4.y);
-    put_b(e + 512u, b4.z);
-    put_b(e + 768u, b4.w);
-}
-
 // The 8×8 block's multiply-adds for one k of the staged slices: four vector reads, 64 multiply-adds.
 // acc[2·r + h]: block row r (0..3 from 4·y, 4..7 from 64 + 4·y), columns of half h.
 fn multiply_add(acc: ptr<function, array<vec4f, 16>>, kk: u32, local: vec3u) {
-    let a0 = tile_a[swizzled(kk, local.y)];
-    let a1 = tile_a[swizzled(kk, 16u + local.y)];
-    let b0 = tile_b[swizzled(kk, local.x)];
-    let b1 = tile_b[swizzled(kk, 16u + local.x)];
+    let a0 = tile_a[staged(kk, local.y)];
+    let a1 = tile_a[staged(kk, 16u + local.y)];
+    let b0 = tile_b[staged(kk, local.x)];
+    let b1 = tile_b[staged(kk, 16u + local.x)];
     (*acc)[0] = fma(vec4f(a0.x), b0, (*acc)[0]);
     (*acc)[1] = fma(vec4f(a0.x), b1, (*acc)[1]);
     (*acc)[2] = fma(vec4f(a0.y), b0, (*acc)[2]);
@@ -119,12 +79,7 @@ fn matmul(@builtin(local_invocation_id) local: vec3u, @builtin(workgroup_id) gro
     let t = local.y * 16u + local.x;
     var acc: array<vec4f, 16>;
     for (var k0 = 0u; k0 < dims.k; k0 += SLICE) {
-        let a_lo = fetch_a(t, row0, k0, 0u);
-        let a_hi = fetch_a(t, row0, k0, 4u);
-        let b_lo = fetch_b(t, col0, k0, 0u);
-        let b_hi = fetch_b(t, col0, k0, 4u);
-        stage(t, 0u, a_lo, b_lo);
-        stage(t, 4u, a_hi, b_hi);
+        stage_slice(t, fetch_slice(t, row0, col0, k0));
         workgroupBarrier();
         multiply_add(&acc, 0u, local); multiply_add(&acc, 1u, local);
         multiply_add(&acc, 2u, local); multiply_add(&acc, 3u, local);

@@ -55,9 +55,13 @@ impl GpuContext {
                 required_limits: wgpu::Limits {
                     max_storage_buffer_binding_size: adapter.limits().max_storage_buffer_binding_size,
                     max_buffer_size: adapter.limits().max_buffer_size,
-                    // WebGPU's default, which every WebGPU and Vulkan adapter has (the downlevel
-                    // defaults lower it for OpenGL ES): the large-tile matmul stages 16 KiB.
-                    max_compute_workgroup_storage_size: 16384,
+                    // At least WebGPU's default, which every WebGPU and Vulkan adapter has (the
+                    // downlevel defaults lower it for OpenGL ES), and up to 32 KiB where the adapter
+                    // has it: the large-tile matmul stages 16 KiB, or a little more with padded rows.
+                    max_compute_workgroup_storage_size: adapter
+                        .limits()
+                        .max_compute_workgroup_storage_size
+                        .clamp(16384, 32768),
                     ..wgpu::Limits::downlevel_defaults().using_resolution(adapter.limits())
                 },
                 ..Default::default()
