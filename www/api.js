@@ -16,7 +16,7 @@ export function installApi(controller) {
     /** Trains a new model on a bundled or synthetic dataset: mnist, digits, swissRoll, circles, sines. */
     loadBundled: (name) => controller.reset({ dataset: name }),
     /** Reads files ([File] or [{name, bytes}]) with options {labelColumn, normalise, testFraction, seed,
-     * imageSize, colour: 'auto' | 'grey' | 'rgb'} and builds a new model on them; resolves with {name, n,
+     * imageSize, colour: 'auto' | 'grey' | 'rgb', fit: 'crop' | 'stretch' | 'pad'} and builds a new model on them; resolves with {name, n,
      * nTrain, nTest, height, width, channels, classes, classNames, min, max}, rejects with the reason
      * (the dataset and model in hand stay). */
     upload: (files, options) => controller.upload(files, options),

@@ -46,10 +46,25 @@ async function unzip(name, bytes) {
   return entries;
 }
 
+/** Where an image of w×h pixels goes on the size×size square, as drawImage's source and destination
+ * rectangles: its centre square (crop), all of it squeezed to the square (stretch), or all of it with
+ * its aspect kept, centred on black (pad). */
+export function placement(fit, w, h, size) {
+  if (fit === 'stretch') return [0, 0, w, h, 0, 0, size, size];
+  if (fit === 'crop') {
+    const side = Math.min(w, h);
+    return [(w - side) / 2, (h - side) / 2, side, side, 0, 0, size, size];
+  }
+  const scale = size / Math.max(w, h);
+  return [0, 0, w, h, (size - w * scale) / 2, (size - h * scale) / 2, w * scale, h * scale];
+}
+
 /** Files ({name, path?, blob}; images or ZIPs) as [IDX images, IDX labels?] ({name, blob}) and the
- * class names. `colour`: 'auto' (grey when every image is), 'grey' or 'rgb'. */
-export async function imagesToIdx(files, { imageSize = 28, colour = 'auto' } = {}) {
+ * class names. `colour`: 'auto' (grey when every image is), 'grey' or 'rgb'; `fit`: 'crop', 'stretch'
+ * or 'pad' (see placement). */
+export async function imagesToIdx(files, { imageSize = 28, colour = 'auto', fit = 'crop' } = {}) {
   if (!['auto', 'grey', 'rgb'].includes(colour)) throw new Error(`image colour ${colour} must be auto, grey or rgb`);
+  if (!['crop', 'stretch', 'pad'].includes(fit)) throw new Error(`image fit ${fit} must be crop, stretch or pad`);
   const size = Math.round(Number(imageSize));
   if (!(size >= 2 && size <= MAX_SIZE)) throw new Error(`image size ${imageSize} must be a whole number from 2 to ${MAX_SIZE}`);
   const images = [];
@@ -77,7 +92,7 @@ export async function imagesToIdx(files, { imageSize = 28, colour = 'auto' } = {
       throw new Error(`${image.name}: the browser cannot decode this image`);
     }
     ctx.clearRect(0, 0, size, size);
-    ctx.drawImage(bitmap, 0, 0, size, size);
+    ctx.drawImage(bitmap, ...placement(fit, bitmap.width, bitmap.height, size));
     bitmap.close();
     const { data } = ctx.getImageData(0, 0, size, size);
     for (let p = 0; p < area; p++) {

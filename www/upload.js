@@ -45,6 +45,7 @@ export function installUpload(controller, showMessage) {
     testFraction: Number($('upload-test').value),
     imageSize: Number($('upload-size').value),
     colour: $('upload-colour').value,
+    fit: $('upload-fit').value,
   });
   const go = (fileList) => {
     showMessage(null);

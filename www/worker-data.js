@@ -27,7 +27,7 @@ export const uploadOf = (key) => uploads.get(key) ?? null;
 /** Reads files ([{name, blob}], already tables, arrays or IDX) into a dataset kept under a key of its
  * own: {key, summary}. A saved run's upload comes back through here. */
 export async function keepUpload({ files, options }) {
-  const { imageSize, colour, ...engineOptions } = options ?? {};
+  const { imageSize, colour, fit, ...engineOptions } = options ?? {};
   const data = await readFiles(files, engineOptions);
   const summary = data.summary();
   const key = `upload:${summary.name}`;

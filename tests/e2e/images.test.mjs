@@ -127,6 +127,36 @@ test('colour images stay in colour (red, green, blue per pixel), train, and are 
   await page.close();
 });
 
+test('an image that is not square is cropped to its centre square, stretched, or padded, as chosen', async () => {
+  const { page, errors } = await open(env.browser, env.url);
+  // A 60×20 image: white, then a grey middle third, then white; drawn at 10×10 three ways. Pixels
+  // (row, column) read: (0, 0), (0, 5), (5, 0), (5, 5).
+  const pixels = await page.evaluate(async () => {
+    const { imagesToIdx } = await import('./www/image-upload.js');
+    const canvas = new OffscreenCanvas(60, 20);
+    const ctx = canvas.getContext('2d');
+    ctx.fillStyle = '#fff';
+    ctx.fillRect(0, 0, 60, 20);
+    ctx.fillStyle = '#808080';
+    ctx.fillRect(20, 0, 20, 20);
+    const blob = await canvas.convertToBlob({ type: 'image/png' });
+    const out = {};
+    for (const fit of ['crop', 'stretch', 'pad']) {
+      const { files } = await imagesToIdx([{ name: 'wide.png', blob }], { imageSize: 10, fit });
+      const px = new Uint8Array(await files[0].blob.arrayBuffer()).subarray(16);
+      out[fit] = [px[0], px[5], px[50], px[55]];
+    }
+    return out;
+  });
+  assert.deepEqual(pixels.crop, [128, 128, 128, 128], 'the centre square: all grey');
+  assert.deepEqual(pixels.stretch, [255, 128, 255, 128], 'the whole width squeezed: white, grey, white in every row');
+  assert.deepEqual(pixels.pad, [0, 0, 255, 128], 'the whole image in a band across the middle, black above and below');
+  assert.equal(await page.inputValue('#upload-fit'), 'crop', 'cropping is the default');
+  await assert.rejects(upload(page, [{ name: 'a.png', bytes: [1] }], { fit: 'squash' }), /image fit squash must be crop, stretch or pad/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('a damaged ZIP and an undecodable image are refused with the file, and the model stays', async () => {
   const { page } = await open(env.browser, env.url);
   const before = await page.evaluate(() => window.aePlayground.train({ steps: 5 }));
