@@ -36,17 +36,23 @@ pub struct HeadConfig {
 
 /// The first `per_class` training rows of each class in a seeded shuffle.
 pub fn labelled_subset(data: &Dataset, per_class: usize, seed: u32) -> Result<Vec<usize>> {
+    labelled_subset_of(data, &data.train_rows().collect::<Vec<_>>(), per_class, seed)
+}
+
+/// The first `per_class` of `candidates` of each class in a seeded shuffle.
+pub fn labelled_subset_of(data: &Dataset, candidates: &[usize], per_class: usize, seed: u32) -> Result<Vec<usize>> {
     if data.labels.is_empty() {
         fail!("dataset '{}' has no labels to classify", data.name);
     }
-    let order = Rng::new(seed).stream(Purpose::Shuffle, u32::MAX).permutation(data.n_train);
+    let order = Rng::new(seed).stream(Purpose::Shuffle, u32::MAX).permutation(candidates.len());
     let mut taken = vec![0; data.classes];
     let mut rows = Vec::new();
     for i in order {
-        let label = data.labels[i as usize] as usize;
+        let row = candidates[i as usize];
+        let label = data.labels[row] as usize;
         if taken[label] < per_class {
             taken[label] += 1;
-            rows.push(i as usize);
+            rows.push(row);
         }
     }
     if let Some(class) = taken.iter().position(|&t| t < per_class) {

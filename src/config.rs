@@ -71,6 +71,13 @@ pub struct Config {
     /// Early stopping: end the last phase when the validation loss has not improved for this many
     /// epochs, keeping the best weights (0: off; needs validation).
     pub patience: usize,
+    /// Epochs of a classifier phase after the autoencoder's: a softmax head on the code, trained on
+    /// the dataset's labels (0: no classifier phase).
+    pub classifier_epochs: usize,
+    /// Labels per class the classifier sees, from a seeded shuffle of the training rows (0: all).
+    pub classifier_labels: usize,
+    /// The classifier trains the head alone on the frozen encoder; otherwise the encoder with it.
+    pub classifier_frozen: bool,
 }
 
 impl Default for Config {
@@ -102,6 +109,9 @@ impl Default for Config {
             init_gain: 0.0,
             validation: 0.0,
             patience: 0,
+            classifier_epochs: 0,
+            classifier_labels: 0,
+            classifier_frozen: false,
         }
     }
 }
@@ -178,6 +188,9 @@ impl Config {
         }
         if !(self.validation.is_finite() && (0.0..0.9).contains(&self.validation)) {
             fail!("validation {} must be a fraction from 0 to 0.9 of the training rows", self.validation);
+        }
+        if self.classifier_epochs > 0 && self.epochs == 0 {
+            fail!("classifierEpochs: the classifier trains once the autoencoder's last phase ends, and epochs 0 trains it until stopped; set epochs too");
         }
         if self.patience > 0 && self.validation == 0.0 {
             fail!("patience (early stopping) needs validation rows: set validation, e.g. 0.1");

@@ -34,7 +34,7 @@ impl Session {
     pub fn filters(&self, count: usize) -> (Vec<f32>, usize) {
         let net = match self.phase() {
             PhaseKind::Stage(k) if k > 0 => &self.stages[0],
-            _ => &self.trainer.phase.net,
+            _ => self.model().0,
         };
         let Some(Op::Dense(d)) = net.ops.first() else { return (Vec::new(), 0) };
         let count = count.min(d.outputs);

@@ -1,9 +1,12 @@
 //! A whole training run as the lecture teaches it: greedy layer-wise pretraining (AE 1 on X, AE 2 on
 //! the code Z1, … each with the layers below frozen), then the deep autoencoder assembled with
 //! transposed encoder weights and fine-tuned end to end — or, for comparison, the deep net trained
-//! end to end from random weights. Each phase keeps its own loss series.
+//! end to end from random weights. Each phase keeps its own loss series. Optionally a classifier
+//! phase follows: a softmax head on the finished autoencoder's code, trained on the labels (the
+//! encoder frozen or trained with it), while the views keep showing the autoencoder.
 
-use crate::architecture::{assemble, autoencoder, encoder, stack, stage};
+use crate::architecture::{assemble, autoencoder, classifier, encoder, stack, stage};
+use crate::classify::labelled_subset_of;
 use crate::config::Config;
 use crate::data::Dataset;
 use crate::error::Result;
@@ -20,6 +23,8 @@ pub enum PhaseKind {
     Stage(usize),
     FineTune,
     EndToEnd,
+    /// A softmax head on the finished autoencoder's code, trained on the dataset's labels.
+    Classifier,
 }
 
 impl PhaseKind {
@@ -28,6 +33,7 @@ impl PhaseKind {
             PhaseKind::Stage(k) => format!("AE {}", k + 1),
             PhaseKind::FineTune => "fine-tune".into(),
             PhaseKind::EndToEnd => "end to end".into(),
+            PhaseKind::Classifier => "classifier".into(),
         }
     }
 }
@@ -44,6 +50,8 @@ pub struct Session {
     pub trainer: Trainer,
     /// Trained stages, in order.
     pub stages: Vec<Net<f32>>,
+    /// The finished autoencoder and its code op, kept while the classifier phase trains.
+    pub autoencoder: Option<(Net<f32>, usize)>,
     /// Steps taken over all phases.
     pub step: u64,
     /// Each phase's own loss series: (step over all phases, batch loss), one list per phase.
@@ -62,12 +70,22 @@ impl Session {
         if config.loss == Loss::CrossEntropy && (min < -1e-6 || max > 1.0 + 1e-6) {
             fail!("loss crossEntropy needs inputs in 0..1, but this dataset's values run from {min} to {max}: use squaredError, or rescale the data to 0..1");
         }
-        let phases = if config.pretrain_epochs > 0 {
+        let mut phases: Vec<PhaseKind> = if config.pretrain_epochs > 0 {
             (0..config.hidden.len()).map(PhaseKind::Stage).chain([PhaseKind::FineTune]).collect()
         } else {
             vec![PhaseKind::EndToEnd]
         };
-        let trainer = Self::trainer(&config, &data, phases[0], &[])?;
+        if config.classifier_epochs > 0 {
+            if data.labels.is_empty() || data.classes < 2 {
+                fail!(
+                    "classifierEpochs: dataset '{}' has no labels of 2 or more classes to train a classifier on",
+                    data.name
+                );
+            }
+            labelled_rows(&config, &data)?; // enough labels of every class
+            phases.push(PhaseKind::Classifier);
+        }
+        let trainer = Self::trainer(&config, &data, phases[0], &[], None)?;
         let phase_count = phases.len();
         Ok(Session {
             config,
@@ -76,6 +94,7 @@ impl Session {
             current: 0,
             trainer,
             stages: Vec::new(),
+            autoencoder: None,
             step: 0,
             history: vec![Vec::new(); phase_count],
             best: None,
@@ -99,7 +118,13 @@ impl Session {
         self.phases[self.current]
     }
 
-    fn trainer(c: &Config, data: &Dataset, kind: PhaseKind, stages: &[Net<f32>]) -> Result<Trainer> {
+    fn trainer(
+        c: &Config,
+        data: &Dataset,
+        kind: PhaseKind,
+        stages: &[Net<f32>],
+        autoencoder_done: Option<&(Net<f32>, usize)>,
+    ) -> Result<Trainer> {
         let input = data.dim();
         let (net, code, penalties, task, frozen) = match kind {
             PhaseKind::Stage(k) => {
@@ -121,6 +146,12 @@ impl Session {
                 let (net, code) = autoencoder::<f32>(c, input);
                 (net, code, c.code_penalties(), Task::Reconstruct(c.loss), None)
             }
+            PhaseKind::Classifier => {
+                let Some((net, code)) = autoencoder_done else {
+                    fail!("the classifier phase needs a finished autoencoder")
+                };
+                return Self::classifier_trainer(c, data, encoder(net, *code));
+            }
         };
         let optimizer = Optimizer::new(c.optimizer, net.params.len(), c.learning_rate, c.momentum, c.weight_decay);
         let phase = Phase {
@@ -137,11 +168,33 @@ impl Session {
         Trainer::new(phase, optimizer)
     }
 
+    /// The classifier phase: a linear softmax head on the encoder's code, behind the frozen encoder or
+    /// stacked on it to train with it, on the labelled training rows.
+    fn classifier_trainer(c: &Config, data: &Dataset, encoder: Net<f32>) -> Result<Trainer> {
+        let rows = labelled_rows(c, data)?;
+        let head = classifier(None, encoder.output_width(), 0, data.classes, c.seed);
+        let (net, frozen) = if c.classifier_frozen { (head, Some(encoder)) } else { (stack(&encoder, head), None) };
+        let optimizer = Optimizer::new(c.optimizer, net.params.len(), c.learning_rate, c.momentum, c.weight_decay);
+        let phase = Phase {
+            net,
+            code: None,
+            penalties: CodePenalties::default(),
+            noise: Default::default(),
+            task: Task::Classify,
+            frozen,
+            batch_size: c.batch_size.min(rows.len()),
+            rows,
+            seed: c.seed,
+        };
+        Trainer::new(phase, optimizer)
+    }
+
     /// The epochs phase `kind` trains for (0: until stopped).
     pub fn epochs_of(&self, kind: PhaseKind) -> usize {
         match kind {
             PhaseKind::Stage(_) => self.config.pretrain_epochs,
             PhaseKind::FineTune | PhaseKind::EndToEnd => self.config.epochs,
+            PhaseKind::Classifier => self.config.classifier_epochs,
         }
     }
 
@@ -203,9 +256,9 @@ impl Session {
         }
     }
 
-    /// The next clean batch, and the streams that corrupt it and draw the VAE's noise, for a step taken
-    /// on another engine (the GPU).
-    pub fn external_step(&mut self) -> Result<(Vec<f32>, crate::rng::Stream, crate::rng::Stream)> {
+    /// The next clean batch, its labels for a classifier, and the streams that corrupt it and draw the
+    /// VAE's noise, for a step taken on another engine (the GPU).
+    pub fn external_step(&mut self) -> Result<crate::train::ExternalBatch> {
         if self.steps_left_in_epoch() == 0 {
             fail!("a step on another engine must not start an epoch");
         }
@@ -233,11 +286,13 @@ impl Session {
         if self.current + 1 >= self.phases.len() {
             fail!("{} is the last phase", self.phase().name());
         }
-        if let PhaseKind::Stage(_) = self.phase() {
-            self.stages.push(self.trainer.phase.net.clone());
+        let finished = self.trainer.phase.net.clone();
+        match self.phase() {
+            PhaseKind::Stage(_) => self.stages.push(finished),
+            _ => self.autoencoder = Some((finished, self.trainer.phase.code.expect("autoencoders have a code"))),
         }
         self.current += 1;
-        self.trainer = Self::trainer(&self.config, &self.data, self.phase(), &self.stages)?;
+        self.trainer = Self::trainer(&self.config, &self.data, self.phase(), &self.stages, self.autoencoder.as_ref())?;
         Ok(())
     }
 
@@ -245,37 +300,56 @@ impl Session {
         self.trainer.evaluate(&self.data, &self.data.test_rows().collect::<Vec<_>>())
     }
 
+    /// The autoencoder the views show and its code op: the current phase's net, or while the
+    /// classifier trains, the finished autoencoder.
+    pub(crate) fn model(&self) -> (&Net<f32>, usize) {
+        match &self.autoencoder {
+            Some((net, code)) if self.phase() == PhaseKind::Classifier => (net, *code),
+            _ => (&self.trainer.phase.net, self.trainer.phase.code.expect("autoencoders have a code")),
+        }
+    }
+
+    /// The model's inputs for dataset rows: the rows themselves, or for a pretraining stage k > 1 the
+    /// code Z_{k−1} of the frozen stages below.
+    fn model_inputs(&self, rows: &[usize]) -> Vec<f32> {
+        if self.phase() == PhaseKind::Classifier {
+            self.data_rows(rows)
+        } else {
+            self.trainer.inputs(&self.data, rows)
+        }
+    }
+
     /// The current phase's inputs and reconstructions of dataset rows ([n, width] each): images for
-    /// the deep net and stage 1, codes Z_{k−1} for a later stage.
+    /// the deep net and stage 1, codes Z_{k−1} for a later stage (the autoencoder's while the
+    /// classifier trains).
     pub fn reconstruct(&self, rows: &[usize]) -> (Vec<f32>, Vec<f32>) {
-        let inputs = self.trainer.inputs(&self.data, rows);
+        let inputs = self.model_inputs(rows);
         let mut tr = Trace::default();
-        self.trainer.phase.net.forward(&mut tr, &inputs, rows.len(), None);
+        self.model().0.forward(&mut tr, &inputs, rows.len(), None);
         (inputs, tr.outs.pop().unwrap_or_default())
     }
 
     /// The current phase's codes of dataset rows, [n, code width]: Z_k for pretraining stage k (of the
     /// frozen codes below it), the deep net's code otherwise; a VAE's μ (no sampling).
     pub fn codes(&self, rows: &[usize]) -> (Vec<f32>, usize) {
-        let p = &self.trainer.phase;
-        let code = p.code.expect("autoencoders have a code");
-        let inputs = self.trainer.inputs(&self.data, rows);
+        let (net, code) = self.model();
+        let inputs = self.model_inputs(rows);
         let mut tr = Trace::default();
-        p.net.forward_span(0..code + 1, &mut tr, &inputs, rows.len(), None);
+        net.forward_span(0..code + 1, &mut tr, &inputs, rows.len(), None);
         (std::mem::take(&mut tr.outs[code]), self.code_width())
     }
 
     /// Decodes codes [n, code width] with the current net's decoder.
     pub(crate) fn decode(&self, codes: &[f32], n: usize) -> Vec<f32> {
-        let p = &self.trainer.phase;
+        let (net, code) = self.model();
         let mut tr = Trace::default();
-        p.net.forward_from(p.code.expect("autoencoders have a code") + 1, &mut tr, codes, n, None);
+        net.forward_from(code + 1, &mut tr, codes, n, None);
         tr.outs.pop().unwrap_or_default()
     }
 
     pub fn code_width(&self) -> usize {
-        let p = &self.trainer.phase;
-        p.net.ops[p.code.expect("autoencoders have a code")].output_width()
+        let (net, code) = self.model();
+        net.ops[code].output_width()
     }
 
     /// `n` new samples: codes drawn from the prior N(0, I) with `seed`, decoded. Needs a VAE.
@@ -298,10 +372,9 @@ impl Session {
         if !(2..=MAX_DRAWN).contains(&steps) || a >= self.data.len() || b >= self.data.len() {
             fail!("interpolate: needs two samples below {} and 2 to {MAX_DRAWN} steps", self.data.len());
         }
-        let p = &self.trainer.phase;
-        let code = p.code.expect("autoencoders have a code");
+        let (net, code) = self.model();
         let mut tr = Trace::default();
-        p.net.forward(&mut tr, &self.trainer.inputs(&self.data, &[a, b]), 2, None);
+        net.forward(&mut tr, &self.model_inputs(&[a, b]), 2, None);
         let c = self.code_width();
         let (za, zb) = tr.outs[code].split_at(c);
         let mut z = Vec::with_capacity(steps * c);
@@ -321,7 +394,10 @@ impl Session {
                 stages.push(t.net.clone());
                 frozen_encoder(&stages).expect("at least one stage")
             }
-            _ => encoder(&t.net, t.code.expect("autoencoders have a code")),
+            _ => {
+                let (net, code) = self.model();
+                encoder(net, code)
+            }
         }
     }
 }
@@ -330,4 +406,14 @@ impl Session {
 fn frozen_encoder(stages: &[Net<f32>]) -> Option<Net<f32>> {
     let first = encoder(stages.first()?, 0);
     Some(stages[1..].iter().fold(first, |net, st| stack(&net, encoder(st, 0))))
+}
+
+/// The classifier's training rows: `classifier_labels` of each class from a seeded shuffle of the
+/// training rows (less those held out for validation), or all of them.
+fn labelled_rows(c: &Config, data: &Dataset) -> Result<Vec<usize>> {
+    let rows = Session::split(c, data).0;
+    if c.classifier_labels == 0 {
+        return Ok(rows);
+    }
+    labelled_subset_of(data, &rows, c.classifier_labels, c.seed)
 }

@@ -1,5 +1,6 @@
 //! A whole run saved and restored, so that the page can keep it (in IndexedDB) and a reload resumes
-//! it exactly: every trained stage, the current phase's weights and optimizer state, where it is in
+//! it exactly: every trained stage (and the finished autoencoder while a classifier trains), the
+//! current phase's weights and optimizer state, where it is in
 //! its epoch, the step counts, each phase's loss series and early stopping's best so far. The same
 //! safetensors container as model files, with metadata `format` "ae-playground run 1".
 
@@ -7,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::export::{meta_text, pack, unpack};
 use crate::fail;
 use crate::optim::Optimizer;
+use crate::session::PhaseKind;
 use crate::{Config, Dataset, Session};
 use serde_json::json;
 use std::rc::Rc;
@@ -21,6 +23,9 @@ impl Session {
         let mut tensors: Vec<(String, Vec<usize>, &[f32])> = Vec::new();
         for (k, stage) in self.stages.iter().enumerate() {
             tensors.push((format!("stages.{k}"), vec![stage.params.len()], &stage.params));
+        }
+        if let Some((net, _)) = &self.autoencoder {
+            tensors.push(("autoencoder".into(), vec![net.params.len()], &net.params));
         }
         tensors.push(("params".into(), vec![t.phase.net.params.len()], &t.phase.net.params));
         tensors.push(("optimizer.m".into(), vec![t.optimizer.m.len()], &t.optimizer.m));
@@ -81,7 +86,11 @@ impl Session {
         }
         for k in 0..run.current {
             let len = s.trainer.phase.net.params.len();
-            s.trainer.phase.net.params = tensor(&format!("stages.{k}"), len)?;
+            let name = match s.phases[k] {
+                PhaseKind::Stage(_) => format!("stages.{k}"),
+                _ => "autoencoder".into(),
+            };
+            s.trainer.phase.net.params = tensor(&name, len)?;
             s.advance()?;
         }
         let t = &mut s.trainer;

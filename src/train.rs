@@ -26,6 +26,14 @@ pub enum Task {
     Classify,
 }
 
+/// A batch for a step taken on another engine (see `Trainer::external_step`).
+pub struct ExternalBatch {
+    pub clean: Vec<f32>,
+    pub labels: Vec<u8>,
+    pub corrupt: Stream,
+    pub sample: Stream,
+}
+
 /// Everything that defines a phase except the optimizer's state.
 pub struct Phase {
     pub net: Net<f32>,
@@ -218,14 +226,18 @@ impl Trainer {
 
     /// The next batch for a step taken on another engine (the GPU): it advances the batch order and the
     /// step count exactly as `train_step` does.
-    /// Returns the clean batch and the streams the step corrupts it with and draws the VAE's noise from.
-    pub fn external_step(&mut self, data: &Dataset) -> (Vec<f32>, Stream, Stream) {
+    /// Returns the clean batch, its labels (for a classifier; empty otherwise), and the streams the
+    /// step corrupts it with and draws the VAE's noise from.
+    pub fn external_step(&mut self, data: &Dataset) -> ExternalBatch {
         let rows = self.next_batch();
         let clean = self.inputs(data, &rows);
+        let labels =
+            if self.phase.task == Task::Classify { rows.iter().map(|&r| data.labels[r]).collect() } else { Vec::new() };
         let rng = Rng::new(self.phase.seed);
-        let streams = (rng.stream(Purpose::Corrupt, self.step as u32), rng.stream(Purpose::Sample, self.step as u32));
+        let (corrupt, sample) =
+            (rng.stream(Purpose::Corrupt, self.step as u32), rng.stream(Purpose::Sample, self.step as u32));
         self.step += 1;
-        (clean, streams.0, streams.1)
+        ExternalBatch { clean, labels, corrupt, sample }
     }
 
     fn corrupted_inputs(&self, data: &Dataset, rows: &[usize]) -> (Vec<f32>, Vec<f32>) {

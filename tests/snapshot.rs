@@ -49,6 +49,12 @@ fn a_restored_run_trains_on_exactly_as_the_uninterrupted_one() {
         ..Config::default()
     };
     resumes_exactly(vae, 25, 25);
+    // In a classifier phase (22 steps of the autoencoder), the encoder trained with the head or frozen.
+    for classifier_frozen in [false, true] {
+        let classifier =
+            Config { hidden: vec![16], epochs: 1, classifier_epochs: 3, classifier_frozen, ..Config::default() };
+        resumes_exactly(classifier, 30, 40);
+    }
 }
 
 #[test]

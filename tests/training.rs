@@ -196,3 +196,56 @@ fn every_phase_keeps_its_own_loss_series() {
     let all: Vec<u64> = s.history.iter().flatten().map(|&(step, _)| step).collect();
     assert_eq!(all, (1..=s.step).collect::<Vec<_>>(), "each step is in exactly one series, in order");
 }
+
+#[test]
+fn a_classifier_phase_follows_the_autoencoder_and_learns_the_labels() {
+    // AE 1, AE 2, fine-tune, then a softmax head on the code: 10 labels per class, the encoder
+    // trained with the head, then frozen.
+    for frozen in [false, true] {
+        let c = Config {
+            hidden: vec![32, 16],
+            pretrain_epochs: 2,
+            epochs: 2,
+            classifier_epochs: 30,
+            classifier_labels: 10,
+            classifier_frozen: frozen,
+            ..config()
+        };
+        let mut s = Session::new(c, digits()).unwrap();
+        let names: Vec<String> = s.phases.iter().map(|p| p.name()).collect();
+        assert_eq!(names, ["AE 1", "AE 2", "fine-tune", "classifier"]);
+        while s.phase() != PhaseKind::Classifier {
+            s.train_step().unwrap();
+        }
+        let code_width = s.code_width();
+        let (_, before) = s.reconstruct(&[1500, 1501]);
+        let chance = s.evaluate_test().accuracy.expect("a classifier has an accuracy");
+        while !s.finished() {
+            s.train_step().unwrap();
+        }
+        let accuracy = s.evaluate_test().accuracy.unwrap();
+        println!("frozen {frozen}: test accuracy {chance:.3} → {accuracy:.3} on 100 labels");
+        assert!(accuracy > 0.7 && accuracy > chance + 0.3, "frozen {frozen}: accuracy {chance} → {accuracy}");
+        assert_eq!(s.trainer.phase.rows.len(), 100, "10 labelled rows of each of the 10 classes");
+        // The views still show the autoencoder, which the classifier leaves as it was.
+        assert_eq!(s.code_width(), code_width);
+        assert_eq!(s.reconstruct(&[1500, 1501]).1, before);
+        assert_eq!(s.codes(&[1500]).0.len(), 16);
+        assert_eq!(s.filters(4).1, 4);
+        assert_eq!(s.interpolate(1500, 1501, 3).unwrap().len(), 3 * 64);
+    }
+}
+
+#[test]
+fn a_classifier_phase_is_refused_without_labels_or_an_end_to_the_autoencoder() {
+    let mut unlabelled = digits();
+    unlabelled.labels.clear();
+    unlabelled.classes = 0;
+    let c = Config { epochs: 2, classifier_epochs: 5, ..config() };
+    let err = Session::new(c.clone(), unlabelled).err().unwrap();
+    assert!(err.message.contains("no labels"), "{err}");
+    let err = Session::new(Config { epochs: 0, ..c.clone() }, digits()).err().unwrap();
+    assert!(err.message.contains("set epochs"), "{err}");
+    let err = Session::new(Config { classifier_labels: 1000, ..c }, digits()).err().unwrap();
+    assert!(err.message.contains("fewer than 1000 labels per class"), "{err}");
+}

@@ -103,8 +103,11 @@ impl Playground {
         if let Some((ctx, trainer)) = &mut self.gpu {
             // On the GPU: submit only (the loss arrives with `gpuLoss`); never across an epoch's start.
             for _ in 0..steps.min(self.session.steps_left_in_epoch() as u32) {
-                let (clean, corrupt, sample) = self.session.external_step().map_err(js_error)?;
-                trainer.step(ctx, &clean, Some(corrupt), Some(sample)).map_err(js_error)?;
+                let batch = self.session.external_step().map_err(js_error)?;
+                if !batch.labels.is_empty() {
+                    trainer.set_labels(ctx, &batch.labels).map_err(js_error)?;
+                }
+                trainer.step(ctx, &batch.clean, Some(batch.corrupt), Some(batch.sample)).map_err(js_error)?;
             }
             return Ok(f32::NAN);
         }
