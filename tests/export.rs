@@ -77,3 +77,18 @@ fn a_tensor_entry_without_two_offsets_or_with_a_huge_shape_is_refused() {
     let m = session.import_model(&file(huge)).unwrap_err().message;
     assert!(m.contains("does not fit the file"), "{m}");
 }
+
+/// A file exported in the classifier phase holds the encoder and the head; a model that starts in
+/// an autoencoder phase refuses it with the phases named, and keeps its own weights.
+#[test]
+fn a_classifier_file_is_refused_by_an_autoencoder() {
+    let config = Config { hidden: vec![16], epochs: 1, classifier_epochs: 2, ..Config::default() };
+    let source = trained(&config, 30); // 23 steps of the autoencoder, then the classifier
+    assert_eq!(source.phase().name(), "classifier");
+    let file = source.export_model();
+    let mut other = trained(&config, 0);
+    let before = other.trainer.phase.net.params.clone();
+    let err = other.import_model(&file).unwrap_err();
+    assert!(err.message.contains("holds phase \"classifier\""), "{err}");
+    assert_eq!(other.trainer.phase.net.params, before);
+}

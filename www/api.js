@@ -30,7 +30,8 @@ export function installApi(controller) {
     importWeights: (bytes) => controller.importWeights(bytes),
     /** Every test sample's code as CSV text (label, z1, z2, …). */
     exportCodes: () => controller.exportCodes(),
-    /** {step, epoch, phase: {name, index, count, width}, finished, trainLoss, testLoss, samplesPerSecond,
+    /** {step, epoch, phase: {name, index, count, width}, finished, trainLoss, testLoss, testAccuracy
+     *  (the classifier phase), samplesPerSecond,
      *  backend, backendReason, running} */
     metrics: () => controller.metrics(),
     /** Test accuracy of softmax classifiers trained on `labels` labelled samples (10 to 1,000, an equal

@@ -25,7 +25,7 @@ let view = viewFromHash(location.hash); // the lesson, and the controls hidden o
 const baseOf = (v) => ({ ...defaults(), ...(v.lesson?.settings ?? {}) });
 let state = fromHash(location.hash, baseOf(view));
 let dataset = null;
-const FRESH = { step: 0, epoch: 0, trainLoss: null, testLoss: null, samplesPerSecond: null, phase: null, finished: false };
+const FRESH = { step: 0, epoch: 0, trainLoss: null, testLoss: null, testAccuracy: null, samplesPerSecond: null, phase: null, finished: false };
 let latest = { ...FRESH };
 let backend = { name: 'CPU', reason: 'looking for WebGPU…' };
 let running = false;
@@ -69,6 +69,7 @@ function showReadout() {
     ['Epoch', latest.epoch],
     ['Train loss', fmt(latest.trainLoss)],
     ['Test loss', fmt(latest.testLoss)],
+    ...(latest.testAccuracy == null ? [] : [['Test accuracy', `${(100 * latest.testAccuracy).toFixed(1)}%`]]),
     ['Samples/s', latest.samplesPerSecond == null ? '–' : Math.round(latest.samplesPerSecond)],
   ];
   $('readout').replaceChildren(...rows.flatMap(([k, v]) => [Object.assign(document.createElement('dt'), { textContent: k }), Object.assign(document.createElement('dd'), { textContent: v })]));
@@ -101,7 +102,7 @@ const handlers = {
   metrics(m) {
     // Each phase (pretraining stage, fine-tuning) has its own loss series: their losses differ in kind.
     if (latest.phase && m.phase.index !== latest.phase.index) chart.reset();
-    latest = { ...latest, ...m, testLoss: m.testLoss ?? latest.testLoss };
+    latest = { ...latest, ...m, testLoss: m.testLoss ?? latest.testLoss, testAccuracy: m.testAccuracy ?? latest.testAccuracy };
     if (m.finished) setRunning(false);
     chart.update(m);
     stages.update(latest);

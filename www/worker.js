@@ -147,6 +147,7 @@ async function report(withTestLoss) {
   if (withTestLoss || now - lastTestLoss >= TEST_LOSS_EVERY_MS) {
     evaluation = playground.evaluate();
     metrics.testLoss = evaluation.loss;
+    if (evaluation.accuracy != null) metrics.testAccuracy = evaluation.accuracy;
     lastTestLoss = now;
   }
   post(metrics);

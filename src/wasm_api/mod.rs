@@ -198,7 +198,8 @@ impl Playground {
         self.session.evaluate_test().loss as f32
     }
 
-    /// The current phase measured on the test rows: `{loss, squaredError, penalties, meanCode, jacobianNorm}`.
+    /// The current phase measured on the test rows: `{loss, squaredError, penalties, meanCode,
+    /// jacobianNorm, accuracy}` (accuracy for the classifier phase, else null).
     pub fn evaluate(&self) -> Result<JsValue, JsError> {
         #[derive(Serialize)]
         #[serde(rename_all = "camelCase")]
@@ -211,6 +212,7 @@ impl Playground {
             vae_kl: f64,
             mean_code: Vec<f64>,
             jacobian_norm: Option<f64>,
+            accuracy: Option<f64>,
         }
         let e = self.session.evaluate_test();
         let p = e.penalties;
@@ -223,6 +225,7 @@ impl Playground {
             vae_kl: p.vae_kl,
             mean_code: e.mean_code,
             jacobian_norm: e.jacobian_norm,
+            accuracy: e.accuracy,
         })
     }
 

@@ -93,8 +93,8 @@ test('settings come from the URL hash and go back into it', async () => {
   await page.close();
 });
 
-test('layer-wise pretraining runs stage by stage in the page, then fine-tunes and finishes', async () => {
-  const hash = '#dataset=digits&hidden=32,16&pretrainEpochs=1&epochs=2&masking=0.2&batchSize=32';
+test('layer-wise pretraining runs stage by stage in the page, then fine-tunes, then trains a classifier and finishes', async () => {
+  const hash = '#dataset=digits&hidden=32,16&pretrainEpochs=1&epochs=2&masking=0.2&batchSize=32&classifierEpochs=20&classifierLabels=10';
   const { page, errors } = await open(env.browser, `${env.url}${hash}`);
   const phases = [];
   let m = await page.evaluate(() => window.aePlayground.metrics());
@@ -107,11 +107,13 @@ test('layer-wise pretraining runs stage by stage in the page, then fine-tunes an
     m = await page.evaluate(() => window.aePlayground.train({ steps: 15 }));
   }
   phases.push(m.phase.name);
-  assert.deepEqual([...new Set(phases)], ['AE 1', 'AE 2', 'fine-tune']);
-  assert.ok(m.finished, 'two epochs of fine-tuning end the run');
-  assert.match(await page.textContent('#readout'), /fine-tune \(3 of 3\), finished/);
-  // Each phase in the list: done, a full bar, its steps and speed, its own loss curve and table, its reconstructions.
-  await page.waitForFunction(() => document.querySelectorAll('#stages .stage-curve canvas').length >= 3);
+  assert.deepEqual([...new Set(phases)], ['AE 1', 'AE 2', 'fine-tune', 'classifier']);
+  assert.ok(m.finished, '20 epochs of the classifier end the run');
+  assert.ok(m.testAccuracy > 0.4, `the classifier on 10 labels per class, 61 steps: test accuracy ${m.testAccuracy} (chance: 0.1)`);
+  assert.match(await page.textContent('#readout'), /classifier \(4 of 4\), finished.*Test accuracy[\d.]+%/);
+  // Each phase in the list: done, a full bar, its steps and speed, its own loss curve and table, its
+  // reconstructions (the classifier's: of the autoencoder it sits on), and the classifier's accuracy.
+  await page.waitForFunction(() => document.querySelectorAll('#stages .stage-curve canvas').length >= 4);
   const items = await page.$$eval('#stages li', (lis) =>
     lis.map((li) => ({
       name: li.querySelector('strong').textContent,
@@ -122,9 +124,10 @@ test('layer-wise pretraining runs stage by stage in the page, then fine-tunes an
       thumb: li.querySelector('.stage-recon').width,
     })),
   );
-  assert.deepEqual(items.map((i) => [i.name, i.state, i.bar]), [['AE 1', 'done', 1], ['AE 2', 'done', 1], ['fine-tune', 'done', 1]]);
+  assert.deepEqual(items.map((i) => [i.name, i.state, i.bar]), [['AE 1', 'done', 1], ['AE 2', 'done', 1], ['fine-tune', 'done', 1], ['classifier', 'done', 1]]);
+  assert.match(items[3].text, /, test accuracy [\d.]+%$/);
   for (const item of items) {
-    assert.match(item.text, /^done: [\d,]+ steps.*, [\d,]+ samples\/s$/, item.name);
+    assert.match(item.text, /^done: [\d,]+ steps.*, [\d,]+ samples\/s(, test accuracy [\d.]+%)?$/, item.name);
     assert.ok(item.rows > 10 && item.thumb > 0, `${item.name}: ${item.rows} loss rows, reconstructions ${item.thumb} px wide`);
   }
   await page.screenshot({ path: new URL('pretraining.png', ARTIFACTS).pathname, fullPage: true });

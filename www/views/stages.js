@@ -1,7 +1,8 @@
 // The training phases as a list, one item each (pretraining stage AE k, fine-tuning, or end-to-end
-// training): a progress bar with the steps, epochs and samples per second, then, once the phase is
-// done, its own loss curve (with a table) and its last reconstructions (a stage k > 1 reconstructs
-// the code of the stage below, Z_{k−1}).
+// training, then the classifier if there is one): a progress bar with the steps, epochs and samples
+// per second, then, once the phase is done, its own loss curve (with a table) and its last
+// reconstructions (a stage k > 1 reconstructs the code of the stage below, Z_{k−1}); the classifier
+// shows its test accuracy instead.
 import { LineChart } from './line-chart.js';
 
 const el = (tag, props = {}) => Object.assign(document.createElement(tag), props);
@@ -38,15 +39,17 @@ export class StageList {
     this.list.replaceChildren(...this.items.map((i) => i.li));
   }
 
-  /** Progress from a metrics report ({phase, epoch, finished, samplesPerSecond}). */
-  update({ phase: p, epoch, finished, samplesPerSecond }) {
+  /** Progress from a metrics report ({phase, epoch, finished, samplesPerSecond, testAccuracy}). */
+  update({ phase: p, epoch, finished, samplesPerSecond, testAccuracy }) {
     this.ensure(p.names);
     const fmt = (n) => Math.round(n).toLocaleString('en');
     this.items.forEach((item, i) => {
       const done = i < p.index || (i === p.index && finished);
       item.li.dataset.state = done ? 'done' : i === p.index ? 'current' : 'waiting';
       if (i === p.index && samplesPerSecond) item.speed = samplesPerSecond;
-      const speed = item.speed ? `, ${fmt(item.speed)} samples/s` : '';
+      if (i === p.index && testAccuracy != null) item.accuracy = testAccuracy;
+      const accuracy = item.accuracy != null ? `, test accuracy ${(100 * item.accuracy).toFixed(1)}%` : '';
+      const speed = `${item.speed ? `, ${fmt(item.speed)} samples/s` : ''}${accuracy}`;
       if (done) {
         item.bar.value = 1;
         item.state.textContent = `done: ${fmt(p.doneSteps[i])} steps${speed}`;
