@@ -27,10 +27,9 @@ struct Variant {
 /// as scalars or vectors), then the variants that lost, each the large kernel with one thing changed.
 fn variants(ctx: &GpuContext) -> Vec<Variant> {
     let v = |name, source, entry, (rows, cols), aligned| Variant { name, source, entry, rows, cols, aligned };
-    let with = |base: String, part: &str| base + part;
     let mut all = vec![v("64×64, 4×4 (matmul.wgsl)", small_source(), "matmul", (64, 64), false)];
     let can_pad = ctx.device.limits().max_compute_workgroup_storage_size >= PADDED_STAGING_BYTES;
-    for padded in if can_pad { vec![false, true] } else { vec![false] } {
+    for padded in [false, true].into_iter().filter(|&padded| !padded || can_pad) {
         let (scalar, vectors) = if padded {
             ("128×128, 8×8, padded rows", "128×128, 8×8, vectors, padded rows")
         } else {
@@ -40,10 +39,10 @@ fn variants(ctx: &GpuContext) -> Vec<Variant> {
         all.push(v(vectors, large_source(padded, true), "matmul", (128, 128), true));
     }
     if can_pad {
-        let double = with(large_source(true, false), include_str!("gemm_variants/large_double.wgsl"));
+        let double = large_source(true, false) + include_str!("gemm_variants/large_double.wgsl");
         all.push(v("128×128, 8×8, padded, two staging buffers", double, "variant", (128, 128), false));
     }
-    let loops = with(large_source(false, false), include_str!("gemm_variants/large_loops.wgsl"));
+    let loops = large_source(false, false) + include_str!("gemm_variants/large_loops.wgsl");
     all.push(v("128×128, 8×8, swizzled, k loop", loops, "variant", (128, 128), false));
     let tall = [COMMON, SCALAR, include_str!("gemm_variants/tall.wgsl")].concat();
     all.push(v("128×64, 8×4", tall, "variant", (128, 64), false));

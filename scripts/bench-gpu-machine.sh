@@ -57,11 +57,7 @@ chromium)
   rm -rf /tmp/chrbundle
   cat "$store"/part-* | xz -d | tar -C /tmp -xf -
   icd=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
-  if [ -f "$icd" ]; then
-    export VK_DRIVER_FILES=$icd VK_ICD_FILENAMES=$icd VK_LOADER_DEBUG=error,warn
-    mkdir -p /usr/share/vulkan/icd.d /etc/vulkan/icd.d # where a loader looks that reads no variables
-    cp "$icd" /usr/share/vulkan/icd.d/ && cp "$icd" /etc/vulkan/icd.d/
-  fi
+  [ -f "$icd" ] && export VK_DRIVER_FILES=$icd VK_ICD_FILENAMES=$icd VK_LOADER_DEBUG=error,warn
   LD_LIBRARY_PATH=/tmp/chrbundle/lib python3 scripts/bench-page-gpu-machine.py /tmp/chrbundle/chromium/chromium dist "${OUT:-/tmp}"
   ;;
 *)

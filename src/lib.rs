@@ -22,6 +22,7 @@ pub mod rng;
 pub mod session;
 pub mod snapshot;
 pub mod train;
+pub mod views;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 mod wasm_gemm;
 

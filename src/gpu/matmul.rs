@@ -155,12 +155,17 @@ enum Checks {
     None,
 }
 
+impl Checks {
+    /// What `GpuMatmul::new` compiles with: none natively, the browser's in the browser.
+    #[cfg(not(target_arch = "wasm32"))]
+    const PLATFORM: Checks = Checks::None;
+    #[cfg(target_arch = "wasm32")]
+    const PLATFORM: Checks = Checks::All;
+}
+
 impl GpuMatmul {
     pub fn new(ctx: &GpuContext) -> Self {
-        #[cfg(not(target_arch = "wasm32"))]
-        return Self::build(ctx, Checks::None, can_pad(ctx));
-        #[cfg(target_arch = "wasm32")]
-        return Self::build(ctx, Checks::All, can_pad(ctx));
+        Self::build(ctx, Checks::PLATFORM, can_pad(ctx))
     }
 
     /// The same kernels with wgpu's runtime checks (in the browser, `new` gives these): the benchmark
@@ -172,10 +177,7 @@ impl GpuMatmul {
     /// The kernels with the large one's staged rows swizzled even where the device would take padded
     /// ones: what devices granting only 16 KiB run (the parity tests try both layouts).
     pub fn with_swizzled_rows(ctx: &GpuContext) -> Self {
-        #[cfg(not(target_arch = "wasm32"))]
-        return Self::build(ctx, Checks::None, false);
-        #[cfg(target_arch = "wasm32")]
-        return Self::build(ctx, Checks::All, false);
+        Self::build(ctx, Checks::PLATFORM, false)
     }
 
     fn build(ctx: &GpuContext, checks: Checks, padded: bool) -> Self {
