@@ -4,14 +4,15 @@
 //! (a software one says nothing about speed, and the table says which it was).
 
 use ae_playground::architecture::autoencoder;
+use ae_playground::backend::cpu::CpuBackend;
+use ae_playground::backend::Backend;
 use ae_playground::config::Config;
-use ae_playground::gpu::trainer::GpuTrainer;
+use ae_playground::engine::Engine;
+use ae_playground::gpu::backend::GpuBackend;
 use ae_playground::gpu::GpuContext;
-use ae_playground::layers::Loss;
-use ae_playground::net::{CodePenalties, Trace};
 use ae_playground::optim::{Optimizer, OptimizerKind};
 use ae_playground::rng::{Purpose, Rng};
-use ae_playground::train::{loss_and_gradients, Batch, Phase, Task};
+use ae_playground::train::Phase;
 use std::time::Instant;
 
 const MIN_SECONDS: f64 = 2.0;
@@ -31,6 +32,23 @@ fn rate(mut step: impl FnMut()) -> f64 {
     n as f64 / start.elapsed().as_secs_f64()
 }
 
+/// Steps per second of an engine (the same code on both backends): queued with the loss read back
+/// every REPORT steps, as the page trains (queued work is never mistaken for done work); and each
+/// step waited for (the read-back latency).
+fn throughput<B: Backend>(engine: &mut Engine<B>, x: &[f32]) -> (f64, f64) {
+    let queued = rate(|| {
+        for _ in 0..REPORT {
+            engine.step(x, &[], None, None).unwrap();
+        }
+        pollster::block_on(engine.loss()).unwrap();
+    }) * REPORT as f64;
+    let waited = rate(|| {
+        engine.step(x, &[], None, None).unwrap();
+        pollster::block_on(engine.loss()).unwrap();
+    });
+    (queued, waited)
+}
+
 fn main() {
     let gpu = pollster::block_on(GpuContext::new());
     println!(
@@ -42,46 +60,16 @@ fn main() {
     println!("| net | batch | CPU samples/s | GPU samples/s | GPU, each step waited for |\n|---|---|---|---|---|");
     for (hidden, b) in [(vec![32], 64), (vec![1000, 500, 250, 30], 256)] {
         let c = Config { hidden: hidden.clone(), ..Config::default() };
-        let (mut net, _) = autoencoder::<f32>(&c, 784);
+        let (net, _) = autoencoder::<f32>(&c, 784);
         let s = Rng::new(1).stream(Purpose::Sample, 0);
         let x: Vec<f32> = (0..(b * 784) as u32).map(|i| s.uniform(i)).collect();
-        let mut optimizer = Optimizer::new(OptimizerKind::Adam, net.params.len(), 1e-3, 0.9, 0.0);
-        let gpu_rate = gpu.as_ref().ok().map(|ctx| {
-            let mut trainer = GpuTrainer::new(
-                ctx,
-                &Phase::reconstruction(net.clone(), 0, &Config { batch_size: b, ..c.clone() }, vec![]),
-                &optimizer,
-            )
-            .unwrap();
-            // As the page trains: steps queued, the loss read back every REPORT steps (so queued work is
-            // never mistaken for done work); and, for the latency, every step waited for.
-            let queued = rate(|| {
-                for _ in 0..REPORT {
-                    trainer.step(ctx, &x, None, None).unwrap();
-                }
-                pollster::block_on(trainer.loss(ctx)).unwrap();
-            }) * REPORT as f64;
-            let waited = rate(|| {
-                trainer.step(ctx, &x, None, None).unwrap();
-                pollster::block_on(trainer.loss(ctx)).unwrap();
-            });
-            (queued, waited)
-        });
-        let (mut grads, mut trace, mut dout) = (vec![0.0; net.params.len()], Trace::default(), Vec::new());
-        let cpu_rate = rate(|| {
-            let batch = Batch { x: &x, clean: &x, labels: &[], b, noise: None };
-            loss_and_gradients(
-                &net,
-                &mut grads,
-                &mut trace,
-                &mut dout,
-                &batch,
-                &Task::Reconstruct(Loss::SquaredError),
-                None,
-                &CodePenalties::default(),
-            );
-            optimizer.update(&mut net.params, &grads);
-        });
+        let optimizer = Optimizer::new(OptimizerKind::Adam, net.params.len(), 1e-3, 0.9, 0.0);
+        let phase = Phase::reconstruction(net, 0, &Config { batch_size: b, ..c.clone() }, vec![]);
+        let gpu_rate = gpu
+            .as_ref()
+            .ok()
+            .map(|ctx| throughput(&mut Engine::new(GpuBackend::new(ctx), &phase, &optimizer).unwrap(), &x));
+        let cpu_rate = throughput(&mut Engine::new(CpuBackend::<f32>::new(), &phase, &optimizer).unwrap(), &x).0;
         let name = format!("784-{}", hidden.iter().map(|w| w.to_string()).collect::<Vec<_>>().join("-"));
         let samples = |rate: Option<f64>| rate.map_or("–".into(), |r| format!("{:.0}", r * b as f64));
         let (queued, waited) = (samples(gpu_rate.map(|r| r.0)), samples(gpu_rate.map(|r| r.1)));

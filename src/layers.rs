@@ -41,6 +41,13 @@ pub fn linear_forward<T: Real>(
     matmul(out, inp, Op::Plain, weight, layout.op(), b, c, oc, true);
 }
 
+/// z[B, OC] += bias[OC] on every row (the GPU's order: the product first, then the bias).
+pub fn add_bias<T: Real>(z: &mut [T], bias: &[T]) {
+    for row in z.chunks_exact_mut(bias.len()) {
+        row.iter_mut().zip(bias).for_each(|(v, &b)| *v += b);
+    }
+}
+
 /// From dout = ∂L/∂out: dweight += inpᵀ·dout (or its transpose for a borrowed weight), dbias += Σ_rows
 /// dout, and, when asked, dinp = dout·Wᵀ.
 #[allow(clippy::too_many_arguments)]

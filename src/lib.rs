@@ -2,11 +2,13 @@
 //! engine on wgpu, and (on wasm32) the thin JavaScript boundary in `wasm_api`.
 
 pub mod architecture;
+pub mod backend;
 pub mod bench;
 pub mod classify;
 pub mod config;
 pub mod corrupt;
 pub mod data;
+pub mod engine;
 pub mod error;
 pub mod export;
 pub mod inspect;

@@ -1,12 +1,11 @@
 //! A network as a sequence of ops over one flat parameter buffer (layers are views into it, so the
-//! optimizer is one loop and a checkpoint is one copy), with forward and backward passes. Autoencoders,
+//! optimizer is one loop and a checkpoint is one copy), with the plain-loop forward pass that views,
+//! evaluation and gradient checks use (training runs the step recorded in engine/). Autoencoders,
 //! their layer-wise stages and classifier heads are all built from this (see architecture.rs).
 //! Shape letters: B = batch; each op maps [B, width in] to [B, width out].
 
-use crate::layers::{linear_backward, linear_forward, Activation, WeightLayout};
-use crate::penalties::{
-    self, contractive, k_sparse_backward, k_sparse_forward, reparameterize_backward, reparameterize_forward,
-};
+use crate::layers::{linear_forward, Activation, WeightLayout};
+use crate::penalties::{self, contractive, k_sparse_forward, reparameterize_forward};
 use crate::real::Real;
 use crate::rng::Stream;
 use std::ops::Range;
@@ -155,111 +154,26 @@ impl<T: Real> Net<T> {
     }
 
     /// The penalties' values on the batch in `tr` (as last run forward), with the code at op `code`.
+    /// (Their gradients are the training step's: see backend/ and engine/.)
     pub fn penalty_values(&self, tr: &Trace<T>, b: usize, code: usize, p: &CodePenalties) -> PenaltyValues {
-        self.penalties_at(None, tr, b, code, p)
-    }
-
-    fn penalties_at(
-        &self,
-        mut grads: Option<(&mut [T], &mut [T], &mut [T])>,
-        tr: &Trace<T>,
-        b: usize,
-        code: usize,
-        p: &CodePenalties,
-    ) -> PenaltyValues {
         let h = &tr.outs[code];
         let width = self.ops[code].output_width();
         let f = |v: T| v.to_f64().unwrap();
         let mut v = PenaltyValues::default();
-        // grads: (∂/∂code output, ∂/∂code pre-activation or VAE heads output, ∂/∂all params)
         if p.l1 > 0.0 {
-            v.l1 = f(penalties::l1(grads.as_mut().map(|g| &mut *g.0), h, p.l1, b));
+            v.l1 = f(penalties::l1(None, h, p.l1, b));
         }
         if let Some((rho, beta)) = p.kl {
-            v.kl_sparsity = f(penalties::kl_sparsity(grads.as_mut().map(|g| &mut *g.0), h, rho, beta, b, width));
+            v.kl_sparsity = f(penalties::kl_sparsity(None, h, rho, beta, b, width));
         }
         if p.contractive > 0.0 {
             let d = self.dense(code).expect("contractive penalty on a dense code layer");
             let w = &self.params[d.weight_range()];
-            let g = grads.as_mut().map(|g| (&mut *g.1, &mut g.2[d.weight_range()]));
-            v.contractive = f(contractive(g, h, w, d.activation, p.contractive, b, d.inputs, d.outputs));
+            v.contractive = f(contractive(None, h, w, d.activation, p.contractive, b, d.inputs, d.outputs));
         }
         if p.vae_beta > 0.0 {
-            v.vae_kl =
-                f(penalties::vae_kl(grads.as_mut().map(|g| &mut *g.1), &tr.outs[code - 1], p.vae_beta, b, width));
+            v.vae_kl = f(penalties::vae_kl(None, &tr.outs[code - 1], p.vae_beta, b, width));
         }
         v
     }
-
-    /// Backward pass from dout = ∂L/∂(output) [B, output width] (or ∂L/∂(logits) when
-    /// `dout_is_logits`), accumulating every parameter's gradient into `grads`, plus the code penalties'.
-    /// `dout` is used as scratch. Returns the penalties' values.
-    #[allow(clippy::too_many_arguments)]
-    pub fn backward(
-        &self,
-        grads: &mut [T],
-        tr: &Trace<T>,
-        x: &[T],
-        dout: &mut Vec<T>,
-        dout_is_logits: bool,
-        b: usize,
-        code: Option<usize>,
-        penalties: &CodePenalties,
-    ) -> PenaltyValues {
-        let mut values = PenaltyValues::default();
-        let mut dinp = Vec::new();
-        for (i, op) in self.ops.iter().enumerate().rev() {
-            let at_code = code == Some(i);
-            let inp = if i == 0 { x } else { &tr.outs[i - 1] };
-            let mut pre_grad = Vec::new(); // penalty gradient w.r.t. the pre-activation / the VAE heads
-            if at_code {
-                let width_in = if i == 0 { self.input } else { self.ops[i - 1].output_width() };
-                pre_grad = vec![T::zero(); b * if matches!(op, Op::Dense(_)) { op.output_width() } else { width_in }];
-                values = self.penalties_at(Some((dout, &mut pre_grad, grads)), tr, b, i, penalties);
-            }
-            let last = i + 1 == self.ops.len();
-            let needs_dinp = i > 0;
-            match op {
-                Op::Dense(d) => {
-                    if !(last && dout_is_logits) {
-                        d.activation.backward(dout, &tr.outs[i]);
-                    }
-                    pre_grad.iter().zip(dout.iter_mut()).for_each(|(&p, d)| *d += p);
-                    dinp.resize(if needs_dinp { b * d.inputs } else { 0 }, T::zero());
-                    let (w, wr, br) = (&self.params[d.weight_range()], d.weight_range(), d.bias_range());
-                    let (dweight, dbias) = split_two(grads, wr, br);
-                    linear_backward(
-                        needs_dinp.then_some(&mut dinp[..]),
-                        dweight,
-                        dbias,
-                        dout,
-                        inp,
-                        w,
-                        d.layout,
-                        b,
-                        d.inputs,
-                        d.outputs,
-                    );
-                }
-                Op::KSparse { width, k } => {
-                    dinp.resize(b * width, T::zero());
-                    k_sparse_backward(&mut dinp, dout, inp, b, *width, *k);
-                }
-                Op::Reparameterize { code } => {
-                    dinp.resize(2 * b * code, T::zero());
-                    reparameterize_backward(&mut dinp, dout, inp, &tr.eps, b, *code);
-                    pre_grad.iter().zip(dinp.iter_mut()).for_each(|(&p, d)| *d += p);
-                }
-            }
-            std::mem::swap(dout, &mut dinp);
-        }
-        values
-    }
-}
-
-/// Two disjoint mutable ranges of one slice (a layer's weight and bias gradients).
-fn split_two<T>(s: &mut [T], a: Range<usize>, b: Range<usize>) -> (&mut [T], &mut [T]) {
-    assert!(a.end <= b.start, "weight must precede bias in the buffer");
-    let (left, right) = s.split_at_mut(b.start);
-    (&mut left[a], &mut right[..b.end - b.start])
 }

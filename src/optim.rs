@@ -1,6 +1,12 @@
 //! Optimizers over the flat parameter buffer: one loop, state kept outside the model.
 
+use crate::real::Real;
 use serde::{Deserialize, Serialize};
+
+/// Adam's decay rates and ε (Kingma & Ba 2015).
+pub const ADAM_BETA1: f32 = 0.9;
+pub const ADAM_BETA2: f32 = 0.999;
+pub const ADAM_EPS: f32 = 1e-8;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -38,27 +44,28 @@ impl Optimizer {
         }
     }
 
-    /// One step. With g = grad + decay·p:
+    /// One step at step count `t` (from 1) over flat buffers, with m and v this optimizer's moments
+    /// (v unused by SGD). With g = grad + decay·p:
     /// SGD: m ← μ·m + g;  p ← p − lr·m.
     /// Adam: m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²;  p ← p − lr·m̂/(√v̂ + ε).
-    pub fn update(&mut self, params: &mut [f32], grads: &[f32]) {
-        self.t += 1;
-        let (lr, wd) = (self.learning_rate, self.weight_decay);
+    pub fn apply<T: Real>(&self, t: u32, params: &mut [T], grads: &[T], m: &mut [T], v: &mut [T]) {
+        let (lr, wd) = (T::of(self.learning_rate as f64), T::of(self.weight_decay as f64));
         match self.kind {
             OptimizerKind::Sgd => {
-                for ((p, &g), m) in params.iter_mut().zip(grads).zip(&mut self.m) {
-                    *m = self.momentum * *m + g + wd * *p;
+                let momentum = T::of(self.momentum as f64);
+                for ((p, &g), m) in params.iter_mut().zip(grads).zip(m) {
+                    *m = momentum * *m + g + wd * *p;
                     *p -= lr * *m;
                 }
             }
             OptimizerKind::Adam => {
-                let (b1, b2, eps) = (0.9f32, 0.999f32, 1e-8f32);
-                let c1 = 1.0 - b1.powi(self.t as i32);
-                let c2 = 1.0 - b2.powi(self.t as i32);
-                for (((p, &g), m), v) in params.iter_mut().zip(grads).zip(&mut self.m).zip(&mut self.v) {
+                let (b1, b2, eps) = (T::of(ADAM_BETA1 as f64), T::of(ADAM_BETA2 as f64), T::of(ADAM_EPS as f64));
+                let c1 = T::one() - b1.powi(t as i32);
+                let c2 = T::one() - b2.powi(t as i32);
+                for (((p, &g), m), v) in params.iter_mut().zip(grads).zip(m).zip(v) {
                     let g = g + wd * *p;
-                    *m = b1 * *m + (1.0 - b1) * g;
-                    *v = b2 * *v + (1.0 - b2) * g * g;
+                    *m = b1 * *m + (T::one() - b1) * g;
+                    *v = b2 * *v + (T::one() - b2) * g * g;
                     *p -= lr / c1 * *m / ((*v / c2).sqrt() + eps);
                 }
             }

@@ -2,11 +2,13 @@
 //! classifier head): shuffled mini-batches from the seed, optional frozen layers in front, corruption,
 //! penalties, divergence caught and rolled back, and evaluation on held-out rows.
 
+use crate::backend::cpu::CpuBackend;
 use crate::corrupt::Noise;
 use crate::data::Dataset;
+use crate::engine::Engine;
 use crate::error::Result;
 use crate::fail;
-use crate::layers::{loss_backward, loss_forward, softmax_cross_entropy, Loss};
+use crate::layers::{loss_forward, softmax_cross_entropy, Loss};
 use crate::net::{CodePenalties, Net, PenaltyValues, Trace};
 use crate::optim::Optimizer;
 use crate::penalties::{jacobian_norm, mean_activation};
@@ -83,17 +85,14 @@ pub struct Trainer {
     order: Vec<u32>,
     cursor: usize,
     checkpoint: Checkpoint,
-    grads: Vec<f32>,
-    trace: Trace<f32>,
-    dout: Vec<f32>,
+    /// The step, recorded on the plain-loop reference backend.
+    engine: Engine<CpuBackend<f32>>,
 }
 
-/// One step's numbers: the task loss and the penalties on the batch.
+/// One step's numbers: the task loss on the batch (before the step's update).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct StepLoss {
     pub loss: f64,
-    pub penalties: PenaltyValues,
-    pub correct: usize,
 }
 
 /// A phase's model measured on held-out rows (means per sample).
@@ -109,8 +108,8 @@ pub struct Evaluation {
     pub accuracy: Option<f64>,
 }
 
-/// One batch as the loss sees it: the (possibly corrupted) input, the clean target, labels for a
-/// classifier, and the stream the VAE draws its noise from.
+/// One batch as the loss sees it: the net's input, the clean target, labels for a classifier, and
+/// the stream the VAE draws its noise from.
 pub struct Batch<'a, T> {
     pub x: &'a [T],
     pub clean: &'a [T],
@@ -119,36 +118,22 @@ pub struct Batch<'a, T> {
     pub noise: Option<Stream>,
 }
 
-/// forward → loss → zero gradients → backward, for training (f32) and gradient checks (f64) alike.
-/// Leaves the gradient of loss + penalties in `grads`.
-#[allow(clippy::too_many_arguments)]
-pub fn loss_and_gradients<T: Real>(
-    net: &Net<T>,
-    grads: &mut [T],
-    trace: &mut Trace<T>,
-    dout: &mut Vec<T>,
-    batch: &Batch<T>,
-    task: &Task,
-    code: Option<usize>,
-    penalties: &CodePenalties,
-) -> StepLoss {
-    let b = batch.b;
-    net.forward(trace, batch.x, b, batch.noise);
-    let out = trace.outs.last().unwrap();
-    dout.resize(out.len(), T::zero());
-    let (loss, correct, dout_is_logits) = match task {
-        Task::Reconstruct(kind) => {
-            let loss = loss_forward(*kind, out, &trace.logits, batch.clean, b);
-            (loss, 0, loss_backward(*kind, dout, out, batch.clean, b))
-        }
+/// What a training step minimises on one batch, computed forward only with the plain-loop
+/// functions: the task's loss plus the code's penalties. Gradient checks differentiate it
+/// numerically against the engine's gradients.
+pub fn objective<T: Real>(net: &Net<T>, batch: &Batch<T>, task: &Task, code: Option<usize>, p: &CodePenalties) -> f64 {
+    let mut tr = Trace::default();
+    net.forward(&mut tr, batch.x, batch.b, batch.noise);
+    let out = tr.outs.last().unwrap();
+    let loss = match task {
+        Task::Reconstruct(kind) => loss_forward(*kind, out, &tr.logits, batch.clean, batch.b),
         Task::Classify => {
-            let (loss, correct) = softmax_cross_entropy(dout, &trace.logits, batch.labels, b, net.output_width());
-            (loss, correct, true)
+            let mut scratch = vec![T::zero(); out.len()];
+            softmax_cross_entropy(&mut scratch, &tr.logits, batch.labels, batch.b, net.output_width()).0
         }
     };
-    grads.iter_mut().for_each(|g| *g = T::zero());
-    let penalties = net.backward(grads, trace, batch.x, dout, dout_is_logits, b, code, penalties);
-    StepLoss { loss: loss.to_f64().unwrap(), penalties, correct }
+    let penalties = code.map_or(PenaltyValues::default(), |c| net.penalty_values(&tr, batch.b, c, p));
+    loss.to_f64().unwrap() + penalties.total()
 }
 
 impl Trainer {
@@ -157,19 +142,8 @@ impl Trainer {
             fail!("batchSize {} is larger than the {} training samples", phase.batch_size, phase.rows.len());
         }
         let checkpoint = Checkpoint { params: phase.net.params.clone(), optimizer: optimizer.clone(), step: 0 };
-        let grads = vec![0.0; phase.net.params.len()];
-        let mut t = Trainer {
-            phase,
-            optimizer,
-            step: 0,
-            epoch: 0,
-            order: Vec::new(),
-            cursor: 0,
-            checkpoint,
-            grads,
-            trace: Trace::default(),
-            dout: Vec::new(),
-        };
+        let engine = Engine::new(CpuBackend::new(), &phase, &optimizer)?;
+        let mut t = Trainer { phase, optimizer, step: 0, epoch: 0, order: Vec::new(), cursor: 0, checkpoint, engine };
         t.shuffle();
         Ok(t)
     }
@@ -229,6 +203,13 @@ impl Trainer {
     /// Returns the clean batch, its labels (for a classifier; empty otherwise), and the streams the
     /// step corrupts it with and draws the VAE's noise from.
     pub fn external_step(&mut self, data: &Dataset) -> ExternalBatch {
+        let batch = self.next_step_batch(data);
+        self.step += 1;
+        batch
+    }
+
+    /// The next batch and its step's random streams (the step count is the caller's to advance).
+    fn next_step_batch(&mut self, data: &Dataset) -> ExternalBatch {
         let rows = self.next_batch();
         let clean = self.inputs(data, &rows);
         let labels =
@@ -236,15 +217,7 @@ impl Trainer {
         let rng = Rng::new(self.phase.seed);
         let (corrupt, sample) =
             (rng.stream(Purpose::Corrupt, self.step as u32), rng.stream(Purpose::Sample, self.step as u32));
-        self.step += 1;
         ExternalBatch { clean, labels, corrupt, sample }
-    }
-
-    fn corrupted_inputs(&self, data: &Dataset, rows: &[usize]) -> (Vec<f32>, Vec<f32>) {
-        let clean = self.inputs(data, rows);
-        let mut x = clean.clone();
-        self.phase.noise.apply(&mut x, Rng::new(self.phase.seed).stream(Purpose::Corrupt, self.step as u32));
-        (x, clean)
     }
 
     /// Takes weights and optimizer state computed elsewhere (read back from the GPU) as the current
@@ -270,32 +243,17 @@ impl Trainer {
         }
     }
 
-    /// One optimisation step: batch → corrupt → forward → loss → backward → update. On a non-finite
-    /// loss, gradient or parameter the last checkpoint comes back and the error says what to do.
+    /// One optimisation step: batch → corrupt → forward → loss → backward → update, on the
+    /// reference backend. On a non-finite loss or parameter the last checkpoint comes back and the
+    /// error says what to do.
     pub fn train_step(&mut self, data: &Dataset) -> Result<StepLoss> {
-        let b = self.phase.batch_size;
-        let rows = self.next_batch();
-        let (x, clean) = self.corrupted_inputs(data, &rows);
-        let labels: Vec<u8> =
-            if self.phase.task == Task::Classify { rows.iter().map(|&r| data.labels[r]).collect() } else { Vec::new() };
-        let noise = Rng::new(self.phase.seed).stream(Purpose::Sample, self.step as u32);
-        let batch = Batch { x: &x, clean: &clean, labels: &labels, b, noise: Some(noise) };
-        let p = &self.phase;
-        let result = loss_and_gradients(
-            &p.net,
-            &mut self.grads,
-            &mut self.trace,
-            &mut self.dout,
-            &batch,
-            &p.task,
-            p.code,
-            &p.penalties,
-        );
-        let objective = result.loss + result.penalties.total();
-        if !objective.is_finite() || !self.grads.iter().sum::<f32>().is_finite() {
-            return self.roll_back(format!("the loss became {objective}"));
+        let batch = self.next_step_batch(data);
+        let streams = (Some(batch.corrupt), Some(batch.sample));
+        let (params, optimizer) = (&mut self.phase.net.params, &mut self.optimizer);
+        let loss = self.engine.step_in_place(params, optimizer, &batch.clean, &batch.labels, streams)?;
+        if !loss.is_finite() {
+            return self.roll_back(format!("the loss became {loss}"));
         }
-        self.optimizer.update(&mut self.phase.net.params, &self.grads);
         if !self.phase.net.params.iter().sum::<f32>().is_finite() {
             return self.roll_back("a weight became infinite".into());
         }
@@ -307,7 +265,7 @@ impl Trainer {
                 step: self.step,
             };
         }
-        Ok(result)
+        Ok(StepLoss { loss })
     }
 
     fn roll_back<T>(&mut self, what: String) -> Result<T> {

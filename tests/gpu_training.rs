@@ -1,18 +1,22 @@
-//! The GPU training step against the CPU reference on the same network, batch and settings: loss,
-//! gradients and updated parameters within 1e-4 relative, and a 100-step run whose loss curve follows
-//! the CPU's within 1e-3. Natively on whatever Vulkan adapter is present (lavapipe in CI).
+//! The training step on the WebGPU backend against the same step on the CPU reference backend (one
+//! engine, written once, on both), on the same network, batch and settings: loss, gradients and
+//! updated parameters within 1e-4 relative, and a 100-step run whose loss curve follows the CPU's
+//! within 1e-3. Natively on whatever Vulkan adapter is present (lavapipe in CI).
 #![cfg(not(target_arch = "wasm32"))]
 
 use ae_playground::architecture::autoencoder;
+use ae_playground::backend::cpu::CpuBackend;
+use ae_playground::backend::Backend;
 use ae_playground::config::{Config, PerLayer};
 use ae_playground::data::{files, Dataset};
-use ae_playground::gpu::trainer::GpuTrainer;
+use ae_playground::engine::Engine;
+use ae_playground::gpu::backend::GpuBackend;
 use ae_playground::gpu::GpuContext;
 use ae_playground::layers::{Activation, Loss};
-use ae_playground::net::{Net, Trace};
+use ae_playground::net::Net;
 use ae_playground::optim::{Optimizer, OptimizerKind};
 use ae_playground::rng::{Purpose, Rng, Stream};
-use ae_playground::train::{loss_and_gradients, Batch, Phase, StepLoss, Task};
+use ae_playground::train::{Phase, Task};
 
 fn gpu() -> Option<GpuContext> {
     match pollster::block_on(GpuContext::new()) {
@@ -35,31 +39,26 @@ fn batch(data: &Dataset, step: usize, b: usize) -> Vec<f32> {
     x
 }
 
-/// The CPU engine's loss and gradients on a clean batch, corrupted as the config says with the
-/// `corrupt` stream, with the config's penalties at the code and the VAE's noise from `sample`.
-fn cpu_step(
-    net: &Net<f32>,
-    grads: &mut [f32],
-    clean: &[f32],
-    b: usize,
-    c: &Config,
-    code: usize,
-    (corrupt, sample): (Stream, Stream),
-) -> StepLoss {
-    let mut x = clean.to_vec();
-    c.noise().apply(&mut x, corrupt);
-    let batch = Batch { x: &x, clean, labels: &[], b, noise: Some(sample) };
-    let task = Task::Reconstruct(c.loss);
-    loss_and_gradients(
-        net,
-        grads,
-        &mut Trace::default(),
-        &mut Vec::new(),
-        &batch,
-        &task,
-        Some(code),
-        &c.code_penalties(),
-    )
+/// The phase of an autoencoder trained as config `c` says, on batches of `b`.
+fn phase(net: &Net<f32>, code: usize, c: &Config, b: usize) -> Phase {
+    Phase::reconstruction(net.clone(), code, &Config { batch_size: b, ..c.clone() }, vec![])
+}
+
+/// One step on an engine (the same code for both backends) and its loss.
+fn step_loss<B: Backend>(e: &mut Engine<B>, x: &[f32], labels: &[u8], noise: (Stream, Stream)) -> f64 {
+    e.step(x, labels, Some(noise.0), Some(noise.1)).unwrap();
+    pollster::block_on(e.loss()).unwrap() as f64
+}
+
+/// One step's loss, its gradients and the parameters after its update.
+fn one_step<B: Backend>(
+    e: &mut Engine<B>,
+    x: &[f32],
+    labels: &[u8],
+    noise: (Stream, Stream),
+) -> (f64, Vec<f32>, Vec<f32>) {
+    let loss = step_loss(e, x, labels, noise);
+    (loss, pollster::block_on(e.grads()).unwrap(), pollster::block_on(e.params()).unwrap())
 }
 
 fn streams(step: usize) -> (Stream, Stream) {
@@ -142,27 +141,17 @@ fn one_step_matches_the_cpu_for_each_kind_of_layer_loss_and_optimizer() {
     let b = 100; // not a multiple of any workgroup size: every kernel's bounds are exercised
     for (name, c, kind) in configs() {
         let (net, code) = autoencoder::<f32>(&c, data.dim());
-        let x = batch(&data, 0, b);
-        let noise = streams(0);
-        let mut grads = vec![0.0; net.params.len()];
-        let cpu = cpu_step(&net, &mut grads, &x, b, &c, code, noise);
-        let mut optimizer = Optimizer::new(kind, net.params.len(), 0.01, 0.9, c.weight_decay);
-        let mut gpu_trainer = GpuTrainer::new(
-            &ctx,
-            &Phase::reconstruction(net.clone(), code, &Config { batch_size: b, ..c.clone() }, vec![]),
-            &optimizer,
-        )
-        .unwrap();
-        gpu_trainer.step(&ctx, &x, Some(noise.0), Some(noise.1)).unwrap();
-        let gpu_loss = pollster::block_on(gpu_trainer.loss(&ctx)).unwrap();
+        let (x, noise) = (batch(&data, 0, b), streams(0));
+        let optimizer = Optimizer::new(kind, net.params.len(), 0.01, 0.9, c.weight_decay);
+        let phase = phase(&net, code, &c, b);
+        let cpu = one_step(&mut Engine::new(CpuBackend::<f32>::new(), &phase, &optimizer).unwrap(), &x, &[], noise);
+        let gpu = one_step(&mut Engine::new(GpuBackend::new(&ctx), &phase, &optimizer).unwrap(), &x, &[], noise);
         assert_eq!(ctx.failure(), None, "{name}: the GPU reported an error");
-        let gpu_grads = pollster::block_on(gpu_trainer.grads(&ctx)).unwrap();
-        let mut params = net.params.clone();
-        optimizer.update(&mut params, &grads);
-        let gpu_params = pollster::block_on(gpu_trainer.params(&ctx)).unwrap();
-        let (dl, dg, dp) =
-            (((gpu_loss as f64 - cpu.loss) / cpu.loss).abs(), worst(&gpu_grads, &grads), worst(&gpu_params, &params));
-        println!("{name}: loss {:.5} vs {gpu_loss:.5} (relative {dl:.1e}); gradients {dg:.1e}; parameters after the step {dp:.1e}", cpu.loss);
+        let (dl, dg, dp) = (((gpu.0 - cpu.0) / cpu.0).abs(), worst(&gpu.1, &cpu.1), worst(&gpu.2, &cpu.2));
+        println!(
+            "{name}: loss {:.5} vs {:.5} (relative {dl:.1e}); gradients {dg:.1e}; parameters after the step {dp:.1e}",
+            cpu.0, gpu.0
+        );
         assert!(dl < 1e-4 && dg < 1e-4 && dp < 1e-4, "{name}: loss {dl}, gradients {dg}, parameters {dp}");
     }
 }
@@ -173,25 +162,17 @@ fn a_hundred_steps_follow_the_cpu_loss_curve() {
     let data = files::repo("digits").unwrap();
     let b = 100; // not a multiple of any workgroup size: every kernel's bounds are exercised
     for (name, c, kind) in configs() {
-        let (mut net, code) = autoencoder::<f32>(&c, data.dim());
-        let mut optimizer = Optimizer::new(kind, net.params.len(), 0.003, 0.9, c.weight_decay);
-        let mut gpu_trainer = GpuTrainer::new(
-            &ctx,
-            &Phase::reconstruction(net.clone(), code, &Config { batch_size: b, ..c.clone() }, vec![]),
-            &optimizer,
-        )
-        .unwrap();
-        let mut grads = vec![0.0; net.params.len()];
+        let (net, code) = autoencoder::<f32>(&c, data.dim());
+        let optimizer = Optimizer::new(kind, net.params.len(), 0.003, 0.9, c.weight_decay);
+        let phase = phase(&net, code, &c, b);
+        let mut cpu = Engine::new(CpuBackend::<f32>::new(), &phase, &optimizer).unwrap();
+        let mut gpu = Engine::new(GpuBackend::new(&ctx), &phase, &optimizer).unwrap();
         let mut worst_step = 0.0f64;
         for step in 0..100 {
-            let x = batch(&data, step, b);
-            let noise = streams(step);
-            let cpu = cpu_step(&net, &mut grads, &x, b, &c, code, noise);
-            optimizer.update(&mut net.params, &grads);
-            gpu_trainer.step(&ctx, &x, Some(noise.0), Some(noise.1)).unwrap();
-            let gpu_loss = pollster::block_on(gpu_trainer.loss(&ctx)).unwrap() as f64;
+            let (x, noise) = (batch(&data, step, b), streams(step));
+            let (cpu_loss, gpu_loss) = (step_loss(&mut cpu, &x, &[], noise), step_loss(&mut gpu, &x, &[], noise));
             assert_eq!(ctx.failure(), None, "{name}: the GPU reported an error");
-            worst_step = worst_step.max(((gpu_loss - cpu.loss) / cpu.loss).abs());
+            worst_step = worst_step.max(((gpu_loss - cpu_loss) / cpu_loss).abs());
         }
         println!("{name}: 100 steps, worst relative loss difference {worst_step:.1e}");
         assert!(worst_step < 1e-3, "{name}: loss curves differ by {worst_step}");
@@ -214,18 +195,6 @@ fn classifier_heads_match_the_cpu() {
     for (name, net) in heads {
         let x = batch(&data, 0, b);
         let labels: Vec<u8> = (0..b).map(|i| data.labels[i]).collect();
-        let mut grads = vec![0.0; net.params.len()];
-        let cpu_batch = Batch { x: &x, clean: &x, labels: &labels, b, noise: None };
-        let cpu = loss_and_gradients(
-            &net,
-            &mut grads,
-            &mut Trace::default(),
-            &mut Vec::new(),
-            &cpu_batch,
-            &Task::Classify,
-            None,
-            &Default::default(),
-        );
         let optimizer = Optimizer::new(OptimizerKind::Adam, net.params.len(), 0.01, 0.9, 0.0);
         let phase = Phase {
             net: net.clone(),
@@ -238,15 +207,17 @@ fn classifier_heads_match_the_cpu() {
             batch_size: b,
             seed: 0,
         };
-        let mut trainer = GpuTrainer::new(&ctx, &phase, &optimizer).unwrap();
-        trainer.set_labels(&ctx, &labels).unwrap();
-        trainer.step(&ctx, &x, None, None).unwrap();
-        let gpu_loss = pollster::block_on(trainer.loss(&ctx)).unwrap() as f64;
+        let cpu =
+            one_step(&mut Engine::new(CpuBackend::<f32>::new(), &phase, &optimizer).unwrap(), &x, &labels, streams(0));
+        let gpu =
+            one_step(&mut Engine::new(GpuBackend::new(&ctx), &phase, &optimizer).unwrap(), &x, &labels, streams(0));
         assert_eq!(ctx.failure(), None, "{name}: the GPU reported an error");
-        let gpu_grads = pollster::block_on(trainer.grads(&ctx)).unwrap();
-        let (dl, dg) = (((gpu_loss - cpu.loss) / cpu.loss).abs(), worst(&gpu_grads, &grads));
-        println!("{name}: loss {:.5} vs {gpu_loss:.5} (relative {dl:.1e}); gradients {dg:.1e}", cpu.loss);
-        assert!(dl < 1e-4 && dg < 1e-4, "{name}: loss {dl}, gradients {dg}");
+        let (dl, dg, dp) = (((gpu.0 - cpu.0) / cpu.0).abs(), worst(&gpu.1, &cpu.1), worst(&gpu.2, &cpu.2));
+        println!(
+            "{name}: loss {:.5} vs {:.5} (relative {dl:.1e}); gradients {dg:.1e}; parameters {dp:.1e}",
+            cpu.0, gpu.0
+        );
+        assert!(dl < 1e-4 && dg < 1e-4 && dp < 1e-4, "{name}: loss {dl}, gradients {dg}, parameters {dp}");
     }
 }
 
@@ -260,7 +231,7 @@ fn a_model_larger_than_the_gpu_binds_is_refused_with_a_message() {
     let b = most / 4 / 64 + 1; // the widest op (the 64-wide input and output) needs b·64 values
     let phase = Phase::reconstruction(net.clone(), code, &Config { batch_size: b, ..c }, vec![]);
     let optimizer = Optimizer::new(OptimizerKind::Adam, net.params.len(), 0.001, 0.9, 0.0);
-    let error = GpuTrainer::new(&ctx, &phase, &optimizer).err().expect("the oversized batch was accepted");
+    let error = Engine::new(GpuBackend::new(&ctx), &phase, &optimizer).err().expect("the oversized batch was accepted");
     println!("refused: {}", error.message);
     assert!(error.message.contains("at most"), "{}", error.message);
     assert_eq!(ctx.failure(), None, "the refusal must come before any GPU allocation");
@@ -288,13 +259,13 @@ fn the_sessions_classifier_phase_trains_on_the_gpu_as_on_the_cpu() {
             cpu.train_step().unwrap();
         }
         let mut on_gpu = Session::restore(files::repo("digits").unwrap(), &cpu.snapshot()).unwrap();
-        let mut trainer = GpuTrainer::new(&ctx, &on_gpu.trainer.phase, &on_gpu.trainer.optimizer).unwrap();
+        let (phase, optimizer) = (&on_gpu.trainer.phase, &on_gpu.trainer.optimizer);
+        let mut trainer = Engine::new(GpuBackend::new(&ctx), phase, optimizer).unwrap();
         let mut worst_step = 0.0f64;
         for _ in 0..on_gpu.steps_left_in_epoch().min(10) {
             let batch = on_gpu.external_step().unwrap();
-            trainer.set_labels(&ctx, &batch.labels).unwrap();
-            trainer.step(&ctx, &batch.clean, Some(batch.corrupt), Some(batch.sample)).unwrap();
-            let gpu_loss = pollster::block_on(trainer.loss(&ctx)).unwrap() as f64;
+            trainer.step(&batch.clean, &batch.labels, Some(batch.corrupt), Some(batch.sample)).unwrap();
+            let gpu_loss = pollster::block_on(trainer.loss()).unwrap() as f64;
             let cpu_loss = cpu.train_step().unwrap().loss;
             worst_step = worst_step.max(((gpu_loss - cpu_loss) / cpu_loss).abs());
         }

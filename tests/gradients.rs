@@ -1,20 +1,31 @@
-//! Finite-difference checks, in f64, of every gradient the engine computes: each parameter's
-//! analytic derivative of loss + penalties against (J(p + ε) − J(p − ε)) / 2ε, relative error < 1e-4.
-//! They run through `loss_and_gradients`, the very function training calls.
+//! Finite-difference checks, in f64, of every gradient training computes: each parameter's analytic
+//! derivative of loss + penalties, as the training step computes it (the engine on the reference
+//! backend, run in f64), against (J(p + ε) − J(p − ε)) / 2ε, with J computed forward only by the
+//! plain-loop functions; relative error < 1e-4.
 
 use ae_playground::architecture::{autoencoder, classifier};
+use ae_playground::backend::cpu::CpuBackend;
 use ae_playground::config::{Config, PerLayer};
+use ae_playground::engine::Engine;
 use ae_playground::layers::{Activation, Loss};
-use ae_playground::net::{CodePenalties, Net, Trace};
-use ae_playground::rng::{Purpose, Rng};
-use ae_playground::train::{loss_and_gradients, Batch, Task};
+use ae_playground::net::{CodePenalties, Net};
+use ae_playground::optim::{Optimizer, OptimizerKind};
+use ae_playground::rng::{Purpose, Rng, Stream};
+use ae_playground::train::{objective, Batch, Phase, Task};
 
 const B: usize = 4;
 const INPUT: usize = 7;
+const LABELS: [u8; B] = [0, 2, 1, 2];
 
-fn inputs() -> Vec<f64> {
+/// A batch the f32 interface carries exactly.
+fn inputs() -> Vec<f32> {
     let s = Rng::new(11).stream(Purpose::Sample, 0);
-    (0..(B * INPUT) as u32).map(|i| 0.05 + 0.9 * s.uniform(i) as f64).collect()
+    (0..(B * INPUT) as u32).map(|i| 0.05 + 0.9 * s.uniform(i)).collect()
+}
+
+/// The VAE's noise.
+fn sample() -> Stream {
+    Rng::new(5).stream(Purpose::Sample, 0)
 }
 
 struct Case {
@@ -24,38 +35,47 @@ struct Case {
     task: Task,
 }
 
-fn objective(case: &Case, params: &[f64], x: &[f64], grads: Option<&mut Vec<f64>>) -> f64 {
+/// J(params): the objective forward only.
+fn value(case: &Case, params: &[f64], x: &[f64]) -> f64 {
     let net = Net { params: params.to_vec(), ..case.net.clone() };
-    let labels = [0u8, 2, 1, 2];
-    let batch = Batch { x, clean: x, labels: &labels, b: B, noise: Some(Rng::new(5).stream(Purpose::Sample, 0)) };
-    let mut own = vec![0.0; params.len()];
-    let g = grads.map_or(&mut own, |g| g);
-    let r = loss_and_gradients(
-        &net,
-        g,
-        &mut Trace::default(),
-        &mut Vec::new(),
-        &batch,
-        &case.task,
-        case.code,
-        &case.penalties,
-    );
-    r.loss + r.penalties.total()
+    let batch = Batch { x, clean: x, labels: &LABELS, b: B, noise: Some(sample()) };
+    objective(&net, &batch, &case.task, case.code, &case.penalties)
+}
+
+/// ∂J/∂params as the training step computes them.
+fn analytic(case: &Case, x: &[f32]) -> Vec<f64> {
+    let params: Vec<f32> = case.net.params.iter().map(|&v| v as f32).collect();
+    let phase = Phase {
+        net: Net { input: case.net.input, ops: case.net.ops.clone(), params },
+        code: case.code,
+        penalties: case.penalties.clone(),
+        noise: Default::default(),
+        task: case.task.clone(),
+        frozen: None,
+        rows: Vec::new(),
+        batch_size: B,
+        seed: 0,
+    };
+    let optimizer = Optimizer::new(OptimizerKind::Adam, case.net.params.len(), 0.001, 0.9, 0.0);
+    let mut engine = Engine::new(CpuBackend::<f64>::new(), &phase, &optimizer).unwrap();
+    engine.set_params(&case.net.params);
+    engine.gradients(x, &LABELS, None, Some(sample())).unwrap();
+    engine.grads_now()
 }
 
 fn check(name: &str, case: Case) {
-    let x = inputs();
-    let mut analytic = vec![0.0; case.net.params.len()];
-    objective(&case, &case.net.params, &x, Some(&mut analytic));
+    let x32 = inputs();
+    let x: Vec<f64> = x32.iter().map(|&v| v as f64).collect();
+    let analytic = analytic(&case, &x32);
     let eps = 1e-6;
     let mut worst = 0.0f64;
     let mut p = case.net.params.clone();
     for i in 0..p.len() {
         let keep = p[i];
         p[i] = keep + eps;
-        let up = objective(&case, &p, &x, None);
+        let up = value(&case, &p, &x);
         p[i] = keep - eps;
-        let down = objective(&case, &p, &x, None);
+        let down = value(&case, &p, &x);
         p[i] = keep;
         let numeric = (up - down) / (2.0 * eps);
         let error = (numeric - analytic[i]).abs() / (numeric.abs() + analytic[i].abs()).max(1e-6);

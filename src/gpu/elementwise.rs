@@ -120,7 +120,9 @@ pub struct Params {
 }
 
 pub struct Launch {
-    entry: Entry,
+    pub entry: Entry,
+    /// The uniform's values as recorded (a step rewrites the few that change).
+    pub params: Params,
     pub uniform: wgpu::Buffer,
     bind_group: wgpu::BindGroup,
     groups: u32,
@@ -180,7 +182,7 @@ impl Elementwise {
             layout: &self.pipeline(entry).get_bind_group_layout(0),
             entries: &entries,
         });
-        Ok(Launch { entry, uniform, bind_group, groups: groups.max(1) })
+        Ok(Launch { entry, params, uniform, bind_group, groups: groups.max(1) })
     }
 
     pub fn dispatch(&self, pass: &mut wgpu::ComputePass, launch: &Launch) {

@@ -84,21 +84,8 @@ pub struct GpuMatmul {
     pub padded: bool,
 }
 
-/// A matrix inside a buffer: the buffer, the element offset where it starts, and how it is read.
-pub struct View<'a> {
-    pub buffer: &'a wgpu::Buffer,
-    pub offset: usize,
-    pub op: Op,
-}
-
-impl<'a> View<'a> {
-    pub fn whole(buffer: &'a wgpu::Buffer) -> Self {
-        View { buffer, offset: 0, op: Op::Plain }
-    }
-    pub fn at(buffer: &'a wgpu::Buffer, offset: usize, op: Op) -> Self {
-        View { buffer, offset, op }
-    }
-}
+/// A matrix inside a GPU buffer: the buffer, the element offset where it starts, and how it is read.
+pub type View<'a> = crate::backend::View<'a, wgpu::Buffer>;
 
 /// One product's shape, kernel and bindings, ready to dispatch.
 pub struct Product {

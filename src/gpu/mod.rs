@@ -1,11 +1,11 @@
 //! The WebGPU engine's foundation: finding an adapter and device (natively through Vulkan, in the
 //! browser through `navigator.gpu`), and reading buffers back asynchronously the same way on both.
 
+pub mod backend;
 #[cfg(target_arch = "wasm32")]
 mod browser;
 pub mod elementwise;
 pub mod matmul;
-pub mod trainer;
 
 use crate::error::{Error, Result};
 use std::sync::{Arc, Mutex};

@@ -5,14 +5,15 @@
 
 use super::{js_error, Gpu};
 use crate::architecture::autoencoder;
+use crate::backend::cpu::CpuBackend;
 use crate::config::Config;
+use crate::engine::Engine;
+use crate::gpu::backend::{GpuBackend, GpuTrainer};
 use crate::gpu::matmul::{GpuMatmul, Product as GpuProduct, View};
-use crate::gpu::trainer::GpuTrainer;
 use crate::gpu::GpuContext;
-use crate::net::Trace;
 use crate::optim::{Optimizer, OptimizerKind};
 use crate::rng::{Purpose, Rng};
-use crate::train::{loss_and_gradients, Batch, Phase};
+use crate::train::Phase;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
@@ -102,15 +103,13 @@ fn bench_setup(hidden: Vec<usize>, batch: usize) -> Result<(Config, crate::net::
 /// Training samples per second on the CPU engine (forward, backward, Adam), for about `seconds`.
 #[wasm_bindgen(js_name = benchTrainingCpu)]
 pub fn bench_training_cpu(hidden: Vec<usize>, batch: usize, seconds: f64) -> Result<f64, JsError> {
-    let (c, mut net, x) = bench_setup(hidden, batch)?;
-    let mut optimizer = Optimizer::new(OptimizerKind::Adam, net.params.len(), 1e-3, 0.9, 0.0);
-    let (mut grads, mut trace, mut dout) = (vec![0.0; net.params.len()], Trace::default(), Vec::new());
-    let task = crate::train::Task::Reconstruct(c.loss);
+    let (c, net, x) = bench_setup(hidden, batch)?;
+    let optimizer = Optimizer::new(OptimizerKind::Adam, net.params.len(), 1e-3, 0.9, 0.0);
+    let phase = Phase::reconstruction(net, 0, &c, Vec::new());
+    let mut engine = Engine::new(CpuBackend::<f32>::new(), &phase, &optimizer).map_err(js_error)?;
     let (start, mut steps) = (now(), 0);
     while steps < 2 || now() - start < seconds {
-        let batch_view = Batch { x: &x, clean: &x, labels: &[], b: batch, noise: None };
-        loss_and_gradients(&net, &mut grads, &mut trace, &mut dout, &batch_view, &task, None, &Default::default());
-        optimizer.update(&mut net.params, &grads);
+        engine.step(&x, &[], None, None).map_err(js_error)?;
         steps += 1;
     }
     Ok((steps * batch) as f64 / (now() - start))
@@ -126,15 +125,16 @@ pub fn bench_training_gpu(gpu: &Gpu, hidden: Vec<usize>, batch: usize, seconds: 
         let (c, net, x) = bench_setup(hidden, batch).map_err(JsValue::from)?;
         let optimizer = Optimizer::new(OptimizerKind::Adam, net.params.len(), 1e-3, 0.9, 0.0);
         let mut trainer =
-            GpuTrainer::new(&ctx, &Phase::reconstruction(net, 0, &c, Vec::new()), &optimizer).map_err(js_error)?;
-        trainer.step(&ctx, &x, None, None).map_err(js_error)?;
-        trainer.loss(&ctx).await.map_err(js_error)?; // warm-up and shader compilation
+            GpuTrainer::new(GpuBackend::new(&ctx), &Phase::reconstruction(net, 0, &c, Vec::new()), &optimizer)
+                .map_err(js_error)?;
+        trainer.step(&x, &[], None, None).map_err(js_error)?;
+        trainer.loss().await.map_err(js_error)?; // warm-up and shader compilation
         let (start, mut steps) = (now(), 0);
         while steps < 8 || now() - start < seconds {
             for _ in 0..8 {
-                trainer.step(&ctx, &x, None, None).map_err(js_error)?;
+                trainer.step(&x, &[], None, None).map_err(js_error)?;
             }
-            trainer.loss(&ctx).await.map_err(js_error)?;
+            trainer.loss().await.map_err(js_error)?;
             steps += 8;
         }
         Ok(JsValue::from((steps * batch) as f64 / (now() - start)))

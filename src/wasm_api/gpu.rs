@@ -3,7 +3,7 @@
 //! state read back from the GPU becomes the CPU engine's own).
 
 use super::{js_error, Playground};
-use crate::gpu::trainer::GpuTrainer;
+use crate::gpu::backend::{GpuBackend, GpuTrainer};
 use crate::gpu::GpuContext;
 use wasm_bindgen::prelude::*;
 
@@ -53,7 +53,7 @@ impl Playground {
             return Err(JsError::new(&why));
         }
         let t = &self.session.trainer;
-        let trainer = GpuTrainer::new(&gpu.ctx, &t.phase, &t.optimizer).map_err(js_error)?;
+        let trainer = GpuTrainer::new(GpuBackend::new(&gpu.ctx), &t.phase, &t.optimizer).map_err(js_error)?;
         self.gpu = Some((gpu.ctx.clone(), trainer));
         Ok(())
     }
@@ -69,16 +69,16 @@ impl Playground {
         let t = &self.session.trainer;
         if let Err(e) = step {
             // The CPU rolled back to its last good state: the GPU continues from there too.
-            trainer.upload_state(&ctx, &t.phase.net.params, &t.optimizer).map_err(js_error)?;
+            trainer.upload_state(&t.phase.net.params, &t.optimizer).map_err(js_error)?;
             self.gpu = Some((ctx, trainer));
             return Err(js_error(e));
         }
         let loss = step.map(|s| s.loss as f32).unwrap_or(f32::NAN);
         if self.session.current == phase {
-            trainer.upload_state(&ctx, &t.phase.net.params, &t.optimizer).map_err(js_error)?;
+            trainer.upload_state(&t.phase.net.params, &t.optimizer).map_err(js_error)?;
         } else {
             drop(trainer);
-            trainer = GpuTrainer::new(&ctx, &t.phase, &t.optimizer).map_err(js_error)?;
+            trainer = GpuTrainer::new(GpuBackend::new(&ctx), &t.phase, &t.optimizer).map_err(js_error)?;
         }
         self.gpu = Some((ctx, trainer));
         Ok(loss)
@@ -104,8 +104,8 @@ impl Playground {
     /// Resolves, once the GPU has done the steps submitted so far, with the last step's loss.
     #[wasm_bindgen(js_name = gpuLoss)]
     pub fn gpu_loss(&self) -> Result<js_sys::Promise, JsError> {
-        let (ctx, trainer) = self.gpu.as_ref().ok_or_else(|| JsError::new("no GPU attached"))?;
-        let future = trainer.loss_future(ctx);
+        let (_, trainer) = self.gpu.as_ref().ok_or_else(|| JsError::new("no GPU attached"))?;
+        let future = trainer.loss_future();
         Ok(wasm_bindgen_futures::future_to_promise(async move {
             future.await.map(JsValue::from).map_err(|e| JsError::new(&e.message).into())
         }))
@@ -114,8 +114,8 @@ impl Playground {
     /// Resolves with the GPU's training state `{loss, params, m, v, t}`, to `adoptGpuState`.
     #[wasm_bindgen(js_name = gpuSnapshot)]
     pub fn gpu_snapshot(&self) -> Result<js_sys::Promise, JsError> {
-        let (ctx, trainer) = self.gpu.as_ref().ok_or_else(|| JsError::new("no GPU attached"))?;
-        let future = trainer.snapshot(ctx);
+        let (_, trainer) = self.gpu.as_ref().ok_or_else(|| JsError::new("no GPU attached"))?;
+        let future = trainer.snapshot();
         Ok(wasm_bindgen_futures::future_to_promise(async move {
             let s = future.await.map_err(|e| JsValue::from(JsError::new(&e.message)))?;
             let state = js_sys::Object::new();

@@ -1,7 +1,7 @@
 //! The JavaScript boundary: thin `#[wasm_bindgen]` wrappers over the engine, taking and returning
 //! plain data. Errors come back as `JsError` with the engine's message; nothing here panics on input.
 
-use crate::gpu::trainer::GpuTrainer;
+use crate::gpu::backend::GpuTrainer;
 use crate::gpu::GpuContext;
 use crate::{Config, Error, Session};
 use serde::Serialize;
@@ -100,14 +100,11 @@ impl Playground {
     /// Runs up to `steps` optimisation steps, fewer when training finishes, and returns their mean
     /// batch loss. On divergence the last good weights come back and the error says so.
     pub fn train(&mut self, steps: u32) -> Result<f32, JsError> {
-        if let Some((ctx, trainer)) = &mut self.gpu {
+        if let Some((_, trainer)) = &mut self.gpu {
             // On the GPU: submit only (the loss arrives with `gpuLoss`); never across an epoch's start.
             for _ in 0..steps.min(self.session.steps_left_in_epoch() as u32) {
                 let batch = self.session.external_step().map_err(js_error)?;
-                if !batch.labels.is_empty() {
-                    trainer.set_labels(ctx, &batch.labels).map_err(js_error)?;
-                }
-                trainer.step(ctx, &batch.clean, Some(batch.corrupt), Some(batch.sample)).map_err(js_error)?;
+                trainer.step(&batch.clean, &batch.labels, Some(batch.corrupt), Some(batch.sample)).map_err(js_error)?;
             }
             return Ok(f32::NAN);
         }
