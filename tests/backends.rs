@@ -1,0 +1,208 @@
+//! The training engine's behaviour, each test written once and run on every backend: the plain-loop
+//! reference, and WebGPU natively on whatever Vulkan adapter is present (lavapipe in CI). Every variant
+//! learns; the same seed gives the same losses, bit for bit; a state written in reads back as written;
+//! changed optimizer settings take effect; bad batches are refused with the state untouched.
+#![cfg(not(target_arch = "wasm32"))]
+
+use ae_playground::architecture::{autoencoder, classifier};
+use ae_playground::backend::cpu::CpuBackend;
+use ae_playground::backend::Backend;
+use ae_playground::config::{Config, PerLayer};
+use ae_playground::data::{files, Dataset};
+use ae_playground::engine::Engine;
+use ae_playground::gpu::backend::GpuBackend;
+use ae_playground::gpu::GpuContext;
+use ae_playground::layers::{Activation, Loss};
+use ae_playground::optim::{Optimizer, OptimizerKind};
+use ae_playground::rng::{Purpose, Rng};
+use ae_playground::train::{Phase, Task};
+use pollster::block_on;
+
+/// Generates, for each test `fn name<B: Backend>(make: impl Fn() -> B)`, one test per backend.
+macro_rules! on_every_backend {
+    ($($test:ident),* $(,)?) => {
+        mod cpu {
+            $(#[test]
+            fn $test() {
+                super::$test(ae_playground::backend::cpu::CpuBackend::<f32>::new);
+            })*
+        }
+        mod webgpu {
+            $(#[test]
+            fn $test() {
+                if let Some(ctx) = super::gpu() {
+                    super::$test(|| ae_playground::gpu::backend::GpuBackend::new(&ctx));
+                }
+            })*
+        }
+    };
+}
+
+on_every_backend!(
+    every_variant_learns,
+    the_same_seed_gives_the_same_losses,
+    a_state_written_in_reads_back_as_written,
+    changed_optimizer_settings_take_effect,
+    bad_batches_are_refused_and_change_nothing,
+);
+
+fn gpu() -> Option<GpuContext> {
+    match block_on(GpuContext::new()) {
+        Ok(ctx) => {
+            println!("GPU adapter: {}", ctx.adapter);
+            Some(ctx)
+        }
+        Err(why) if std::env::var("AE_REQUIRE_GPU").as_deref() != Ok("1") => {
+            println!("SKIPPED: {why} (set AE_REQUIRE_GPU=1 to make this a failure)");
+            None
+        }
+        Err(why) => panic!("no GPU for the backend tests: {why}"),
+    }
+}
+
+const B: usize = 50;
+
+fn digits() -> Dataset {
+    files::repo("digits").unwrap()
+}
+
+/// Batch `step` of the digits and its labels.
+fn batch(data: &Dataset, step: usize) -> (Vec<f32>, Vec<u8>) {
+    let rows: Vec<usize> = (0..B).map(|i| (step * B + i) % data.n_train).collect();
+    let mut x = vec![0.0; B * data.dim()];
+    data.gather(&rows, &mut x);
+    (x, rows.iter().map(|&r| data.labels[r]).collect())
+}
+
+/// Every variant's phase on the digits, with its optimizer.
+fn phases(data: &Dataset) -> Vec<(&'static str, Phase, Optimizer)> {
+    let base = Config { hidden: vec![32, 16], seed: 3, batch_size: B, learning_rate: 0.01, ..Config::default() };
+    let tanh = PerLayer::All(Activation::Tanh);
+    let variants = [
+        ("plain", base.clone()),
+        ("cross-entropy, SGD", Config { loss: Loss::CrossEntropy, optimizer: OptimizerKind::Sgd, ..base.clone() }),
+        ("tied ReLU", Config { activation: PerLayer::All(Activation::Relu), tied: true, ..base.clone() }),
+        ("L1 and KL sparsity", Config { l1: 0.01, kl_weight: 0.1, kl_target: 0.1, ..base.clone() }),
+        ("k-sparse", Config { k_sparse: 4, ..base.clone() }),
+        ("denoising", Config { masking: 0.25, salt_pepper: 0.05, gaussian: 0.1, ..base.clone() }),
+        ("contractive", Config { hidden: vec![24], contractive: 0.1, activation: tanh, ..base.clone() }),
+        ("variational", Config { variational: true, loss: Loss::CrossEntropy, ..base.clone() }),
+    ];
+    let optimizer = |c: &Config, len| Optimizer::new(c.optimizer, len, c.learning_rate, c.momentum, c.weight_decay);
+    let mut all: Vec<_> = variants
+        .into_iter()
+        .map(|(name, c)| {
+            let (net, code) = autoencoder::<f32>(&c, data.dim());
+            let o = optimizer(&c, net.params.len());
+            (name, Phase::reconstruction(net, code, &c, Vec::new()), o)
+        })
+        .collect();
+    let head = classifier(None, data.dim(), 16, 10, 3);
+    let o = optimizer(&base, head.params.len());
+    let phase = Phase { task: Task::Classify, code: None, ..Phase::reconstruction(head, 0, &base, Vec::new()) };
+    all.push(("classifier head", phase, o));
+    all
+}
+
+fn streams(step: usize) -> (Option<ae_playground::rng::Stream>, Option<ae_playground::rng::Stream>) {
+    let rng = Rng::new(9);
+    (Some(rng.stream(Purpose::Corrupt, step as u32)), Some(rng.stream(Purpose::Sample, step as u32)))
+}
+
+/// `steps` steps from the start; the loss of each step in `read` (the others are not waited for).
+fn train<B: Backend>(e: &mut Engine<B>, data: &Dataset, steps: usize, read: impl Fn(usize) -> bool) -> Vec<f32> {
+    let mut losses = Vec::new();
+    for step in 0..steps {
+        let (x, labels) = batch(data, step);
+        let (corrupt, sample) = streams(step);
+        e.step(&x, &labels, corrupt, sample).unwrap();
+        if read(step) {
+            losses.push(block_on(e.loss()).unwrap());
+        }
+    }
+    losses
+}
+
+fn every_variant_learns<B: Backend>(make: impl Fn() -> B) {
+    let data = digits();
+    for (name, phase, optimizer) in phases(&data) {
+        let mut e = Engine::new(make(), &phase, &optimizer).unwrap();
+        let losses = train(&mut e, &data, 150, |s| s == 0 || s >= 140);
+        let last = losses[1..].iter().sum::<f32>() / (losses.len() - 1) as f32;
+        println!("{name}: loss {:.3} → {last:.3} over 150 steps", losses[0]);
+        assert!(last < 0.8 * losses[0], "{name}: the loss went from {} to {last}", losses[0]);
+    }
+}
+
+fn the_same_seed_gives_the_same_losses<B: Backend>(make: impl Fn() -> B) {
+    let data = digits();
+    for (name, phase, optimizer) in phases(&data) {
+        let run = || {
+            let mut e = Engine::new(make(), &phase, &optimizer).unwrap();
+            let losses = train(&mut e, &data, 5, |_| true);
+            (losses, block_on(e.params()).unwrap())
+        };
+        let (first, second) = (run(), run());
+        assert_eq!(first.0, second.0, "{name}: losses differ between identical runs");
+        assert_eq!(first.1, second.1, "{name}: weights differ between identical runs");
+    }
+}
+
+fn a_state_written_in_reads_back_as_written<B: Backend>(make: impl Fn() -> B) {
+    let data = digits();
+    let (_, phase, optimizer) = phases(&data).swap_remove(0);
+    let len = phase.net.params.len();
+    let mut e = Engine::new(make(), &phase, &optimizer).unwrap();
+    let values = |k: f32| (0..len).map(|i| k * (i % 7) as f32).collect::<Vec<f32>>();
+    let written = Optimizer { m: values(0.5), v: values(0.25), t: 17, ..optimizer.clone() };
+    e.upload_state(&values(1.0), &written).unwrap();
+    let state = block_on(e.snapshot()).unwrap();
+    assert_eq!(state.params, values(1.0));
+    assert_eq!((state.optimizer.m, state.optimizer.v, state.optimizer.t), (written.m, written.v, 17));
+}
+
+fn changed_optimizer_settings_take_effect<B: Backend>(make: impl Fn() -> B) {
+    let data = digits();
+    let (_, phase, optimizer) = phases(&data).swap_remove(1); // SGD
+    let mut e = Engine::new(make(), &phase, &optimizer).unwrap();
+    train(&mut e, &data, 3, |_| false);
+    let state = block_on(e.snapshot()).unwrap();
+    // A learning rate of 0: the next step moves nothing.
+    let stopped = Optimizer { learning_rate: 0.0, ..state.optimizer.clone() };
+    e.upload_state(&state.params, &stopped).unwrap();
+    train(&mut e, &data, 1, |_| false);
+    assert_eq!(block_on(e.params()).unwrap(), state.params, "the step ran at the old learning rate");
+    let adam = Optimizer { kind: OptimizerKind::Adam, ..stopped };
+    let error = e.upload_state(&state.params, &adam).unwrap_err();
+    assert!(error.message.contains("cannot change"), "{}", error.message);
+}
+
+fn bad_batches_are_refused_and_change_nothing<B: Backend>(make: impl Fn() -> B) {
+    let data = digits();
+    let all = phases(&data);
+    let (_, ae, optimizer) = &all[0];
+    let (x, labels) = batch(&data, 0);
+    let mut e = Engine::new(make(), ae, optimizer).unwrap();
+    let before = block_on(e.params()).unwrap();
+    let error = e.step(&x[1..], &[], None, None).unwrap_err();
+    assert!(error.message.contains("do not fit a batch of 50"), "{}", error.message);
+    let (_, head, optimizer) = all.last().unwrap();
+    let mut h = Engine::new(make(), head, optimizer).unwrap();
+    let error = h.step(&x, &labels[1..], None, None).unwrap_err();
+    assert!(error.message.contains("49 labels for a batch of 50"), "{}", error.message);
+    assert_eq!(block_on(e.params()).unwrap(), before);
+}
+
+#[test]
+fn an_engine_without_a_dense_output_layer_is_refused() {
+    let data = digits();
+    let (_, mut phase, optimizer) = phases(&data).swap_remove(4); // k-sparse code
+    let code = phase.net.ops.iter().position(|op| matches!(op, ae_playground::net::Op::KSparse { .. })).unwrap();
+    phase.net.ops.truncate(code + 1); // the encoder alone, ending in the k-sparse code
+    phase.task = Task::Classify;
+    let error = Engine::new(CpuBackend::<f32>::new(), &phase, &optimizer).err().unwrap();
+    assert!(error.message.contains("dense output layer"), "{}", error.message);
+    if let Some(ctx) = gpu() {
+        assert!(Engine::new(GpuBackend::new(&ctx), &phase, &optimizer).is_err());
+    }
+}
