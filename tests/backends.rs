@@ -4,6 +4,8 @@
 //! changed optimizer settings take effect; bad batches are refused with the state untouched.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
 use ae_playground::architecture::{autoencoder, classifier};
 use ae_playground::backend::cpu::CpuBackend;
 use ae_playground::backend::Backend;
@@ -11,7 +13,6 @@ use ae_playground::config::{Config, PerLayer};
 use ae_playground::data::{files, Dataset};
 use ae_playground::engine::Engine;
 use ae_playground::gpu::backend::GpuBackend;
-use ae_playground::gpu::GpuContext;
 use ae_playground::layers::{Activation, Loss};
 use ae_playground::optim::{Optimizer, OptimizerKind};
 use ae_playground::rng::{Purpose, Rng};
@@ -30,7 +31,7 @@ macro_rules! on_every_backend {
         mod webgpu {
             $(#[test]
             fn $test() {
-                if let Some(ctx) = super::gpu() {
+                if let Some(ctx) = super::common::gpu() {
                     super::$test(|| ae_playground::gpu::backend::GpuBackend::new(&ctx));
                 }
             })*
@@ -45,20 +46,6 @@ on_every_backend!(
     changed_optimizer_settings_take_effect,
     bad_batches_are_refused_and_change_nothing,
 );
-
-fn gpu() -> Option<GpuContext> {
-    match block_on(GpuContext::new()) {
-        Ok(ctx) => {
-            println!("GPU adapter: {}", ctx.adapter);
-            Some(ctx)
-        }
-        Err(why) if std::env::var("AE_REQUIRE_GPU").as_deref() != Ok("1") => {
-            println!("SKIPPED: {why} (set AE_REQUIRE_GPU=1 to make this a failure)");
-            None
-        }
-        Err(why) => panic!("no GPU for the backend tests: {why}"),
-    }
-}
 
 const B: usize = 50;
 
@@ -202,7 +189,7 @@ fn an_engine_without_a_dense_output_layer_is_refused() {
     phase.task = Task::Classify;
     let error = Engine::new(CpuBackend::<f32>::new(), &phase, &optimizer).err().unwrap();
     assert!(error.message.contains("dense output layer"), "{}", error.message);
-    if let Some(ctx) = gpu() {
+    if let Some(ctx) = common::gpu() {
         assert!(Engine::new(GpuBackend::new(&ctx), &phase, &optimizer).is_err());
     }
 }

@@ -4,6 +4,8 @@
 //! within 1e-3. Natively on whatever Vulkan adapter is present (lavapipe in CI).
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
 use ae_playground::architecture::autoencoder;
 use ae_playground::backend::cpu::CpuBackend;
 use ae_playground::backend::Backend;
@@ -11,26 +13,11 @@ use ae_playground::config::{Config, PerLayer};
 use ae_playground::data::{files, Dataset};
 use ae_playground::engine::Engine;
 use ae_playground::gpu::backend::GpuBackend;
-use ae_playground::gpu::GpuContext;
 use ae_playground::layers::{Activation, Loss};
 use ae_playground::net::Net;
 use ae_playground::optim::{Optimizer, OptimizerKind};
 use ae_playground::rng::{Purpose, Rng, Stream};
 use ae_playground::train::{Phase, Task};
-
-fn gpu() -> Option<GpuContext> {
-    match pollster::block_on(GpuContext::new()) {
-        Ok(ctx) => {
-            println!("GPU adapter: {}", ctx.adapter);
-            Some(ctx)
-        }
-        Err(why) if std::env::var("AE_REQUIRE_GPU").as_deref() != Ok("1") => {
-            println!("SKIPPED: {why} (set AE_REQUIRE_GPU=1 to make this a failure)");
-            None
-        }
-        Err(why) => panic!("no GPU for the parity tests: {why}"),
-    }
-}
 
 fn batch(data: &Dataset, step: usize, b: usize) -> Vec<f32> {
     let rows: Vec<usize> = (0..b).map(|i| (step * b + i) % data.n_train).collect();
@@ -136,7 +123,7 @@ fn configs() -> Vec<(&'static str, Config, OptimizerKind)> {
 
 #[test]
 fn one_step_matches_the_cpu_for_each_kind_of_layer_loss_and_optimizer() {
-    let Some(ctx) = gpu() else { return };
+    let Some(ctx) = common::gpu() else { return };
     let data = files::repo("digits").unwrap();
     let b = 100; // not a multiple of any workgroup size: every kernel's bounds are exercised
     for (name, c, kind) in configs() {
@@ -158,7 +145,7 @@ fn one_step_matches_the_cpu_for_each_kind_of_layer_loss_and_optimizer() {
 
 #[test]
 fn a_hundred_steps_follow_the_cpu_loss_curve() {
-    let Some(ctx) = gpu() else { return };
+    let Some(ctx) = common::gpu() else { return };
     let data = files::repo("digits").unwrap();
     let b = 100; // not a multiple of any workgroup size: every kernel's bounds are exercised
     for (name, c, kind) in configs() {
@@ -182,7 +169,7 @@ fn a_hundred_steps_follow_the_cpu_loss_curve() {
 #[test]
 fn classifier_heads_match_the_cpu() {
     use ae_playground::architecture::{classifier, encoder};
-    let Some(ctx) = gpu() else { return };
+    let Some(ctx) = common::gpu() else { return };
     let data = files::repo("digits").unwrap();
     let b = 100;
     let (ae, code) = autoencoder::<f32>(&Config { hidden: vec![32, 16], seed: 3, ..Config::default() }, data.dim());
@@ -223,7 +210,7 @@ fn classifier_heads_match_the_cpu() {
 
 #[test]
 fn a_model_larger_than_the_gpu_binds_is_refused_with_a_message() {
-    let Some(ctx) = gpu() else { return };
+    let Some(ctx) = common::gpu() else { return };
     let most = ctx.device.limits().max_storage_buffer_binding_size.min(ctx.device.limits().max_buffer_size) as usize;
     // A batch whose activations need one value more than the largest buffer the device binds.
     let c = Config { hidden: vec![8], ..Config::default() };
@@ -244,7 +231,7 @@ fn a_model_larger_than_the_gpu_binds_is_refused_with_a_message() {
 #[test]
 fn the_sessions_classifier_phase_trains_on_the_gpu_as_on_the_cpu() {
     use ae_playground::session::{PhaseKind, Session};
-    let Some(ctx) = gpu() else { return };
+    let Some(ctx) = common::gpu() else { return };
     for classifier_frozen in [false, true] {
         let c = Config {
             hidden: vec![16],
