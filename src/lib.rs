@@ -1,5 +1,6 @@
-//! The autoencoder playground's engine: data, models and training on a plain CPU reference, a WebGPU
-//! engine on wgpu, and (on wasm32) the thin JavaScript boundary in `wasm_api`.
+//! The autoencoder playground's engine: data, models, and training written once over a backend
+//! interface (`backend`, `engine`) with a plain-loop CPU reference backend and a WebGPU backend on
+//! wgpu (`gpu`), and (on wasm32) the thin JavaScript boundary in `wasm_api`.
 
 pub mod architecture;
 pub mod backend;
