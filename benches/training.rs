@@ -32,21 +32,16 @@ fn rate(mut step: impl FnMut()) -> f64 {
     n as f64 / start.elapsed().as_secs_f64()
 }
 
-/// Steps per second of an engine (the same code on both backends): queued with the loss read back
-/// every REPORT steps, as the page trains (queued work is never mistaken for done work); and each
-/// step waited for (the read-back latency).
-fn throughput<B: Backend>(engine: &mut Engine<B>, x: &[f32]) -> (f64, f64) {
-    let queued = rate(|| {
-        for _ in 0..REPORT {
+/// Steps per second of an engine (the same code on both backends), the loss read back every
+/// `report` steps: REPORT as the page trains (queued work is never mistaken for done work), or 1 for
+/// the read-back latency.
+fn steps_per_second<B: Backend>(engine: &mut Engine<B>, x: &[f32], report: usize) -> f64 {
+    rate(|| {
+        for _ in 0..report {
             engine.step(x, &[], None, None).unwrap();
         }
         pollster::block_on(engine.loss()).unwrap();
-    }) * REPORT as f64;
-    let waited = rate(|| {
-        engine.step(x, &[], None, None).unwrap();
-        pollster::block_on(engine.loss()).unwrap();
-    });
-    (queued, waited)
+    }) * report as f64
 }
 
 fn main() {
@@ -65,11 +60,12 @@ fn main() {
         let x: Vec<f32> = (0..(b * 784) as u32).map(|i| s.uniform(i)).collect();
         let optimizer = Optimizer::new(OptimizerKind::Adam, net.params.len(), 1e-3, 0.9, 0.0);
         let phase = Phase::reconstruction(net, 0, &Config { batch_size: b, ..c.clone() }, vec![]);
-        let gpu_rate = gpu
-            .as_ref()
-            .ok()
-            .map(|ctx| throughput(&mut Engine::new(GpuBackend::new(ctx), &phase, &optimizer).unwrap(), &x));
-        let cpu_rate = throughput(&mut Engine::new(CpuBackend::<f32>::new(), &phase, &optimizer).unwrap(), &x).0;
+        let gpu_rate = gpu.as_ref().ok().map(|ctx| {
+            let mut engine = Engine::new(GpuBackend::new(ctx), &phase, &optimizer).unwrap();
+            (steps_per_second(&mut engine, &x, REPORT), steps_per_second(&mut engine, &x, 1))
+        });
+        let mut cpu = Engine::new(CpuBackend::<f32>::new(), &phase, &optimizer).unwrap();
+        let cpu_rate = steps_per_second(&mut cpu, &x, REPORT);
         let name = format!("784-{}", hidden.iter().map(|w| w.to_string()).collect::<Vec<_>>().join("-"));
         let samples = |rate: Option<f64>| rate.map_or("–".into(), |r| format!("{:.0}", r * b as f64));
         let (queued, waited) = (samples(gpu_rate.map(|r| r.0)), samples(gpu_rate.map(|r| r.1)));

@@ -3,8 +3,9 @@
 //! The browser's counterpart is tests/browser.rs.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
 use ae_playground::gpu::matmul::{GpuMatmul, Tiles, View};
-use ae_playground::gpu::GpuContext;
 use ae_playground::matmul::{matmul_reference, Op};
 use ae_playground::rng::{Purpose, Rng};
 
@@ -15,15 +16,7 @@ fn random(len: usize, counter: u32) -> Vec<f32> {
 
 #[test]
 fn gpu_matmul_matches_cpu_reference() {
-    let ctx = match pollster::block_on(GpuContext::new()) {
-        Ok(ctx) => ctx,
-        Err(why) if std::env::var("AE_REQUIRE_GPU").as_deref() != Ok("1") => {
-            println!("SKIPPED gpu_matmul_matches_cpu_reference: {why} (set AE_REQUIRE_GPU=1 to make this a failure)");
-            return;
-        }
-        Err(why) => panic!("no GPU for the parity test: {why}"),
-    };
-    println!("GPU adapter: {}", ctx.adapter);
+    let Some(ctx) = common::gpu() else { return };
     let (kernel, swizzled) = (GpuMatmul::new(&ctx), GpuMatmul::with_swizzled_rows(&ctx));
     // Parity bound: 1e-4 relative, as for every kernel (f32 sums of K terms vs an f64 reference).
     // Both kernels. Shapes that are multiples of a tile, and ragged ones that exercise every bounds
@@ -74,10 +67,7 @@ fn gpu_matmul_matches_cpu_reference() {
 /// every kernel, the vector one at offsets that are multiples of 4.
 #[test]
 fn gpu_matmul_reads_views_at_offsets_and_accumulates() {
-    let Ok(ctx) = pollster::block_on(GpuContext::new()) else {
-        println!("SKIPPED gpu_matmul_reads_views_at_offsets_and_accumulates: no GPU adapter");
-        return;
-    };
+    let Some(ctx) = common::gpu() else { return };
     let kernel = GpuMatmul::new(&ctx);
     let (m, k, n) = (132, 20, 136);
     let (off_a, off_b, off_c) = (8, 12, 4);
@@ -110,10 +100,7 @@ fn gpu_matmul_reads_views_at_offsets_and_accumulates() {
 
 #[test]
 fn gpu_matmul_refuses_mismatched_operands() {
-    let Ok(ctx) = pollster::block_on(GpuContext::new()) else {
-        println!("SKIPPED gpu_matmul_refuses_mismatched_operands: no GPU adapter");
-        return;
-    };
+    let Some(ctx) = common::gpu() else { return };
     let err = pollster::block_on(GpuMatmul::new(&ctx).run(
         Tiles::Small,
         &ctx,

@@ -54,7 +54,7 @@ impl Playground {
         }
         let t = &self.session.trainer;
         let trainer = GpuTrainer::new(GpuBackend::new(&gpu.ctx), &t.phase, &t.optimizer).map_err(js_error)?;
-        self.gpu = Some((gpu.ctx.clone(), trainer));
+        self.gpu = Some(trainer);
         Ok(())
     }
 
@@ -63,24 +63,25 @@ impl Playground {
     /// the GPU's state first (`gpuSnapshot`, `adoptGpuState`). Returns the step's loss.
     #[wasm_bindgen(js_name = cpuStep)]
     pub fn cpu_step(&mut self) -> Result<f32, JsError> {
-        let Some((ctx, mut trainer)) = self.gpu.take() else { return self.train(1) };
+        let Some(mut trainer) = self.gpu.take() else { return self.train(1) };
         let phase = self.session.current;
         let step = self.session.train_step();
         let t = &self.session.trainer;
         if let Err(e) = step {
             // The CPU rolled back to its last good state: the GPU continues from there too.
             trainer.upload_state(&t.phase.net.params, &t.optimizer).map_err(js_error)?;
-            self.gpu = Some((ctx, trainer));
+            self.gpu = Some(trainer);
             return Err(js_error(e));
         }
         let loss = step.map(|s| s.loss as f32).unwrap_or(f32::NAN);
         if self.session.current == phase {
             trainer.upload_state(&t.phase.net.params, &t.optimizer).map_err(js_error)?;
         } else {
+            let ctx = trainer.backend.ctx.clone();
             drop(trainer);
             trainer = GpuTrainer::new(GpuBackend::new(&ctx), &t.phase, &t.optimizer).map_err(js_error)?;
         }
-        self.gpu = Some((ctx, trainer));
+        self.gpu = Some(trainer);
         Ok(loss)
     }
 
@@ -104,7 +105,7 @@ impl Playground {
     /// Resolves, once the GPU has done the steps submitted so far, with the last step's loss.
     #[wasm_bindgen(js_name = gpuLoss)]
     pub fn gpu_loss(&self) -> Result<js_sys::Promise, JsError> {
-        let (_, trainer) = self.gpu.as_ref().ok_or_else(|| JsError::new("no GPU attached"))?;
+        let trainer = self.gpu.as_ref().ok_or_else(|| JsError::new("no GPU attached"))?;
         let future = trainer.loss_future();
         Ok(wasm_bindgen_futures::future_to_promise(async move {
             future.await.map(JsValue::from).map_err(|e| JsError::new(&e.message).into())
@@ -114,7 +115,7 @@ impl Playground {
     /// Resolves with the GPU's training state `{loss, params, m, v, t}`, to `adoptGpuState`.
     #[wasm_bindgen(js_name = gpuSnapshot)]
     pub fn gpu_snapshot(&self) -> Result<js_sys::Promise, JsError> {
-        let (_, trainer) = self.gpu.as_ref().ok_or_else(|| JsError::new("no GPU attached"))?;
+        let trainer = self.gpu.as_ref().ok_or_else(|| JsError::new("no GPU attached"))?;
         let future = trainer.snapshot();
         Ok(wasm_bindgen_futures::future_to_promise(async move {
             let s = future.await.map_err(|e| JsValue::from(JsError::new(&e.message)))?;

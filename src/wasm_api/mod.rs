@@ -2,7 +2,6 @@
 //! plain data. Errors come back as `JsError` with the engine's message; nothing here panics on input.
 
 use crate::gpu::backend::GpuTrainer;
-use crate::gpu::GpuContext;
 use crate::{Config, Error, Session};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -51,7 +50,7 @@ pub fn default_config() -> Result<JsValue, JsError> {
 #[wasm_bindgen]
 pub struct Playground {
     session: Session,
-    gpu: Option<(GpuContext, GpuTrainer)>,
+    gpu: Option<GpuTrainer>,
     /// PCA of the dataset, fitted when a panel first asks for it.
     pca: Option<crate::pca::Pca>,
 }
@@ -100,7 +99,7 @@ impl Playground {
     /// Runs up to `steps` optimisation steps, fewer when training finishes, and returns their mean
     /// batch loss. On divergence the last good weights come back and the error says so.
     pub fn train(&mut self, steps: u32) -> Result<f32, JsError> {
-        if let Some((_, trainer)) = &mut self.gpu {
+        if let Some(trainer) = &mut self.gpu {
             // On the GPU: submit only (the loss arrives with `gpuLoss`); never across an epoch's start.
             for _ in 0..steps.min(self.session.steps_left_in_epoch() as u32) {
                 let batch = self.session.external_step().map_err(js_error)?;
