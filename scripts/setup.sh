@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs only what is missing. Always: the wasm32 target, the wasm-bindgen CLI at the version
-# Cargo.toml pins, the npm packages. With --test also Chromium, chromedriver and Mesa's lavapipe
-# (software Vulkan), through apt when run as root, otherwise it says what to install; and a Python
+# Cargo.toml pins, the npm packages. With --browser also Chromium (the benchmarks and measurements
+# drive it); with --lint clippy and rustfmt; with --test Chromium, chromedriver, Mesa's lavapipe (software Vulkan) and clippy and
+# rustfmt, through apt or rustup when run as root, otherwise it says what to install; and a Python
 # virtual environment (.venv) with numpy and safetensors for the check of exported models.
 source "$(dirname "$0")/lib.sh"
 
@@ -22,28 +23,36 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund
 fi
 
-if [ "${1:-}" = "--test" ]; then
-  missing=()
-  command -v chromium >/dev/null || missing+=(chromium)
-  command -v chromedriver >/dev/null || missing+=(chromium-driver)
-  compgen -G "/usr/share/vulkan/icd.d/lvp_icd.*.json" >/dev/null || missing+=(mesa-vulkan-drivers libvulkan1)
-  python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
-  if [ ${#missing[@]} -gt 0 ]; then
-    if [ "$(id -u)" = 0 ]; then
-      step "installing ${missing[*]} with apt"
-      apt-get update -q
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
-    else
-      echo "The tests need: ${missing[*]}. Install them with:" >&2
-      echo "  sudo apt-get install -y ${missing[*]}" >&2
-      exit 1
-    fi
+missing=()
+case "${1:-}" in
+  --browser) command -v chromium >/dev/null || missing+=(chromium) ;;
+  --test)
+    command -v chromium >/dev/null || missing+=(chromium)
+    command -v chromedriver >/dev/null || missing+=(chromium-driver)
+    compgen -G "/usr/share/vulkan/icd.d/lvp_icd.*.json" >/dev/null || missing+=(mesa-vulkan-drivers libvulkan1)
+    python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
+    ;;
+esac
+if [ "${1:-}" = "--test" ] || [ "${1:-}" = "--lint" ]; then
+  for part in clippy rustfmt; do
+    rustup component list --installed | grep -q "^$part" || { step "adding $part"; rustup component add "$part"; }
+  done
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    step "installing ${missing[*]} with apt"
+    apt-get update -q
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
+  else
+    echo "This needs: ${missing[*]}. Install them with:" >&2
+    echo "  sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
   fi
+fi
 
-  if [ ! -x .venv/bin/python ] || [ tests/python/requirements.txt -nt .venv/installed ]; then
-    step "installing numpy and safetensors into .venv"
-    python3 -m venv .venv
-    .venv/bin/pip install --quiet --disable-pip-version-check -r tests/python/requirements.txt
-    touch .venv/installed
-  fi
+if [ "${1:-}" = "--test" ] && { [ ! -x .venv/bin/python ] || [ tests/python/requirements.txt -nt .venv/installed ]; }; then
+  step "installing numpy and safetensors into .venv"
+  python3 -m venv .venv
+  .venv/bin/pip install --quiet --disable-pip-version-check -r tests/python/requirements.txt
+  touch .venv/installed
 fi

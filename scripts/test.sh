@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# npm test: set up what is missing, build, then every test — native (GPU tests on Mesa's lavapipe),
+# npm test: set up what is missing, check formatting and clippy (native and wasm32, warnings as
+# errors), build, then every test — native (GPU tests on Mesa's lavapipe),
 # wasm-bindgen-test in headless Chromium on WebGPU, and browser end-to-end tests, which run last so
 # that their closing line is the one CI reads.
 source "$(dirname "$0")/lib.sh"
 bash scripts/setup.sh --test
+step "formatting and clippy (npm run lint)"
+AE_SETUP_DONE=1 bash scripts/lint.sh
 AE_SETUP_DONE=1 bash scripts/build.sh
 
 # lavapipe for native wgpu; a private runtime dir keeps Mesa's window-system probing quiet.
 VK_ICD_FILENAMES=$(compgen -G "/usr/share/vulkan/icd.d/lvp_icd.*.json" | head -n 1)
-export VK_ICD_FILENAMES WGPU_BACKEND=vulkan AE_REQUIRE_GPU=1
+export VK_ICD_FILENAMES WGPU_BACKEND=vulkan
 export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$(mktemp -d)}"
 
 step "native tests (cargo test)"

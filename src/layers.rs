@@ -48,34 +48,10 @@ pub fn add_bias<T: Real>(z: &mut [T], bias: &[T]) {
     }
 }
 
-/// From dout = ∂L/∂out: dweight += inpᵀ·dout (or its transpose for a borrowed weight), dbias += Σ_rows
-/// dout, and, when asked, dinp = dout·Wᵀ.
-#[allow(clippy::too_many_arguments)]
-pub fn linear_backward<T: Real>(
-    dinp: Option<&mut [T]>,
-    dweight: &mut [T],
-    dbias: &mut [T],
-    dout: &[T],
-    inp: &[T],
-    weight: &[T],
-    layout: WeightLayout,
-    b: usize,
-    c: usize,
-    oc: usize,
-) {
-    match layout {
-        WeightLayout::Own => matmul(dweight, inp, Op::Transposed, dout, Op::Plain, c, b, oc, true),
-        WeightLayout::TransposeOf => matmul(dweight, dout, Op::Transposed, inp, Op::Plain, oc, b, c, true),
-    }
+/// A bias's gradient: dbias[OC] += Σ_rows dout[B, OC].
+pub fn bias_backward<T: Real>(dbias: &mut [T], dout: &[T], b: usize, oc: usize) {
     for row in dout[..b * oc].chunks_exact(oc) {
-        for (db, &d) in dbias.iter_mut().zip(row) {
-            *db += d;
-        }
-    }
-    if let Some(dinp) = dinp {
-        // W is [C, OC] when own (so Wᵀ is a transposed read) and stored [OC, C] when borrowed.
-        let op = if layout == WeightLayout::Own { Op::Transposed } else { Op::Plain };
-        matmul(dinp, dout, Op::Plain, weight, op, b, oc, c, false);
+        dbias[..oc].iter_mut().zip(row).for_each(|(db, &d)| *db += d);
     }
 }
 

@@ -246,6 +246,25 @@ impl Session {
         self.history[self.current].push((self.step, loss));
     }
 
+    /// Steps each phase has taken (the current one's so far, later ones 0). A phase ends on its own
+    /// last step's loss, so its steps run from the end of the phase before to its last entry's step:
+    /// this holds however often the losses were recorded (the GPU records one per read-back).
+    pub fn steps_per_phase(&self) -> Vec<u64> {
+        let mut before = 0;
+        (0..self.phases.len())
+            .map(|i| {
+                let end = match i.cmp(&self.current) {
+                    std::cmp::Ordering::Less => self.history[i].last().map_or(before, |&(step, _)| step),
+                    std::cmp::Ordering::Equal => self.step,
+                    std::cmp::Ordering::Greater => before,
+                };
+                let steps = end - before;
+                before = end;
+                steps
+            })
+            .collect()
+    }
+
     /// Steps the current phase can take on another engine before its epoch ends (the step that starts
     /// an epoch runs here, where early stopping and phase changes happen).
     pub fn steps_left_in_epoch(&self) -> usize {

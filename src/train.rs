@@ -37,6 +37,7 @@ pub struct ExternalBatch {
 }
 
 /// Everything that defines a phase except the optimizer's state.
+#[derive(Clone)]
 pub struct Phase {
     pub net: Net<f32>,
     /// The code op, where penalties apply.

@@ -1,6 +1,7 @@
 //! The training engine's behaviour, each test written once and run on every backend: the plain-loop
 //! reference, and WebGPU natively on whatever Vulkan adapter is present (lavapipe in CI). Every variant
-//! learns; the same seed gives the same losses, bit for bit; a state written in reads back as written;
+//! learns, and each has its own effect (KL pulls ρ̂ toward ρ, k-sparse codes keep k units, masking
+//! zeroes a share of the input, the contractive penalty lowers ‖J‖); the same seed gives the same losses, bit for bit; a state written in reads back as written;
 //! changed optimizer settings take effect; bad batches are refused with the state untouched.
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -14,7 +15,9 @@ use ae_playground::data::{files, Dataset};
 use ae_playground::engine::Engine;
 use ae_playground::gpu::backend::GpuBackend;
 use ae_playground::layers::{Activation, Loss};
+use ae_playground::net::{Net, Trace};
 use ae_playground::optim::{Optimizer, OptimizerKind};
+use ae_playground::penalties::jacobian_norm;
 use ae_playground::rng::{Purpose, Rng};
 use ae_playground::train::{Phase, Task};
 use pollster::block_on;
@@ -41,6 +44,7 @@ macro_rules! on_every_backend {
 
 on_every_backend!(
     every_variant_learns,
+    each_variant_has_its_own_effect,
     the_same_seed_gives_the_same_losses,
     a_state_written_in_reads_back_as_written,
     changed_optimizer_settings_take_effect,
@@ -119,6 +123,66 @@ fn every_variant_learns<B: Backend>(make: impl Fn() -> B) {
         println!("{name}: loss {:.3} → {last:.3} over 150 steps", losses[0]);
         assert!(last < 0.8 * losses[0], "{name}: the loss went from {} to {last}", losses[0]);
     }
+}
+
+/// The trained weights of `phase` after `steps` steps, and the code op's output on batch 0.
+fn trained_code<B: Backend>(make: impl Fn() -> B, phase: &Phase, o: &Optimizer, steps: usize) -> (Net<f32>, Vec<f32>) {
+    let data = digits();
+    let mut e = Engine::new(make(), phase, o).unwrap();
+    train(&mut e, &data, steps, |_| false);
+    let net = Net { params: block_on(e.params()).unwrap(), ..phase.net.clone() };
+    let mut tr = Trace::default();
+    net.forward(&mut tr, &batch(&data, 0).0, B, None);
+    let code = tr.outs[phase.code.unwrap()].clone();
+    (net, code)
+}
+
+fn each_variant_has_its_own_effect<B: Backend>(make: impl Fn() -> B) {
+    let data = digits();
+    let all = phases(&data);
+    let find = |name: &str| all.iter().find(|(n, _, _)| *n == name).unwrap();
+
+    // KL sparsity pulls the code units' mean activation ρ̂ toward ρ = 0.1 (from about 0.5).
+    let (_, kl, o) = find("L1 and KL sparsity");
+    let mean = |code: &[f32]| code.iter().sum::<f32>() / code.len() as f32;
+    let (_, before) = trained_code(&make, kl, o, 0);
+    let (_, after) = trained_code(&make, kl, o, 150);
+    println!("KL sparsity: mean ρ̂ {:.3} → {:.3} (ρ = 0.1)", mean(&before), mean(&after));
+    assert!((mean(&after) - 0.1).abs() < 0.5 * (mean(&before) - 0.1).abs(), "ρ̂ did not move toward ρ");
+
+    // A k-sparse code has exactly k = 4 active units in every row.
+    let (_, ks, o) = find("k-sparse");
+    let (_, code) = trained_code(&make, ks, o, 20);
+    let active: Vec<usize> = code.chunks(16).map(|row| row.iter().filter(|&&v| v != 0.0).count()).collect();
+    assert!(active.iter().all(|&n| n == 4), "active units per row: {active:?}");
+
+    // Masking zeroes about a quarter of the input the net sees, and nothing without a stream.
+    let c = Config { hidden: vec![16], masking: 0.25, batch_size: B, ..Config::default() };
+    let (net, code) = autoencoder::<f32>(&c, data.dim());
+    let o = Optimizer::new(c.optimizer, net.params.len(), 0.01, 0.9, 0.0);
+    let mut e = Engine::new(make(), &Phase::reconstruction(net, code, &c, Vec::new()), &o).unwrap();
+    let (x, _) = batch(&data, 0);
+    e.step(&x, &[], streams(0).0, None).unwrap();
+    let seen = block_on(e.input()).unwrap();
+    let inked = x.iter().filter(|&&v| v > 0.0).count() as f32;
+    let masked = x.iter().zip(&seen).filter(|(&c, &s)| c > 0.0 && s == 0.0).count() as f32 / inked;
+    println!("masking 0.25: {:.1}% of the inked values zeroed", 100.0 * masked);
+    assert!((0.2..0.3).contains(&masked), "masked {masked}");
+    assert!(x.iter().zip(&seen).all(|(&c, &s)| s == c || s == 0.0), "masking only zeroes");
+    e.step(&x, &[], None, None).unwrap();
+    assert_eq!(block_on(e.input()).unwrap(), x, "without a stream the net sees the clean batch");
+
+    // The contractive penalty lowers the encoder's ‖J‖_F against the same net trained without it.
+    let (_, cae, o) = find("contractive");
+    let plain = Phase { penalties: Default::default(), ..cae.clone() };
+    let norm = |phase: &Phase| {
+        let (net, code) = trained_code(&make, phase, o, 150);
+        let d = net.dense(phase.code.unwrap()).unwrap();
+        jacobian_norm(&code, &net.params[d.weight_range()], d.activation, B, d.inputs, d.outputs)
+    };
+    let (with, without) = (norm(cae), norm(&plain));
+    println!("contractive: ‖J‖_F {without:.3} without the penalty, {with:.3} with it");
+    assert!(with < 0.8 * without, "‖J‖ {with} with the penalty, {without} without");
 }
 
 fn the_same_seed_gives_the_same_losses<B: Backend>(make: impl Fn() -> B) {

@@ -1,5 +1,5 @@
 //! The WGSL matmul against the CPU reference, natively on whatever Vulkan adapter is present
-//! (Mesa's lavapipe in CI). With AE_REQUIRE_GPU=1 (npm test sets it) a missing adapter fails.
+//! (Mesa's lavapipe in CI). A missing adapter fails the tests unless AE_SKIP_GPU=1 (see common).
 //! The browser's counterpart is tests/browser.rs.
 #![cfg(not(target_arch = "wasm32"))]
 

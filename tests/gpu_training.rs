@@ -218,10 +218,13 @@ fn a_model_larger_than_the_gpu_binds_is_refused_with_a_message() {
     let b = most / 4 / 64 + 1; // the widest op (the 64-wide input and output) needs b·64 values
     let phase = Phase::reconstruction(net.clone(), code, &Config { batch_size: b, ..c }, vec![]);
     let optimizer = Optimizer::new(OptimizerKind::Adam, net.params.len(), 0.001, 0.9, 0.0);
-    let error = Engine::new(GpuBackend::new(&ctx), &phase, &optimizer).err().expect("the oversized batch was accepted");
+    let backend = GpuBackend::new(&ctx);
+    let before = ctx.buffers_made();
+    let error = Engine::new(backend, &phase, &optimizer).err().expect("the oversized batch was accepted");
     println!("refused: {}", error.message);
     assert!(error.message.contains("at most"), "{}", error.message);
-    assert_eq!(ctx.failure(), None, "the refusal must come before any GPU allocation");
+    assert_eq!(ctx.buffers_made(), before, "the refusal must come before any GPU allocation");
+    assert_eq!(ctx.failure(), None);
     assert!(ctx.check_fits("the weights", net.params.len()).is_ok());
 }
 
@@ -261,4 +264,31 @@ fn the_sessions_classifier_phase_trains_on_the_gpu_as_on_the_cpu() {
         );
         assert!(worst_step < 1e-3, "frozen {classifier_frozen}: losses differ by {worst_step}");
     }
+}
+
+/// A denoising net's gradients taken with no corruption stream (after a corrupted step): the CPU
+/// passes the batch through clean, and so must the GPU, not reuse the last step's noise.
+#[test]
+fn with_no_corruption_stream_the_batch_passes_through_clean_on_both() {
+    let Some(ctx) = common::gpu() else { return };
+    let data = files::repo("digits").unwrap();
+    let c = Config { hidden: vec![16], masking: 0.5, seed: 3, ..Config::default() };
+    let (net, code) = autoencoder::<f32>(&c, data.dim());
+    let optimizer = Optimizer::new(OptimizerKind::Adam, net.params.len(), 0.01, 0.9, 0.0);
+    let phase = phase(&net, code, &c, 50);
+    let mut cpu = Engine::new(CpuBackend::<f32>::new(), &phase, &optimizer).unwrap();
+    let mut gpu = Engine::new(GpuBackend::new(&ctx), &phase, &optimizer).unwrap();
+    let (x, noise) = (batch(&data, 0, 50), streams(0));
+    step_loss(&mut cpu, &x, &[], noise);
+    step_loss(&mut gpu, &x, &[], noise);
+    let x = batch(&data, 1, 50);
+    cpu.gradients(&x, &[], None, None).unwrap();
+    gpu.gradients(&x, &[], None, None).unwrap();
+    let (cpu_loss, gpu_loss) = (pollster::block_on(cpu.loss()).unwrap(), pollster::block_on(gpu.loss()).unwrap());
+    let (dg, dl) = (
+        worst(&pollster::block_on(gpu.grads()).unwrap(), &pollster::block_on(cpu.grads()).unwrap()),
+        ((gpu_loss - cpu_loss) / cpu_loss).abs(),
+    );
+    println!("no corruption stream: loss {cpu_loss:.5} vs {gpu_loss:.5}; gradients {dg:.1e}");
+    assert!(dl < 1e-4 && dg < 1e-4, "loss {dl}, gradients {dg}");
 }

@@ -197,6 +197,31 @@ fn every_phase_keeps_its_own_loss_series() {
     assert_eq!(all, (1..=s.step).collect::<Vec<_>>(), "each step is in exactly one series, in order");
 }
 
+/// Steps taken elsewhere (the GPU) report one loss per read-back of several steps: each phase's step
+/// count must still be its steps, not its recorded losses (the phase list showed 8× too few).
+#[test]
+fn steps_per_phase_count_steps_when_losses_are_recorded_in_batches() {
+    let c = Config { hidden: vec![32, 16], pretrain_epochs: 1, epochs: 1, ..config() };
+    let mut s = Session::new(c, digits()).unwrap();
+    assert_eq!(s.steps_per_phase(), vec![0, 0, 0]);
+    while !s.finished() {
+        let taken = s.steps_left_in_epoch().min(5);
+        for _ in 0..taken {
+            s.external_step().unwrap();
+        }
+        if taken > 0 {
+            s.record_loss(1.0); // one read-back for the run of steps
+        } else {
+            s.train_step().unwrap(); // the step that starts an epoch, where phases change
+        }
+        if s.current == 1 && s.trainer.step == 10 {
+            assert_eq!(s.steps_per_phase(), vec![45, 10, 0], "mid-way through stage 2");
+        }
+    }
+    assert_eq!(s.steps_per_phase(), vec![45, 45, 45], "the same steps as a run stepped one by one");
+    assert_eq!(s.history[0].len(), 10, "45 steps, their losses recorded in 10 entries");
+}
+
 #[test]
 fn a_classifier_phase_follows_the_autoencoder_and_learns_the_labels() {
     // AE 1, AE 2, fine-tune, then a softmax head on the code: 10 labels per class, the encoder

@@ -118,3 +118,31 @@ fn a_gzip_file_that_unpacks_past_the_limit_is_refused() {
     assert_eq!(m, "bomb.gz: unpacks to more than 1000 bytes, more than the page can hold");
     assert_eq!(ae_playground::data::idx::unpacked("ok.gz", &bomb, 10_000).unwrap().len(), 10_000);
 }
+
+#[test]
+fn a_zip_gives_its_images_stored_or_deflated_and_passes_over_folders_and_hidden_files() {
+    use ae_playground::data::zip::{entries, is_image, write};
+    let png = b"\x89PNG pretend pixels, repeated repeated repeated repeated";
+    let archive = write(&[
+        ("cats/", b"", false),
+        ("cats/a.png", png, false),
+        ("dogs/b.PNG", png, true),
+        ("__MACOSX/cats/._a.png", b"junk", false),
+        ("notes.txt", b"not an image", true),
+    ]);
+    let got = entries("pets.zip", &archive, is_image, 1 << 20).unwrap();
+    let paths: Vec<&str> = got.iter().map(|e| e.path.as_str()).collect();
+    assert_eq!(paths, ["cats/a.png", "dogs/b.PNG"]);
+    assert!(got.iter().all(|e| e.bytes == png), "stored and deflated entries come back byte for byte");
+
+    let refused = |bytes: &[u8], limit: usize| entries("pets.zip", bytes, is_image, limit).unwrap_err().message;
+    assert!(refused(b"not a zip archive at all", 1 << 20).contains("pets.zip: not a ZIP archive"));
+    assert!(refused(&archive, 80).contains("more than 80 bytes"), "the unpacked size is capped");
+    let mut cut = archive.clone();
+    cut.drain(40..60); // into the first image's bytes: every offset after it is off
+    assert!(refused(&cut, 1 << 20).contains("pets.zip:"), "{}", refused(&cut, 1 << 20));
+    let mut bent = archive.clone();
+    let deflated = bent.windows(10).position(|w| w == b"dogs/b.PNG").unwrap() + 10;
+    bent[deflated] ^= 0xff; // the deflate stream of the second image
+    assert!(refused(&bent, 1 << 20).contains("dogs/b.PNG"), "{}", refused(&bent, 1 << 20));
+}

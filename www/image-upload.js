@@ -5,6 +5,8 @@
 // transparent parts black; the folder an image sits in is its label when the images come from two or
 // more folders.
 
+import { zipImages } from '../pkg/ae_playground.js';
+
 const IMAGE = /\.(png|jpe?g|gif|webp|bmp)$/i;
 const MAX_SIZE = 256;
 const MAX_IMAGES = 100_000;
@@ -12,38 +14,9 @@ const MAX_BYTES = 2 ** 28; // the colour pixels read (the engine's own limit on 
 
 export const hasImages = (files) => files.some((f) => IMAGE.test(f.name) || /\.zip$/i.test(f.name));
 
-/** The entries of a ZIP archive ({name, blob}); stored and deflated entries, no ZIP64. */
-async function unzip(name, bytes) {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let end = -1;
-  for (let i = bytes.length - 22; i >= Math.max(0, bytes.length - 22 - 65535); i--) {
-    if (view.getUint32(i, true) === 0x06054b50) {
-      end = i;
-      break;
-    }
-  }
-  if (end < 0) throw new Error(`${name}: not a ZIP archive (no end-of-directory record in its last 64 KiB)`);
-  const count = view.getUint16(end + 10, true);
-  let at = view.getUint32(end + 16, true);
-  const entries = [];
-  for (let e = 0; e < count; e++) {
-    if (at + 46 > bytes.length || view.getUint32(at, true) !== 0x02014b50) throw new Error(`${name}: directory entry ${e + 1} at byte ${at} is damaged`);
-    const method = view.getUint16(at + 10, true);
-    const size = view.getUint32(at + 20, true);
-    const [nameLength, extra, comment] = [view.getUint16(at + 28, true), view.getUint16(at + 30, true), view.getUint16(at + 32, true)];
-    const local = view.getUint32(at + 42, true);
-    const path = new TextDecoder().decode(bytes.subarray(at + 46, at + 46 + nameLength));
-    at += 46 + nameLength + extra + comment;
-    if (path.endsWith('/') || !IMAGE.test(path) || /(^|\/)(__MACOSX|\.)/.test(path)) continue;
-    if (local + 30 > bytes.length || view.getUint32(local, true) !== 0x04034b50) throw new Error(`${name}: the entry ${path} at byte ${local} is damaged`);
-    const start = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
-    const data = bytes.subarray(start, start + size);
-    if (data.length < size) throw new Error(`${name}: the entry ${path} is cut short at byte ${bytes.length}`);
-    if (method === 0) entries.push({ name: path, blob: new Blob([data]) });
-    else if (method === 8) entries.push({ name: path, blob: await new Response(new Blob([data]).stream().pipeThrough(new DecompressionStream('deflate-raw'))).blob() });
-    else throw new Error(`${name}: the entry ${path} uses compression method ${method}; only stored and deflated entries are read`);
-  }
-  return entries;
+/** The images in a ZIP archive ({name, blob}), read by the engine (stored and deflated entries). */
+function unzip(name, bytes) {
+  return zipImages(name, bytes).map((e) => ({ name: e.path, blob: new Blob([e.bytes]) }));
 }
 
 /** Where an image of w×h pixels goes on the size×size square, as drawImage's source and destination
@@ -69,7 +42,7 @@ export async function imagesToIdx(files, { imageSize = 28, colour = 'auto', fit 
   if (!(size >= 2 && size <= MAX_SIZE)) throw new Error(`image size ${imageSize} must be a whole number from 2 to ${MAX_SIZE}`);
   const images = [];
   for (const f of files) {
-    if (/\.zip$/i.test(f.name)) images.push(...(await unzip(f.name, new Uint8Array(await f.blob.arrayBuffer()))).map((e) => ({ name: `${f.name}/${e.name}`, path: e.name, blob: e.blob })));
+    if (/\.zip$/i.test(f.name)) images.push(...(unzip(f.name, new Uint8Array(await f.blob.arrayBuffer()))).map((e) => ({ name: `${f.name}/${e.name}`, path: e.name, blob: e.blob })));
     else if (IMAGE.test(f.name)) images.push({ name: f.name, path: f.path ?? f.name, blob: f.blob });
     else throw new Error(`${f.name}: upload images (PNG, JPEG, GIF, WebP, BMP) or ZIPs of them on their own, not with other files`);
   }

@@ -5,7 +5,7 @@
 use super::{Backend, Program, StepValues, View};
 use crate::corrupt::Noise;
 use crate::error::Result;
-use crate::layers::{add_bias, loss_backward, loss_forward, softmax_cross_entropy, Activation, Loss};
+use crate::layers::{add_bias, bias_backward, loss_backward, loss_forward, softmax_cross_entropy, Activation, Loss};
 use crate::matmul::matmul;
 use crate::net::Dense;
 use crate::optim::Optimizer;
@@ -65,6 +65,13 @@ fn write<T>(m: &Memory<T>, b: CpuBuffer) -> RefMut<'_, Vec<T>> {
 impl<T: Real> Backend for CpuBackend<T> {
     type Buffer = CpuBuffer;
     type Launch = CpuLaunch<T>;
+
+    fn check_fits(&self, label: &'static str, len: usize) -> Result<()> {
+        if len > isize::MAX as usize / std::mem::size_of::<T>() {
+            return Err(crate::error::Error::new(format!("{label} needs {len} values, more than memory holds")));
+        }
+        Ok(())
+    }
 
     fn zeros(&self, _label: &'static str, len: usize) -> Result<CpuBuffer> {
         let mut memory = self.memory.borrow_mut();
@@ -154,12 +161,7 @@ impl<T: Real> Backend for CpuBackend<T> {
         width: usize,
     ) -> Result<()> {
         let (sum, offset, d) = (*sum.buffer, sum.offset, *d);
-        self.record(p, move |m, _| {
-            let mut sum = write(m, sum);
-            for row in read(m, d)[..rows * width].chunks_exact(width) {
-                sum[offset..offset + width].iter_mut().zip(row).for_each(|(s, &v)| *s += v);
-            }
-        })
+        self.record(p, move |m, _| bias_backward(&mut write(m, sum)[offset..], &read(m, d), rows, width))
     }
 
     fn reconstruction_loss(

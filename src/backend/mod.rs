@@ -55,6 +55,8 @@ pub trait Backend {
 
     // ----- memory -----
 
+    /// Refuses, with a message naming `label`, a buffer of `len` values larger than this backend holds.
+    fn check_fits(&self, label: &'static str, len: usize) -> Result<()>;
     /// A buffer of `len` zeros; the error says when it is larger than this backend can hold.
     fn zeros(&self, label: &'static str, len: usize) -> Result<Self::Buffer>;
     fn upload(&self, label: &'static str, values: &[f32]) -> Result<Self::Buffer>;

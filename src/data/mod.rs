@@ -12,6 +12,7 @@ pub mod sources;
 pub mod synthetic;
 pub mod table;
 pub mod upload;
+pub mod zip;
 
 use crate::error::Result;
 use crate::fail;

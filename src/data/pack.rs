@@ -54,7 +54,10 @@ pub fn decode(file: &[u8]) -> Result<Dataset> {
         kind => fail!("packed dataset: sample kind {kind} is unknown (0: bytes, 1: f32)"),
     };
     let channels = word(10);
-    let samples = (n as u64) * (height as u64) * (width as u64) * (channels as u64) * if floats { 4 } else { 1 };
+    let sizes = [n, height, width, channels, if floats { 4 } else { 1 }];
+    let Some(samples) = sizes.iter().try_fold(1u64, |a, &d| a.checked_mul(d as u64)) else {
+        fail!("packed dataset: its header ({n} samples of {height}×{width}×{channels}) describes more bytes than any file holds")
+    };
     let labels = if classes > 0 { n as u64 } else { 0 };
     let expected = HEADER as u64 + name_len as u64 + samples + labels;
     if file.len() as u64 != expected {

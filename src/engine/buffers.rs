@@ -49,6 +49,26 @@ impl<B: Backend> Buffers<B> {
         // A gradient buffer holds ∂L/∂(an op's output) or ∂L/∂(its input): the widest of them.
         let widest = net.ops.iter().map(Op::output_width).chain([input]).max().unwrap_or(1);
         let len = net.params.len();
+        let per_op = |wanted: fn(&Op) -> bool| -> Vec<usize> {
+            net.ops.iter().map(|op| if wanted(op) { b * op.output_width() } else { 1 }).collect()
+        };
+        let (outs, zs) = (per_op(|_| true), per_op(|op| matches!(op, Op::Dense(_))));
+        let masks = per_op(|op| matches!(op, Op::KSparse { .. }));
+        let eps_len = net.ops.iter().map(|op| if let Op::Reparameterize { code } = op { b * code } else { 0 }).sum();
+        let code_width = phase.code.map_or(1, |c| net.ops[c].output_width());
+        let sums_len = if classify { b } else { (b * output).div_ceil(LOSS_SUM_SPAN) };
+        // Every size is checked before anything is allocated: a refused phase leaves no buffer behind.
+        let sizes = [
+            ("the weights, gradients and optimizer moments", len),
+            ("the batch", b * input),
+            ("a batch of gradients", b * widest),
+            ("the VAE's noise", eps_len),
+            ("the loss sums", sums_len),
+        ];
+        let ops = outs.iter().chain(&zs).chain(&masks).map(|&n| ("an op's outputs", n));
+        for (label, n) in sizes.into_iter().chain(ops) {
+            backend.check_fits(label, n)?;
+        }
         let moment = |label, values: &[f32]| {
             if values.len() == len {
                 backend.upload(label, values)
@@ -56,12 +76,9 @@ impl<B: Backend> Buffers<B> {
                 backend.zeros(label, len)
             }
         };
-        let per_op = |label, wanted: fn(&Op) -> bool| -> Result<Vec<B::Buffer>> {
-            net.ops.iter().map(|op| backend.zeros(label, if wanted(op) { b * op.output_width() } else { 1 })).collect()
+        let many = |label, lens: Vec<usize>| -> Result<Vec<B::Buffer>> {
+            lens.into_iter().map(|n| backend.zeros(label, n)).collect()
         };
-        let eps_len = net.ops.iter().map(|op| if let Op::Reparameterize { code } = op { b * code } else { 0 }).sum();
-        let code_width = phase.code.map_or(1, |c| net.ops[c].output_width());
-        let sums_len = if classify { b } else { (b * output).div_ceil(LOSS_SUM_SPAN) };
         Ok(Buffers {
             params: backend.upload("the weights", &net.params)?,
             grads: backend.zeros("the gradients", len)?,
@@ -69,9 +86,9 @@ impl<B: Backend> Buffers<B> {
             v: moment("the optimizer's second moment", &optimizer.v)?,
             x: backend.zeros("the corrupted batch", b * input)?,
             target: backend.zeros("the batch", b * input)?,
-            outs: per_op("an op's outputs", |_| true)?,
-            zs: per_op("a dense op's products", |op| matches!(op, Op::Dense(_)))?,
-            masks: per_op("a k-sparse mask", |op| matches!(op, Op::KSparse { .. }))?,
+            outs: many("an op's outputs", outs)?,
+            zs: many("a dense op's products", zs)?,
+            masks: many("a k-sparse mask", masks)?,
             eps: backend.zeros("the VAE's noise", eps_len)?,
             eps_len,
             ds: [

@@ -94,6 +94,12 @@ impl<B: Backend> Engine<B> {
         self.backend.read(&self.bufs.params, self.params_len).await
     }
 
+    /// The net's input in the last step: the batch as corrupted, or the clean batch without noise.
+    pub async fn input(&self) -> Result<Vec<f32>> {
+        let buffer = if self.corrupt.is_empty() { &self.bufs.target } else { &self.bufs.x };
+        self.backend.read(buffer, self.batch * self.input).await
+    }
+
     /// The last step's gradients.
     pub async fn grads(&self) -> Result<Vec<f32>> {
         self.backend.read(&self.bufs.grads, self.params_len).await
@@ -113,12 +119,6 @@ impl<T: Real> Engine<CpuBackend<T>> {
 
     pub fn grads_now(&self) -> Vec<T> {
         self.backend.get(&self.bufs.grads)
-    }
-
-    /// The optimizer's moments (m, v); v is empty for SGD.
-    pub fn moments_now(&self) -> (Vec<T>, Vec<T>) {
-        let v = if self.optimizer.kind == OptimizerKind::Adam { self.backend.get(&self.bufs.v) } else { Vec::new() };
-        (self.backend.get(&self.bufs.m), v)
     }
 
     /// Sets the weights in the backend's own float type (a gradient check's perturbed point).

@@ -53,6 +53,10 @@ impl Backend for GpuBackend {
     type Buffer = wgpu::Buffer;
     type Launch = GpuLaunch;
 
+    fn check_fits(&self, label: &'static str, len: usize) -> Result<()> {
+        self.ctx.check_fits(label, len)
+    }
+
     fn zeros(&self, label: &'static str, len: usize) -> Result<wgpu::Buffer> {
         self.ctx.check_fits(label, len)?;
         Ok(self.ctx.storage(label, len))
@@ -323,6 +327,8 @@ impl Backend for GpuBackend {
             let GpuLaunch::Elementwise(l) = launch else { continue };
             let params = match (l.entry, step.corrupt) {
                 (Entry::Corrupt, Some(stream)) => Params { keys: Noise::streams(stream).map(|s| s.key()), ..l.params },
+                // No stream: the batch passes through clean, as on the CPU (rates 0 change nothing).
+                (Entry::Corrupt, None) => Params { masking: 0.0, salt_pepper: 0.0, gaussian: 0.0, ..l.params },
                 (Entry::Adam, _) => {
                     let t = step.t as i32;
                     Params { c1: 1.0 - ADAM_BETA1.powi(t), c2: 1.0 - ADAM_BETA2.powi(t), ..l.params }

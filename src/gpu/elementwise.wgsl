@@ -78,7 +78,7 @@ fn activation_backward(@builtin(global_invocation_id) id: vec3u) {
     a[i] = a[i] * slope(b[i]);
 }
 
-// linear_backward's bias gradient: dbias[j] += Σ_rows d[r, j]. Bindings: a = gradients (dbias at off), b = d.
+// layers::bias_backward: dbias[j] += Σ_rows d[r, j]. Bindings: a = gradients (dbias at off), b = d.
 @compute @workgroup_size(256)
 fn column_sum(@builtin(global_invocation_id) id: vec3u) {
     let j = id.x;

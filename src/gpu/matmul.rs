@@ -27,8 +27,8 @@ impl Tiles {
     pub const ALL: [Tiles; 3] = [Tiles::Small, Tiles::Large, Tiles::LargeVectors];
 
     /// Large tiles once they give at least 256 workgroups (C of 2048×2048 or more): with fewer, too
-    /// many of a large GPU's cores sit idle (on an H100 at 1024³ the small tiles ran 17.6 TFLOPS, the
-    /// large ones 11.5; at 2048³, 22.3 and 28.8). Read as vectors where the product is `aligned`.
+    /// many of a large GPU's cores sit idle (the crossover measured in benches/results/). Read as
+    /// vectors where the product is `aligned`.
     pub fn for_shape(m: usize, n: usize, aligned: bool) -> Tiles {
         match (m.div_ceil(128) * n.div_ceil(128) >= 256, aligned) {
             (false, _) => Tiles::Small,
@@ -132,9 +132,8 @@ fn pipeline(ctx: &GpuContext, label: &str, source: &str, checks: Checks) -> wgpu
 }
 
 /// Whether the kernels carry wgpu's runtime checks (a clamp on every index into an array, a bound on
-/// every loop). Natively they do not: on an H100 at 4096³ the checks cost the large-tile kernel 12%
-/// reading vectors (34.9 against 39.5 TFLOPS) and a third reading scalars (19.9 against 29.6). In the
-/// browser the checks are the browser's to add.
+/// every loop). Natively they do not (their cost is measured in benches/results/); in the browser the
+/// checks are the browser's to add.
 #[derive(Clone, Copy)]
 enum Checks {
     All,

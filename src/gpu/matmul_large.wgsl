@@ -6,8 +6,7 @@
 // Each 16×16 workgroup computes a 128×128 tile of C, each invocation an 8×8 block of it in registers:
 // rows 4·y..4·y+3 and 64+4·y..64+4·y+3, columns likewise from x, so that neighbouring invocations
 // read neighbouring vectors. K is walked in slices of 16, staged in workgroup memory as vectors of 4.
-// (Holding the next slice in registers while multiplying this one was slower on an H100: the extra
-// registers cost more occupancy than the overlap gained; benches/results/h100-2026-11-22.md.)
+// The choices here were measured; the figures, and the variants that lost, are in benches/results/.
 
 const TILE: u32 = 128u;     // rows and columns of C per workgroup
 const SLICE: u32 = 16u;     // K per staged slice
@@ -17,8 +16,8 @@ const SLICE: u32 = 16u;     // K per staged slice
 // - ROW = 32: 16 KiB together, WebGPU's default limit. The vector for rows 4·i.. at k sits at column
 //   i ^ (k % 8) of row k (without the swizzle, the 16 k of a row that neighbouring invocations
 //   store would all fall in one bank).
-// - ROW = 33: each row padded by one vector, 16.5 KiB, for devices that grant more (faster on an
-//   H100: 39.6 TFLOPS against 34.9, benches/results/h100-2026-11-22.md).
+// - ROW = 33: each row padded by one vector, 16.5 KiB, for devices that grant more (faster where
+//   measured).
 var<workgroup> tile_a: array<vec4f, SLICE * ROW>;
 var<workgroup> tile_b: array<vec4f, SLICE * ROW>;
 
@@ -38,8 +37,7 @@ struct Fetched {
 
 // The hot paths are written without loops: a loop's counter and the bound that WebGPU adds to every
 // loop could keep the compiler from unrolling it, and values indexed by a loop counter would then
-// spill from registers to memory. (Measured on an H100: the 64-tile kernel's k loop written out ran
-// 14% faster with WebGPU's checks.)
+// spill from registers to memory.
 
 // The 8×8 block's multiply-adds for one k of the staged slices: four vector reads, 64 multiply-adds.
 // acc[2·r + h]: block row r (0..3 from 4·y, 4..7 from 64 + 4·y), columns of half h.

@@ -11,8 +11,8 @@ fn slot(e: u32, along_k: bool) -> vec2u {
 }
 
 // Values j0..j0+3 of the 8 that invocation t stages from the slice of op(A) at k0. All 16 loads of
-// a slice are issued before any is stored (one at a time, each load waited for before its store, ran
-// at 16.6 TFLOPS instead of 29.6 on an H100, with padded rows and no checks).
+// a slice are issued before any is stored (one at a time, each load waited for before its store, was
+// far slower).
 fn fetch_a(t: u32, row0: u32, k0: u32, j0: u32) -> vec4f {
     let along_k = dims.trans_a == 0u;
     let s0 = slot(t + 256u * j0, along_k);

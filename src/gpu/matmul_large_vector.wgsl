@@ -1,11 +1,10 @@
 // How the large-tile kernel (matmul_large.wgsl) reads its operands when M, K, N and the three offsets
 // are all multiples of 4 (a vector then lies wholly inside a matrix or wholly outside it): as vectors
-// of 4, two loads per operand and invocation where the scalar way takes eight. On an H100 at 4096³:
-// 34.9 TFLOPS against 27.2 (swizzled rows), 39.6 against 29.6 (padded rows).
+// of 4, two loads per operand and invocation where the scalar way takes eight.
 // The v-th vector of a slice (v < 512) runs along k for a plain A or a transposed B (row or column
 // v / 4, k from 4·(v % 4)), and along the rows or columns otherwise (k = v / 32, from row or column
 // 4·(v % 32)): neighbouring invocations read neighbouring vectors either way. (fetch_a4 and fetch_b4
-// mirror each other: one shared slot function ran 1–4% slower in a run on an H100; see the results file.)
+// mirror each other: one shared slot function measured slower.)
 
 @group(0) @binding(1) var<storage, read> a: array<vec4f>;
 @group(0) @binding(2) var<storage, read> b: array<vec4f>;

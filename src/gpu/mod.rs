@@ -25,6 +25,8 @@ pub struct GpuContext {
     pub software: bool,
     /// Why the device stopped working (lost, or an uncaptured error), once it has.
     failure: Arc<Mutex<Option<String>>>,
+    /// Storage buffers made on this device so far (tests check that a refusal made none).
+    made: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl GpuContext {
@@ -79,12 +81,17 @@ impl GpuContext {
             errored.lock().unwrap().get_or_insert_with(|| format!("GPU error: {error}"));
         }));
         let software = adapter_name.contains("software");
-        Ok(GpuContext { device, queue, adapter: adapter_name, software, failure })
+        Ok(GpuContext { device, queue, adapter: adapter_name, software, failure, made: Default::default() })
     }
 
     /// Why the device stopped working, if it has.
     pub fn failure(&self) -> Option<String> {
         self.failure.lock().unwrap().clone()
+    }
+
+    /// How many storage buffers have been made on this device.
+    pub fn buffers_made(&self) -> usize {
+        self.made.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Loses the device on purpose (tests of the fallback to the CPU).
@@ -109,6 +116,7 @@ impl GpuContext {
     /// A storage buffer holding `values` (readable, writable, copyable both ways).
     pub fn upload(&self, label: &str, values: &[f32]) -> wgpu::Buffer {
         use wgpu::util::DeviceExt;
+        self.made.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         self.device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
             label: Some(label),
             contents: bytemuck::cast_slice(values),
@@ -118,6 +126,7 @@ impl GpuContext {
 
     /// A zeroed storage buffer of `len` f32 values.
     pub fn storage(&self, label: &str, len: usize) -> wgpu::Buffer {
+        self.made.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         self.device.create_buffer(&wgpu::BufferDescriptor {
             label: Some(label),
             size: (len.max(1) * 4) as u64,

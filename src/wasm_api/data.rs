@@ -1,11 +1,11 @@
 //! Datasets in the engine, as the page holds them: a `Data` handle shared by every model built on it
 //! (a new model copies nothing), made from a bundled packed file, a synthetic manifold, or uploaded
-//! files streamed in piece by piece through an `UploadReader`.
+//! files streamed in piece by piece through an `UploadReader`; and the images in an uploaded ZIP.
 
 use super::{js_error, to_js};
 use crate::data::reader::Reader;
-use crate::data::upload::UploadOptions;
-use crate::data::{pack, synthetic, Dataset};
+use crate::data::upload::{UploadOptions, MAX_UNPACKED};
+use crate::data::{pack, synthetic, zip, Dataset};
 use serde::Serialize;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -93,4 +93,20 @@ impl UploadReader {
         let options: UploadOptions = super::parse_json(&options, "upload options")?;
         Ok(Data(Rc::new(self.0.finish(&options).map_err(js_error)?)))
     }
+}
+
+/// The images in ZIP archive `name`, as `[{path, bytes}]` (stored and deflated entries); the error
+/// names the archive and the byte where it is damaged.
+#[wasm_bindgen(js_name = zipImages)]
+pub fn zip_images(name: &str, bytes: &[u8]) -> Result<js_sys::Array, JsError> {
+    let entries = zip::entries(name, bytes, zip::is_image, MAX_UNPACKED).map_err(js_error)?;
+    let out = js_sys::Array::new();
+    for e in entries {
+        let entry = js_sys::Object::new();
+        js_sys::Reflect::set(&entry, &"path".into(), &e.path.into()).map_err(|_| JsError::new("zipImages"))?;
+        let bytes = js_sys::Uint8Array::from(&e.bytes[..]);
+        js_sys::Reflect::set(&entry, &"bytes".into(), &bytes.into()).map_err(|_| JsError::new("zipImages"))?;
+        out.push(&entry);
+    }
+    Ok(out)
 }

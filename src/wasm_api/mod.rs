@@ -156,7 +156,7 @@ impl Playground {
             epochs: usize,
             steps_per_epoch: usize,
             /// Steps each phase has taken (the current one's so far).
-            done_steps: Vec<usize>,
+            done_steps: Vec<u64>,
         }
         let s = &self.session;
         let t = &s.trainer;
@@ -169,7 +169,7 @@ impl Playground {
             steps: t.step,
             epochs: s.epochs_of(s.phase()),
             steps_per_epoch: t.phase.rows.len() / t.phase.batch_size,
-            done_steps: s.history.iter().map(Vec::len).collect(),
+            done_steps: s.steps_per_phase(),
         })
     }
 

@@ -58,7 +58,16 @@ test('messages from an origin the embedder did not allow, and malformed ones, ge
     const target = document.getElementById('f').contentWindow;
     for (const message of [{ type: 'ae:metrics', id: 1 }, { type: 'ae:play', id: 2 }]) target.postMessage(message, origin);
   }, env.url.slice(0, -1));
-  await page.waitForTimeout(1500);
+  // The frame handles messages in the order they come: once an allowed request posted after them the
+  // same way (from its own origin, always allowed) is answered, the disallowed ones have been handled.
+  const answered = await frame.evaluate(
+    () =>
+      new Promise((resolve) => {
+        addEventListener('message', (e) => e.data?.type === 'ae:reply' && e.data.id === 3 && resolve(e.data.value.step));
+        window.postMessage({ type: 'ae:metrics', id: 3 }, location.origin);
+      }),
+  );
+  assert.equal(typeof answered, 'number', 'the allowed request sent the same way was answered');
   assert.deepEqual(await page.evaluate(() => window.replies), [], 'no reply to a disallowed origin');
   assert.equal((await frame.evaluate(() => window.aePlayground.metrics())).running, false, 'and no effect');
 
@@ -74,8 +83,10 @@ test('messages from an origin the embedder did not allow, and malformed ones, ge
     const seen = [];
     addEventListener('message', (e) => e.data?.type === 'ae:reply' && seen.push(e.data.id));
     for (const junk of ['hello', null, 42, { type: 5 }, { type: 'ae:unknown', id: 7 }, [1, 2]]) target.postMessage(junk, origin);
+    // Messages are handled in order: once the good one is answered, every malformed one before it was handled.
+    const answered = new Promise((resolve) => addEventListener('message', (e) => e.data?.id === 99 && resolve()));
     target.postMessage({ type: 'ae:metrics', id: 99 }, origin);
-    await new Promise((r) => setTimeout(r, 1000));
+    await answered;
     return seen;
   }, env.url.slice(0, -1));
   assert.deepEqual(answers, [99]);
