@@ -60,8 +60,9 @@ impl Default for Dataset {
 }
 
 impl Dataset {
+    /// Values per sample (saturating: `validate` refuses a shape too large to hold).
     pub fn dim(&self) -> usize {
-        self.height * self.width * self.channels
+        self.height.saturating_mul(self.width).saturating_mul(self.channels)
     }
 
     pub fn len(&self) -> usize {
@@ -118,6 +119,9 @@ impl Dataset {
     /// Check the invariants every consumer relies on, with a message naming what is wrong.
     pub fn validate(&self) -> Result<()> {
         let dim = self.dim();
+        if dim == usize::MAX {
+            fail!("dataset '{}': samples of {}×{}×{} values are too large to hold", self.name, self.height, self.width, self.channels);
+        }
         if dim == 0 {
             fail!("dataset '{}': samples have no values ({}×{})", self.name, self.height, self.width);
         }
