@@ -70,7 +70,7 @@ pub fn train_head(data: &Dataset, features: Features, c: &HeadConfig) -> Result<
         Features::FrozenCode(enc) => fit(data, head(enc.output_width()), Some(enc.clone()), rows, c.learning_rate, c)?,
         Features::FineTuned(enc) => {
             let trained = fit(data, head(enc.output_width()), Some(enc.clone()), rows.clone(), c.learning_rate, c)?;
-            fit(data, stack(enc, trained.phase.net), None, rows, c.learning_rate / 10.0, c)?
+            fit(data, stack(enc, trained.net()), None, rows, c.learning_rate / 10.0, c)?
         }
     };
     Ok(trainer.evaluate(data, &data.test_rows().collect::<Vec<_>>()))
@@ -101,7 +101,7 @@ fn fit(
         batch_size,
         seed: c.seed,
     };
-    let mut trainer = Trainer::new(phase, optimizer)?;
+    let mut trainer = Trainer::new(phase, optimizer, &crate::engine::device::Device::Cpu)?;
     for _ in 0..steps {
         trainer.train_step(data)?;
     }

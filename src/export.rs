@@ -5,7 +5,9 @@
 //! Tensors: `layers.{i}.weight` F32 [inputs, outputs] and `layers.{i}.bias` F32 [outputs] for each
 //! dense op i (a tied layer has no weight of its own: it uses another's, transposed), then
 //! `optimizer.m` and (Adam) `optimizer.v`, F32 [number of parameters], in the network's parameter order.
-//! Metadata (strings): `format` "ae-playground 1", `config` (the settings as JSON), `phase`, `step`,
+//! Metadata (strings): `format` "ae-playground 1", `config` (the settings as JSON), `phase` (the
+//! phase's kind as JSON, e.g. `{"kind":"stage","stage":0}`; files written before it held the phase's
+//! display name, which is still read), `phaseName` (for people), `step`,
 //! `optimizer.t`, and `layers`: JSON `[{op, activation, inputs, outputs, weight, bias}]` where `weight`
 //! names the tensor (or "transpose of layers.{j}.weight"), or `{op: "kSparse", k}` /
 //! `{op: "reparameterize", code}`.
@@ -16,6 +18,7 @@ use crate::fail;
 use crate::layers::WeightLayout;
 use crate::net::{Net, Op};
 use crate::optim::Optimizer;
+use crate::session::PhaseKind;
 use serde_json::{json, Map, Value};
 
 pub const FORMAT: &str = "ae-playground 1";
@@ -24,7 +27,7 @@ pub const FORMAT: &str = "ae-playground 1";
 #[derive(Debug)]
 pub struct ModelFile {
     pub config: Config,
-    pub phase: String,
+    pub phase: PhaseKind,
     pub step: u64,
     /// Name, shape and values of each tensor.
     pub tensors: Vec<(String, Vec<usize>, Vec<f32>)>,
@@ -38,7 +41,7 @@ impl ModelFile {
 }
 
 /// The file for `net` (the current phase's) trained `step` steps with `optimizer`.
-pub fn write(config: &Config, phase: &str, step: u64, net: &Net<f32>, optimizer: &Optimizer) -> Vec<u8> {
+pub fn write(config: &Config, phase: PhaseKind, step: u64, net: &Net<f32>, optimizer: &Optimizer) -> Vec<u8> {
     let mut tensors: Vec<(String, Vec<usize>, &[f32])> = Vec::new();
     let mut layers = Vec::new();
     for (i, op) in net.ops.iter().enumerate() {
@@ -80,7 +83,8 @@ pub fn write(config: &Config, phase: &str, step: u64, net: &Net<f32>, optimizer:
     let metadata = json!({
         "format": FORMAT,
         "config": serde_json::to_string(config).unwrap_or_default(),
-        "phase": phase,
+        "phase": serde_json::to_string(&phase).unwrap_or_default(),
+        "phaseName": phase.name(),
         "step": step.to_string(),
         "optimizer.t": optimizer.t.to_string(),
         "layers": Value::Array(layers).to_string(),
@@ -122,10 +126,26 @@ pub fn read(bytes: &[u8]) -> Result<ModelFile> {
         .map_err(|e| Error::new(format!("model file: its settings are not valid: {e}")))?;
     Ok(ModelFile {
         config,
-        phase: text("phase")?.to_string(),
+        phase: phase_kind(text("phase")?)?,
         step: text("step")?.parse().unwrap_or(0),
         tensors,
         optimizer_t: text("optimizer.t")?.parse().unwrap_or(0),
+    })
+}
+
+/// A phase's kind from its JSON, or from the display name files held before it.
+fn phase_kind(text: &str) -> Result<PhaseKind> {
+    if let Ok(kind) = serde_json::from_str(text) {
+        return Ok(kind);
+    }
+    Ok(match text {
+        "fine-tune" => PhaseKind::FineTune,
+        "end to end" => PhaseKind::EndToEnd,
+        "classifier" => PhaseKind::Classifier,
+        _ => match text.strip_prefix("AE ").and_then(|k| k.parse::<usize>().ok()) {
+            Some(k) if k >= 1 => PhaseKind::Stage(k - 1),
+            _ => fail!("model file: phase {text:?} is not a phase of this playground"),
+        },
     })
 }
 
@@ -216,23 +236,23 @@ pub fn load_into(file: &ModelFile, net: &mut Net<f32>, optimizer: &mut Optimizer
 impl crate::Session {
     /// The current phase's model as a file (see the module's comment).
     pub fn export_model(&self) -> Vec<u8> {
-        let t = &self.trainer;
-        write(&self.config, &self.phase().name(), self.step, &t.phase.net, &t.optimizer)
+        let state = self.trainer.state();
+        let net = Net { params: state.params, ..self.trainer.phase.net.clone() };
+        write(&self.config, self.phase(), self.step, &net, &state.optimizer)
     }
 
     /// Takes a model file's weights and optimizer state as the current phase's, and trains on from
     /// them. The file must hold this phase's network (a fine-tuned deep net fits an end-to-end one).
     pub fn import_model(&mut self, bytes: &[u8]) -> Result<()> {
         let file = read(bytes)?;
-        let deep = |name: &str| name == "fine-tune" || name == "end to end";
-        let here = self.phase().name();
-        if file.phase != here && !(deep(&file.phase) && deep(&here)) {
-            fail!("the model file holds phase {:?}, but this model is in phase {here:?}", file.phase);
+        let here = self.phase();
+        if file.phase != here && !(file.phase.is_deep() && here.is_deep()) {
+            fail!("the model file holds phase {:?}, but this model is in phase {:?}", file.phase.name(), here.name());
         }
-        let t = &mut self.trainer;
-        let (mut net, mut optimizer) = (t.phase.net.clone(), t.optimizer.clone());
+        let state = self.trainer.state();
+        let (mut net, mut optimizer) =
+            (Net { params: state.params, ..self.trainer.phase.net.clone() }, state.optimizer);
         load_into(&file, &mut net, &mut optimizer)?;
-        t.adopt(net.params, optimizer);
-        Ok(())
+        self.trainer.load_state(net.params, optimizer)
     }
 }

@@ -33,7 +33,7 @@ impl Session {
     /// `input` values per unit ([count, input]), and count. Pretraining stage k > 1 shows stage 1's.
     pub fn filters(&self, count: usize) -> (Vec<f32>, usize) {
         let net = match self.phase() {
-            PhaseKind::Stage(k) if k > 0 => &self.stages[0],
+            PhaseKind::Stage(k) if k > 0 => std::borrow::Cow::Borrowed(&self.stages[0]),
             _ => self.model().0,
         };
         let Some(Op::Dense(d)) = net.ops.first() else { return (Vec::new(), 0) };

@@ -24,6 +24,7 @@ pub mod real;
 pub mod rng;
 pub mod session;
 pub mod snapshot;
+pub mod stepping;
 pub mod train;
 pub mod views;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]

@@ -9,15 +9,21 @@ use crate::architecture::{assemble, autoencoder, classifier, encoder, stack, sta
 use crate::classify::labelled_subset_of;
 use crate::config::Config;
 use crate::data::Dataset;
+use crate::engine::device::Device;
 use crate::error::Result;
 use crate::fail;
 use crate::layers::{Activation, Loss};
 use crate::net::{CodePenalties, Net};
 use crate::optim::Optimizer;
-use crate::train::{Evaluation, Phase, StepLoss, Task, Trainer};
+use crate::train::{Evaluation, Phase, Task, Trainer};
+use serde::{Deserialize, Serialize};
 use std::rc::Rc;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What a phase is: its identity in the page, in saved runs and in model files (`name` is only for
+/// display). As JSON: `{"kind": "stage", "stage": 0}`, `{"kind": "fineTune"}`, `{"kind": "endToEnd"}`,
+/// `{"kind": "classifier"}`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "stage", rename_all = "camelCase")]
 pub enum PhaseKind {
     /// Pretraining stage k (0-based): a shallow autoencoder on the code of stage k − 1.
     Stage(usize),
@@ -36,6 +42,18 @@ impl PhaseKind {
             PhaseKind::Classifier => "classifier".into(),
         }
     }
+
+    /// The deep autoencoder, trained end to end (fine-tuned or from random weights).
+    pub fn is_deep(self) -> bool {
+        matches!(self, PhaseKind::FineTune | PhaseKind::EndToEnd)
+    }
+}
+
+/// The engine in use and why (shown in the page).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct BackendInUse {
+    pub name: &'static str,
+    pub reason: String,
 }
 
 /// The most samples or interpolation steps drawn at once (a page shows a few dozen).
@@ -59,6 +77,9 @@ pub struct Session {
     /// Early stopping's best validation loss so far in the last phase, its epoch and weights.
     pub(crate) best: Option<(f64, u32, Vec<f32>)>,
     pub(crate) stopped_early: bool,
+    /// Where the phases train (stepping.rs moves them), and what the page says of it.
+    pub(crate) device: Device,
+    pub(crate) backend: BackendInUse,
 }
 
 impl Session {
@@ -85,7 +106,7 @@ impl Session {
             labelled_rows(&config, &data)?; // enough labels of every class
             phases.push(PhaseKind::Classifier);
         }
-        let trainer = Self::trainer(&config, &data, phases[0], &[], None)?;
+        let trainer = Self::trainer(&config, &data, phases[0], &[], None, &Device::Cpu)?;
         let phase_count = phases.len();
         Ok(Session {
             config,
@@ -99,6 +120,8 @@ impl Session {
             history: vec![Vec::new(); phase_count],
             best: None,
             stopped_early: false,
+            device: Device::Cpu,
+            backend: BackendInUse { name: "CPU", reason: "the CPU engine".into() },
         })
     }
 
@@ -118,12 +141,13 @@ impl Session {
         self.phases[self.current]
     }
 
-    fn trainer(
+    pub(crate) fn trainer(
         c: &Config,
         data: &Dataset,
         kind: PhaseKind,
         stages: &[Net<f32>],
         autoencoder_done: Option<&(Net<f32>, usize)>,
+        device: &Device,
     ) -> Result<Trainer> {
         let input = data.dim();
         let (net, code, penalties, task, frozen) = match kind {
@@ -150,7 +174,7 @@ impl Session {
                 let Some((net, code)) = autoencoder_done else {
                     fail!("the classifier phase needs a finished autoencoder")
                 };
-                return Self::classifier_trainer(c, data, encoder(net, *code));
+                return Self::classifier_trainer(c, data, encoder(net, *code), device);
             }
         };
         let optimizer = Optimizer::new(c.optimizer, net.params.len(), c.learning_rate, c.momentum, c.weight_decay);
@@ -165,12 +189,12 @@ impl Session {
             batch_size: c.batch_size,
             seed: c.seed,
         };
-        Trainer::new(phase, optimizer)
+        Trainer::new(phase, optimizer, device)
     }
 
     /// The classifier phase: a linear softmax head on the encoder's code, behind the frozen encoder or
     /// stacked on it to train with it, on the labelled training rows.
-    fn classifier_trainer(c: &Config, data: &Dataset, encoder: Net<f32>) -> Result<Trainer> {
+    fn classifier_trainer(c: &Config, data: &Dataset, encoder: Net<f32>, device: &Device) -> Result<Trainer> {
         let rows = labelled_rows(c, data)?;
         let head = classifier(None, encoder.output_width(), 0, data.classes, c.seed);
         let (net, frozen) = if c.classifier_frozen { (head, Some(encoder)) } else { (stack(&encoder, head), None) };
@@ -186,7 +210,7 @@ impl Session {
             rows,
             seed: c.seed,
         };
-        Trainer::new(phase, optimizer)
+        Trainer::new(phase, optimizer, device)
     }
 
     /// The epochs phase `kind` trains for (0: until stopped).
@@ -215,8 +239,8 @@ impl Session {
         self.best.as_ref().map(|(_, epoch, _)| *epoch as usize + 1)
     }
 
-    /// One step of the current phase; moves to the next phase when this one has run its epochs.
-    pub fn train_step(&mut self) -> Result<StepLoss> {
+    /// Refuses a step once training has ended, saying why and what to do.
+    pub(crate) fn check_can_train(&self) -> Result<()> {
         if self.stopped_early {
             fail!("early stopping ended training (the best validation weights are in place); reset to train again");
         }
@@ -226,23 +250,25 @@ impl Session {
                 self.config.epochs
             );
         }
-        let epoch = self.trainer.epoch;
-        let loss = self.trainer.train_step(&self.data)?;
-        self.step += 1;
-        self.record_loss(loss.loss as f32);
-        if self.trainer.epoch != epoch && self.current + 1 == self.phases.len() && self.config.patience > 0 {
-            self.early_stopping_check(epoch);
+        Ok(())
+    }
+
+    /// What follows the step that began epoch `epoch + 1` (the weights in hand): early stopping's
+    /// check in the last phase, and the next phase once this one has run its epochs.
+    pub(crate) fn after_epoch(&mut self, finished_epoch: u32) -> Result<()> {
+        if self.current + 1 == self.phases.len() && self.config.patience > 0 {
+            self.early_stopping_check(finished_epoch)?;
         }
         let epochs = self.epochs_of(self.phase());
         if self.current + 1 < self.phases.len() && self.trainer.epoch as usize >= epochs {
             self.advance()?;
         }
-        Ok(loss)
+        Ok(())
     }
 
-    /// Adds the latest step's batch loss to the current phase's series (a step on another engine
-    /// reports its loss when it is read back).
-    pub fn record_loss(&mut self, loss: f32) {
+    /// Adds the latest step's batch loss to the current phase's series (steps on the GPU report
+    /// one loss per read-back).
+    pub(crate) fn record_loss(&mut self, loss: f32) {
         self.history[self.current].push((self.step, loss));
     }
 
@@ -265,8 +291,8 @@ impl Session {
             .collect()
     }
 
-    /// Steps the current phase can take on another engine before its epoch ends (the step that starts
-    /// an epoch runs here, where early stopping and phase changes happen).
+    /// Steps the current phase takes before one starts an epoch (where early stopping and phase
+    /// changes happen).
     pub fn steps_left_in_epoch(&self) -> usize {
         if self.finished() {
             0
@@ -275,29 +301,21 @@ impl Session {
         }
     }
 
-    /// The next clean batch, its labels for a classifier, and the streams that corrupt it and draw the
-    /// VAE's noise, for a step taken on another engine (the GPU).
-    pub fn external_step(&mut self) -> Result<crate::train::ExternalBatch> {
-        if self.steps_left_in_epoch() == 0 {
-            fail!("a step on another engine must not start an epoch");
-        }
-        self.step += 1;
-        Ok(self.trainer.external_step(&self.data))
-    }
-
     /// After each epoch of the last phase: remember the best validation loss (loss + penalties) and
     /// its weights; after `patience` epochs without improvement, restore them and stop.
-    fn early_stopping_check(&mut self, finished_epoch: u32) {
+    fn early_stopping_check(&mut self, finished_epoch: u32) -> Result<()> {
         let e = self.trainer.evaluate(&self.data, &self.validation_rows());
         let loss = e.loss + e.penalties.total();
         if self.best.as_ref().is_none_or(|(best, _, _)| loss < *best) {
-            self.best = Some((loss, finished_epoch, self.trainer.phase.net.params.clone()));
+            self.best = Some((loss, finished_epoch, self.trainer.net().params));
         }
         let (_, best_epoch, params) = self.best.as_ref().unwrap();
         if (finished_epoch - best_epoch) as usize >= self.config.patience {
-            self.trainer.phase.net.params.clone_from(params);
+            let optimizer = self.trainer.state().optimizer;
+            self.trainer.load_state(params.clone(), optimizer)?;
             self.stopped_early = true;
         }
+        Ok(())
     }
 
     /// Ends the current phase and starts the next (a finished stage is kept and frozen).
@@ -305,13 +323,13 @@ impl Session {
         if self.current + 1 >= self.phases.len() {
             fail!("{} is the last phase", self.phase().name());
         }
-        let finished = self.trainer.phase.net.clone();
+        let finished = self.trainer.net();
         match self.phase() {
             PhaseKind::Stage(_) => self.stages.push(finished),
             _ => self.autoencoder = Some((finished, self.trainer.phase.code.expect("autoencoders have a code"))),
         }
         self.current += 1;
-        self.trainer = Self::trainer(&self.config, &self.data, self.phase(), &self.stages, self.autoencoder.as_ref())?;
+        self.trainer = self.next_trainer()?;
         Ok(())
     }
 

@@ -19,6 +19,7 @@ impl Session {
     /// The run as bytes (see the module's comment).
     pub fn snapshot(&self) -> Vec<u8> {
         let t = &self.trainer;
+        let state = t.state();
         let (epoch, cursor) = t.position();
         let mut tensors: Vec<(String, Vec<usize>, &[f32])> = Vec::new();
         for (k, stage) in self.stages.iter().enumerate() {
@@ -27,9 +28,10 @@ impl Session {
         if let Some((net, _)) = &self.autoencoder {
             tensors.push(("autoencoder".into(), vec![net.params.len()], &net.params));
         }
-        tensors.push(("params".into(), vec![t.phase.net.params.len()], &t.phase.net.params));
-        tensors.push(("optimizer.m".into(), vec![t.optimizer.m.len()], &t.optimizer.m));
-        tensors.push(("optimizer.v".into(), vec![t.optimizer.v.len()], &t.optimizer.v));
+        let o = &state.optimizer;
+        tensors.push(("params".into(), vec![state.params.len()], &state.params));
+        tensors.push(("optimizer.m".into(), vec![o.m.len()], &o.m));
+        tensors.push(("optimizer.v".into(), vec![o.v.len()], &o.v));
         if let Some((_, _, params)) = &self.best {
             tensors.push(("best".into(), vec![params.len()], params));
         }
@@ -43,7 +45,7 @@ impl Session {
                 "phaseStep": t.step,
                 "epoch": epoch,
                 "cursor": cursor,
-                "optimizerT": t.optimizer.t,
+                "optimizerT": o.t,
                 "history": self.history,
                 "stoppedEarly": self.stopped_early,
                 "best": self.best.as_ref().map(|(loss, epoch, _)| (loss, epoch)),
@@ -90,18 +92,20 @@ impl Session {
                 PhaseKind::Stage(_) => format!("stages.{k}"),
                 _ => "autoencoder".into(),
             };
-            s.trainer.phase.net.params = tensor(&name, len)?;
+            let optimizer = s.trainer.state().optimizer;
+            s.trainer.load_state(tensor(&name, len)?, optimizer)?;
             s.advance()?;
         }
         let t = &mut s.trainer;
         let len = t.phase.net.params.len();
+        let fresh = t.state().optimizer;
         let optimizer = Optimizer {
-            m: tensor("optimizer.m", t.optimizer.m.len())?,
-            v: tensor("optimizer.v", t.optimizer.v.len())?,
+            m: tensor("optimizer.m", fresh.m.len())?,
+            v: tensor("optimizer.v", fresh.v.len())?,
             t: run.optimizer_t,
-            ..t.optimizer.clone()
+            ..fresh
         };
-        t.adopt(tensor("params", len)?, optimizer);
+        t.load_state(tensor("params", len)?, optimizer)?;
         t.resume_at(run.phase_step, run.epoch, run.cursor)?;
         s.step = run.step;
         s.history = run.history;

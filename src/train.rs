@@ -1,11 +1,13 @@
 //! Training one network for one phase (a pretraining stage, fine-tuning, end-to-end training or a
 //! classifier head): shuffled mini-batches from the seed, optional frozen layers in front, corruption,
-//! penalties, divergence caught and rolled back, and evaluation on held-out rows.
+//! penalties, divergence caught and rolled back, and evaluation on held-out rows. The phase's engine,
+//! on the CPU or the GPU, owns the weights and the optimizer's state; the trainer keeps the last good
+//! state (on the GPU, the state last read back) to roll back to, and reads the current one on demand.
 
-use crate::backend::cpu::CpuBackend;
 use crate::corrupt::Noise;
 use crate::data::Dataset;
-use crate::engine::Engine;
+use crate::engine::device::{now, AnyEngine, Device};
+use crate::engine::State;
 use crate::error::Result;
 use crate::fail;
 use crate::layers::{loss_forward, softmax_cross_entropy, Loss};
@@ -28,12 +30,12 @@ pub enum Task {
     Classify,
 }
 
-/// A batch for a step taken on another engine (see `Trainer::external_step`).
-pub struct ExternalBatch {
-    pub clean: Vec<f32>,
-    pub labels: Vec<u8>,
-    pub corrupt: Stream,
-    pub sample: Stream,
+/// A step's batch and the streams that corrupt it and draw the VAE's noise.
+struct StepBatch {
+    clean: Vec<f32>,
+    labels: Vec<u8>,
+    corrupt: Stream,
+    sample: Stream,
 }
 
 /// Everything that defines a phase except the optimizer's state.
@@ -71,23 +73,24 @@ impl Phase {
     }
 }
 
-#[derive(Clone)]
+/// A good state to come back to, and the phase's step it was taken at.
 struct Checkpoint {
-    params: Vec<f32>,
-    optimizer: Optimizer,
+    state: State,
     step: u64,
 }
 
 pub struct Trainer {
+    /// What the phase trains; its net's weights are those the phase began with (`net()` has the
+    /// current ones).
     pub phase: Phase,
-    pub optimizer: Optimizer,
     pub step: u64,
     pub epoch: u32,
     order: Vec<u32>,
     cursor: usize,
+    /// The last good state: rolled back to on divergence. On the GPU it is also the state last read
+    /// back (`sync`), which evaluation, the views and saved files see.
     checkpoint: Checkpoint,
-    /// The step, recorded on the plain-loop reference backend.
-    engine: Engine<CpuBackend<f32>>,
+    engine: AnyEngine,
 }
 
 /// One step's numbers: the task loss on the batch (before the step's update).
@@ -138,15 +141,69 @@ pub fn objective<T: Real>(net: &Net<T>, batch: &Batch<T>, task: &Task, code: Opt
 }
 
 impl Trainer {
-    pub fn new(phase: Phase, optimizer: Optimizer) -> Result<Self> {
+    /// The phase's trainer on `device`, from the phase's own weights and `optimizer`.
+    pub fn new(phase: Phase, optimizer: Optimizer, device: &Device) -> Result<Self> {
         if phase.batch_size > phase.rows.len() {
             fail!("batchSize {} is larger than the {} training samples", phase.batch_size, phase.rows.len());
         }
-        let checkpoint = Checkpoint { params: phase.net.params.clone(), optimizer: optimizer.clone(), step: 0 };
-        let engine = Engine::new(CpuBackend::new(), &phase, &optimizer)?;
-        let mut t = Trainer { phase, optimizer, step: 0, epoch: 0, order: Vec::new(), cursor: 0, checkpoint, engine };
+        let state = State { loss: f32::NAN, params: phase.net.params.clone(), optimizer };
+        let engine = AnyEngine::new(device, &phase, &state)?;
+        let checkpoint = Checkpoint { state, step: 0 };
+        let mut t = Trainer { phase, step: 0, epoch: 0, order: Vec::new(), cursor: 0, checkpoint, engine };
         t.shuffle();
         Ok(t)
+    }
+
+    pub fn on_gpu(&self) -> bool {
+        self.engine.on_gpu()
+    }
+
+    /// Moves training to `device`, carrying the current state across (from the GPU: the state last
+    /// read back).
+    pub fn move_to(&mut self, device: &Device) -> Result<()> {
+        let state = self.state();
+        self.engine = AnyEngine::new(device, &self.phase, &state)?;
+        self.checkpoint = Checkpoint { state, step: self.step };
+        Ok(())
+    }
+
+    /// The weights and optimizer state now (on the GPU: as last read back).
+    pub fn state(&self) -> State {
+        if self.on_gpu() {
+            return self.checkpoint.state.clone();
+        }
+        now(self.engine.snapshot()).expect("the CPU engine reads at once").expect("the CPU engine reads its own memory")
+    }
+
+    /// The phase's net with the current weights (on the GPU: as last read back).
+    pub fn net(&self) -> Net<f32> {
+        let params = if self.on_gpu() {
+            self.checkpoint.state.params.clone()
+        } else {
+            now(self.engine.params())
+                .expect("the CPU engine reads at once")
+                .expect("the CPU engine reads its own memory")
+        };
+        Net { params, ..self.phase.net.clone() }
+    }
+
+    /// The optimizer's settings and step count.
+    pub fn optimizer(&self) -> &Optimizer {
+        self.engine.optimizer()
+    }
+
+    /// Changes the learning rate from the next step on (after divergence, say).
+    pub fn set_learning_rate(&mut self, learning_rate: f32) -> Result<()> {
+        let o = Optimizer { learning_rate, ..self.optimizer().clone() };
+        self.engine.set_optimizer(&o)
+    }
+
+    /// Takes weights and an optimizer state from elsewhere (a model file, a saved run, early
+    /// stopping's best) as the current and last good state.
+    pub fn load_state(&mut self, params: Vec<f32>, optimizer: Optimizer) -> Result<()> {
+        self.engine.upload_state(&params, &optimizer)?;
+        self.checkpoint = Checkpoint { state: State { loss: f32::NAN, params, optimizer }, step: self.step };
+        Ok(())
     }
 
     fn shuffle(&mut self) {
@@ -199,18 +256,8 @@ impl Trainer {
         (self.order.len() - self.cursor) / self.phase.batch_size
     }
 
-    /// The next batch for a step taken on another engine (the GPU): it advances the batch order and the
-    /// step count exactly as `train_step` does.
-    /// Returns the clean batch, its labels (for a classifier; empty otherwise), and the streams the
-    /// step corrupts it with and draws the VAE's noise from.
-    pub fn external_step(&mut self, data: &Dataset) -> ExternalBatch {
-        let batch = self.next_step_batch(data);
-        self.step += 1;
-        batch
-    }
-
-    /// The next batch and its step's random streams (the step count is the caller's to advance).
-    fn next_step_batch(&mut self, data: &Dataset) -> ExternalBatch {
+    /// The next batch and its step's random streams.
+    fn next_step_batch(&mut self, data: &Dataset) -> StepBatch {
         let rows = self.next_batch();
         let clean = self.inputs(data, &rows);
         let labels =
@@ -218,16 +265,7 @@ impl Trainer {
         let rng = Rng::new(self.phase.seed);
         let (corrupt, sample) =
             (rng.stream(Purpose::Corrupt, self.step as u32), rng.stream(Purpose::Sample, self.step as u32));
-        ExternalBatch { clean, labels, corrupt, sample }
-    }
-
-    /// Takes weights and optimizer state computed elsewhere (read back from the GPU) as the current
-    /// and last good state.
-    pub fn adopt(&mut self, params: Vec<f32>, optimizer: Optimizer) {
-        self.phase.net.params = params;
-        self.optimizer = optimizer;
-        self.checkpoint =
-            Checkpoint { params: self.phase.net.params.clone(), optimizer: self.optimizer.clone(), step: self.step };
+        StepBatch { clean, labels, corrupt, sample }
     }
 
     /// The net's input for dataset rows: the rows' values, through the frozen layers if any.
@@ -244,47 +282,68 @@ impl Trainer {
         }
     }
 
-    /// One optimisation step: batch → corrupt → forward → loss → backward → update, on the
-    /// reference backend. On a non-finite loss or parameter the last checkpoint comes back and the
-    /// error says what to do.
-    pub fn train_step(&mut self, data: &Dataset) -> Result<StepLoss> {
+    /// One optimisation step: batch → corrupt → forward → loss → backward → update. On the CPU it
+    /// returns the step's loss, and a non-finite loss or weight brings the last checkpoint back with
+    /// an error that says what to do. On the GPU the step is only submitted: its loss comes with
+    /// `loss`, and `sync` checks the weights.
+    pub fn train_step(&mut self, data: &Dataset) -> Result<Option<f64>> {
         let batch = self.next_step_batch(data);
-        let streams = (Some(batch.corrupt), Some(batch.sample));
-        let (params, optimizer) = (&mut self.phase.net.params, &mut self.optimizer);
-        let loss = self.engine.step_in_place(params, optimizer, &batch.clean, &batch.labels, streams)?;
+        self.engine.step(&batch.clean, &batch.labels, Some(batch.corrupt), Some(batch.sample))?;
+        if self.on_gpu() {
+            self.step += 1;
+            return Ok(None);
+        }
+        let loss = now(self.engine.loss()).expect("the CPU engine reads at once")? as f64;
         if !loss.is_finite() {
             return self.roll_back(format!("the loss became {loss}"));
         }
-        if !self.phase.net.params.iter().sum::<f32>().is_finite() {
+        if !self.engine.params_are_finite() {
             return self.roll_back("a weight became infinite".into());
         }
         self.step += 1;
         if self.step.is_multiple_of(CHECKPOINT_EVERY) {
-            self.checkpoint = Checkpoint {
-                params: self.phase.net.params.clone(),
-                optimizer: self.optimizer.clone(),
-                step: self.step,
-            };
+            self.checkpoint = Checkpoint { state: self.state(), step: self.step };
         }
-        Ok(StepLoss { loss })
+        Ok(Some(loss))
     }
 
-    fn roll_back<T>(&mut self, what: String) -> Result<T> {
+    /// The last step's loss, once the device has run it.
+    pub async fn loss(&self) -> Result<f32> {
+        self.engine.loss().await
+    }
+
+    /// On the GPU: reads the state back as the last good one, or, when a weight or the loss is no
+    /// longer finite, rolls back to the one before with an error. Nothing to do on the CPU.
+    pub async fn sync(&mut self) -> Result<()> {
+        if !self.on_gpu() {
+            return Ok(());
+        }
+        let state = self.engine.snapshot().await?;
+        let o = &state.optimizer;
+        if !state.params.iter().chain(&o.m).chain(&o.v).all(|x| x.is_finite()) {
+            return self.roll_back("a weight became NaN or infinite on the GPU".into());
+        }
+        self.checkpoint = Checkpoint { state, step: self.step };
+        Ok(())
+    }
+
+    /// Brings the last good state back and fails with what happened and what to do.
+    pub fn roll_back<T>(&mut self, what: String) -> Result<T> {
         let at = self.step;
-        self.phase.net.params.clone_from(&self.checkpoint.params);
-        self.optimizer = self.checkpoint.optimizer.clone();
-        self.step = self.checkpoint.step;
+        let Checkpoint { state, step } = &self.checkpoint;
+        self.engine.upload_state(&state.params, &state.optimizer)?;
+        self.step = *step;
         fail!(
             "training diverged at step {at}: {what}. The weights and optimizer state of step {} are restored; lower the learning rate (now {}) and continue",
             self.step,
-            self.optimizer.learning_rate
+            self.optimizer().learning_rate
         )
     }
 
     /// Measures the phase's model on `rows`: its loss, squared error, penalties, code statistics and,
     /// for a classifier, accuracy. A VAE's code is sampled with a fixed stream, so this is repeatable.
     pub fn evaluate(&self, data: &Dataset, rows: &[usize]) -> Evaluation {
-        let net = &self.phase.net;
+        let net = &self.net();
         let mut e = Evaluation::default();
         let mut correct = 0;
         let mut code_sum: Vec<f64> = Vec::new();

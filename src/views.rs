@@ -7,14 +7,15 @@ use crate::error::Result;
 use crate::fail;
 use crate::net::{Net, Trace};
 use crate::session::{frozen_encoder, PhaseKind, Session, MAX_DRAWN};
+use std::borrow::Cow;
 
 impl Session {
     /// The autoencoder the views show and its code op: the current phase's net, or while the
     /// classifier trains, the finished autoencoder.
-    pub(crate) fn model(&self) -> (&Net<f32>, usize) {
+    pub(crate) fn model(&self) -> (Cow<'_, Net<f32>>, usize) {
         match &self.autoencoder {
-            Some((net, code)) if self.phase() == PhaseKind::Classifier => (net, *code),
-            _ => (&self.trainer.phase.net, self.trainer.phase.code.expect("autoencoders have a code")),
+            Some((net, code)) if self.phase() == PhaseKind::Classifier => (Cow::Borrowed(net), *code),
+            _ => (Cow::Owned(self.trainer.net()), self.trainer.phase.code.expect("autoencoders have a code")),
         }
     }
 
@@ -57,7 +58,10 @@ impl Session {
     }
 
     pub fn code_width(&self) -> usize {
-        let (net, code) = self.model();
+        let (net, code) = match &self.autoencoder {
+            Some((net, code)) if self.phase() == PhaseKind::Classifier => (net, *code),
+            _ => (&self.trainer.phase.net, self.trainer.phase.code.expect("autoencoders have a code")),
+        };
         net.ops[code].output_width()
     }
 
@@ -96,16 +100,15 @@ impl Session {
 
     /// The deep model's encoder (or, while pretraining, the stages trained so far plus the current one).
     pub fn encoder(&self) -> Net<f32> {
-        let t = &self.trainer.phase;
         match self.phase() {
             PhaseKind::Stage(_) => {
                 let mut stages = self.stages.clone();
-                stages.push(t.net.clone());
+                stages.push(self.trainer.net());
                 frozen_encoder(&stages).expect("at least one stage")
             }
             _ => {
                 let (net, code) = self.model();
-                encoder(net, code)
+                encoder(&net, code)
             }
         }
     }

@@ -60,7 +60,7 @@ fn js(json: &str) -> JsValue {
 }
 
 #[wasm_bindgen_test]
-fn exported_api_round_trips_settings_and_trains() {
+async fn exported_api_round_trips_settings_and_trains() {
     use ae_playground::wasm_api::Playground;
     let mut pg = Playground::new(js(r#"{"hidden": [3], "batchSize": 8, "seed": 5}"#), &tiny_pack()).unwrap();
     let json = |v: &JsValue| js_sys::JSON::stringify(v).unwrap().as_string().unwrap();
@@ -73,9 +73,10 @@ fn exported_api_round_trips_settings_and_trains() {
     let again = Playground::new(pg.config().unwrap(), &tiny_pack()).unwrap();
     assert_eq!(json(&again.config().unwrap()), back, "settings must round-trip unchanged");
     let before = pg.test_loss();
-    let loss = pg.train(1).unwrap();
+    let trained = pg.train(1).await.unwrap();
+    let loss = js_sys::Reflect::get(&trained, &"loss".into()).unwrap().as_f64().unwrap();
     assert!(loss.is_finite() && pg.step() == 1.0, "one step: loss {loss}, step {}", pg.step());
-    pg.train(200).unwrap();
+    pg.train(200).await.unwrap();
     assert!(pg.test_loss() < before, "test loss {before} → {}", pg.test_loss());
     let rec = pg.reconstruct(&[0, 9]).unwrap();
     assert_eq!(rec.len(), 2 * 2 * 16);

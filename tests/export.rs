@@ -20,12 +20,12 @@ fn export_then_import_gives_the_same_model_and_training_goes_on() {
         let source = trained(&config, 40);
         let file = source.export_model();
         let mut copy = trained(&Config { seed: 9, ..config.clone() }, 0);
-        assert_ne!(copy.trainer.phase.net.params, source.trainer.phase.net.params);
+        assert_ne!(copy.trainer.net().params, source.trainer.net().params);
         copy.import_model(&file).unwrap();
-        assert_eq!(copy.trainer.phase.net.params, source.trainer.phase.net.params, "tied {tied}");
-        assert_eq!(copy.trainer.optimizer.m, source.trainer.optimizer.m);
-        assert_eq!(copy.trainer.optimizer.v, source.trainer.optimizer.v);
-        assert_eq!(copy.trainer.optimizer.t, 40);
+        assert_eq!(copy.trainer.net().params, source.trainer.net().params, "tied {tied}");
+        assert_eq!(copy.trainer.state().optimizer.m, source.trainer.state().optimizer.m);
+        assert_eq!(copy.trainer.state().optimizer.v, source.trainer.state().optimizer.v);
+        assert_eq!(copy.trainer.optimizer().t, 40);
         let rows: Vec<usize> = copy.data.test_rows().take(5).collect();
         assert_eq!(copy.reconstruct(&rows), source.reconstruct(&rows));
         let before = copy.evaluate_test().loss;
@@ -87,8 +87,8 @@ fn a_classifier_file_is_refused_by_an_autoencoder() {
     assert_eq!(source.phase().name(), "classifier");
     let file = source.export_model();
     let mut other = trained(&config, 0);
-    let before = other.trainer.phase.net.params.clone();
+    let before = other.trainer.net().params;
     let err = other.import_model(&file).unwrap_err();
     assert!(err.message.contains("holds phase \"classifier\""), "{err}");
-    assert_eq!(other.trainer.phase.net.params, before);
+    assert_eq!(other.trainer.net().params, before);
 }

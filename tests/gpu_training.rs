@@ -228,44 +228,6 @@ fn a_model_larger_than_the_gpu_binds_is_refused_with_a_message() {
     assert!(ctx.check_fits("the weights", net.params.len()).is_ok());
 }
 
-/// The session's classifier phase on the GPU, as the page runs it: each batch and its labels from
-/// `external_step`, stepped on the GPU, against the same phase stepped on the CPU (the encoder
-/// trained with the head, and frozen).
-#[test]
-fn the_sessions_classifier_phase_trains_on_the_gpu_as_on_the_cpu() {
-    use ae_playground::session::{PhaseKind, Session};
-    let Some(ctx) = common::gpu() else { return };
-    for classifier_frozen in [false, true] {
-        let c = Config {
-            hidden: vec![16],
-            epochs: 1,
-            classifier_epochs: 2,
-            classifier_frozen,
-            learning_rate: 0.01,
-            ..Config::default()
-        };
-        let mut cpu = Session::new(c, files::repo("digits").unwrap()).unwrap();
-        while cpu.phase() != PhaseKind::Classifier {
-            cpu.train_step().unwrap();
-        }
-        let mut on_gpu = Session::restore(files::repo("digits").unwrap(), &cpu.snapshot()).unwrap();
-        let (phase, optimizer) = (&on_gpu.trainer.phase, &on_gpu.trainer.optimizer);
-        let mut trainer = Engine::new(GpuBackend::new(&ctx), phase, optimizer).unwrap();
-        let mut worst_step = 0.0f64;
-        for _ in 0..on_gpu.steps_left_in_epoch().min(10) {
-            let batch = on_gpu.external_step().unwrap();
-            trainer.step(&batch.clean, &batch.labels, Some(batch.corrupt), Some(batch.sample)).unwrap();
-            let gpu_loss = pollster::block_on(trainer.loss()).unwrap() as f64;
-            let cpu_loss = cpu.train_step().unwrap().loss;
-            worst_step = worst_step.max(((gpu_loss - cpu_loss) / cpu_loss).abs());
-        }
-        println!(
-            "classifier phase, frozen {classifier_frozen}: 10 steps, worst relative loss difference {worst_step:.1e}"
-        );
-        assert!(worst_step < 1e-3, "frozen {classifier_frozen}: losses differ by {worst_step}");
-    }
-}
-
 /// A denoising net's gradients taken with no corruption stream (after a corrupted step): the CPU
 /// passes the batch through clean, and so must the GPU, not reuse the last step's noise.
 #[test]

@@ -40,7 +40,7 @@ fn filters_are_the_first_layers_weight_columns_in_every_phase() {
             }
         }
     };
-    check(&s, &s.trainer.phase.net.clone());
+    check(&s, &s.trainer.net());
     while s.phase().name() == "AE 1" {
         s.train_step().unwrap();
     }

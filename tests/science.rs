@@ -53,7 +53,7 @@ fn linear_autoencoder_matches_pca() {
     let s = train(c, &data);
     let ae_error = s.evaluate_test().squared_error;
     // The decoder's weight rows span the subspace the autoencoder reconstructs in.
-    let net = &s.trainer.phase.net;
+    let net = &s.trainer.net();
     let dec = net.dense(net.ops.len() - 1).unwrap();
     let basis: Vec<f64> = net.params[dec.weight_range()].iter().map(|&v| v as f64).collect();
     let angles = principal_angles_degrees(&basis, k, pca.basis(k), k, 64).unwrap();
@@ -98,7 +98,7 @@ fn masked_error(s: &Session, data: &Dataset, fraction: f64) -> f64 {
     Noise { masking: fraction, ..Noise::default() }.apply(&mut x, Rng::new(99).stream(Purpose::Corrupt, 0));
     let n = data.test_rows().len();
     let mut tr = Trace::default();
-    s.trainer.phase.net.forward(&mut tr, &x, n, None);
+    s.trainer.net().forward(&mut tr, &x, n, None);
     loss_forward(Loss::SquaredError, tr.outs.last().unwrap(), &tr.logits, &clean, n) as f64
 }
 
@@ -151,7 +151,7 @@ fn sparsity_targets_are_met() {
     let mut tr = Trace::default();
     let x = values(&data, data.test_rows());
     let n = data.test_rows().len();
-    s.trainer.phase.net.forward(&mut tr, &x, n, None);
+    s.trainer.net().forward(&mut tr, &x, n, None);
     let code = &tr.outs[s.trainer.phase.code.unwrap()];
     for row in code.chunks_exact(32) {
         assert_eq!(row.iter().filter(|&&v| v != 0.0).count(), k, "active units in {row:?}");

@@ -25,7 +25,7 @@ fn resumes_exactly(config: Config, before: usize, after: usize) {
         let (a, b) = (run.train_step().unwrap(), resumed.train_step().unwrap());
         assert_eq!(a.loss, b.loss, "step {i} after resuming");
     }
-    assert_eq!(run.trainer.phase.net.params, resumed.trainer.phase.net.params);
+    assert_eq!(run.trainer.net().params, resumed.trainer.net().params);
     assert_eq!(run.phase(), resumed.phase());
     assert_eq!(run.stopped_early(), resumed.stopped_early());
 }

@@ -9,11 +9,10 @@ self.onmessage = async ({ data: { quick } }) => {
   try {
     await init();
     const seconds = quick ? 0.2 : 2;
-    let gpu = null;
-    try {
-      gpu = await Gpu.create();
-    } catch (e) {
-      row('WebGPU', '–', '–', `none: ${e.message}`);
+    let gpu = await Gpu.find();
+    if (gpu.failure) {
+      row('WebGPU', '–', '–', `none: ${gpu.failure}`);
+      gpu = null;
     }
     const gpuName = gpu ? `WebGPU: ${gpu.adapter}` : null;
     for (const size of quick ? [256] : [256, 512]) {

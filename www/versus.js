@@ -58,18 +58,17 @@ function schedule(playground, nTrain) {
 /** This engine, on the CPU or (with `gpu`) on WebGPU: `train(n)` resolves with the last step's loss. */
 function ourNet(data, gpu) {
   const playground = new Playground(CONFIG, data);
-  if (gpu) playground.attachGpu(gpu);
+  if (gpu) {
+    playground.useEngine('webgpu', gpu);
+    const { name, reason } = playground.backend();
+    if (name !== 'WebGPU') throw new Error(reason);
+  }
   return {
     playground,
     use: async () => {},
+    /** `n` steps (on the GPU the loss is read back every 8, as in the page); their mean loss. */
     async train(n) {
-      if (!gpu) {
-        let loss;
-        for (let i = 0; i < n; i++) loss = playground.train(1);
-        return loss;
-      }
-      playground.train(n); // submits; stays inside the first epoch here
-      return playground.gpuLoss();
+      return (await playground.train(n)).loss;
     },
   };
 }
@@ -181,11 +180,9 @@ async function gemm() {
 }
 
 async function webgpu(data, batchOf) {
-  let gpu;
-  try {
-    gpu = await Gpu.create();
-  } catch (e) {
-    row('WebGPU', '–', `not measured: ${e.message}`);
+  const gpu = await Gpu.find();
+  if (gpu.failure) {
+    row('WebGPU', '–', `not measured: ${gpu.failure}`);
     return;
   }
   const ours = ourNet(data, gpu);

@@ -109,7 +109,7 @@ export async function linearSweep(post, data, info, seed) {
     const model = new Playground(config, data);
     try {
       for (let s = 0; s < SWEEP_STEPS; s += SWEEP_SLICE) {
-        model.train(SWEEP_SLICE);
+        await model.train(SWEEP_SLICE);
         await pause();
       }
       errors.push(model.evaluate().squaredError);

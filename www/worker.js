@@ -1,7 +1,7 @@
 // The training worker: owns the wasm engine, trains in slices of about 30 ms so that pause and step
-// messages are answered promptly, and posts metrics and reconstructions a few times a second. Steps
-// run on WebGPU when the device is a real GPU (or when asked), on the CPU engine otherwise; losing the
-// GPU falls back to the CPU with the weights and optimizer state last read back.
+// messages are answered promptly, and posts metrics and reconstructions a few times a second. It finds
+// the WebGPU device and passes the engine setting on; the engine decides where steps run, and moves
+// to the CPU by itself when the GPU is lost (its `backend()` says so, and the worker posts it).
 // Messages in:  {type: 'init', settings, resume (the address's hash), id}, {type: 'reset', settings, id},
 //               {type: 'save', hash, chart, step, id}, {type: 'play'}, {type: 'pause'},
 //               {type: 'train', steps, id}, {type: 'loseGpu', id}, {type: 'upload', files, options, id},
@@ -35,13 +35,12 @@ let running = false;
 let lock = Promise.resolve(); // the last task holding the model (see `exclusive`)
 let generation = 0; // a new model (reset, import) ends any play loop of the one before
 let stepsPerSlice = 1;
-let pending = { loss: 0, steps: 0, since: performance.now() };
+let pending = { loss: 0, read: 0, steps: 0, since: performance.now() }; // steps since the last report, and the losses read of them
 let lastPost = 0;
 let lastTestLoss = 0;
-let gpu = null; // the Gpu device, once found
-let gpuWhy = 'looking for WebGPU…'; // why there is none, or why it is not used
+let gpu = null; // the WebGPU device found (Gpu), or the reason there is none
 let engine = 'auto'; // 'auto' | 'cpu' | 'webgpu'
-let gpuFailed = false; // the device was lost or erred: the next model asks for a new one
+let backendSent = ''; // the engine in use and why, as last posted
 let phasesSent = 0; // finished phases whose loss series the page has
 
 const post = (message, transfer) => self.postMessage(message, transfer ?? []);
@@ -55,43 +54,12 @@ function exclusive(task) {
   return run;
 }
 
-/** Attaches the GPU for the current phase when the engine setting and the device allow; says why not. */
-function chooseEngine() {
-  playground.detachGpu();
-  let reason;
-  if (engine === 'cpu') reason = 'the CPU engine was chosen';
-  else if (!gpu) reason = gpuWhy;
-  else if (engine === 'auto' && gpu.software) reason = `the WebGPU adapter (${gpu.adapter}) is a software fallback, slower than the CPU engine; choose WebGPU to use it anyway`;
-  else {
-    try {
-      playground.attachGpu(gpu);
-      post({ type: 'backend', name: 'WebGPU', reason: gpu.adapter });
-      return;
-    } catch (e) {
-      reason = `this model cannot train on the GPU: ${e.message}`;
-    }
-  }
-  post({ type: 'backend', name: 'CPU', reason });
-}
-
-/** Brings the GPU's weights and optimizer state to the CPU engine (for evaluation, or to fall back). */
-async function syncFromGpu() {
-  if (!playground.onGpu) return;
-  try {
-    const s = await playground.gpuSnapshot();
-    playground.adoptGpuState(s.params, s.m, s.v, s.t);
-  } catch (e) {
-    fallBack(e);
-  }
-}
-
-function fallBack(error) {
-  gpuWhy = gpu?.failure ?? `the GPU failed: ${error?.message ?? error}`;
-  gpu?.free();
-  gpu = null;
-  gpuFailed = true;
-  playground.detachGpu();
-  post({ type: 'backend', name: 'CPU', reason: `${gpuWhy}; training continues on the CPU from the weights last read back` });
+/** Posts the engine in use and why, when it changed. */
+function postBackend() {
+  const backend = playground.backend();
+  const key = JSON.stringify(backend);
+  if (key !== backendSent) post({ type: 'backend', ...backend });
+  backendSent = key;
 }
 
 /** Builds a new model (then `prepare(model)`, e.g. importing weights), or restores a saved `run`;
@@ -106,17 +74,14 @@ async function build(settings, prepare, run) {
     next.free();
     throw e;
   }
-  // A device that failed (an earlier model too large for it, say) is replaced for the new model.
-  if (gpuFailed || gpu?.failure) {
-    gpuFailed = false;
-    await findGpu();
-  }
+  // A device that failed (lost, or an error) is replaced for the new model.
+  if (gpu.failure) await findGpu();
   playground?.free();
   playground = next;
   engine = chosen ?? 'auto';
   batchSize = playground.config().batchSize;
   running = false;
-  pending = { loss: 0, steps: 0, since: performance.now() };
+  pending = { loss: 0, read: 0, steps: 0, since: performance.now() };
   info = playground.dataset();
   datasetKey = dataset;
   modelSettings = settings;
@@ -126,12 +91,14 @@ async function build(settings, prepare, run) {
   const count = Math.min(LATENT_POINTS, info.nTest);
   const images = playground.rows(Uint32Array.from({ length: count }, (_, i) => info.nTrain + i));
   post({ type: 'latentImages', images, count }, [images.buffer]);
-  chooseEngine();
+  backendSent = '';
+  playground.useEngine(engine, gpu);
   await report(true);
 }
 
 async function report(withTestLoss) {
-  await syncFromGpu();
+  await playground.sync();
+  postBackend();
   const now = performance.now();
   const seconds = (now - pending.since) / 1000;
   const metrics = {
@@ -140,7 +107,7 @@ async function report(withTestLoss) {
     epoch: playground.epoch,
     phase: playground.phase(),
     finished: playground.finished,
-    trainLoss: pending.steps ? pending.loss / pending.steps : null,
+    trainLoss: pending.read ? pending.loss / pending.read : null,
     samplesPerSecond: pending.steps && seconds > 0 ? (pending.steps * batchSize) / seconds : null,
   };
   let evaluation = null;
@@ -162,46 +129,8 @@ async function report(withTestLoss) {
   const latent = playground.latent(LATENT_POINTS);
   post({ type: 'latent', ...latent }, [latent.points.buffer, latent.labels.buffer]);
   reportPanels(post, playground, info, evaluation);
-  pending = { loss: 0, steps: 0, since: now };
+  pending = { loss: 0, read: 0, steps: 0, since: now };
   lastPost = now;
-}
-
-/** Up to `steps` steps on the attached engine, never across an epoch's start (where a phase may
- * change). Returns [steps taken, their mean loss]. */
-async function trainOn(steps) {
-  const before = playground.step;
-  const n = Math.min(steps, playground.stepsLeftInEpoch);
-  if (n === 0) {
-    // The step that starts an epoch (early stopping, the next phase) runs on the CPU engine.
-    await syncFromGpu();
-    try {
-      const loss = playground.onGpu ? playground.cpuStep() : playground.train(1);
-      return [playground.step - before, loss];
-    } catch (e) {
-      if (gpu && !playground.onGpu) post({ type: 'backend', name: 'CPU', reason: e.message ?? String(e) });
-      throw e;
-    }
-  }
-  if (!playground.onGpu) {
-    const loss = playground.train(n);
-    return [playground.step - before, loss];
-  }
-  playground.train(n);
-  let loss;
-  try {
-    loss = await playground.gpuLoss(); // also keeps the GPU's queue from running ahead
-  } catch (e) {
-    fallBack(e);
-    return [playground.step - before, NaN];
-  }
-  if (!Number.isFinite(loss)) {
-    // Diverged: keep the state last read back (adopting refuses non-finite weights) and stop.
-    playground.detachGpu();
-    post({ type: 'backend', name: 'CPU', reason: 'training diverged on the GPU; the weights last read back are kept' });
-    throw new Error(`training diverged on the GPU (loss ${loss}); the weights last read back are kept: lower the learning rate and continue`);
-  }
-  playground.recordLoss(loss);
-  return [playground.step - before, loss];
 }
 
 /** Trains up to `limit` steps in one time slice, sizing slices to about SLICE_MS. A phase change
@@ -211,15 +140,18 @@ async function trainSlice(limit) {
   const phase = playground.phaseIndex;
   const start = performance.now();
   let done = 0;
-  let loss = 0;
   while (done < steps && !playground.finished && playground.phaseIndex === phase) {
-    const [taken, mean] = await trainOn(Math.min(steps - done, 8));
-    if (Number.isFinite(mean)) loss += mean * taken;
-    done += taken;
+    const trained = await playground.train(steps - done); // ends early at a phase change
+    if (trained.loss !== null) {
+      pending.loss += trained.loss * trained.steps;
+      pending.read += trained.steps;
+    }
+    done += trained.steps;
+    postBackend(); // the GPU may have been lost
+    if (!trained.steps) break;
   }
   const elapsed = performance.now() - start;
   stepsPerSlice = Math.max(1, Math.round(done * Math.min(2, SLICE_MS / Math.max(elapsed, 1))));
-  pending.loss += loss;
   pending.steps += done;
   const phaseChanged = playground.phaseIndex !== phase;
   if (phaseChanged || performance.now() - lastPost >= POST_EVERY_MS) await report(phaseChanged);
@@ -271,13 +203,8 @@ async function resume(hash) {
 }
 
 async function findGpu() {
-  try {
-    gpu?.free();
-    gpu = await Gpu.create();
-  } catch (e) {
-    gpu = null;
-    gpuWhy = e.message ?? String(e);
-  }
+  gpu?.free();
+  gpu = await Gpu.find();
 }
 
 self.onmessage = async ({ data: message }) => {
@@ -296,7 +223,7 @@ self.onmessage = async ({ data: message }) => {
       }
       case 'save': // the run, for a reload to resume
         await exclusive(async () => {
-          await syncFromGpu();
+          await playground.sync();
           // `step`: the chart's last step; the run may be a few steps further on.
           const upload = uploadOf(datasetKey);
           const record = { hash: message.hash, settings: modelSettings, run: playground.snapshot(), upload: Boolean(upload), chart: message.chart, step: message.step, savedAt: Date.now() };
@@ -332,7 +259,7 @@ self.onmessage = async ({ data: message }) => {
       case 'exportCodes':
       case 'reconstruct':
         await exclusive(async () => {
-          await syncFromGpu();
+          await playground.sync();
           const value =
             message.type === 'exportWeights' ? playground.exportWeights()
             : message.type === 'exportCodes' ? playground.exportCodes()
@@ -344,7 +271,7 @@ self.onmessage = async ({ data: message }) => {
         // A model of the file's settings (the dataset and engine stay), its weights put in before
         // it replaces the model in hand.
         const { config, phase } = modelFileSettings(message.bytes);
-        const staged = phase.startsWith('AE ');
+        const staged = phase.kind === 'stage';
         const settings = { ...message.settings, ...config, pretrainEpochs: staged ? config.pretrainEpochs : 0 };
         running = false;
         generation++;
@@ -359,7 +286,7 @@ self.onmessage = async ({ data: message }) => {
         break;
       case 'fewLabels':
         await exclusive(async () => {
-          await syncFromGpu();
+          await playground.sync();
           answer(message.id, playground.fewLabels(message.labels, playground.config().seed));
         });
         break;
@@ -369,8 +296,8 @@ self.onmessage = async ({ data: message }) => {
       case 'loseGpu':
         running = false;
         await exclusive(async () => {
-          gpu?.destroy();
-          await report(true); // the lost device fails the read-back: training falls back to the CPU
+          gpu.destroy();
+          await report(true); // the lost device fails the read-back: the engine falls back to the CPU
         });
         answer(message.id);
         break;

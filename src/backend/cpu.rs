@@ -42,9 +42,9 @@ impl<T: Real> CpuBackend<T> {
         self.memory.borrow()[buffer.0].borrow_mut()[..values.len()].copy_from_slice(values);
     }
 
-    /// Exchanges a buffer's values with `values` (no copy; the lengths are the caller's to match).
-    pub fn swap(&self, buffer: &CpuBuffer, values: &mut Vec<T>) {
-        std::mem::swap(&mut *self.memory.borrow()[buffer.0].borrow_mut(), values);
+    /// Whether every value in a buffer is finite (read in place).
+    pub fn all_finite(&self, buffer: &CpuBuffer) -> bool {
+        self.memory.borrow()[buffer.0].borrow().iter().all(|v| v.is_finite())
     }
 
     fn record(&self, p: &mut Program<Self>, launch: impl Fn(&Memory<T>, StepValues) + 'static) -> Result<()> {

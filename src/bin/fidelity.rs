@@ -80,7 +80,7 @@ fn f1(data: &Dataset, scale: f64) -> Row {
         ..Config::default()
     };
     let s = train(c, data);
-    let net = &s.trainer.phase.net;
+    let net = &s.trainer.net();
     let dec = net.dense(net.ops.len() - 1).unwrap();
     let basis: Vec<f64> = net.params[dec.weight_range()].iter().map(|&v| v as f64).collect();
     let angle =
@@ -203,7 +203,7 @@ fn f5(data: &Dataset, scale: f64) -> Row {
     let error = |c: Config| {
         let s = train(c, data);
         let mut tr = Trace::default();
-        s.trainer.phase.net.forward(&mut tr, &masked, n, None);
+        s.trainer.net().forward(&mut tr, &masked, n, None);
         loss_forward(Loss::SquaredError, tr.outs.last().unwrap(), &tr.logits, &clean, n) as f64
     };
     let (plain, denoising) = (error(base.clone()), error(Config { masking: 0.25, ..base }));

@@ -120,7 +120,13 @@ impl Dataset {
     pub fn validate(&self) -> Result<()> {
         let dim = self.dim();
         if dim == usize::MAX {
-            fail!("dataset '{}': samples of {}×{}×{} values are too large to hold", self.name, self.height, self.width, self.channels);
+            fail!(
+                "dataset '{}': samples of {}×{}×{} values are too large to hold",
+                self.name,
+                self.height,
+                self.width,
+                self.channels
+            );
         }
         if dim == 0 {
             fail!("dataset '{}': samples have no values ({}×{})", self.name, self.height, self.width);

@@ -7,6 +7,7 @@
 
 mod backward;
 mod buffers;
+pub mod device;
 mod state;
 
 use crate::backend::{Backend, Program, StepValues, View};

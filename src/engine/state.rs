@@ -8,7 +8,6 @@ use crate::backend::Backend;
 use crate::error::{Error, Result};
 use crate::optim::{Optimizer, OptimizerKind};
 use crate::real::Real;
-use crate::rng::Stream;
 use std::future::Future;
 
 impl<B: Backend> Drop for Engine<B> {
@@ -18,6 +17,7 @@ impl<B: Backend> Drop for Engine<B> {
 }
 
 /// The training state read back from an engine.
+#[derive(Clone, Debug)]
 pub struct State {
     pub loss: f32,
     pub params: Vec<f32>,
@@ -39,6 +39,11 @@ impl<B: Backend> Engine<B> {
         }
         self.optimizer.t = optimizer.t;
         self.set_optimizer(optimizer)
+    }
+
+    /// The optimizer's settings and step count (its moments live in the buffers).
+    pub fn optimizer(&self) -> &Optimizer {
+        &self.optimizer
     }
 
     /// Takes an optimizer's settings (a learning rate lowered after divergence, say), re-recording
@@ -91,7 +96,12 @@ impl<B: Backend> Engine<B> {
     }
 
     pub async fn params(&self) -> Result<Vec<f32>> {
-        self.backend.read(&self.bufs.params, self.params_len).await
+        self.params_future().await
+    }
+
+    /// A future (independent of `self`) reading back the weights.
+    pub fn params_future(&self) -> impl Future<Output = Result<Vec<f32>>> + 'static {
+        self.backend.read(&self.bufs.params, self.params_len)
     }
 
     /// The net's input in the last step: the batch as corrupted, or the clean batch without noise.
@@ -121,42 +131,13 @@ impl<T: Real> Engine<CpuBackend<T>> {
         self.backend.get(&self.bufs.grads)
     }
 
+    /// Whether every weight is finite (read in place, without a copy).
+    pub fn params_are_finite(&self) -> bool {
+        self.backend.all_finite(&self.bufs.params)
+    }
+
     /// Sets the weights in the backend's own float type (a gradient check's perturbed point).
     pub fn set_params(&self, params: &[T]) {
         self.backend.set(&self.bufs.params, params);
-    }
-}
-
-impl Engine<CpuBackend<f32>> {
-    /// A step on weights and an optimizer held outside (the CPU trainer's, which stay the one copy):
-    /// they are moved into the engine's buffers, stepped and moved back, without copying.
-    /// Returns the step's loss.
-    pub fn step_in_place(
-        &mut self,
-        params: &mut Vec<f32>,
-        optimizer: &mut Optimizer,
-        clean: &[f32],
-        labels: &[u8],
-        streams: (Option<Stream>, Option<Stream>),
-    ) -> Result<f64> {
-        let len = self.params_len;
-        let v_len = if self.optimizer.kind == OptimizerKind::Adam { len } else { optimizer.v.len() };
-        if params.len() != len || optimizer.m.len() != len || optimizer.v.len() != v_len {
-            return Err(Error::new("training step: the weights or optimizer state belong to another model"));
-        }
-        self.set_optimizer(optimizer)?;
-        self.swap_state(params, optimizer);
-        self.optimizer.t = optimizer.t;
-        let stepped = self.step(clean, labels, streams.0, streams.1);
-        self.swap_state(params, optimizer);
-        stepped?;
-        optimizer.t = self.optimizer.t;
-        Ok(self.loss_now())
-    }
-
-    fn swap_state(&self, params: &mut Vec<f32>, optimizer: &mut Optimizer) {
-        self.backend.swap(&self.bufs.params, params);
-        self.backend.swap(&self.bufs.m, &mut optimizer.m);
-        self.backend.swap(&self.bufs.v, &mut optimizer.v);
     }
 }

@@ -5,7 +5,14 @@ use super::GpuContext;
 use crate::error::{Error, Result};
 use wgpu::util::DeviceExt;
 
-const WORKGROUP: u32 = 256;
+/// Invocations per workgroup; a loss sum covers one workgroup's values.
+const WORKGROUP: u32 = crate::backend::LOSS_SUM_SPAN as u32;
+
+/// elementwise.wgsl after the constants it shares with the Rust side, defined once there.
+fn source() -> String {
+    let leak = crate::layers::LEAK;
+    format!("const WORKGROUP: u32 = {WORKGROUP}u;\nconst LEAK: f32 = {leak:?};\n{}", include_str!("elementwise.wgsl"))
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Entry {
@@ -134,7 +141,10 @@ pub struct Elementwise {
 
 impl Elementwise {
     pub fn new(ctx: &GpuContext) -> Self {
-        let module = ctx.device.create_shader_module(wgpu::include_wgsl!("elementwise.wgsl"));
+        let module = ctx.device.create_shader_module(wgpu::ShaderModuleDescriptor {
+            label: Some("elementwise.wgsl"),
+            source: wgpu::ShaderSource::Wgsl(source().into()),
+        });
         let pipelines = Entry::ALL
             .iter()
             .map(|e| {

@@ -1,6 +1,8 @@
 // The elementwise and reduction kernels of a dense layer's training step, and the optimizers, over
 // flat f32 buffers. Each mirrors a CPU function in layers.rs or optim.rs (named beside it) with the
 // same formulas. One uniform layout serves every launch; each entry point reads the fields it needs.
+// The constants shared with Rust come first, written by elementwise.rs: WORKGROUP (the invocations of
+// a workgroup, and the values each loss sum covers: LOSS_SUM_SPAN) and LEAK (leaky ReLU's slope).
 
 struct Params {
     n: u32,        // elements to process
@@ -36,7 +38,6 @@ struct Params {
 @group(0) @binding(3) var<storage, read_write> c: array<f32>;
 @group(0) @binding(4) var<storage, read_write> d: array<f32>;
 
-const LEAK: f32 = 0.01;
 
 fn activate(z: f32) -> f32 {
     switch p.act {
@@ -59,9 +60,9 @@ fn slope(y: f32) -> f32 {
     }
 }
 
-// linear_forward's bias and Activation::forward: z[i] += bias[i % width] (bias = a at off); y = f(z).
+// layers::add_bias and Activation::forward: z[i] += bias[i % width] (bias = a at off); y = f(z).
 // Bindings: a = parameters, b = z, c = y.
-@compute @workgroup_size(256)
+@compute @workgroup_size(WORKGROUP)
 fn bias_activation(@builtin(global_invocation_id) id: vec3u) {
     let i = id.x;
     if (i >= p.n) { return; }
@@ -71,7 +72,7 @@ fn bias_activation(@builtin(global_invocation_id) id: vec3u) {
 }
 
 // Activation::backward: d ← d · f'(z), from y. Bindings: a = d, b = y.
-@compute @workgroup_size(256)
+@compute @workgroup_size(WORKGROUP)
 fn activation_backward(@builtin(global_invocation_id) id: vec3u) {
     let i = id.x;
     if (i >= p.n) { return; }
@@ -79,7 +80,7 @@ fn activation_backward(@builtin(global_invocation_id) id: vec3u) {
 }
 
 // layers::bias_backward: dbias[j] += Σ_rows d[r, j]. Bindings: a = gradients (dbias at off), b = d.
-@compute @workgroup_size(256)
+@compute @workgroup_size(WORKGROUP)
 fn column_sum(@builtin(global_invocation_id) id: vec3u) {
     let j = id.x;
     if (j >= p.width) { return; }
@@ -88,19 +89,19 @@ fn column_sum(@builtin(global_invocation_id) id: vec3u) {
     a[p.off + j] += sum;
 }
 
-// loss_backward: d = scale · (y − target). Bindings: a = d, b = y, c = target.
-@compute @workgroup_size(256)
+// layers::loss_backward: d = scale · (y − target). Bindings: a = d, b = y, c = target.
+@compute @workgroup_size(WORKGROUP)
 fn loss_gradient(@builtin(global_invocation_id) id: vec3u) {
     let i = id.x;
     if (i >= p.n) { return; }
     a[i] = p.scale * (b[i] - c[i]);
 }
 
-var<workgroup> partial: array<f32, 256>;
+var<workgroup> partial: array<f32, WORKGROUP>;
 
-// loss_forward's sum, per workgroup: Σ (y − t)² or Σ softplus(z) − t·z. Bindings: a = sums (one per
+// layers::loss_forward's sum, per workgroup: Σ (y − t)² or Σ softplus(z) − t·z. Bindings: a = sums (one per
 // workgroup), b = y (or logits z for cross-entropy), c = target.
-@compute @workgroup_size(256)
+@compute @workgroup_size(WORKGROUP)
 fn loss_sum(@builtin(global_invocation_id) id: vec3u, @builtin(local_invocation_id) local: vec3u, @builtin(workgroup_id) group: vec3u) {
     let i = id.x;
     var v = 0.0;
@@ -115,16 +116,16 @@ fn loss_sum(@builtin(global_invocation_id) id: vec3u, @builtin(local_invocation_
     }
     partial[local.x] = v;
     workgroupBarrier();
-    for (var stride = 128u; stride > 0u; stride >>= 1u) {
+    for (var stride = WORKGROUP / 2u; stride > 0u; stride >>= 1u) { // WORKGROUP is a power of 2
         if (local.x < stride) { partial[local.x] += partial[local.x + stride]; }
         workgroupBarrier();
     }
     if (local.x == 0u) { a[group.x] = partial[0]; }
 }
 
-// Optimizer::update, Adam: g = grad + decay·p; m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²;
+// Optimizer::apply, Adam: g = grad + decay·p; m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²;
 // p ← p − lr/c1 · m/(√(v/c2) + ε). Bindings: a = params, b = grads, c = m, d = v.
-@compute @workgroup_size(256)
+@compute @workgroup_size(WORKGROUP)
 fn adam(@builtin(global_invocation_id) id: vec3u) {
     let i = id.x;
     if (i >= p.n) { return; }
@@ -136,9 +137,9 @@ fn adam(@builtin(global_invocation_id) id: vec3u) {
     a[i] = a[i] - p.lr / p.c1 * m / (sqrt(v / p.c2) + p.eps);
 }
 
-// Optimizer::update, SGD with momentum: m ← μ·m + g + decay·p; p ← p − lr·m. Bindings: a = params,
+// Optimizer::apply, SGD with momentum: m ← μ·m + g + decay·p; p ← p − lr·m. Bindings: a = params,
 // b = grads, c = m.
-@compute @workgroup_size(256)
+@compute @workgroup_size(WORKGROUP)
 fn sgd(@builtin(global_invocation_id) id: vec3u) {
     let i = id.x;
     if (i >= p.n) { return; }
@@ -148,7 +149,7 @@ fn sgd(@builtin(global_invocation_id) id: vec3u) {
 }
 
 // penalties::l1's gradient: d += scale · sign(h), scale = λ/B. Bindings: a = d, b = h.
-@compute @workgroup_size(256)
+@compute @workgroup_size(WORKGROUP)
 fn l1_gradient(@builtin(global_invocation_id) id: vec3u) {
     let i = id.x;
     if (i >= p.n) { return; }
@@ -156,7 +157,7 @@ fn l1_gradient(@builtin(global_invocation_id) id: vec3u) {
 }
 
 // penalties::mean_activation: ρ̂_j = Σ_rows h[r, j] / rows, kept inside (0, 1). Bindings: a = ρ̂, b = h.
-@compute @workgroup_size(256)
+@compute @workgroup_size(WORKGROUP)
 fn column_mean(@builtin(global_invocation_id) id: vec3u) {
     let j = id.x;
     if (j >= p.width) { return; }
@@ -167,7 +168,7 @@ fn column_mean(@builtin(global_invocation_id) id: vec3u) {
 
 // penalties::kl_sparsity's gradient: d[r, j] += scale · (−ρ/ρ̂_j + (1−ρ)/(1−ρ̂_j)), scale = β/B.
 // Bindings: a = d, b = ρ̂.
-@compute @workgroup_size(256)
+@compute @workgroup_size(WORKGROUP)
 fn kl_gradient(@builtin(global_invocation_id) id: vec3u) {
     let i = id.x;
     if (i >= p.n) { return; }
@@ -177,7 +178,7 @@ fn kl_gradient(@builtin(global_invocation_id) id: vec3u) {
 
 // penalties::k_sparse_forward: each row keeps its k largest values (ties to the lower index), one
 // invocation per row. Bindings: a = out, b = in, c = mask (1 kept, 0 dropped).
-@compute @workgroup_size(256)
+@compute @workgroup_size(WORKGROUP)
 fn k_sparse_forward(@builtin(global_invocation_id) id: vec3u) {
     let r = id.x;
     if (r >= p.rows) { return; }
@@ -195,7 +196,7 @@ fn k_sparse_forward(@builtin(global_invocation_id) id: vec3u) {
 }
 
 // penalties::k_sparse_backward: the gradient passes the kept units only. Bindings: a = dinp, b = dout, c = mask.
-@compute @workgroup_size(256)
+@compute @workgroup_size(WORKGROUP)
 fn k_sparse_backward(@builtin(global_invocation_id) id: vec3u) {
     let i = id.x;
     if (i >= p.n) { return; }
@@ -204,7 +205,7 @@ fn k_sparse_backward(@builtin(global_invocation_id) id: vec3u) {
 
 // penalties::reparameterize_forward: z = μ + exp(½ ln σ²)·ε, rows of inp being (μ | ln σ²), C = width.
 // Bindings: a = z [B, C], b = inp [B, 2C], c = ε [B, C].
-@compute @workgroup_size(256)
+@compute @workgroup_size(WORKGROUP)
 fn reparam_forward(@builtin(global_invocation_id) id: vec3u) {
     let i = id.x;
     if (i >= p.n) { return; }
@@ -217,7 +218,7 @@ fn reparam_forward(@builtin(global_invocation_id) id: vec3u) {
 // penalties::reparameterize_backward plus penalties::vae_kl's gradient (scale = β/B):
 // ∂/∂μ = dz + scale·μ;  ∂/∂ln σ² = dz·ε·½exp(½ ln σ²) + scale·½(σ² − 1).
 // Bindings: a = dinp [B, 2C], b = dz [B, C], c = inp [B, 2C], d = ε [B, C].
-@compute @workgroup_size(256)
+@compute @workgroup_size(WORKGROUP)
 fn reparam_backward(@builtin(global_invocation_id) id: vec3u) {
     let i = id.x;
     if (i >= p.n) { return; }
@@ -241,7 +242,7 @@ fn curvature(y: f32) -> f32 {
 
 // penalties::contractive, the per-unit sums: S_j = Σ_i W_ij² (W [I, C] at off in a) and
 // G_j = Σ_rows f'(z_rj)² (from y in b). Bindings: a = params, b = y, c = S, d = G.
-@compute @workgroup_size(256)
+@compute @workgroup_size(WORKGROUP)
 fn contractive_sums(@builtin(global_invocation_id) id: vec3u) {
     let j = id.x;
     if (j >= p.width) { return; }
@@ -255,7 +256,7 @@ fn contractive_sums(@builtin(global_invocation_id) id: vec3u) {
 
 // penalties::contractive's gradients (scale = λ/B): ∂/∂z_rj += scale·S_j·2 f'(z) f''(z) into the
 // code layer's d (a), from y (b) and S (c).
-@compute @workgroup_size(256)
+@compute @workgroup_size(WORKGROUP)
 fn contractive_dz(@builtin(global_invocation_id) id: vec3u) {
     let i = id.x;
     if (i >= p.n) { return; }
@@ -265,7 +266,7 @@ fn contractive_dz(@builtin(global_invocation_id) id: vec3u) {
 
 // ... and the direct weight gradient ∂/∂W_ij += scale·G_j·2 W_ij (a = grads, b = params, both at off;
 // c = G; n = I·C).
-@compute @workgroup_size(256)
+@compute @workgroup_size(WORKGROUP)
 fn contractive_dw(@builtin(global_invocation_id) id: vec3u) {
     let i = id.x;
     if (i >= p.n) { return; }
@@ -294,7 +295,7 @@ fn draw_normal(key: u32, index: u32) -> f32 {
 // Noise::apply: masking, then salt-and-pepper, then Gaussian noise, each value's draws taken at its
 // index in the batch from the step's streams — the same numbers the CPU draws. Bindings: a = x (out),
 // b = the clean batch.
-@compute @workgroup_size(256)
+@compute @workgroup_size(WORKGROUP)
 fn corrupt(@builtin(global_invocation_id) id: vec3u) {
     let i = id.x;
     if (i >= p.n) { return; }
@@ -308,7 +309,7 @@ fn corrupt(@builtin(global_invocation_id) id: vec3u) {
 // layers::softmax_cross_entropy, one invocation per row r (K = width classes, scale = 1/B):
 // loss_r = ln Σ_j exp(z_j − max) + max − z_label;  d_j = scale·(softmax_j − [j = label]).
 // Bindings: a = d, b = logits, c = labels (as f32), d = per-row losses.
-@compute @workgroup_size(256)
+@compute @workgroup_size(WORKGROUP)
 fn softmax_xent(@builtin(global_invocation_id) id: vec3u) {
     let r = id.x;
     if (r >= p.rows) { return; }

@@ -66,9 +66,9 @@ async fn timed(
 
 /// GFLOPS of the WGSL matmul C = A·B at n³: best of 3 batches of about `min_seconds` each.
 #[wasm_bindgen(js_name = benchGpuMatmul)]
-pub fn bench_gpu_matmul(gpu: &Gpu, n: usize, min_seconds: f64) -> js_sys::Promise {
-    let ctx = gpu.ctx.clone();
-    future_to_promise(async move {
+pub fn bench_gpu_matmul(gpu: &Gpu, n: usize, min_seconds: f64) -> Result<js_sys::Promise, JsError> {
+    let ctx = gpu.context()?.clone();
+    Ok(future_to_promise(async move {
         if !(1..=8192).contains(&n) {
             return Err(JsError::new("benchGpuMatmul: size must be 1..=8192").into());
         }
@@ -86,7 +86,7 @@ pub fn bench_gpu_matmul(gpu: &Gpu, n: usize, min_seconds: f64) -> js_sys::Promis
             buffer.destroy();
         }
         Ok(JsValue::from(2.0 * (n as f64).powi(3) / best / 1e9))
-    })
+    }))
 }
 
 /// A 784-input autoencoder with these hidden widths, and a batch of random inputs; the error says
@@ -119,9 +119,14 @@ pub fn bench_training_cpu(hidden: Vec<usize>, batch: usize, seconds: f64) -> Res
 /// read back every 8 steps, as the page's worker reads it (a step waited for one by one measures the
 /// browser's read-back latency instead: on an H100 in Chromium, about 4 ms a step).
 #[wasm_bindgen(js_name = benchTrainingGpu)]
-pub fn bench_training_gpu(gpu: &Gpu, hidden: Vec<usize>, batch: usize, seconds: f64) -> js_sys::Promise {
-    let ctx = gpu.ctx.clone();
-    future_to_promise(async move {
+pub fn bench_training_gpu(
+    gpu: &Gpu,
+    hidden: Vec<usize>,
+    batch: usize,
+    seconds: f64,
+) -> Result<js_sys::Promise, JsError> {
+    let ctx = gpu.context()?.clone();
+    Ok(future_to_promise(async move {
         let (c, net, x) = bench_setup(hidden, batch).map_err(JsValue::from)?;
         let optimizer = Optimizer::new(OptimizerKind::Adam, net.params.len(), 1e-3, 0.9, 0.0);
         let mut trainer =
@@ -138,5 +143,5 @@ pub fn bench_training_gpu(gpu: &Gpu, hidden: Vec<usize>, batch: usize, seconds: 
             steps += 8;
         }
         Ok(JsValue::from((steps * batch) as f64 / (now() - start)))
-    })
+    }))
 }

@@ -1,7 +1,6 @@
 //! The JavaScript boundary: thin `#[wasm_bindgen]` wrappers over the engine, taking and returning
 //! plain data. Errors come back as `JsError` with the engine's message; nothing here panics on input.
 
-use crate::gpu::backend::GpuTrainer;
 use crate::{Config, Error, Session};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -45,12 +44,10 @@ pub fn default_config() -> Result<JsValue, JsError> {
     to_js(&Config::default())
 }
 
-/// One training session (every phase of it) on one dataset; steps run on the CPU engine, or on the
-/// GPU while one is attached.
+/// One training session (every phase of it) on one dataset, on the CPU engine or the GPU (`useEngine`).
 #[wasm_bindgen]
 pub struct Playground {
     session: Session,
-    gpu: Option<GpuTrainer>,
     /// PCA of the dataset, fitted when a panel first asks for it.
     pca: Option<crate::pca::Pca>,
 }
@@ -62,7 +59,7 @@ impl Playground {
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue, dataset: &Data) -> Result<Playground, JsError> {
         let config = parse_json::<Config>(&config, "settings")?;
-        Ok(Playground { session: Session::new(config, dataset.0.clone()).map_err(js_error)?, gpu: None, pca: None })
+        Ok(Playground { session: Session::new(config, dataset.0.clone()).map_err(js_error)?, pca: None })
     }
 
     /// The settings in force, every field filled in.
@@ -96,23 +93,17 @@ impl Playground {
         })
     }
 
-    /// Runs up to `steps` optimisation steps, fewer when training finishes, and returns their mean
-    /// batch loss. On divergence the last good weights come back and the error says so.
-    pub fn train(&mut self, steps: u32) -> Result<f32, JsError> {
-        if let Some(trainer) = &mut self.gpu {
-            // On the GPU: submit only (the loss arrives with `gpuLoss`); never across an epoch's start.
-            for _ in 0..steps.min(self.session.steps_left_in_epoch() as u32) {
-                let batch = self.session.external_step().map_err(js_error)?;
-                trainer.step(&batch.clean, &batch.labels, Some(batch.corrupt), Some(batch.sample)).map_err(js_error)?;
-            }
-            return Ok(f32::NAN);
+    /// Runs up to `steps` optimisation steps (fewer when training finishes or a phase ends) and
+    /// resolves with `{steps, loss}`: the steps taken and their mean batch loss (null when none could be
+    /// read). On divergence the last good weights come back and the error says so.
+    pub async fn train(&mut self, steps: u32) -> Result<JsValue, JsError> {
+        #[derive(Serialize)]
+        struct Trained {
+            steps: u32,
+            loss: Option<f64>,
         }
-        let (mut sum, mut taken) = (0.0f64, 0u32);
-        while taken < steps && !self.session.finished() {
-            sum += self.session.train_step().map_err(js_error)?.loss;
-            taken += 1;
-        }
-        Ok((sum / taken.max(1) as f64) as f32)
+        let t = self.session.train(steps).await.map_err(js_error)?;
+        to_js(&Trained { steps: t.steps, loss: t.loss })
     }
 
     /// Steps over all phases.
@@ -139,17 +130,22 @@ impl Playground {
         self.session.current
     }
 
-    /// The current phase: `{name, index, count, width (of what it reconstructs), names, steps, epochs,
-    /// stepsPerEpoch, doneSteps}`.
+    /// The current phase: `{kind, stage (a stage's, from 0), name, index, count, width (of what it
+    /// reconstructs), kinds, names, steps, epochs, stepsPerEpoch, doneSteps}`; `kind` is 'stage',
+    /// 'fineTune', 'endToEnd' or 'classifier' (`kinds`: each phase's `{kind, stage}`); names are for
+    /// display only.
     pub fn phase(&self) -> Result<JsValue, JsError> {
         #[derive(Serialize)]
         #[serde(rename_all = "camelCase")]
         struct Phase {
+            #[serde(flatten)]
+            kind: crate::session::PhaseKind,
             name: String,
             index: usize,
             count: usize,
             width: usize,
-            /// Every phase's name, in order.
+            /// Every phase's kind and name, in order.
+            kinds: Vec<crate::session::PhaseKind>,
             names: Vec<String>,
             /// Steps taken in this phase, and the epochs it trains for (0: no end).
             steps: u64,
@@ -161,10 +157,12 @@ impl Playground {
         let s = &self.session;
         let t = &s.trainer;
         to_js(&Phase {
+            kind: s.phase(),
             name: s.phase().name(),
             index: s.current,
             count: s.phases.len(),
             width: t.phase.net.input,
+            kinds: s.phases.clone(),
             names: s.phases.iter().map(|p| p.name()).collect(),
             steps: t.step,
             epochs: s.epochs_of(s.phase()),

@@ -18,7 +18,7 @@ impl Playground {
     /// [outputs, inputs] read transposed), `bias` [outputs]. Other ops (k-sparse, sampling) are
     /// listed as `{op}`.
     pub fn layers(&self) -> Result<js_sys::Array, JsError> {
-        let net = &self.session.trainer.phase.net;
+        let net = &self.session.trainer.net();
         let list = js_sys::Array::new();
         for op in &net.ops {
             let layer = js_sys::Object::new();
@@ -98,7 +98,7 @@ impl Playground {
     /// The run saved by `snapshot`, on the dataset it was saved with; the error says what does not fit.
     pub fn restore(dataset: &super::Data, run: &[u8]) -> Result<Playground, JsError> {
         let session = crate::Session::restore(dataset.0.clone(), run).map_err(super::js_error)?;
-        Ok(Playground { session, gpu: None, pca: None })
+        Ok(Playground { session, pca: None })
     }
 
     /// Takes a model file's weights and optimizer state; the error says what does not fit.
@@ -138,7 +138,7 @@ pub fn model_file_settings(bytes: &[u8]) -> Result<JsValue, JsError> {
     #[derive(serde::Serialize)]
     struct Settings {
         config: crate::Config,
-        phase: String,
+        phase: crate::session::PhaseKind,
         step: u64,
     }
     let file = crate::export::read(bytes).map_err(super::js_error)?;
