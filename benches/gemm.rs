@@ -4,9 +4,9 @@
 //! measures the CPU side in wasm under Node.
 
 use ae_playground::bench::{measure, Product, RUNS};
-use ae_playground::gpu::matmul::{GpuMatmul, Tiles, View};
-use ae_playground::gpu::GpuContext;
-use ae_playground::matmul::Op;
+use ae_playground::kernels::gpu::matmul::{GpuMatmul, Tiles, View};
+use ae_playground::kernels::gpu::GpuContext;
+use ae_playground::kernels::matmul::Operand;
 use ae_playground::rng::{Purpose, Rng};
 use std::time::Instant;
 
@@ -55,7 +55,7 @@ fn gpu_table(ctx: &GpuContext) {
         // Random operands: zeros can run faster than real data.
         let (a, b) = (ctx.upload("a", &random(n * n, 1)), ctx.upload("b", &random(n * n, 2)));
         let c = ctx.storage("c", n * n);
-        let gflops = |kernel: &GpuMatmul, tiles: Tiles, op_a: Op, op_b: Op| {
+        let gflops = |kernel: &GpuMatmul, tiles: Tiles, op_a: Operand, op_b: Operand| {
             let product = kernel.product_with(
                 tiles,
                 ctx,
@@ -84,7 +84,7 @@ fn gpu_table(ctx: &GpuContext) {
             2.0 * (n as f64).powi(3) / seconds / 1e9
         };
         let auto = Tiles::for_shape(n, n, true);
-        let (plain, t) = (Op::Plain, Op::Transposed);
+        let (plain, t) = (Operand::Plain, Operand::Transposed);
         println!(
             "| {n}³ | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {auto:?} | {:.0} | {:.0} |",
             gflops(&kernels, Tiles::Small, plain, plain),

@@ -1,17 +1,17 @@
 //! The WGSL matmul kernels and variants of them, each checked against the CPU reference on ragged shapes with every
 //! transpose, then timed at 2048³ and 4096³ with WebGPU's runtime checks and without: the evidence
-//! for the kernels src/gpu keeps. `cargo bench --bench gemm_variants` (on a real GPU: on a software
+//! for the kernels src/kernels/gpu keeps. `cargo bench --bench gemm_variants` (on a real GPU: on a software
 //! adapter it takes minutes and says nothing about speed).
 
-use ae_playground::gpu::matmul::{large_source, small_source, PADDED_STAGING_BYTES};
-use ae_playground::gpu::GpuContext;
-use ae_playground::matmul::{matmul_reference, Op};
+use ae_playground::kernels::gpu::matmul::{large_source, small_source, PADDED_STAGING_BYTES};
+use ae_playground::kernels::gpu::GpuContext;
+use ae_playground::kernels::matmul::{matmul_reference, Operand};
 use ae_playground::rng::{Purpose, Rng};
 use std::time::Instant;
 use wgpu::util::DeviceExt;
 
-const COMMON: &str = include_str!("../src/gpu/matmul_common.wgsl");
-const SCALAR: &str = include_str!("../src/gpu/matmul_scalar.wgsl");
+const COMMON: &str = include_str!("../src/kernels/gpu/matmul_common.wgsl");
+const SCALAR: &str = include_str!("../src/kernels/gpu/matmul_scalar.wgsl");
 
 struct Variant {
     name: &'static str,
@@ -23,7 +23,7 @@ struct Variant {
     aligned: bool,
 }
 
-/// The kernels src/gpu builds (the large one four ways: staged rows swizzled or padded, operands read
+/// The kernels src/kernels/gpu builds (the large one four ways: staged rows swizzled or padded, operands read
 /// as scalars or vectors), then the variants that lost, each the large kernel with one thing changed.
 fn variants(ctx: &GpuContext) -> Vec<Variant> {
     let v = |name, source, entry, (rows, cols), aligned| Variant { name, source, entry, rows, cols, aligned };
@@ -93,10 +93,10 @@ impl Kernel {
         b: &wgpu::Buffer,
         c: &wgpu::Buffer,
         (m, k, n): (usize, usize, usize),
-        ops: (Op, Op),
+        ops: (Operand, Operand),
         reps: usize,
     ) {
-        let flag = |op| u32::from(op == Op::Transposed);
+        let flag = |op| u32::from(op == Operand::Transposed);
         let dims = [m as u32, k as u32, n as u32, flag(ops.0), flag(ops.1), 0, 0, 0, 0, 0, 0, 0];
         let dims = ctx.device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
             label: None,
@@ -135,10 +135,10 @@ impl Kernel {
         };
         for (m, k, n) in shapes {
             for ops in [
-                (Op::Plain, Op::Plain),
-                (Op::Transposed, Op::Plain),
-                (Op::Plain, Op::Transposed),
-                (Op::Transposed, Op::Transposed),
+                (Operand::Plain, Operand::Plain),
+                (Operand::Transposed, Operand::Plain),
+                (Operand::Plain, Operand::Transposed),
+                (Operand::Transposed, Operand::Transposed),
             ] {
                 let (a, b) = (random(m * k, 1), random(k * n, 2));
                 let c = ctx.upload("c", &vec![f32::NAN; m * n]); // poisoned: every element must be written
@@ -161,7 +161,7 @@ impl Kernel {
             (ctx.upload("a", &random(n * n, 3)), ctx.upload("b", &random(n * n, 4)), ctx.storage("c", n * n));
         let run = |reps| {
             let start = Instant::now();
-            self.submit(ctx, &a, &b, &c, (n, n, n), (Op::Plain, Op::Plain), reps);
+            self.submit(ctx, &a, &b, &c, (n, n, n), (Operand::Plain, Operand::Plain), reps);
             pollster::block_on(ctx.read_f32(&c, 1)).unwrap();
             start.elapsed().as_secs_f64() / reps as f64
         };

@@ -3,16 +3,16 @@
 //! Run with `cargo bench --bench training`; the GPU side uses whatever Vulkan adapter wgpu finds
 //! (a software one says nothing about speed, and the table says which it was).
 
-use ae_playground::architecture::autoencoder;
-use ae_playground::backend::cpu::CpuBackend;
-use ae_playground::backend::Backend;
-use ae_playground::config::Config;
-use ae_playground::engine::Engine;
-use ae_playground::gpu::backend::GpuBackend;
-use ae_playground::gpu::GpuContext;
-use ae_playground::optim::{Optimizer, OptimizerKind};
+use ae_playground::kernels::gpu::GpuContext;
+use ae_playground::model::architecture::autoencoder;
+use ae_playground::model::config::Config;
+use ae_playground::model::optim::{Optimizer, OptimizerKind};
 use ae_playground::rng::{Purpose, Rng};
-use ae_playground::train::Phase;
+use ae_playground::train::backend::cpu::CpuBackend;
+use ae_playground::train::backend::gpu::GpuBackend;
+use ae_playground::train::backend::Backend;
+use ae_playground::train::engine::Engine;
+use ae_playground::train::trainer::Phase;
 use std::time::Instant;
 
 const MIN_SECONDS: f64 = 2.0;

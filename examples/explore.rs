@@ -1,5 +1,5 @@
 use ae_playground::data::sources;
-use ae_playground::optim::OptimizerKind;
+use ae_playground::model::optim::OptimizerKind;
 use ae_playground::{Config, Session};
 fn train(c: Config, d: &ae_playground::Dataset) -> f64 {
     let mut s = Session::new(c, d.clone()).unwrap();

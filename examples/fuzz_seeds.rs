@@ -64,7 +64,7 @@ fn main() {
         session.train_step().unwrap();
     }
     put("model_file", "model.safetensors", &session.export_model());
-    put("saved_run", "run.bin", &session.snapshot());
+    put("saved_run", "run.bin", &session.save_run());
 
     let png = b"\x89PNG\r\n\x1a\n pretend pixels";
     put("zip", "stored.zip", &zip::write(&[("a/one.png", png, false), ("b/two.jpg", png, false)]));

@@ -1,7 +1,7 @@
 // npm run bench:gemm: GFLOPS of the wasm CPU matmul (matrixmultiply, +simd128) under Node, as the
-// same markdown table `cargo bench --bench gemm` prints natively. Needs dist/pkg from scripts/build.sh.
+// same markdown table `cargo bench --bench gemm` prints natively. Needs dist/pkg-bench from scripts/build.sh.
 import { readFileSync } from 'node:fs';
-import init, { benchMatmul } from '../dist/pkg/ae_playground.js';
+import init, { benchMatmul } from '../dist/pkg-bench/ae_playground.js';
 
 const SIZES = [256, 512];
 const MIN_SECONDS = 0.3;
@@ -11,7 +11,7 @@ const PRODUCTS = [
   ['abt', 'C = A·Bᵀ (input gradient)'],
 ];
 
-const pkg = new URL('../dist/pkg/', import.meta.url);
+const pkg = new URL('../dist/pkg-bench/', import.meta.url);
 await init({ module_or_path: readFileSync(new URL('ae_playground_bg.wasm', pkg)) });
 console.log(`CPU matmul (our SIMD128 kernel, src/wasm_gemm.rs), wasm32 in Node ${process.version}, release, single thread; ` +
   `median of 5 runs of ≥${MIN_SECONDS} s\n`);

@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
-# Builds the static site into dist/: the release wasm and its JS glue (dist/pkg), the packed
+# Builds the static site into dist/: the release wasm and its JS glue (dist/pkg, and dist/pkg-bench for
+# the bench pages), the packed
 # datasets (dist/data), the page and its vendored libraries. Any static host can serve dist/.
 source "$(dirname "$0")/lib.sh"
 [ "${AE_SETUP_DONE:-}" = 1 ] || bash scripts/setup.sh
 
-step "building the wasm module (release)"
+# Two modules: the playground's (dist/pkg), and the bench pages' with the benchmark harness in it
+# (dist/pkg-bench, the `bench` feature), so that the playground's download does not carry the harness.
+bindgen() { wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section --out-dir "$1" target/wasm32-unknown-unknown/release/ae_playground.wasm; }
+step "building the wasm module for the bench pages (release, with the benchmark harness)"
+cargo build --release --target wasm32-unknown-unknown --lib --features bench
+bindgen dist/pkg-bench
+step "building the playground's wasm module (release)"
 cargo build --release --target wasm32-unknown-unknown --lib
-wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section --out-dir dist/pkg target/wasm32-unknown-unknown/release/ae_playground.wasm
+bindgen dist/pkg
 
 step "packing the bundled datasets"
 if [ ! -f dist/data/mnist.aepk ] || [ -n "$(find data src/data src/bin -newer dist/data/mnist.aepk -print -quit)" ]; then

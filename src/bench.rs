@@ -2,7 +2,7 @@
 //! matmul on the three products training uses. The clock comes from the caller (`Instant` natively,
 //! `performance.now()` in JavaScript), since `std::time::Instant` panics on wasm32.
 
-use crate::matmul::{matmul, Op};
+use crate::kernels::matmul::{matmul, Operand};
 
 /// Measurements per result; the result is their median.
 pub const RUNS: usize = 5;
@@ -43,11 +43,11 @@ impl Product {
         }
     }
 
-    fn ops(self) -> (Op, Op) {
+    fn ops(self) -> (Operand, Operand) {
         match self {
-            Product::Ab => (Op::Plain, Op::Plain),
-            Product::AtB => (Op::Transposed, Op::Plain),
-            Product::ABt => (Op::Plain, Op::Transposed),
+            Product::Ab => (Operand::Plain, Operand::Plain),
+            Product::AtB => (Operand::Transposed, Operand::Plain),
+            Product::ABt => (Operand::Plain, Operand::Transposed),
         }
     }
 }

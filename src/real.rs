@@ -57,7 +57,7 @@ impl Real for f32 {
     ) {
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
         if alpha == 1.0 {
-            return crate::wasm_gemm::sgemm(m, k, n, a, rsa, csa, b, rsb, csb, beta, c, rsc, csc);
+            return crate::kernels::wasm_gemm::sgemm(m, k, n, a, rsa, csa, b, rsb, csb, beta, c, rsc, csc);
         }
         matrixmultiply::sgemm(m, k, n, alpha, a, rsa, csa, b, rsb, csb, beta, c, rsc, csc)
     }

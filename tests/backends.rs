@@ -7,19 +7,19 @@
 
 mod common;
 
-use ae_playground::architecture::{autoencoder, classifier};
-use ae_playground::backend::cpu::CpuBackend;
-use ae_playground::backend::Backend;
-use ae_playground::config::{Config, PerLayer};
 use ae_playground::data::{files, Dataset};
-use ae_playground::engine::Engine;
-use ae_playground::gpu::backend::GpuBackend;
-use ae_playground::layers::{Activation, Loss};
-use ae_playground::net::{Net, Trace};
-use ae_playground::optim::{Optimizer, OptimizerKind};
-use ae_playground::penalties::jacobian_norm;
+use ae_playground::model::architecture::{autoencoder, classifier};
+use ae_playground::model::config::{Config, PerLayer};
+use ae_playground::model::layers::{Activation, Loss};
+use ae_playground::model::net::{Net, Trace};
+use ae_playground::model::optim::{Optimizer, OptimizerKind};
+use ae_playground::model::penalties::jacobian_norm;
 use ae_playground::rng::{Purpose, Rng};
-use ae_playground::train::{Phase, Task};
+use ae_playground::train::backend::cpu::CpuBackend;
+use ae_playground::train::backend::gpu::GpuBackend;
+use ae_playground::train::backend::Backend;
+use ae_playground::train::engine::Engine;
+use ae_playground::train::trainer::{Phase, Task};
 use pollster::block_on;
 
 /// Generates, for each test `fn name<B: Backend>(make: impl Fn() -> B)`, one test per backend.
@@ -28,14 +28,14 @@ macro_rules! on_every_backend {
         mod cpu {
             $(#[test]
             fn $test() {
-                super::$test(ae_playground::backend::cpu::CpuBackend::<f32>::new);
+                super::$test(ae_playground::train::backend::cpu::CpuBackend::<f32>::new);
             })*
         }
         mod webgpu {
             $(#[test]
             fn $test() {
                 if let Some(ctx) = super::common::gpu() {
-                    super::$test(|| ae_playground::gpu::backend::GpuBackend::new(&ctx));
+                    super::$test(|| ae_playground::train::backend::gpu::GpuBackend::new(&ctx));
                 }
             })*
         }
@@ -207,7 +207,7 @@ fn a_state_written_in_reads_back_as_written<B: Backend>(make: impl Fn() -> B) {
     let values = |k: f32| (0..len).map(|i| k * (i % 7) as f32).collect::<Vec<f32>>();
     let written = Optimizer { m: values(0.5), v: values(0.25), t: 17, ..optimizer.clone() };
     e.upload_state(&values(1.0), &written).unwrap();
-    let state = block_on(e.snapshot()).unwrap();
+    let state = block_on(e.read_state()).unwrap();
     assert_eq!(state.params, values(1.0));
     assert_eq!((state.optimizer.m, state.optimizer.v, state.optimizer.t), (written.m, written.v, 17));
 }
@@ -217,7 +217,7 @@ fn changed_optimizer_settings_take_effect<B: Backend>(make: impl Fn() -> B) {
     let (_, phase, optimizer) = phases(&data).swap_remove(1); // SGD
     let mut e = Engine::new(make(), &phase, &optimizer).unwrap();
     train(&mut e, &data, 3, |_| false);
-    let state = block_on(e.snapshot()).unwrap();
+    let state = block_on(e.read_state()).unwrap();
     // A learning rate of 0: the next step moves nothing.
     let stopped = Optimizer { learning_rate: 0.0, ..state.optimizer.clone() };
     e.upload_state(&state.params, &stopped).unwrap();
@@ -248,12 +248,32 @@ fn bad_batches_are_refused_and_change_nothing<B: Backend>(make: impl Fn() -> B) 
 fn an_engine_without_a_dense_output_layer_is_refused() {
     let data = digits();
     let (_, mut phase, optimizer) = phases(&data).swap_remove(4); // k-sparse code
-    let code = phase.net.ops.iter().position(|op| matches!(op, ae_playground::net::Op::KSparse { .. })).unwrap();
+    let code = phase.net.ops.iter().position(|op| matches!(op, ae_playground::model::net::Op::KSparse { .. })).unwrap();
     phase.net.ops.truncate(code + 1); // the encoder alone, ending in the k-sparse code
     phase.task = Task::Classify;
     let error = Engine::new(CpuBackend::<f32>::new(), &phase, &optimizer).err().unwrap();
     assert!(error.message.contains("dense output layer"), "{}", error.message);
     if let Some(ctx) = common::gpu() {
         assert!(Engine::new(GpuBackend::new(&ctx), &phase, &optimizer).is_err());
+    }
+}
+
+/// One forward pass: the net's own forward (what evaluation and the views run) gives the engine's
+/// output for the same batch, bit for bit on the reference backend, for every variant with no noise.
+#[test]
+fn the_nets_forward_pass_gives_the_engines_output() {
+    let data = digits();
+    for (name, phase, optimizer) in phases(&data) {
+        if !phase.noise.is_none()
+            || phase.net.ops.iter().any(|op| matches!(op, ae_playground::model::net::Op::Reparameterize { .. }))
+        {
+            continue; // noise is drawn differently outside a training step
+        }
+        let mut e = Engine::new(CpuBackend::<f32>::new(), &phase, &optimizer).unwrap();
+        let (x, labels) = batch(&data, 0);
+        e.gradients(&x, &labels, None, None).unwrap();
+        let mut tr = Trace::default();
+        phase.net.forward(&mut tr, &x, B, None);
+        assert_eq!(tr.outs.last().unwrap(), &block_on(e.output()).unwrap(), "{name}");
     }
 }

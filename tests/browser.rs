@@ -3,9 +3,9 @@
 #![cfg(target_arch = "wasm32")]
 
 use ae_playground::data::{pack, Dataset};
-use ae_playground::gpu::matmul::{GpuMatmul, Tiles};
-use ae_playground::gpu::GpuContext;
-use ae_playground::matmul::{matmul_reference, Op};
+use ae_playground::kernels::gpu::matmul::{GpuMatmul, Tiles};
+use ae_playground::kernels::gpu::GpuContext;
+use ae_playground::kernels::matmul::{matmul_reference, Operand};
 use ae_playground::rng::{Purpose, Rng};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
@@ -28,9 +28,9 @@ async fn webgpu_matmul_matches_cpu_reference() {
             continue; // the vector kernel takes shapes that are multiples of 4
         }
         let (a, b) = (random(m * k, 1), random(k * n, 2));
-        let gpu = kernel.run(tiles, &ctx, &a, Op::Plain, &b, Op::Plain, m, k, n).await.unwrap();
+        let gpu = kernel.run(tiles, &ctx, &a, Operand::Plain, &b, Operand::Plain, m, k, n).await.unwrap();
         let mut cpu = vec![0.0; m * n];
-        matmul_reference(&mut cpu, &a, Op::Plain, &b, Op::Plain, m, k, n, false);
+        matmul_reference(&mut cpu, &a, Operand::Plain, &b, Operand::Plain, m, k, n, false);
         let worst = gpu.iter().zip(&cpu).map(|(g, c)| (g - c).abs() / (1.0 + c.abs())).fold(0.0f32, f32::max);
         console_log!("{tiles:?} {m}×{k}·{k}×{n}: worst relative difference {worst:.2e}");
         assert!(worst < 1e-4, "{tiles:?} {m}×{k}×{n}: WebGPU and CPU differ by {worst}");
@@ -101,8 +101,8 @@ fn exported_api_refuses_bad_input_with_messages() {
 
 /// One training step on an engine, the same code for both backends: its loss and the parameters
 /// after its update.
-async fn step_on<B: ae_playground::backend::Backend>(
-    engine: &mut ae_playground::engine::Engine<B>,
+async fn step_on<B: ae_playground::train::backend::Backend>(
+    engine: &mut ae_playground::train::engine::Engine<B>,
     x: &[f32],
 ) -> (f32, Vec<f32>) {
     engine.step(x, &[], None, None).unwrap();
@@ -111,13 +111,13 @@ async fn step_on<B: ae_playground::backend::Backend>(
 
 #[wasm_bindgen_test]
 async fn webgpu_training_step_matches_the_cpu() {
-    use ae_playground::architecture::autoencoder;
-    use ae_playground::backend::cpu::CpuBackend;
-    use ae_playground::config::Config;
-    use ae_playground::engine::Engine;
-    use ae_playground::gpu::backend::GpuBackend;
-    use ae_playground::optim::{Optimizer, OptimizerKind};
-    use ae_playground::train::Phase;
+    use ae_playground::model::architecture::autoencoder;
+    use ae_playground::model::config::Config;
+    use ae_playground::model::optim::{Optimizer, OptimizerKind};
+    use ae_playground::train::backend::cpu::CpuBackend;
+    use ae_playground::train::backend::gpu::GpuBackend;
+    use ae_playground::train::engine::Engine;
+    use ae_playground::train::trainer::Phase;
     let ctx = GpuContext::new().await.unwrap_or_else(|why| panic!("WebGPU is required here: {why}"));
     let (b, dim) = (32, 64);
     let c = Config { hidden: vec![24, 8], seed: 2, ..Config::default() };
@@ -139,11 +139,11 @@ async fn webgpu_training_step_matches_the_cpu() {
 
 #[wasm_bindgen_test]
 fn wasm_simd_matmul_matches_the_reference_for_every_transpose_and_block_edge() {
-    use ae_playground::matmul::matmul;
+    use ae_playground::kernels::matmul::matmul;
     // Shapes off every block size (4×8 tiles, 64 rows, depth 256, 1024 columns) and one tiny one.
     for (m, k, n) in [(37, 53, 29), (70, 300, 1030), (1, 1, 1)] {
-        for op_a in [Op::Plain, Op::Transposed] {
-            for op_b in [Op::Plain, Op::Transposed] {
+        for op_a in [Operand::Plain, Operand::Transposed] {
+            for op_b in [Operand::Plain, Operand::Transposed] {
                 for accumulate in [false, true] {
                     let (a, b) = (random(m * k, 1), random(k * n, 2));
                     // Without accumulation the output must be overwritten, NaN or not.

@@ -81,8 +81,8 @@ fn fashion_mnist_loads_from_its_idx_files_when_installed() {
 
 #[test]
 fn synthetic_manifolds_are_seeded_scaled_labelled_and_low_dimensional() {
+    use ae_playground::analysis::pca::Pca;
     use ae_playground::data::synthetic::{generate, NAMES};
-    use ae_playground::pca::Pca;
     for (name, dim, classes, intrinsic) in [("swissRoll", 10, 6, 3), ("circles", 10, 2, 2), ("sines", 64, 3, 2)] {
         assert!(NAMES.contains(&name));
         let data = generate(name, 7).unwrap();

@@ -92,3 +92,21 @@ fn a_classifier_file_is_refused_by_an_autoencoder() {
     assert!(err.message.contains("holds phase \"classifier\""), "{err}");
     assert_eq!(other.trainer.net().params, before);
 }
+
+/// A file names its phase by kind (JSON); a file written before that, naming its phase by its display
+/// name, still reads to the same kind.
+#[test]
+fn a_file_names_its_phase_by_kind_and_old_display_names_still_read() {
+    use ae_playground::io::model_file::read;
+    use ae_playground::train::session::PhaseKind;
+    let c = Config { hidden: vec![16, 8], pretrain_epochs: 1, ..Config::default() };
+    let file = trained(&c, 3).export_model();
+    assert_eq!(read(&file).unwrap().phase, PhaseKind::Stage(0));
+    let json = br#""phase":"{\"kind\":\"stage\",\"stage\":0}""#;
+    let at = file.windows(json.len()).position(|w| w == json).expect("the phase's kind in the metadata");
+    // The same file with the display name instead (a header of the same length: padded with spaces).
+    let mut old = file.clone();
+    let name = br#""phase":"AE 1""#;
+    old[at..at + json.len()].copy_from_slice(&[name.as_slice(), &vec![b' '; json.len() - name.len()]].concat());
+    assert_eq!(read(&old).unwrap().phase, PhaseKind::Stage(0));
+}

@@ -11,8 +11,8 @@ fn refusal(target: &str, bytes: &[u8]) -> String {
     let result = match target {
         "packed" => pack::decode(bytes).map(drop),
         "zip" => zip::entries("fuzz.zip", bytes, zip::is_image, 16 << 20).map(drop),
-        "saved_run" => Session::restore(synthetic::generate("circles", 1).unwrap(), bytes).map(drop),
-        "model_file" => ae_playground::export::read(bytes).map(drop),
+        "saved_run" => Session::restore_run(synthetic::generate("circles", 1).unwrap(), bytes).map(drop),
+        "model_file" => ae_playground::io::model_file::read(bytes).map(drop),
         other => panic!("tests/fuzzed: no parser for target {other}"),
     };
     result.expect_err("the input was accepted").message

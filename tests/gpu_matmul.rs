@@ -5,8 +5,8 @@
 
 mod common;
 
-use ae_playground::gpu::matmul::{GpuMatmul, Tiles, View};
-use ae_playground::matmul::{matmul_reference, Op};
+use ae_playground::kernels::gpu::matmul::{GpuMatmul, Tiles, View};
+use ae_playground::kernels::matmul::{matmul_reference, Operand};
 use ae_playground::rng::{Purpose, Rng};
 
 fn random(len: usize, counter: u32) -> Vec<f32> {
@@ -45,10 +45,10 @@ fn gpu_matmul_matches_cpu_reference() {
             continue; // the same small kernel again
         }
         for (op_a, op_b) in [
-            (Op::Plain, Op::Plain),
-            (Op::Transposed, Op::Plain),
-            (Op::Plain, Op::Transposed),
-            (Op::Transposed, Op::Transposed),
+            (Operand::Plain, Operand::Plain),
+            (Operand::Transposed, Operand::Plain),
+            (Operand::Plain, Operand::Transposed),
+            (Operand::Transposed, Operand::Transposed),
         ] {
             let (a, b) = (random(m * k, 1), random(k * n, 2));
             let gpu = pollster::block_on(kernel.run(tiles, &ctx, &a, op_a, &b, op_b, m, k, n)).unwrap();
@@ -79,9 +79,9 @@ fn gpu_matmul_reads_views_at_offsets_and_accumulates() {
         let product = kernel.product_with(
             tiles,
             &ctx,
-            View::at(&c_buf, off_c, Op::Plain),
-            View::at(&a_buf, off_a, Op::Transposed),
-            View::at(&b_buf, off_b, Op::Plain),
+            View::at(&c_buf, off_c, Operand::Plain),
+            View::at(&a_buf, off_a, Operand::Transposed),
+            View::at(&b_buf, off_b, Operand::Plain),
             (m, k, n),
             true,
         );
@@ -90,7 +90,7 @@ fn gpu_matmul_reads_views_at_offsets_and_accumulates() {
         ctx.queue.submit([encoder.finish()]);
         let gpu = pollster::block_on(ctx.read_f32(&c_buf, off_c + m * n)).unwrap();
         let mut cpu = c0[off_c..].to_vec();
-        matmul_reference(&mut cpu, &a[off_a..], Op::Transposed, &b[off_b..], Op::Plain, m, k, n, true);
+        matmul_reference(&mut cpu, &a[off_a..], Operand::Transposed, &b[off_b..], Operand::Plain, m, k, n, true);
         assert_eq!(gpu[..off_c], c0[..off_c], "{tiles:?}: values before C's offset changed");
         let worst = gpu[off_c..].iter().zip(&cpu).map(|(g, c)| (g - c).abs() / (1.0 + c.abs())).fold(0.0f32, f32::max);
         println!("{tiles:?} at offsets {off_a}, {off_b}, {off_c}, accumulating: worst relative difference {worst:.2e}");
@@ -105,9 +105,9 @@ fn gpu_matmul_refuses_mismatched_operands() {
         Tiles::Small,
         &ctx,
         &[1.0; 6],
-        Op::Plain,
+        Operand::Plain,
         &[1.0; 5],
-        Op::Plain,
+        Operand::Plain,
         2,
         3,
         2,

@@ -6,18 +6,18 @@
 
 mod common;
 
-use ae_playground::architecture::autoencoder;
-use ae_playground::backend::cpu::CpuBackend;
-use ae_playground::backend::Backend;
-use ae_playground::config::{Config, PerLayer};
 use ae_playground::data::{files, Dataset};
-use ae_playground::engine::Engine;
-use ae_playground::gpu::backend::GpuBackend;
-use ae_playground::layers::{Activation, Loss};
-use ae_playground::net::Net;
-use ae_playground::optim::{Optimizer, OptimizerKind};
+use ae_playground::model::architecture::autoencoder;
+use ae_playground::model::config::{Config, PerLayer};
+use ae_playground::model::layers::{Activation, Loss};
+use ae_playground::model::net::Net;
+use ae_playground::model::optim::{Optimizer, OptimizerKind};
 use ae_playground::rng::{Purpose, Rng, Stream};
-use ae_playground::train::{Phase, Task};
+use ae_playground::train::backend::cpu::CpuBackend;
+use ae_playground::train::backend::gpu::GpuBackend;
+use ae_playground::train::backend::Backend;
+use ae_playground::train::engine::Engine;
+use ae_playground::train::trainer::{Phase, Task};
 
 fn batch(data: &Dataset, step: usize, b: usize) -> Vec<f32> {
     let rows: Vec<usize> = (0..b).map(|i| (step * b + i) % data.n_train).collect();
@@ -168,7 +168,7 @@ fn a_hundred_steps_follow_the_cpu_loss_curve() {
 
 #[test]
 fn classifier_heads_match_the_cpu() {
-    use ae_playground::architecture::{classifier, encoder};
+    use ae_playground::model::architecture::{classifier, encoder};
     let Some(ctx) = common::gpu() else { return };
     let data = files::repo("digits").unwrap();
     let b = 100;

@@ -3,15 +3,16 @@
 //! backend, run in f64), against (J(p + ε) − J(p − ε)) / 2ε, with J computed forward only by the
 //! plain-loop functions; relative error < 1e-4.
 
-use ae_playground::architecture::{autoencoder, classifier};
-use ae_playground::backend::cpu::CpuBackend;
-use ae_playground::config::{Config, PerLayer};
-use ae_playground::engine::Engine;
-use ae_playground::layers::{Activation, Loss};
-use ae_playground::net::{CodePenalties, Net};
-use ae_playground::optim::{Optimizer, OptimizerKind};
+use ae_playground::model::architecture::{autoencoder, classifier};
+use ae_playground::model::config::{Config, PerLayer};
+use ae_playground::model::layers::{Activation, Loss};
+use ae_playground::model::net::{CodePenalties, Net};
+use ae_playground::model::optim::{Optimizer, OptimizerKind};
 use ae_playground::rng::{Purpose, Rng, Stream};
-use ae_playground::train::{objective, Batch, Phase, Task};
+use ae_playground::train::backend::cpu::CpuBackend;
+use ae_playground::train::engine::Engine;
+use ae_playground::train::evaluation::{objective, Batch};
+use ae_playground::train::trainer::{Phase, Task};
 
 const B: usize = 4;
 const INPUT: usize = 7;
@@ -174,7 +175,7 @@ fn variational_reparameterisation_and_kl() {
 #[test]
 fn classifier_heads() {
     let (enc, _) = autoencoder::<f64>(&base(), INPUT);
-    let encoder = ae_playground::architecture::encoder(&enc, 1);
+    let encoder = ae_playground::model::architecture::encoder(&enc, 1);
     let to_f64 = |n: Net<f32>| Net { input: n.input, ops: n.ops, params: n.params.iter().map(|&v| v as f64).collect() };
     let linear = to_f64(classifier(None, INPUT, 0, 3, 2));
     let hidden = to_f64(classifier(None, INPUT, 6, 3, 2));

@@ -3,11 +3,11 @@
 //! classifiers well above chance (on UCI digits, small enough for a test).
 #![cfg(not(target_arch = "wasm32"))] // reads files from disk
 
-use ae_playground::config::PerLayer;
+use ae_playground::analysis::inspect::pca_reconstruct;
 use ae_playground::data::{files, Dataset};
-use ae_playground::inspect::pca_reconstruct;
-use ae_playground::layers::Activation;
-use ae_playground::net::Op;
+use ae_playground::model::config::PerLayer;
+use ae_playground::model::layers::Activation;
+use ae_playground::model::net::Op;
 use ae_playground::{Config, Session};
 
 fn digits() -> Dataset {
@@ -29,7 +29,7 @@ fn trained(config: Config, steps: usize) -> Session {
 #[test]
 fn filters_are_the_first_layers_weight_columns_in_every_phase() {
     let mut s = Session::new(config(), digits()).unwrap();
-    let check = |s: &Session, net: &ae_playground::net::Net<f32>| {
+    let check = |s: &Session, net: &ae_playground::model::net::Net<f32>| {
         let Some(Op::Dense(d)) = net.ops.first() else { panic!("no dense layer") };
         let (values, count) = s.filters(5);
         assert_eq!((count, values.len()), (5, 5 * 64));

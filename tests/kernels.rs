@@ -9,14 +9,14 @@
 
 mod common;
 
-use ae_playground::backend::cpu::CpuBackend;
-use ae_playground::backend::{Backend, Program, StepValues, View, LOSS_SUM_SPAN};
-use ae_playground::corrupt::Noise;
-use ae_playground::gpu::backend::GpuBackend;
-use ae_playground::layers::{Activation, Loss, WeightLayout};
-use ae_playground::net::Dense;
-use ae_playground::optim::{Optimizer, OptimizerKind};
+use ae_playground::model::corrupt::Noise;
+use ae_playground::model::layers::{Activation, Loss, WeightLayout};
+use ae_playground::model::net::Dense;
+use ae_playground::model::optim::{Optimizer, OptimizerKind};
 use ae_playground::rng::{Purpose, Rng};
+use ae_playground::train::backend::cpu::CpuBackend;
+use ae_playground::train::backend::gpu::GpuBackend;
+use ae_playground::train::backend::{Backend, Program, StepValues, View, LOSS_SUM_SPAN};
 use pollster::block_on;
 
 const B: usize = 37;
@@ -103,7 +103,7 @@ fn column_sum_mirrors_bias_backward() {
     // column_sum; layers::bias_backward, into a view 7 values into the buffer.
     let inputs = vec![random(7 + W + 3, 6, -1.0, 1.0), random(B * W, 7, -1.0, 1.0)];
     parity!("column_sum", inputs, StepValues::default(), [0], |b, p, x| {
-        b.column_sum(p, View::at(&x[0], 7, ae_playground::matmul::Op::Plain), &x[1], B, W)
+        b.column_sum(p, View::at(&x[0], 7, ae_playground::kernels::matmul::Operand::Plain), &x[1], B, W)
     });
 }
 
@@ -189,7 +189,7 @@ fn l1_and_kl_sparsity_gradients_mirror_theirs() {
         b.kl_sparsity(p, &x[0], &x[1], &x[2], 0.1, 0.7, B, W)
     });
     if let Some(gpu) = gpu {
-        let mean = ae_playground::penalties::mean_activation(&h, B, W);
+        let mean = ae_playground::model::penalties::mean_activation(&h, B, W);
         let w = worst(&gpu[2], &mean);
         println!("column_mean: worst relative difference {w:.1e}");
         assert!(w < 1e-5, "column_mean differs by {w}");

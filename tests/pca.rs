@@ -2,9 +2,9 @@
 //! whose angles are known, and bad input answered with errors.
 #![cfg(not(target_arch = "wasm32"))] // reads files from disk
 
+use ae_playground::analysis::pca::{principal_angles_degrees, Pca};
 use ae_playground::data::files;
 use ae_playground::data::Dataset;
-use ae_playground::pca::{principal_angles_degrees, Pca};
 
 fn digits() -> Dataset {
     files::repo("digits").unwrap_or_else(|e| panic!("{e}"))
@@ -138,7 +138,7 @@ fn bad_input_gets_errors_not_panics() {
 
 #[test]
 fn the_latent_projection_matches_exact_pca_coordinates() {
-    use ae_playground::projection::project_2d;
+    use ae_playground::analysis::projection::project_2d;
     let data = digits();
     let (x, n) = rows(&data, 0..500);
     let d = data.dim();

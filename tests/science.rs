@@ -3,13 +3,13 @@
 //! denoising beats a plain autoencoder on corrupted inputs, and the sparsity targets are met.
 #![cfg(not(target_arch = "wasm32"))] // reads files from disk
 
-use ae_playground::config::PerLayer;
-use ae_playground::corrupt::Noise;
+use ae_playground::analysis::pca::{principal_angles_degrees, Pca};
 use ae_playground::data::files;
 use ae_playground::data::Dataset;
-use ae_playground::layers::{loss_forward, Activation, Loss};
-use ae_playground::net::Trace;
-use ae_playground::pca::{principal_angles_degrees, Pca};
+use ae_playground::model::config::PerLayer;
+use ae_playground::model::corrupt::Noise;
+use ae_playground::model::layers::{loss_forward, Activation, Loss};
+use ae_playground::model::net::Trace;
 use ae_playground::rng::{Purpose, Rng};
 use ae_playground::{Config, Session};
 
@@ -72,7 +72,7 @@ fn linear_autoencoder_matches_pca() {
 #[test]
 fn layer_wise_pretraining_beats_random_initialisation_at_equal_epochs() {
     let data = digits();
-    let sgd = ae_playground::optim::OptimizerKind::Sgd;
+    let sgd = ae_playground::model::optim::OptimizerKind::Sgd;
     let base = Config {
         hidden: vec![48, 32, 16, 8],
         optimizer: sgd,

@@ -6,8 +6,8 @@
 mod common;
 
 use ae_playground::data::files;
-use ae_playground::session::PhaseKind;
-use ae_playground::stepping::EngineChoice;
+use ae_playground::train::session::PhaseKind;
+use ae_playground::train::stepping::EngineChoice;
 use ae_playground::{Config, Session};
 use pollster::block_on;
 

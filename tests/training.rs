@@ -4,7 +4,7 @@
 #![cfg(not(target_arch = "wasm32"))] // reads files from disk
 
 use ae_playground::data::files;
-use ae_playground::session::PhaseKind;
+use ae_playground::train::session::PhaseKind;
 use ae_playground::{Config, Dataset, Session};
 
 fn digits() -> Dataset {
@@ -54,9 +54,9 @@ fn bad_configs_are_refused_with_a_reason() {
             Config {
                 kl_weight: 1.0,
                 hidden: vec![32, 16],
-                activation: ae_playground::config::PerLayer::Each(vec![
-                    ae_playground::layers::Activation::Relu,
-                    ae_playground::layers::Activation::Sigmoid,
+                activation: ae_playground::model::config::PerLayer::Each(vec![
+                    ae_playground::model::layers::Activation::Relu,
+                    ae_playground::model::layers::Activation::Sigmoid,
                 ]),
                 pretrain_epochs: 1,
                 ..config()
@@ -65,7 +65,7 @@ fn bad_configs_are_refused_with_a_reason() {
         ),
         (Config { contractive: 0.1, hidden: vec![32, 16], ..config() }, "one-layer encoder"),
         (Config { variational: true, tied: true, ..config() }, "variational"),
-        (Config { loss: ae_playground::layers::Loss::CrossEntropy, ..config() }, "inputs in 0..1"),
+        (Config { loss: ae_playground::model::layers::Loss::CrossEntropy, ..config() }, "inputs in 0..1"),
     ];
     let mut digits_0_to_2 = digits();
     digits_0_to_2.scale = 2.0 / 16.0; // values up to 2: not probabilities
@@ -88,9 +88,9 @@ fn nan_input_is_refused_by_the_loss_not_a_panic() {
 #[test]
 fn a_learning_rate_of_100_diverges_and_the_last_good_state_comes_back() {
     // Sigmoid units saturate and keep a bounded loss even at lr 100; ReLU units and a linear output do not.
-    let relu = ae_playground::config::PerLayer::All(ae_playground::layers::Activation::Relu);
-    let linear = ae_playground::layers::Activation::Linear;
-    let sgd = ae_playground::optim::OptimizerKind::Sgd;
+    let relu = ae_playground::model::config::PerLayer::All(ae_playground::model::layers::Activation::Relu);
+    let linear = ae_playground::model::layers::Activation::Linear;
+    let sgd = ae_playground::model::optim::OptimizerKind::Sgd;
     let c = Config { learning_rate: 100.0, optimizer: sgd, activation: relu, output_activation: linear, ..config() };
     let mut s = Session::new(c, digits()).unwrap();
     let start = s.trainer.net().params;
@@ -152,8 +152,8 @@ fn early_stopping_keeps_the_best_validation_weights() {
 
 #[test]
 fn a_vae_samples_from_the_prior_and_interpolates_between_codes() {
-    use ae_playground::config::PerLayer;
-    use ae_playground::layers::{Activation, Loss};
+    use ae_playground::model::config::PerLayer;
+    use ae_playground::model::layers::{Activation, Loss};
     let c = Config {
         hidden: vec![32, 4],
         variational: true,
@@ -195,6 +195,31 @@ fn every_phase_keeps_its_own_loss_series() {
     assert_eq!(lengths, vec![45, 45, 45]);
     let all: Vec<u64> = s.history.iter().flatten().map(|&(step, _)| step).collect();
     assert_eq!(all, (1..=s.step).collect::<Vec<_>>(), "each step is in exactly one series, in order");
+    assert_eq!(s.steps_per_phase(), vec![45, 45, 45]);
+    // A curve of at most 10 points: means of runs of 5 steps, each at its run's last step.
+    let curve = s.phase_losses(1, 10);
+    assert_eq!(curve.len(), 9);
+    assert_eq!(curve.iter().map(|p| p.0).collect::<Vec<_>>(), (1..=9).map(|k| 45 + 5 * k).collect::<Vec<u64>>());
+    let first: f64 = s.history[1][..5].iter().map(|&(_, l)| l as f64).sum::<f64>() / 5.0;
+    assert!((curve[0].1 as f64 - first).abs() < 1e-4 * first);
+    assert_eq!(s.phase_losses(1, 1000).len(), 45, "no more points than steps");
+    assert!(s.phase_losses(7, 10).is_empty(), "no such phase");
+}
+
+#[test]
+fn the_latent_view_and_the_codes_file_come_from_the_core() {
+    let mut s = Session::new(Config { hidden: vec![16, 2], ..config() }, digits()).unwrap();
+    s.train_step().unwrap();
+    let latent = s.latent(50);
+    assert_eq!((latent.points.len(), latent.labels.len(), latent.width, latent.projected), (100, 50, 2, false));
+    let csv = s.codes_csv();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "label,z1,z2");
+    assert_eq!(lines.len(), 1 + s.data.test_rows().len());
+    assert_eq!(s.test_rows_at(&[0, 2]).unwrap(), vec![s.data.n_train, s.data.n_train + 2]);
+    assert!(s.test_rows_at(&[9999]).unwrap_err().message.contains("test sample 9999 does not exist"));
+    let wide = Session::new(Config { hidden: vec![16, 5], ..config() }, digits()).unwrap();
+    assert!(wide.latent(10).projected);
 }
 
 #[test]

@@ -1,5 +1,5 @@
 // The current run kept in IndexedDB so that a reload resumes it: its settings, the run itself
-// (Playground.snapshot: every stage, weights, optimizer state, position, loss series) and the loss
+// (Playground.saveRun: every stage, weights, optimizer state, position, loss series) and the loss
 // chart's points in one record, replaced at each save; the uploaded files it trains on (as Blobs, which
 // the browser stores without copying them into the page) in another, written only when they change.
 // The training worker reads and writes both.

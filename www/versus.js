@@ -3,7 +3,7 @@
 // reports the median milliseconds per step of each, their ratio, and whether both reached the same
 // loss; then a GEMM micro-benchmark (512³, plain and transposed) and, where WebGPU is, the same step
 // on the GPU. window.aeVersus = {done: Promise<report>} for scripts/bench.mjs and the tests.
-import init, { Data, Gpu, Playground, benchMatmul } from '../pkg/ae_playground.js';
+import init, { Data, Gpu, Playground, benchMatmul } from '../pkg-bench/ae_playground.js';
 
 const tf = globalThis.tf;
 const quick = location.hash.includes('quick');

@@ -67,7 +67,7 @@ function postBackend() {
 async function build(settings, prepare, run) {
   const { dataset, engine: chosen, ...config } = settings;
   const data = await loadDataset(dataset);
-  const next = run ? Playground.restore(data, run) : new Playground(config, data);
+  const next = run ? Playground.restoreRun(data, run) : new Playground(config, data);
   try {
     prepare?.(next);
   } catch (e) {
@@ -226,7 +226,7 @@ self.onmessage = async ({ data: message }) => {
           await playground.sync();
           // `step`: the chart's last step; the run may be a few steps further on.
           const upload = uploadOf(datasetKey);
-          const record = { hash: message.hash, settings: modelSettings, run: playground.snapshot(), upload: Boolean(upload), chart: message.chart, step: message.step, savedAt: Date.now() };
+          const record = { hash: message.hash, settings: modelSettings, run: playground.saveRun(), upload: Boolean(upload), chart: message.chart, step: message.step, savedAt: Date.now() };
           await saveRun(record, upload !== savedUpload ? upload : undefined);
           savedUpload = upload;
         });

@@ -14,7 +14,7 @@ thread_local! {
 }
 
 fuzz_target!(|bytes: &[u8]| {
-    let _ = ae_playground::export::read(bytes);
+    let _ = ae_playground::io::model_file::read(bytes);
     SESSION.with(|s| {
         let _ = s.borrow_mut().import_model(bytes);
     });

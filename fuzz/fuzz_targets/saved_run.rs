@@ -11,6 +11,6 @@ thread_local! {
 
 fuzz_target!(|bytes: &[u8]| {
     DATA.with(|data| {
-        let _ = Session::restore(data.clone(), bytes);
+        let _ = Session::restore_run(data.clone(), bytes);
     });
 });

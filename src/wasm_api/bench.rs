@@ -4,16 +4,16 @@
 //! queued work is never counted as done.
 
 use super::{js_error, Gpu};
-use crate::architecture::autoencoder;
-use crate::backend::cpu::CpuBackend;
-use crate::config::Config;
-use crate::engine::Engine;
-use crate::gpu::backend::{GpuBackend, GpuTrainer};
-use crate::gpu::matmul::{GpuMatmul, Product as GpuProduct, View};
-use crate::gpu::GpuContext;
-use crate::optim::{Optimizer, OptimizerKind};
+use crate::kernels::gpu::matmul::{GpuMatmul, Product as GpuProduct, View};
+use crate::kernels::gpu::GpuContext;
+use crate::model::architecture::autoencoder;
+use crate::model::config::Config;
+use crate::model::optim::{Optimizer, OptimizerKind};
 use crate::rng::{Purpose, Rng};
-use crate::train::Phase;
+use crate::train::backend::cpu::CpuBackend;
+use crate::train::backend::gpu::GpuBackend;
+use crate::train::engine::Engine;
+use crate::train::trainer::Phase;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
@@ -91,7 +91,7 @@ pub fn bench_gpu_matmul(gpu: &Gpu, n: usize, min_seconds: f64) -> Result<js_sys:
 
 /// A 784-input autoencoder with these hidden widths, and a batch of random inputs; the error says
 /// what is wrong with the widths or the batch.
-fn bench_setup(hidden: Vec<usize>, batch: usize) -> Result<(Config, crate::net::Net<f32>, Vec<f32>), JsError> {
+fn bench_setup(hidden: Vec<usize>, batch: usize) -> Result<(Config, crate::model::net::Net<f32>, Vec<f32>), JsError> {
     let c = Config { hidden, batch_size: batch, ..Config::default() };
     c.validate().map_err(js_error)?;
     let (net, _) = autoencoder::<f32>(&c, 784);
@@ -130,7 +130,7 @@ pub fn bench_training_gpu(
         let (c, net, x) = bench_setup(hidden, batch).map_err(JsValue::from)?;
         let optimizer = Optimizer::new(OptimizerKind::Adam, net.params.len(), 1e-3, 0.9, 0.0);
         let mut trainer =
-            GpuTrainer::new(GpuBackend::new(&ctx), &Phase::reconstruction(net, 0, &c, Vec::new()), &optimizer)
+            Engine::new(GpuBackend::new(&ctx), &Phase::reconstruction(net, 0, &c, Vec::new()), &optimizer)
                 .map_err(js_error)?;
         trainer.step(&x, &[], None, None).map_err(js_error)?;
         trainer.loss().await.map_err(js_error)?; // warm-up and shader compilation

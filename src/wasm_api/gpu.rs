@@ -2,8 +2,8 @@
 //! `Playground`: conversions only; the session decides and moves the weights (stepping.rs).
 
 use super::{js_error, Playground};
-use crate::gpu::GpuContext;
-use crate::stepping::EngineChoice;
+use crate::kernels::gpu::GpuContext;
+use crate::train::stepping::EngineChoice;
 use wasm_bindgen::prelude::*;
 
 /// A WebGPU device for training, or the reason there is none.
@@ -41,6 +41,7 @@ impl Gpu {
     }
 
     /// The device, or an error saying why there is none.
+    #[cfg(feature = "bench")]
     pub(super) fn context(&self) -> Result<&GpuContext, JsError> {
         self.found.as_ref().map_err(|why| JsError::new(why))
     }

@@ -5,11 +5,12 @@ use crate::{Config, Error, Session};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+#[cfg(feature = "bench")]
 mod bench;
 mod data;
 mod gpu;
 mod model;
-mod views;
+mod panels;
 
 pub use data::{Data, UploadReader};
 pub use gpu::Gpu;
@@ -49,7 +50,7 @@ pub fn default_config() -> Result<JsValue, JsError> {
 pub struct Playground {
     session: Session,
     /// PCA of the dataset, fitted when a panel first asks for it.
-    pca: Option<crate::pca::Pca>,
+    pca: Option<crate::analysis::pca::Pca>,
 }
 
 #[wasm_bindgen]
@@ -139,13 +140,13 @@ impl Playground {
         #[serde(rename_all = "camelCase")]
         struct Phase {
             #[serde(flatten)]
-            kind: crate::session::PhaseKind,
+            kind: crate::train::session::PhaseKind,
             name: String,
             index: usize,
             count: usize,
             width: usize,
             /// Every phase's kind and name, in order.
-            kinds: Vec<crate::session::PhaseKind>,
+            kinds: Vec<crate::train::session::PhaseKind>,
             names: Vec<String>,
             /// Steps taken in this phase, and the epochs it trains for (0: no end).
             steps: u64,
@@ -175,15 +176,7 @@ impl Playground {
     /// runs of steps when there are more).
     #[wasm_bindgen(js_name = phaseLosses)]
     pub fn phase_losses(&self, index: usize, points: usize) -> Vec<f32> {
-        let Some(series) = self.session.history.get(index) else { return Vec::new() };
-        let run = series.len().div_ceil(points.max(1)).max(1);
-        series
-            .chunks(run)
-            .flat_map(|c| {
-                let mean = c.iter().map(|&(_, l)| l as f64).sum::<f64>() / c.len() as f64;
-                [c[c.len() - 1].0 as f32, mean as f32]
-            })
-            .collect()
+        self.session.phase_losses(index, points).into_iter().flat_map(|(step, loss)| [step as f32, loss]).collect()
     }
 
     /// The current phase's loss per test sample (its own loss: squared error or cross-entropy).
@@ -234,13 +227,8 @@ impl Playground {
 }
 
 impl Playground {
-    /// Dataset rows of test samples `indices` (0-based within the test set), each checked.
     fn test_rows(&self, indices: &[u32]) -> Result<Vec<usize>, JsError> {
-        let test = self.session.data.test_rows();
-        if let Some(&bad) = indices.iter().find(|&&i| i as usize >= test.len()) {
-            return Err(JsError::new(&format!("test sample {bad} does not exist (there are {})", test.len())));
-        }
-        Ok(indices.iter().map(|&i| test.start + i as usize).collect())
+        self.session.test_rows_at(indices).map_err(js_error)
     }
 }
 
@@ -253,10 +241,7 @@ impl Playground {
 
     /// `steps` decoded points on the line between the codes of test samples `a` and `b`, [steps, width].
     pub fn interpolate(&self, a: u32, b: u32, steps: usize) -> Result<Vec<f32>, JsError> {
-        let test = self.session.data.test_rows();
-        if a as usize >= test.len() || b as usize >= test.len() {
-            return Err(JsError::new(&format!("interpolate: test samples {a} and {b} must be below {}", test.len())));
-        }
-        self.session.interpolate(test.start + a as usize, test.start + b as usize, steps).map_err(js_error)
+        let rows = self.test_rows(&[a, b])?;
+        self.session.interpolate(rows[0], rows[1], steps).map_err(js_error)
     }
 }

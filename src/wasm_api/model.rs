@@ -3,8 +3,8 @@
 //! phase's dense layers, the rows of each epoch's batches, and the values of dataset rows.
 
 use super::Playground;
-use crate::layers::WeightLayout;
-use crate::net::Op;
+use crate::model::layers::WeightLayout;
+use crate::model::net::Op;
 use wasm_bindgen::prelude::*;
 
 fn set(object: &js_sys::Object, key: &str, value: JsValue) -> Result<(), JsError> {
@@ -66,17 +66,12 @@ impl Playground {
     /// points [count, 2] (the code itself when it has 2 units, else its top two principal
     /// coordinates), labels [count] (empty for unlabeled data), width the code's units.
     pub fn latent(&self, count: usize) -> Result<js_sys::Object, JsError> {
-        let data = &self.session.data;
-        let rows: Vec<usize> = data.test_rows().take(count).collect();
-        let (codes, width) = self.session.codes(&rows);
-        let points = crate::projection::project_2d(&codes, rows.len(), width);
-        let labels: Vec<u8> =
-            if data.labels.is_empty() { Vec::new() } else { rows.iter().map(|&r| data.labels[r]).collect() };
+        let latent = self.session.latent(count);
         let result = js_sys::Object::new();
-        set(&result, "points", js_sys::Float32Array::from(&points[..]).into())?;
-        set(&result, "labels", js_sys::Uint8Array::from(&labels[..]).into())?;
-        set(&result, "width", width.into())?;
-        set(&result, "projected", (width > 2).into())?;
+        set(&result, "points", js_sys::Float32Array::from(&latent.points[..]).into())?;
+        set(&result, "labels", js_sys::Uint8Array::from(&latent.labels[..]).into())?;
+        set(&result, "width", latent.width.into())?;
+        set(&result, "projected", latent.projected.into())?;
         Ok(result)
     }
 }
@@ -90,14 +85,16 @@ impl Playground {
     }
 
     /// The whole run (every stage, weights, optimizer state, position, loss series) as bytes, for
-    /// `Playground.restore` after a reload.
-    pub fn snapshot(&self) -> Vec<u8> {
-        self.session.snapshot()
+    /// `Playground.restoreRun` after a reload.
+    #[wasm_bindgen(js_name = saveRun)]
+    pub fn save_run(&self) -> Vec<u8> {
+        self.session.save_run()
     }
 
-    /// The run saved by `snapshot`, on the dataset it was saved with; the error says what does not fit.
-    pub fn restore(dataset: &super::Data, run: &[u8]) -> Result<Playground, JsError> {
-        let session = crate::Session::restore(dataset.0.clone(), run).map_err(super::js_error)?;
+    /// The run saved by `saveRun`, on the dataset it was saved with; the error says what does not fit.
+    #[wasm_bindgen(js_name = restoreRun)]
+    pub fn restore_run(dataset: &super::Data, run: &[u8]) -> Result<Playground, JsError> {
+        let session = crate::Session::restore_run(dataset.0.clone(), run).map_err(super::js_error)?;
         Ok(Playground { session, pca: None })
     }
 
@@ -111,23 +108,7 @@ impl Playground {
     /// data), then one row per sample.
     #[wasm_bindgen(js_name = exportCodes)]
     pub fn export_codes(&self) -> String {
-        let data = &self.session.data;
-        let rows: Vec<usize> = data.test_rows().collect();
-        let (codes, width) = self.session.codes(&rows);
-        let labelled = !data.labels.is_empty();
-        let mut csv: Vec<String> = (1..=width).map(|j| format!("z{j}")).collect();
-        if labelled {
-            csv.insert(0, "label".into());
-        }
-        let mut out = csv.join(",") + "\n";
-        for (row, code) in rows.iter().zip(codes.chunks_exact(width.max(1))) {
-            let values: Vec<String> = code.iter().map(|v| v.to_string()).collect();
-            if labelled {
-                out += &format!("{},", data.labels[*row]);
-            }
-            out += &(values.join(",") + "\n");
-        }
-        out
+        self.session.codes_csv()
     }
 }
 
@@ -138,9 +119,9 @@ pub fn model_file_settings(bytes: &[u8]) -> Result<JsValue, JsError> {
     #[derive(serde::Serialize)]
     struct Settings {
         config: crate::Config,
-        phase: crate::session::PhaseKind,
+        phase: crate::train::session::PhaseKind,
         step: u64,
     }
-    let file = crate::export::read(bytes).map_err(super::js_error)?;
+    let file = crate::io::model_file::read(bytes).map_err(super::js_error)?;
     super::to_js(&Settings { config: file.config, phase: file.phase, step: file.step })
 }

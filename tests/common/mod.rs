@@ -1,7 +1,7 @@
 //! Shared by the native GPU tests: the GPU they run on. Without one they fail, saying why, unless
 //! AE_SKIP_GPU=1 asks to skip them; a skip is printed to the terminal, never reported as a pass alone.
 
-use ae_playground::gpu::GpuContext;
+use ae_playground::kernels::gpu::GpuContext;
 
 /// The adapter wgpu finds (printed). With none, a failure with the reason, or with AE_SKIP_GPU=1 a
 /// skip printed to stderr (which cargo shows even for passing tests).

@@ -1,0 +1,125 @@
+//! What the playground's panels show beyond losses and reconstructions: the first layer's filters,
+//! decoded codes (a VAE's manifold grid), PCA's reconstruction error against k, and classification
+//! accuracy with few labels on raw inputs, on the frozen code and with the encoder fine-tuned.
+
+use crate::analysis::pca::Pca;
+use crate::error::Result;
+use crate::fail;
+use crate::model::net::Op;
+use crate::train::few_labels::{train_head, Features, HeadConfig};
+use crate::train::session::{PhaseKind, Session};
+
+/// The most label budget the few-labels panel trains with (and the least: one per class).
+pub const MAX_LABELS: usize = 1000;
+/// Optimisation steps per head (the fine-tuned one takes twice this): enough for a linear softmax
+/// on 10–1,000 labels, and about a second in the browser for the default model.
+const HEAD_STEPS: usize = 600;
+/// Training rows PCA is fitted on, and test rows its error is measured on (the first ones).
+const PCA_FIT_ROWS: usize = 2000;
+const PCA_TEST_ROWS: usize = 1000;
+
+/// Test accuracy (0..1) of a softmax head trained on `labels` labelled training samples.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FewLabels {
+    pub labels: usize,
+    pub raw: f64,
+    pub frozen_code: f64,
+    pub fine_tuned: f64,
+}
+
+impl Session {
+    /// The weights into the first `count` units of the encoder's first dense layer, one row of
+    /// `input` values per unit ([count, input]), and count. Pretraining stage k > 1 shows stage 1's.
+    pub fn filters(&self, count: usize) -> (Vec<f32>, usize) {
+        let net = match self.phase() {
+            PhaseKind::Stage(k) if k > 0 => std::borrow::Cow::Borrowed(&self.stages[0]),
+            _ => self.model().0,
+        };
+        let Some(Op::Dense(d)) = net.ops.first() else { return (Vec::new(), 0) };
+        let count = count.min(d.outputs);
+        let w = &net.params[d.weight_range()]; // [inputs, outputs]
+        let values = (0..count).flat_map(|j| (0..d.inputs).map(move |i| w[i * d.outputs + j])).collect();
+        (values, count)
+    }
+
+    /// Decodes codes [n, code width] with the current phase's decoder; n is 1 to the drawing cap.
+    pub fn decode_codes(&self, codes: &[f32]) -> Result<Vec<f32>> {
+        let width = self.code_width();
+        let n = codes.len() / width;
+        if !codes.len().is_multiple_of(width) || !(1..=crate::train::session::MAX_DRAWN).contains(&n) {
+            fail!("decode: {} values are not 1 to {} codes of {width}", codes.len(), crate::train::session::MAX_DRAWN);
+        }
+        if codes.iter().any(|v| !v.is_finite()) {
+            fail!("decode: codes must be finite numbers");
+        }
+        Ok(self.decode(codes, n))
+    }
+
+    /// Test accuracy of a softmax head trained on `labels` labelled training samples (an equal share
+    /// per class): on the raw inputs, on the current encoder's frozen code, and fine-tuned with it.
+    pub fn few_labels(&self, labels: usize, seed: u32) -> Result<FewLabels> {
+        let data = &self.data;
+        if data.labels.is_empty() || data.classes < 2 {
+            fail!("few-label classification needs a labelled dataset with 2 or more classes");
+        }
+        if !(data.classes..=MAX_LABELS).contains(&labels) {
+            fail!("few labels: choose {} (one per class) to {MAX_LABELS} labels, not {labels}", data.classes);
+        }
+        let per_class = labels / data.classes;
+        let batch_size = 32.min(per_class * data.classes);
+        let batches = (per_class * data.classes / batch_size).max(1);
+        let head = HeadConfig {
+            labels_per_class: per_class,
+            hidden: 0,
+            epochs: (HEAD_STEPS / batches).max(1),
+            learning_rate: 0.003,
+            weight_decay: 1e-4,
+            batch_size,
+            seed,
+        };
+        let encoder = self.encoder();
+        let accuracy = |features| Ok::<f64, crate::Error>(train_head(data, features, &head)?.accuracy.unwrap_or(0.0));
+        Ok(FewLabels {
+            labels: per_class * data.classes,
+            raw: accuracy(Features::Raw)?,
+            frozen_code: accuracy(Features::FrozenCode(&encoder))?,
+            fine_tuned: accuracy(Features::FineTuned(&encoder))?,
+        })
+    }
+
+    /// PCA fitted on the first training rows (the data itself, whatever the model).
+    pub fn fit_pca(&self) -> Result<Pca> {
+        let rows: Vec<usize> = self.data.train_rows().take(PCA_FIT_ROWS).collect();
+        Pca::fit(&self.data_rows(&rows), rows.len(), self.data.dim())
+    }
+
+    /// PCA's mean squared error per test sample (summed over its values) for each k in `ks`.
+    pub fn pca_errors(&self, pca: &Pca, ks: &[usize]) -> Result<Vec<f64>> {
+        let rows: Vec<usize> = self.data.test_rows().take(PCA_TEST_ROWS).collect();
+        let x = self.data_rows(&rows);
+        ks.iter().map(|&k| pca.reconstruction_error(&x, rows.len(), k)).collect()
+    }
+
+    /// Dataset rows as the engine sees them, [rows.len(), dim].
+    pub fn data_rows(&self, rows: &[usize]) -> Vec<f32> {
+        let mut x = vec![0.0; rows.len() * self.data.dim()];
+        self.data.gather(rows, &mut x);
+        x
+    }
+}
+
+/// PCA's reconstruction of samples [n, dim] from their top k components.
+pub fn pca_reconstruct(pca: &Pca, samples: &[f32], k: usize) -> Vec<f32> {
+    let dim = pca.dim;
+    let basis = pca.basis(k);
+    let k = basis.len() / dim;
+    let mut out = Vec::with_capacity(samples.len());
+    for x in samples.chunks_exact(dim) {
+        let centred: Vec<f64> = x.iter().zip(&pca.mean).map(|(&v, m)| v as f64 - m).collect();
+        let z: Vec<f64> =
+            (0..k).map(|c| basis[c * dim..(c + 1) * dim].iter().zip(&centred).map(|(p, v)| p * v).sum()).collect();
+        out.extend((0..dim).map(|i| (pca.mean[i] + (0..k).map(|c| z[c] * basis[c * dim + i]).sum::<f64>()) as f32));
+    }
+    out
+}

@@ -1,0 +1,6 @@
+//! Files the playground writes and reads back: model files (safetensors with the settings and the
+//! layers, `model_file`) and whole saved runs for resuming after a reload (`saved_run`). Datasets and
+//! uploads are in `data/`.
+
+pub mod model_file;
+pub mod saved_run;

@@ -1,0 +1,258 @@
+//! Model files in the safetensors format: the current phase's network (each dense layer's weight
+//! [inputs, outputs] and bias, so that y = f(x·W + b)), the optimizer's state (so that training
+//! continues where it was), and in the metadata the settings, the phase and the layers in order.
+//!
+//! Tensors: `layers.{i}.weight` F32 [inputs, outputs] and `layers.{i}.bias` F32 [outputs] for each
+//! dense op i (a tied layer has no weight of its own: it uses another's, transposed), then
+//! `optimizer.m` and (Adam) `optimizer.v`, F32 [number of parameters], in the network's parameter order.
+//! Metadata (strings): `format` "ae-playground 1", `config` (the settings as JSON), `phase` (the
+//! phase's kind as JSON, e.g. `{"kind":"stage","stage":0}`; files written before it held the phase's
+//! display name, which is still read), `phaseName` (for people), `step`,
+//! `optimizer.t`, and `layers`: JSON `[{op, activation, inputs, outputs, weight, bias}]` where `weight`
+//! names the tensor (or "transpose of layers.{j}.weight"), or `{op: "kSparse", k}` /
+//! `{op: "reparameterize", code}`.
+
+use crate::error::{Error, Result};
+use crate::fail;
+use crate::model::config::Config;
+use crate::model::layers::WeightLayout;
+use crate::model::net::{Net, Op};
+use crate::model::optim::Optimizer;
+use crate::train::session::PhaseKind;
+use serde_json::{json, Map, Value};
+
+pub const FORMAT: &str = "ae-playground 1";
+
+/// What a model file holds, read back.
+#[derive(Debug)]
+pub struct ModelFile {
+    pub config: Config,
+    pub phase: PhaseKind,
+    pub step: u64,
+    /// Name, shape and values of each tensor.
+    pub tensors: Vec<(String, Vec<usize>, Vec<f32>)>,
+    pub optimizer_t: u32,
+}
+
+impl ModelFile {
+    fn tensor(&self, name: &str) -> Option<&(String, Vec<usize>, Vec<f32>)> {
+        self.tensors.iter().find(|(n, _, _)| n == name)
+    }
+}
+
+/// The file for `net` (the current phase's) trained `step` steps with `optimizer`.
+pub fn write(config: &Config, phase: PhaseKind, step: u64, net: &Net<f32>, optimizer: &Optimizer) -> Vec<u8> {
+    let mut tensors: Vec<(String, Vec<usize>, &[f32])> = Vec::new();
+    let mut layers = Vec::new();
+    for (i, op) in net.ops.iter().enumerate() {
+        match op {
+            Op::Dense(d) => {
+                let weight = match d.layout {
+                    WeightLayout::Own => {
+                        tensors.push((
+                            format!("layers.{i}.weight"),
+                            vec![d.inputs, d.outputs],
+                            &net.params[d.weight_range()],
+                        ));
+                        format!("layers.{i}.weight")
+                    }
+                    WeightLayout::TransposeOf => {
+                        // The layer borrowing this weight is the dense op that owns the same offset.
+                        let owner = net.ops.iter().position(
+                            |o| matches!(o, Op::Dense(e) if e.layout == WeightLayout::Own && e.weight == d.weight),
+                        );
+                        owner
+                            .map_or_else(|| "transpose of (none)".into(), |j| format!("transpose of layers.{j}.weight"))
+                    }
+                };
+                tensors.push((format!("layers.{i}.bias"), vec![d.outputs], &net.params[d.bias_range()]));
+                layers
+                    .push(json!({"op": "dense", "activation": d.activation, "inputs": d.inputs, "outputs": d.outputs,
+                    "weight": weight, "bias": format!("layers.{i}.bias")}));
+            }
+            Op::KSparse { k, .. } => layers.push(json!({"op": "kSparse", "k": k})),
+            Op::Reparameterize { code } => layers.push(json!({"op": "reparameterize", "code": code})),
+        }
+    }
+    if optimizer.m.len() == net.params.len() {
+        tensors.push(("optimizer.m".into(), vec![optimizer.m.len()], &optimizer.m));
+    }
+    if optimizer.v.len() == net.params.len() {
+        tensors.push(("optimizer.v".into(), vec![optimizer.v.len()], &optimizer.v));
+    }
+    let metadata = json!({
+        "format": FORMAT,
+        "config": serde_json::to_string(config).unwrap_or_default(),
+        "phase": serde_json::to_string(&phase).unwrap_or_default(),
+        "phaseName": phase.name(),
+        "step": step.to_string(),
+        "optimizer.t": optimizer.t.to_string(),
+        "layers": Value::Array(layers).to_string(),
+    });
+    pack(metadata, &tensors)
+}
+
+/// A safetensors file of F32 tensors [(name, shape, values)] with `metadata` (string values).
+pub(crate) fn pack(metadata: Value, tensors: &[(String, Vec<usize>, &[f32])]) -> Vec<u8> {
+    let mut header = Map::new();
+    header.insert("__metadata__".into(), metadata);
+    let mut offset = 0;
+    for (name, shape, values) in tensors {
+        let end = offset + 4 * values.len();
+        header.insert(name.clone(), json!({"dtype": "F32", "shape": shape, "data_offsets": [offset, end]}));
+        offset = end;
+    }
+    let mut text = Value::Object(header).to_string();
+    while !text.len().is_multiple_of(8) {
+        text.push(' '); // the data start 8-byte aligned
+    }
+    let mut out = Vec::with_capacity(8 + text.len() + offset);
+    out.extend((text.len() as u64).to_le_bytes());
+    out.extend(text.as_bytes());
+    for (_, _, values) in tensors {
+        out.extend(values.iter().flat_map(|v| v.to_le_bytes()));
+    }
+    out
+}
+
+/// Reads a model file written by `write` (or any safetensors file of F32 tensors with our metadata).
+pub fn read(bytes: &[u8]) -> Result<ModelFile> {
+    let (meta, tensors) = unpack(bytes)?;
+    let text = |key: &str| meta_text(&meta, key);
+    if text("format")? != FORMAT {
+        fail!("model file format {:?} is not {FORMAT:?}", text("format")?);
+    }
+    let config: Config = serde_json::from_str(text("config")?)
+        .map_err(|e| Error::new(format!("model file: its settings are not valid: {e}")))?;
+    Ok(ModelFile {
+        config,
+        phase: phase_kind(text("phase")?)?,
+        step: text("step")?.parse().unwrap_or(0),
+        tensors,
+        optimizer_t: text("optimizer.t")?.parse().unwrap_or(0),
+    })
+}
+
+/// A phase's kind from its JSON, or from the display name files held before it.
+fn phase_kind(text: &str) -> Result<PhaseKind> {
+    if let Ok(kind) = serde_json::from_str(text) {
+        return Ok(kind);
+    }
+    Ok(match text {
+        "fine-tune" => PhaseKind::FineTune,
+        "end to end" => PhaseKind::EndToEnd,
+        "classifier" => PhaseKind::Classifier,
+        _ => match text.strip_prefix("AE ").and_then(|k| k.parse::<usize>().ok()) {
+            Some(k) if k >= 1 => PhaseKind::Stage(k - 1),
+            _ => fail!("model file: phase {text:?} is not a phase of this playground"),
+        },
+    })
+}
+
+type Tensors = Vec<(String, Vec<usize>, Vec<f32>)>;
+
+fn bad(what: String) -> Error {
+    Error::new(format!("not a file of this playground: {what}"))
+}
+
+/// A metadata entry as text.
+pub(crate) fn meta_text<'a>(meta: &'a Map<String, Value>, key: &str) -> Result<&'a str> {
+    meta.get(key).and_then(Value::as_str).ok_or_else(|| bad(format!("no {key} in its metadata")))
+}
+
+/// A safetensors file's metadata and F32 tensors, every size and offset checked.
+pub(crate) fn unpack(bytes: &[u8]) -> Result<(Map<String, Value>, Tensors)> {
+    if bytes.len() < 8 {
+        return Err(bad(format!("{} bytes is too short for a safetensors header", bytes.len())));
+    }
+    let len = u64::from_le_bytes(bytes[..8].try_into().unwrap()) as usize;
+    if len > bytes.len() - 8 {
+        return Err(bad(format!("its header claims {len} bytes but the file has {} after byte 8", bytes.len() - 8)));
+    }
+    let mut header: Map<String, Value> = serde_json::from_slice(&bytes[8..8 + len])
+        .map_err(|e| bad(format!("its header (bytes 8 to {}) is not JSON: {e}", 8 + len)))?;
+    let meta = match header.remove("__metadata__") {
+        Some(Value::Object(meta)) => meta,
+        _ => return Err(bad("no metadata".into())),
+    };
+    let data = &bytes[8 + len..];
+    let mut tensors = Vec::new();
+    for (name, entry) in &header {
+        let field = |key: &str| entry.get(key).ok_or_else(|| bad(format!("tensor {name} has no {key}")));
+        if field("dtype")? != "F32" {
+            fail!("model file: tensor {name} is {}, not F32", field("dtype")?);
+        }
+        let numbers = |key: &str| -> Result<Vec<usize>> {
+            field(key)?
+                .as_array()
+                .and_then(|a| a.iter().map(|v| v.as_u64().map(|u| u as usize)).collect())
+                .ok_or_else(|| bad(format!("tensor {name}: {key} is not a list of sizes")))
+        };
+        let (shape, offsets) = (numbers("shape")?, numbers("data_offsets")?);
+        let [start, end] = offsets[..] else {
+            fail!("model file: tensor {name} needs two data offsets, not {offsets:?}")
+        };
+        let bytes = shape.iter().try_fold(4usize, |a, &d| a.checked_mul(d));
+        if end < start || end > data.len() || Some(end - start) != bytes {
+            fail!("model file: tensor {name} ({shape:?}) at data bytes {start}..{end} does not fit the file ({} data bytes)", data.len());
+        }
+        let values = data[start..end].chunks_exact(4).map(|b| f32::from_le_bytes(b.try_into().unwrap())).collect();
+        tensors.push((name.clone(), shape, values));
+    }
+    Ok((meta, tensors))
+}
+
+/// Puts the file's weights (and optimizer state, when it fits) into `net` and `optimizer`, checking
+/// every tensor's shape against the layer it belongs to.
+pub fn load_into(file: &ModelFile, net: &mut Net<f32>, optimizer: &mut Optimizer) -> Result<()> {
+    let mut params = net.params.clone();
+    for (i, op) in net.ops.iter().enumerate() {
+        let Op::Dense(d) = op else { continue };
+        let mut parts = vec![(format!("layers.{i}.bias"), vec![d.outputs], d.bias_range())];
+        if d.layout == WeightLayout::Own {
+            parts.push((format!("layers.{i}.weight"), vec![d.inputs, d.outputs], d.weight_range()));
+        }
+        for (name, shape, range) in parts {
+            match file.tensor(&name) {
+                Some((_, s, values)) if *s == shape => params[range].copy_from_slice(values),
+                Some((_, s, _)) => fail!("the model file's {name} is {s:?}, but this model's is {shape:?}"),
+                None => fail!("the model file has no {name} for this model's layer {i} ({} → {})", d.inputs, d.outputs),
+            }
+        }
+    }
+    // The optimizer's state when the file has all of it for this model, else a fresh start (t = 0, so
+    // that Adam's bias correction matches its zero moments).
+    let state = |name: &str| file.tensor(name).filter(|(_, s, _)| s == &[params.len()]).map(|(_, _, v)| v.clone());
+    let v = if optimizer.v.is_empty() { Some(Vec::new()) } else { state("optimizer.v") };
+    let next = match (state("optimizer.m"), v) {
+        (Some(m), Some(v)) => Optimizer { m, v, t: file.optimizer_t, ..optimizer.clone() },
+        _ => Optimizer { t: 0, m: vec![0.0; optimizer.m.len()], v: vec![0.0; optimizer.v.len()], ..optimizer.clone() },
+    };
+    net.params = params;
+    *optimizer = next;
+    Ok(())
+}
+
+impl crate::Session {
+    /// The current phase's model as a file (see the module's comment).
+    pub fn export_model(&self) -> Vec<u8> {
+        let state = self.trainer.state();
+        let net = Net { params: state.params, ..self.trainer.phase.net.clone() };
+        write(&self.config, self.phase(), self.step, &net, &state.optimizer)
+    }
+
+    /// Takes a model file's weights and optimizer state as the current phase's, and trains on from
+    /// them. The file must hold this phase's network (a fine-tuned deep net fits an end-to-end one).
+    pub fn import_model(&mut self, bytes: &[u8]) -> Result<()> {
+        let file = read(bytes)?;
+        let here = self.phase();
+        if file.phase != here && !(file.phase.is_deep() && here.is_deep()) {
+            fail!("the model file holds phase {:?}, but this model is in phase {:?}", file.phase.name(), here.name());
+        }
+        let state = self.trainer.state();
+        let (mut net, mut optimizer) =
+            (Net { params: state.params, ..self.trainer.phase.net.clone() }, state.optimizer);
+        load_into(&file, &mut net, &mut optimizer)?;
+        self.trainer.load_state(net.params, optimizer)
+    }
+}

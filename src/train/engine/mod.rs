@@ -1,0 +1,199 @@
+//! The training step, written once over the backend interface (backend/): a phase's forward pass,
+//! loss, backward pass and optimizer update recorded as one program over flat buffers — parameters,
+//! gradients and optimizer state, with layers as views — then run once per step. A phase's trainer
+//! (trainer.rs) runs it on its session's device (device.rs): the reference backend or WebGPU.
+//! Every variant: dense layers, tied weights, k-sparse codes, the VAE's reparameterisation and KL, L1
+//! and KL sparsity, the contractive penalty, corruption from the same random streams, classifier heads.
+
+mod backward;
+mod buffers;
+pub mod device;
+mod state;
+
+use crate::error::{Error, Result};
+use crate::kernels::matmul::Operand;
+use crate::model::layers::{Loss, WeightLayout};
+use crate::model::net::Op;
+use crate::model::optim::Optimizer;
+use crate::rng::Stream;
+use crate::train::backend::{Backend, Program, StepValues, View};
+use crate::train::trainer::{Phase, Task};
+use buffers::Buffers;
+pub use state::State;
+
+/// A phase's training step recorded on a backend, with the buffers it runs over.
+pub struct Engine<B: Backend> {
+    pub backend: B,
+    batch: usize,
+    input: usize,
+    output_width: usize,
+    params_len: usize,
+    classify: bool,
+    bufs: Buffers<B>,
+    /// The optimizer's settings and step count (its moments live in `bufs`).
+    optimizer: Optimizer,
+    /// Corrupts the clean batch into the net's input (empty without noise).
+    corrupt: Program<B>,
+    /// Forward, loss and backward: leaves the gradient of loss + penalties in `bufs.grads`.
+    gradients: Program<B>,
+    update: Program<B>,
+}
+
+/// Records a phase's step as launches over its buffers.
+struct Recorder<'a, B: Backend> {
+    backend: &'a B,
+    phase: &'a Phase,
+    bufs: &'a Buffers<B>,
+    /// Whether the net's input is the corrupted batch (`x`) rather than the clean one (`target`).
+    corrupted: bool,
+    p: Program<B>,
+}
+
+impl<'a, B: Backend> Recorder<'a, B> {
+    /// Op `i`'s input: the (corrupted) batch for the first op, else the previous op's output.
+    fn input_of(&self, i: usize) -> &'a B::Buffer {
+        let bufs = self.bufs;
+        match i {
+            0 if self.corrupted => &bufs.x,
+            0 => &bufs.target,
+            _ => &bufs.outs[i - 1],
+        }
+    }
+
+    fn forward(&mut self) -> Result<()> {
+        let (phase, bufs, backend) = (self.phase, self.bufs, self.backend);
+        let b = phase.batch_size;
+        for (i, op) in phase.net.ops.iter().enumerate() {
+            let (out, inp) = (&bufs.outs[i], self.input_of(i));
+            match op {
+                Op::Dense(d) => {
+                    // z = inp·W, then z += bias and y = f(z).
+                    let layout = if d.layout == WeightLayout::Own { Operand::Plain } else { Operand::Transposed };
+                    let w = View::at(&bufs.params, d.weight, layout);
+                    let shape = (b, d.inputs, d.outputs);
+                    backend.matmul(&mut self.p, View::whole(&bufs.zs[i]), View::whole(inp), w, shape, false)?;
+                    backend.bias_activation(&mut self.p, out, &bufs.zs[i], &bufs.params, d, b)?;
+                }
+                Op::KSparse { width, k } => {
+                    backend.k_sparse_forward(&mut self.p, out, inp, &bufs.masks[i], b, *width, *k)?;
+                }
+                Op::Reparameterize { code } => {
+                    backend.reparameterize_forward(&mut self.p, out, inp, &bufs.eps, b, *code)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The loss's sums (read back on demand) and the gradient that starts the backward pass. A
+    /// classifier's logits take softmax cross-entropy; like cross-entropy on a sigmoid, its backward
+    /// starts from ∂L/∂logits. Returns whether it does.
+    fn loss(&mut self) -> Result<bool> {
+        let (phase, bufs) = (self.phase, self.bufs);
+        let (b, last, output) = (phase.batch_size, phase.net.ops.len() - 1, phase.net.output_width());
+        let (d, y, z) = (&bufs.ds[0], &bufs.outs[last], &bufs.zs[last]);
+        match phase.task {
+            Task::Classify => {
+                self.backend.softmax_cross_entropy(&mut self.p, &bufs.sums, d, z, &bufs.labels, b, output)?;
+                Ok(true)
+            }
+            Task::Reconstruct(loss) => {
+                self.backend.reconstruction_loss(&mut self.p, &bufs.sums, d, y, z, &bufs.target, loss, b, output)?;
+                Ok(loss == Loss::CrossEntropy)
+            }
+        }
+    }
+}
+
+impl<B: Backend> Engine<B> {
+    /// Allocates a phase's buffers on `backend` and records its training step: its batch size, loss,
+    /// penalties at its code op and corruption (its frozen layers stay outside: the caller feeds
+    /// their output as the batch).
+    pub fn new(backend: B, phase: &Phase, optimizer: &Optimizer) -> Result<Self> {
+        let bufs = Buffers::new(&backend, phase, optimizer)?;
+        let (b, input, len) = (phase.batch_size, phase.net.input, phase.net.params.len());
+        let mut corrupt = Vec::new();
+        if !phase.noise.is_none() {
+            // The clean batch arrives in `target`; the corrupt op writes the net's input to `x`.
+            backend.corrupt(&mut corrupt, &bufs.x, &bufs.target, phase.noise, b * input)?;
+        }
+        let mut recorder =
+            Recorder { backend: &backend, phase, bufs: &bufs, corrupted: !corrupt.is_empty(), p: Vec::new() };
+        recorder.forward()?;
+        let logits = recorder.loss()?;
+        recorder.backward(logits)?;
+        let gradients = recorder.p;
+        let mut update = Vec::new();
+        backend.optimizer_update(&mut update, &bufs.params, &bufs.grads, &bufs.m, &bufs.v, optimizer, len)?;
+        // The moments live in the buffers; the engine keeps the settings and the step count.
+        let optimizer = Optimizer { m: Vec::new(), v: Vec::new(), ..optimizer.clone() };
+        let classify = phase.task == Task::Classify;
+        let output_width = phase.net.output_width();
+        Ok(Engine {
+            backend,
+            batch: b,
+            input,
+            output_width,
+            params_len: len,
+            classify,
+            bufs,
+            optimizer,
+            corrupt,
+            gradients,
+            update,
+        })
+    }
+
+    /// One training step on a clean batch (and its labels, for a classifier), corrupted with the
+    /// step's `corrupt` stream; `sample` is the VAE's noise stream. Only writes buffers and runs.
+    pub fn step(
+        &mut self,
+        clean: &[f32],
+        labels: &[u8],
+        corrupt: Option<Stream>,
+        sample: Option<Stream>,
+    ) -> Result<()> {
+        self.write_batch(clean, labels, sample)?;
+        self.optimizer.t += 1;
+        let step = StepValues { corrupt, t: self.optimizer.t };
+        self.backend.run(&self.bufs.grads, &[&self.corrupt, &self.gradients, &self.update], step)
+    }
+
+    /// The gradients of one batch as `step` takes them, without the update (the weights and the
+    /// optimizer stay as they are).
+    pub fn gradients(
+        &mut self,
+        clean: &[f32],
+        labels: &[u8],
+        corrupt: Option<Stream>,
+        sample: Option<Stream>,
+    ) -> Result<()> {
+        self.write_batch(clean, labels, sample)?;
+        let step = StepValues { corrupt, t: self.optimizer.t };
+        self.backend.run(&self.bufs.grads, &[&self.corrupt, &self.gradients], step)
+    }
+
+    fn write_batch(&mut self, clean: &[f32], labels: &[u8], sample: Option<Stream>) -> Result<()> {
+        if clean.len() != self.batch * self.input {
+            return Err(Error::new(format!(
+                "training step: {} values do not fit a batch of {} × {}",
+                clean.len(),
+                self.batch,
+                self.input
+            )));
+        }
+        if self.classify && labels.len() != self.batch {
+            return Err(Error::new(format!("training step: {} labels for a batch of {}", labels.len(), self.batch)));
+        }
+        self.backend.write(&self.bufs.target, clean);
+        if self.classify {
+            let values: Vec<f32> = labels.iter().map(|&l| l as f32).collect();
+            self.backend.write(&self.bufs.labels, &values);
+        }
+        if self.bufs.eps_len > 0 {
+            let eps: Vec<f32> = (0..self.bufs.eps_len as u32).map(|j| sample.map_or(0.0, |s| s.normal(j))).collect();
+            self.backend.write(&self.bufs.eps, &eps);
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,12 @@
+//! Training: the backend interface with its plain-loop CPU reference and its WebGPU implementation
+//! (`backend/`), the training step written once over it (`engine/`, with `engine/device.rs` choosing
+//! the device), one phase's batches and checks (`trainer`) and its measures (`evaluation`), a whole
+//! run of phases (`session`) stepped on its device (`stepping`), and few-label classifiers.
+
+pub mod backend;
+pub mod engine;
+pub mod evaluation;
+pub mod few_labels;
+pub mod session;
+pub mod stepping;
+pub mod trainer;

@@ -1,0 +1,72 @@
+//! A saved run resumes exactly: after restoring, training takes the same steps with the same losses
+//! and weights as the run that was never interrupted, mid-epoch, mid-pretraining and with early
+//! stopping's state; a file that does not fit is refused.
+#![cfg(not(target_arch = "wasm32"))] // reads files from disk
+
+use ae_playground::data::{files, Dataset};
+use ae_playground::{Config, Session};
+
+fn digits() -> Dataset {
+    files::repo("digits").unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn resumes_exactly(config: Config, before: usize, after: usize) {
+    let mut run = Session::new(config, digits()).unwrap();
+    for _ in 0..before {
+        run.train_step().unwrap();
+    }
+    let mut resumed = Session::restore_run(digits(), &run.save_run()).unwrap();
+    assert_eq!((resumed.current, resumed.step, &resumed.history), (run.current, run.step, &run.history));
+    for i in 0..after {
+        if run.finished() {
+            assert!(resumed.finished(), "step {i}: both finished");
+            break;
+        }
+        let (a, b) = (run.train_step().unwrap(), resumed.train_step().unwrap());
+        assert_eq!(a.loss, b.loss, "step {i} after resuming");
+    }
+    assert_eq!(run.trainer.net().params, resumed.trainer.net().params);
+    assert_eq!(run.phase(), resumed.phase());
+    assert_eq!(run.stopped_early(), resumed.stopped_early());
+}
+
+#[test]
+fn a_restored_run_trains_on_exactly_as_the_uninterrupted_one() {
+    // Mid-epoch, with denoising (its noise follows the step count).
+    resumes_exactly(Config { hidden: vec![16], masking: 0.3, ..Config::default() }, 30, 40);
+    // In pretraining stage 2, across the change to fine-tuning (22 steps an epoch at batch 64).
+    let staged = Config { hidden: vec![32, 8], pretrain_epochs: 1, epochs: 2, ..Config::default() };
+    resumes_exactly(staged, 30, 40);
+    // Early stopping's best weights and epoch, through to the stop.
+    let stopping =
+        Config { hidden: vec![16], validation: 0.2, patience: 1, epochs: 50, learning_rate: 0.05, ..Config::default() };
+    resumes_exactly(stopping, 60, 2000);
+    // A VAE with SGD.
+    let vae = Config {
+        hidden: vec![32, 2],
+        variational: true,
+        optimizer: ae_playground::model::optim::OptimizerKind::Sgd,
+        ..Config::default()
+    };
+    resumes_exactly(vae, 25, 25);
+    // In a classifier phase (22 steps of the autoencoder), the encoder trained with the head or frozen.
+    for classifier_frozen in [false, true] {
+        let classifier =
+            Config { hidden: vec![16], epochs: 1, classifier_epochs: 3, classifier_frozen, ..Config::default() };
+        resumes_exactly(classifier, 30, 40);
+    }
+}
+
+#[test]
+fn a_file_that_does_not_fit_is_refused() {
+    let mut run = Session::new(Config { hidden: vec![16], ..Config::default() }, digits()).unwrap();
+    run.train_step().unwrap();
+    let bytes = run.save_run();
+    let mut other = digits();
+    other.name = "other".into();
+    let refusal = |data, bytes: &[u8]| Session::restore_run(data, bytes).err().expect("refused").message;
+    assert!(refusal(other, &bytes).contains("saved on digits"));
+    assert!(refusal(digits(), &run.export_model()).contains("run format"));
+    assert!(Session::restore_run(digits(), &bytes[..bytes.len() - 4]).is_err());
+    assert!(Session::restore_run(digits(), b"junk").is_err());
+}
