@@ -145,11 +145,23 @@ test('every variant can be chosen in the page and trains', async () => {
     { variational: true, hidden: [32, 4], activation: 'relu', loss: 'crossEntropy' },
     { tied: true, optimizer: 'sgd', learningRate: 0.1 },
   ];
+  // Every test sample's code, from the page's CSV export: rows of numbers (the label column dropped).
+  const codes = () => page.evaluate(() => window.aePlayground.exportCodes()).then((csv) => csv.trim().split('\n').slice(1).map((line) => line.split(',').slice(1).map(Number)));
+  const meanCode = (rows) => rows.flat().reduce((a, b) => a + b, 0) / rows.flat().length;
   for (const variant of variants) {
     await page.evaluate((v) => window.aePlayground.reset(v), variant);
+    const before = await codes();
     const m = await page.evaluate(() => window.aePlayground.train({ steps: 30 }));
     assert.equal(m.step, 30, JSON.stringify(variant));
     assert.ok(Number.isFinite(m.testLoss), `${JSON.stringify(variant)}: test loss ${m.testLoss}`);
+    const after = await codes();
+    // Each variant's own effect, where the page shows it.
+    if (variant.kSparse) assert.ok(after.every((row) => row.filter((v) => v !== 0).length === variant.kSparse), 'k-sparse: k active units in every code');
+    if (variant.klWeight) {
+      const [was, now] = [meanCode(before), meanCode(after)];
+      console.log(`# KL sparsity: mean code ${was.toFixed(3)} → ${now.toFixed(3)} (ρ = ${variant.klTarget})`);
+      assert.ok(Math.abs(now - variant.klTarget) < 0.6 * Math.abs(was - variant.klTarget), `KL pulls the mean code toward ρ: ${was} → ${now}`);
+    }
     await page.evaluate(() => window.aePlayground.reset({ masking: 0, kSparse: 0, activation: 'sigmoid', klWeight: 0, contractive: 0, variational: false, hidden: [32], loss: 'squaredError', tied: false, optimizer: 'adam', learningRate: 0.003 }));
   }
   await page.click('summary:has-text("Variational")');
