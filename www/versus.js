@@ -55,7 +55,7 @@ function schedule(playground, nTrain) {
   };
 }
 
-/** This engine, on the CPU or (with `gpu`) on WebGPU: `train(n)` resolves with the last step's loss. */
+/** This engine, on the CPU or (with `gpu`) on WebGPU: `train(n)` resolves with the steps' mean loss. */
 function ourNet(data, gpu) {
   const playground = new Playground(CONFIG, data);
   if (gpu) {

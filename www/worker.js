@@ -38,7 +38,7 @@ let stepsPerSlice = 1;
 let pending = { loss: 0, read: 0, steps: 0, since: performance.now() }; // steps since the last report, and the losses read of them
 let lastPost = 0;
 let lastTestLoss = 0;
-let gpu = null; // the WebGPU device found (Gpu), or the reason there is none
+let gpu = null; // the WebGPU device found (a Gpu, whose failure says why there is none)
 let engine = 'auto'; // 'auto' | 'cpu' | 'webgpu'
 let backendSent = ''; // the engine in use and why, as last posted
 let phasesSent = 0; // finished phases whose loss series the page has
@@ -75,7 +75,7 @@ async function build(settings, prepare, run) {
     throw e;
   }
   // A device that failed (lost, or an error) is replaced for the new model.
-  if (gpu.failure) await findGpu();
+  if (gpu?.adapter && gpu.failure) await findGpu();
   playground?.free();
   playground = next;
   engine = chosen ?? 'auto';
@@ -143,8 +143,8 @@ async function trainSlice(limit) {
   while (done < steps && !playground.finished && playground.phaseIndex === phase) {
     const trained = await playground.train(steps - done); // ends early at a phase change
     if (trained.loss !== null) {
-      pending.loss += trained.loss * trained.steps;
-      pending.read += trained.steps;
+      pending.loss += trained.loss * trained.read;
+      pending.read += trained.read;
     }
     done += trained.steps;
     postBackend(); // the GPU may have been lost
@@ -296,7 +296,7 @@ self.onmessage = async ({ data: message }) => {
       case 'loseGpu':
         running = false;
         await exclusive(async () => {
-          gpu.destroy();
+          gpu?.destroy();
           await report(true); // the lost device fails the read-back: the engine falls back to the CPU
         });
         answer(message.id);

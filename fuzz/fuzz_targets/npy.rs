@@ -1,10 +1,9 @@
-//! `.npy` arrays: the header's dict, dtype and shape, then the whole upload path.
+//! `.npy` arrays: the header's dict, dtype and shape, then the whole upload path. See ../targets.rs.
 #![no_main]
-use ae_playground::data::npy;
-use ae_playground::data::upload::{from_files, File, UploadOptions};
-use libfuzzer_sys::fuzz_target;
+#[path = "../targets.rs"]
+#[allow(dead_code)] // each target calls one of them
+mod targets;
 
-fuzz_target!(|bytes: &[u8]| {
-    let _ = npy::parse("fuzz.npy", bytes);
-    let _ = from_files(&[File { name: "fuzz.npy", bytes }], &UploadOptions::default());
+libfuzzer_sys::fuzz_target!(|bytes: &[u8]| {
+    let _ = targets::npy(bytes);
 });

@@ -1,10 +1,9 @@
-//! The packed dataset format the page loads (`.aepk`), and the dataset checks after it.
+//! The packed dataset format the page loads (`.aepk`), and the dataset checks after it. See ../targets.rs.
 #![no_main]
-use ae_playground::data::pack;
-use libfuzzer_sys::fuzz_target;
+#[path = "../targets.rs"]
+#[allow(dead_code)] // each target calls one of them
+mod targets;
 
-fuzz_target!(|bytes: &[u8]| {
-    if let Ok(data) = pack::decode(bytes) {
-        let _ = data.validate();
-    }
+libfuzzer_sys::fuzz_target!(|bytes: &[u8]| {
+    let _ = targets::packed(bytes);
 });

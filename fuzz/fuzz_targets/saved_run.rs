@@ -1,16 +1,9 @@
-//! Saved runs (the whole run kept for a reload) restored on the circles dataset.
+//! Saved runs (the whole run kept for a reload) restored on the circles dataset. See ../targets.rs.
 #![no_main]
-use ae_playground::data::synthetic;
-use ae_playground::{Dataset, Session};
-use libfuzzer_sys::fuzz_target;
-use std::rc::Rc;
+#[path = "../targets.rs"]
+#[allow(dead_code)] // each target calls one of them
+mod targets;
 
-thread_local! {
-    static DATA: Rc<Dataset> = Rc::new(synthetic::generate("circles", 1).unwrap());
-}
-
-fuzz_target!(|bytes: &[u8]| {
-    DATA.with(|data| {
-        let _ = Session::restore_run(data.clone(), bytes);
-    });
+libfuzzer_sys::fuzz_target!(|bytes: &[u8]| {
+    let _ = targets::saved_run(bytes);
 });

@@ -89,6 +89,13 @@ pub struct Net<T> {
     pub params: Vec<T>,
 }
 
+impl<T: Clone> Net<T> {
+    /// The same network with other weights (the ops are copied; the weights are not).
+    pub fn with_params(&self, params: Vec<T>) -> Net<T> {
+        Net { input: self.input, ops: self.ops.clone(), params }
+    }
+}
+
 /// What a forward pass keeps for the backward pass.
 #[derive(Default)]
 pub struct Trace<T> {

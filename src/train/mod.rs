@@ -1,6 +1,6 @@
 //! Training: the backend interface with its plain-loop CPU reference and its WebGPU implementation
-//! (`backend/`), the training step written once over it (`engine/`, with `engine/device.rs` choosing
-//! the device), one phase's batches and checks (`trainer`) and its measures (`evaluation`), a whole
+//! (`backend/`), the training step written once over it (`engine/`, with the device a session trains
+//! on in `engine/device.rs`), one phase's batches and checks (`trainer`) and its measures (`evaluation`), a whole
 //! run of phases (`session`) stepped on its device (`stepping`), and few-label classifiers.
 
 pub mod backend;

@@ -24,11 +24,12 @@ pub enum EngineChoice {
     Webgpu,
 }
 
-/// What `train` did: the steps taken and the mean of their losses that were read (none can be, when
-/// the GPU failed before a read).
+/// What `train` did: the steps taken, how many of them had their loss read (on the GPU the last
+/// loss of a run stands for the run; none when the GPU failed before a read), and the mean of those.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Trained {
     pub steps: u32,
+    pub read: u32,
     pub loss: Option<f64>,
 }
 
@@ -52,16 +53,19 @@ impl Session {
                 break;
             }
         }
-        Ok(Trained { steps: taken, loss: (read > 0).then(|| sum / read as f64) })
+        Ok(Trained { steps: taken, read, loss: (read > 0).then(|| sum / read as f64) })
     }
 
     /// One step, on the CPU (the GPU answers asynchronously: use `train`).
     pub fn train_step(&mut self) -> Result<StepLoss> {
+        if self.trainer.on_gpu() {
+            fail!("on the GPU a step is read back asynchronously: use Session::train");
+        }
         match now(self.train(1)) {
             Some(Ok(Trained { loss: Some(loss), .. })) => Ok(StepLoss { loss }),
             Some(Ok(_)) => fail!("the step's loss could not be read"),
             Some(Err(e)) => Err(e),
-            None => fail!("on the GPU a step is read back asynchronously: use Session::train"),
+            None => fail!("the CPU engine's step did not finish at once"),
         }
     }
 
@@ -124,11 +128,11 @@ impl Session {
     /// to do on the CPU). A divergence found there rolls back and fails; a failed device hands
     /// training to the CPU from the state last read back.
     pub async fn sync(&mut self) -> Result<()> {
-        let synced = self.trainer.sync().await;
-        if let Some(why) = self.device.failure() {
-            return self.fall_back(&why);
+        let unread = self.trainer.sync().await?;
+        match self.device.failure().or(unread) {
+            Some(why) => self.fall_back(&why),
+            None => Ok(()),
         }
-        synced
     }
 
     /// The engine in use and why.

@@ -118,9 +118,12 @@ impl Trainer {
     /// Moves training to `device`, carrying the current state across (from the GPU: the state last
     /// read back).
     pub fn move_to(&mut self, device: &Device) -> Result<()> {
+        // From the GPU the state is the one read back, at the step it was read at; the batches and
+        // the step count go on from where they are.
+        let step = if self.on_gpu() { self.checkpoint.step } else { self.step };
         let state = self.state();
         self.engine = AnyEngine::new(device, &self.phase, &state)?;
-        self.checkpoint = Checkpoint { state, step: self.step };
+        self.checkpoint = Checkpoint { state, step };
         Ok(())
     }
 
@@ -143,7 +146,7 @@ impl Trainer {
                 .expect("the CPU engine reads at once")
                 .expect("the CPU engine reads its own memory")
         };
-        Net { params, ..self.phase.net.clone() }
+        self.phase.net.with_params(params)
     }
 
     /// The optimizer's settings and step count.
@@ -271,26 +274,33 @@ impl Trainer {
         self.engine.loss().await
     }
 
-    /// On the GPU: reads the state back as the last good one, or, when a weight or the loss is no
-    /// longer finite, rolls back to the one before with an error. Nothing to do on the CPU.
-    pub async fn sync(&mut self) -> Result<()> {
+    /// On the GPU: reads the state back as the last good one, or, when a weight is no longer
+    /// finite, rolls back to the one before with an error. `Ok(Some(why))` when the device could not
+    /// be read (lost, or an error): the caller moves to the CPU. Nothing to do on the CPU.
+    pub async fn sync(&mut self) -> Result<Option<String>> {
         if !self.on_gpu() {
-            return Ok(());
+            return Ok(None);
         }
-        let state = self.engine.read_state().await?;
+        let state = match self.engine.read_state().await {
+            Ok(state) => state,
+            Err(e) => return Ok(Some(e.message)),
+        };
         let o = &state.optimizer;
         if !state.params.iter().chain(&o.m).chain(&o.v).all(|x| x.is_finite()) {
             return self.roll_back("a weight became NaN or infinite on the GPU".into());
         }
         self.checkpoint = Checkpoint { state, step: self.step };
-        Ok(())
+        Ok(None)
     }
 
-    /// Brings the last good state back and fails with what happened and what to do.
+    /// Brings the last good weights and moments back (the optimizer's settings stay as they are now)
+    /// and fails with what happened and what to do.
     pub fn roll_back<T>(&mut self, what: String) -> Result<T> {
         let at = self.step;
         let Checkpoint { state, step } = &self.checkpoint;
-        self.engine.upload_state(&state.params, &state.optimizer)?;
+        let o = &state.optimizer;
+        let optimizer = Optimizer { m: o.m.clone(), v: o.v.clone(), t: o.t, ..self.optimizer().clone() };
+        self.engine.upload_state(&state.params, &optimizer)?;
         self.step = *step;
         fail!(
             "training diverged at step {at}: {what}. The weights and optimizer state of step {} are restored; lower the learning rate (now {}) and continue",

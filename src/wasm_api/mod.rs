@@ -95,16 +95,17 @@ impl Playground {
     }
 
     /// Runs up to `steps` optimisation steps (fewer when training finishes or a phase ends) and
-    /// resolves with `{steps, loss}`: the steps taken and their mean batch loss (null when none could be
-    /// read). On divergence the last good weights come back and the error says so.
+    /// resolves with `{steps, read, loss}`: the steps taken, how many of them had their loss read, and
+    /// the mean of those (null when none could be read). On divergence the last good weights come back and the error says so.
     pub async fn train(&mut self, steps: u32) -> Result<JsValue, JsError> {
         #[derive(Serialize)]
         struct Trained {
             steps: u32,
+            read: u32,
             loss: Option<f64>,
         }
         let t = self.session.train(steps).await.map_err(js_error)?;
-        to_js(&Trained { steps: t.steps, loss: t.loss })
+        to_js(&Trained { steps: t.steps, read: t.read, loss: t.loss })
     }
 
     /// Steps over all phases.

@@ -67,8 +67,11 @@ impl AnyEngine {
             #[cfg(feature = "gpu")]
             Device::Gpu(ctx) => AnyEngine::Gpu(Box::new(Engine::new(GpuBackend::new(ctx), phase, &state.optimizer)?)),
         };
+        // The engine starts from the phase's weights and the state's moments; other weights go in now.
         let mut engine = engine;
-        engine.upload_state(&state.params, &state.optimizer)?;
+        if state.params != phase.net.params {
+            engine.upload_state(&state.params, &state.optimizer)?;
+        }
         Ok(engine)
     }
 

@@ -26,7 +26,8 @@ pub struct Engine<B: Backend> {
     pub backend: B,
     batch: usize,
     input: usize,
-    output_width: usize,
+    /// Each op's output width.
+    op_widths: Vec<usize>,
     params_len: usize,
     classify: bool,
     bufs: Buffers<B>,
@@ -128,12 +129,12 @@ impl<B: Backend> Engine<B> {
         // The moments live in the buffers; the engine keeps the settings and the step count.
         let optimizer = Optimizer { m: Vec::new(), v: Vec::new(), ..optimizer.clone() };
         let classify = phase.task == Task::Classify;
-        let output_width = phase.net.output_width();
+        let op_widths = phase.net.ops.iter().map(Op::output_width).collect();
         Ok(Engine {
             backend,
             batch: b,
             input,
-            output_width,
+            op_widths,
             params_len: len,
             classify,
             bufs,

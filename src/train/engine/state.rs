@@ -110,10 +110,10 @@ impl<B: Backend> Engine<B> {
         self.backend.read(buffer, self.batch * self.input).await
     }
 
-    /// The net's output in the last step, [B, output width].
-    pub async fn output(&self) -> Result<Vec<f32>> {
-        let last = self.bufs.outs.len() - 1;
-        self.backend.read(&self.bufs.outs[last], self.batch * self.output_width).await
+    /// Op `op`'s output in the last step, [B, its width] (the last op's is the net's output).
+    pub async fn op_output(&self, op: usize) -> Result<Vec<f32>> {
+        let Some(buffer) = self.bufs.outs.get(op) else { return Err(Error::new(format!("the net has no op {op}"))) };
+        self.backend.read(buffer, self.batch * self.op_widths[op]).await
     }
 
     /// The last step's gradients.
