@@ -258,7 +258,7 @@ fn an_engine_without_a_dense_output_layer_is_refused() {
     }
 }
 
-/// One forward pass: the net's own forward (what evaluation and the views run) gives the engine's
+/// One forward pass: `Net::forward` (what evaluation and the views run) gives the training step's
 /// output for the same batch, bit for bit on the reference backend, for every variant with no noise.
 #[test]
 fn the_nets_forward_pass_gives_the_engines_output() {

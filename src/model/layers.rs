@@ -2,7 +2,7 @@
 //! output first. Shape letters: B = batch, C = input features, OC = output features.
 //! Every backward has a finite-difference check in tests/gradients.rs.
 
-use crate::kernels::matmul::{matmul, Operand};
+use crate::kernels::matmul::Operand;
 use crate::real::Real;
 use serde::{Deserialize, Serialize};
 
@@ -15,30 +15,13 @@ pub enum WeightLayout {
 }
 
 impl WeightLayout {
-    fn op(self) -> Operand {
+    /// How the forward pass reads the stored weight: as stored, or transposed.
+    pub fn op(self) -> Operand {
         match self {
             WeightLayout::Own => Operand::Plain,
             WeightLayout::TransposeOf => Operand::Transposed,
         }
     }
-}
-
-/// out[B, OC] = inp[B, C] · W + bias[OC], with W = weight or weightᵀ as `layout` says: the product
-/// first, then the bias, in the training step's order on every backend (so that the forward pass the
-/// views and evaluation use gives the engine's numbers, bit for bit on the CPU).
-#[allow(clippy::too_many_arguments)]
-pub fn linear_forward<T: Real>(
-    out: &mut [T],
-    inp: &[T],
-    weight: &[T],
-    layout: WeightLayout,
-    bias: &[T],
-    b: usize,
-    c: usize,
-    oc: usize,
-) {
-    matmul(out, inp, Operand::Plain, weight, layout.op(), b, c, oc, false);
-    add_bias(&mut out[..b * oc], &bias[..oc]);
 }
 
 /// z[B, OC] += bias[OC] on every row.

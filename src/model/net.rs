@@ -1,13 +1,12 @@
 //! A network as a sequence of ops over one flat parameter buffer (layers are views into it, so the
-//! optimizer is one loop and a checkpoint is one copy), with the plain-loop forward pass that views,
-//! evaluation and gradient checks use (training runs the step recorded in engine/). Autoencoders,
+//! optimizer is one loop and a checkpoint is one copy), and its penalties' values. Its forward pass is
+//! the training step's, run on the reference backend (train/engine/forward.rs). Autoencoders,
 //! their layer-wise stages and classifier heads are all built from this (see architecture.rs).
 //! Shape letters: B = batch; each op maps [B, width in] to [B, width out].
 
-use crate::model::layers::{linear_forward, Activation, WeightLayout};
-use crate::model::penalties::{self, contractive, k_sparse_forward, reparameterize_forward};
+use crate::model::layers::{Activation, WeightLayout};
+use crate::model::penalties::{self, contractive};
 use crate::real::Real;
-use crate::rng::Stream;
 use std::ops::Range;
 
 /// A dense layer's place in the flat buffer: weight [C, OC] at `weight` (or, borrowed, another layer's
@@ -116,47 +115,6 @@ impl<T: Real> Net<T> {
         match &self.ops[i] {
             Op::Dense(d) => Some(d),
             _ => None,
-        }
-    }
-
-    /// Runs x [B, input] through the ops; the output is `trace.outs.last()`. `noise` draws the VAE's ε;
-    /// without it ε = 0 (the code is μ).
-    pub fn forward(&self, tr: &mut Trace<T>, x: &[T], b: usize, noise: Option<Stream>) {
-        self.forward_from(0, tr, x, b, noise);
-    }
-
-    /// Runs ops `start..` with x as op `start`'s input (e.g. the decoder alone on codes).
-    pub fn forward_from(&self, start: usize, tr: &mut Trace<T>, x: &[T], b: usize, noise: Option<Stream>) {
-        self.forward_span(start..self.ops.len(), tr, x, b, noise);
-    }
-
-    /// Runs ops `span` with x as the first one's input (e.g. the encoder alone: `0..code + 1`).
-    pub fn forward_span(&self, span: Range<usize>, tr: &mut Trace<T>, x: &[T], b: usize, noise: Option<Stream>) {
-        let start = span.start;
-        tr.outs.resize_with(self.ops.len(), Vec::new);
-        for (i, op) in self.ops.iter().enumerate().take(span.end).skip(start) {
-            let (before, rest) = tr.outs.split_at_mut(i);
-            let inp = if i == start { x } else { &before[i - 1] };
-            let out = &mut rest[0];
-            out.resize(b * op.output_width(), T::zero());
-            match op {
-                Op::Dense(d) => {
-                    let (w, bias) = (&self.params[d.weight_range()], &self.params[d.bias_range()]);
-                    linear_forward(out, inp, w, d.layout, bias, b, d.inputs, d.outputs);
-                    if i + 1 == self.ops.len() {
-                        tr.logits.clone_from(out);
-                    }
-                    d.activation.forward(out);
-                }
-                Op::KSparse { width, k } => k_sparse_forward(out, inp, b, *width, *k),
-                Op::Reparameterize { code } => {
-                    tr.eps.resize(b * code, T::zero());
-                    for (j, e) in tr.eps.iter_mut().enumerate() {
-                        *e = noise.map_or(T::zero(), |s| T::of(s.normal(j as u32) as f64));
-                    }
-                    reparameterize_forward(out, inp, &tr.eps, b, *code);
-                }
-            }
         }
     }
 

@@ -8,15 +8,15 @@
 mod backward;
 mod buffers;
 pub mod device;
+mod forward;
 mod state;
 
 use crate::error::{Error, Result};
-use crate::kernels::matmul::Operand;
-use crate::model::layers::{Loss, WeightLayout};
+use crate::model::layers::Loss;
 use crate::model::net::Op;
 use crate::model::optim::Optimizer;
 use crate::rng::Stream;
-use crate::train::backend::{Backend, Program, StepValues, View};
+use crate::train::backend::{Backend, Program, StepValues};
 use crate::train::trainer::{Phase, Task};
 use buffers::Buffers;
 pub use state::State;
@@ -62,28 +62,12 @@ impl<'a, B: Backend> Recorder<'a, B> {
     }
 
     fn forward(&mut self) -> Result<()> {
-        let (phase, bufs, backend) = (self.phase, self.bufs, self.backend);
-        let b = phase.batch_size;
-        for (i, op) in phase.net.ops.iter().enumerate() {
-            let (out, inp) = (&bufs.outs[i], self.input_of(i));
-            match op {
-                Op::Dense(d) => {
-                    // z = inp·W, then z += bias and y = f(z).
-                    let layout = if d.layout == WeightLayout::Own { Operand::Plain } else { Operand::Transposed };
-                    let w = View::at(&bufs.params, d.weight, layout);
-                    let shape = (b, d.inputs, d.outputs);
-                    backend.matmul(&mut self.p, View::whole(&bufs.zs[i]), View::whole(inp), w, shape, false)?;
-                    backend.bias_activation(&mut self.p, out, &bufs.zs[i], &bufs.params, d, b)?;
-                }
-                Op::KSparse { width, k } => {
-                    backend.k_sparse_forward(&mut self.p, out, inp, &bufs.masks[i], b, *width, *k)?;
-                }
-                Op::Reparameterize { code } => {
-                    backend.reparameterize_forward(&mut self.p, out, inp, &bufs.eps, b, *code)?;
-                }
-            }
-        }
-        Ok(())
+        let bufs = self.bufs;
+        let (params, input, outs, zs, masks, eps) =
+            (&bufs.params, self.input_of(0), &bufs.outs, &bufs.zs, &bufs.masks, &bufs.eps);
+        let forward = forward::ForwardBuffers { params, input, outs, zs, masks, eps };
+        let ops = &self.phase.net.ops;
+        forward::record(self.backend, &mut self.p, ops, &forward, 0..ops.len(), self.phase.batch_size)
     }
 
     /// The loss's sums (read back on demand) and the gradient that starts the backward pass. A
@@ -192,8 +176,7 @@ impl<B: Backend> Engine<B> {
             self.backend.write(&self.bufs.labels, &values);
         }
         if self.bufs.eps_len > 0 {
-            let eps: Vec<f32> = (0..self.bufs.eps_len as u32).map(|j| sample.map_or(0.0, |s| s.normal(j))).collect();
-            self.backend.write(&self.bufs.eps, &eps);
+            self.backend.write(&self.bufs.eps, &forward::noise_values(sample, self.bufs.eps_len));
         }
         Ok(())
     }
