@@ -146,3 +146,41 @@ fn a_zip_gives_its_images_stored_or_deflated_and_passes_over_folders_and_hidden_
     bent[deflated] ^= 0xff; // the deflate stream of the second image
     assert!(refused(&bent, 1 << 20).contains("dogs/b.PNG"), "{}", refused(&bent, 1 << 20));
 }
+
+/// A table dropped as it is exported: its label column is found as people expect — a text column
+/// (the only one), or one named like a label — and said; "none" or another column can be chosen.
+#[test]
+fn a_tables_label_column_is_found_and_can_be_changed() {
+    // 30 measurements, then a text column `diagnosis`, as in the breast-cancer table.
+    let mut csv = (1..=30).map(|k| format!("m{k}")).collect::<Vec<_>>().join(",") + ",diagnosis\n";
+    for i in 0..40 {
+        let values: Vec<String> = (0..30).map(|k| format!("{}", (i * 7 + k) % 13)).collect();
+        csv += &format!("{},{}\n", values.join(","), ["malignant", "benign"][i % 2]);
+    }
+    let read = |label: &str| {
+        let options = UploadOptions { label_column: label.into(), ..UploadOptions::default() };
+        upload(&[("wdbc.csv", csv.as_bytes())], &options)
+    };
+    let data = read("").unwrap();
+    let table = data.table.as_ref().unwrap();
+    assert_eq!(
+        (data.width, data.classes, data.class_names.clone()),
+        (30, 2, vec!["benign".to_string(), "malignant".into()])
+    );
+    assert_eq!((table.label, table.label_why.as_deref()), (Some(30), Some("the only column of text")));
+    assert_eq!((table.names.len(), table.names[30].as_str()), (31, "diagnosis"));
+    // Chosen instead: none (the text is then an error), or a column by number.
+    let refused = read("none").unwrap_err().message;
+    assert!(refused.contains("column 31: \"malignant\" is not a number"), "{refused}");
+    let by_number = read("1").unwrap_err().message; // column 1 as labels leaves the text column as values
+    assert!(by_number.contains("is not a number"), "{by_number}");
+    // Named like a label, even with numbers in it; and a stray word in a number column stays an error.
+    let named = upload(&[("t.csv", b"a,b,Class\n1,2,0\n3,4,1\n5,6,0\n")], &UploadOptions::default()).unwrap();
+    assert_eq!((named.width, named.classes), (2, 2));
+    assert_eq!(named.table.unwrap().label_why.as_deref(), Some("named like a label"));
+    let stray = upload(&[("s.csv", b"a,b\n1,2\n3,four\n5,6\n")], &UploadOptions::default()).unwrap_err().message;
+    assert!(stray.contains("line 3, column 2: \"four\" is not a number"), "{stray}");
+    // Two text columns: neither is taken for the labels.
+    let two = upload(&[("two.csv", b"a,b,c\nx,1,y\nz,2,w\n")], &UploadOptions::default()).unwrap_err().message;
+    assert!(two.contains("column 1: \"x\" is not a number"), "{two}");
+}

@@ -19,13 +19,31 @@ function describe(s) {
   const shape = s.height > 1 ? `${s.height}×${s.width} ${s.channels === 3 ? 'colour' : 'grey'} images` : `${s.width} values each`;
   const names = s.classNames?.length ? ` (${s.classNames.slice(0, 6).join(', ')}${s.classNames.length > 6 ? ', …' : ''})` : '';
   const labels = s.classes ? `, ${s.classes} classes${names}` : ', no labels';
-  return `${s.name}: ${s.n} samples of ${shape} (${s.nTrain} train, ${s.nTest} test)${labels}; values ${s.min.toFixed(3)} to ${s.max.toFixed(3)}.`;
+  const column = s.table?.label != null ? ` The labels are column ${s.table.label + 1}, "${s.table.names[s.table.label]}" (${s.table.labelWhy}).` : '';
+  return `${s.name}: ${s.n} samples of ${shape} (${s.nTrain} train, ${s.nTest} test)${labels}; values ${s.min.toFixed(3)} to ${s.max.toFixed(3)}.${column}`;
 }
 
-/** Reads, parses and trains on `fileList`; resolves with the summary, rejects with the reason. */
+/** For a table: a choice of its label column (or none), which reads the same files again. */
+function offerLabels(table, again) {
+  const box = $('upload-relabel');
+  box.hidden = !table;
+  if (!table) return;
+  const pick = $('upload-label-pick');
+  const choices = [['none', 'no column (no labels)'], ...table.names.map((name, i) => [String(i + 1), `column ${i + 1}: ${name}`])];
+  pick.replaceChildren(...choices.map(([value, text]) => new Option(text, value)));
+  pick.value = table.label == null ? 'none' : String(table.label + 1);
+  pick.onchange = () => again(pick.value);
+}
+
+/** Reads, parses and trains on `fileList`; resolves with the summary, rejects with the reason. A
+ * table's summary offers to read it again with another label column. */
 export async function upload(controller, fileList, options = {}) {
-  const files = entries(fileList);
+  const files = entries(fileList); // taken now: a picker's list empties once it is reset
   if (!files.length) throw new Error('no file was chosen');
+  return build(controller, files, options);
+}
+
+async function build(controller, files, options) {
   const { key, summary } = await controller.request({ type: 'upload', files, options });
   addDatasetOption(key);
   // A batch larger than the training rows cannot be drawn: a small upload gets a smaller batch.
@@ -34,6 +52,8 @@ export async function upload(controller, fileList, options = {}) {
   await controller.reset(changes);
   const lowered = changes.batchSize ? ` Batch size lowered to ${changes.batchSize} to fit the training rows.` : '';
   $('upload-summary').textContent = describe(summary) + lowered;
+  const again = (labelColumn) => build(controller, files, { ...options, labelColumn }).catch((e) => ($('upload-summary').textContent = `${e.message} (the data in hand stay as they were)`));
+  offerLabels(summary.table, again);
   return summary;
 }
 

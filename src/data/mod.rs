@@ -39,6 +39,19 @@ pub struct Dataset {
     pub class_names: Vec<String>,
     /// Rows 0..n_train train; the rest test.
     pub n_train: usize,
+    /// Read from a table: its columns and which holds the labels (shown, and offered to change).
+    pub table: Option<TableColumns>,
+}
+
+/// A table's columns as the upload read them: every column's name (the header's, or "column k"),
+/// and the label column's index with how it was chosen ("named like a label", "the only column of
+/// text", "chosen").
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TableColumns {
+    pub names: Vec<String>,
+    pub label: Option<usize>,
+    pub label_why: Option<String>,
 }
 
 impl Default for Dataset {
@@ -55,6 +68,7 @@ impl Default for Dataset {
             classes: 0,
             class_names: Vec::new(),
             n_train: 0,
+            table: None,
         }
     }
 }

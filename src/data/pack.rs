@@ -87,6 +87,7 @@ pub fn decode(file: &[u8]) -> Result<Dataset> {
         classes: classes as usize,
         class_names: Vec::new(),
         n_train: n_train as usize,
+        table: None,
     };
     data.validate()?;
     Ok(data)

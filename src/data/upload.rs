@@ -3,7 +3,7 @@
 //! (min–max over the whole array into 0..1, per-value standardisation, or as they are), rows are
 //! shuffled from a seed and split into train and test. Every refusal names the file and the place.
 
-use super::{idx, npy, table, Dataset};
+use super::{idx, npy, table, Dataset, TableColumns};
 use crate::error::{Error, Result};
 use crate::fail;
 use crate::rng::{Purpose, Rng};
@@ -29,7 +29,8 @@ pub enum Normalise {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase", deny_unknown_fields)]
 pub struct UploadOptions {
-    /// A table's label column: its header name or its 1-based number; empty for none.
+    /// A table's label column: its header name or its 1-based number, "none", or empty (or "auto") to
+    /// find it: a column named like a label, else the only column of text.
     pub label_column: String,
     pub normalise: Normalise,
     /// Share of the (shuffled) rows held out for testing.
@@ -180,11 +181,21 @@ fn from_npy(name: &str, bytes: &[u8]) -> Result<Dataset> {
 
 fn from_table(name: &str, text: &str, options: &UploadOptions) -> Result<Dataset> {
     let column = options.label_column.trim();
-    let label = (!column.is_empty()).then(|| match column.parse::<usize>() {
-        Ok(p) => table::LabelColumn::Position(p),
-        Err(_) => table::LabelColumn::Named(column.to_string()),
-    });
-    let t = table::parse(name, text, label.as_ref())?;
+    let label = match column {
+        "" | "auto" => table::LabelColumn::Auto,
+        "none" => table::LabelColumn::None,
+        _ => match column.parse::<usize>() {
+            Ok(p) => table::LabelColumn::Position(p),
+            Err(_) => table::LabelColumn::Named(column.to_string()),
+        },
+    };
+    let t = table::parse(name, text, &label)?;
+    let width = t.columns + usize::from(t.label.is_some());
+    let names = match &t.header {
+        Some(h) => h.clone(),
+        None => (1..=width).map(|k| format!("column {k}")).collect(),
+    };
+    let columns = TableColumns { names, label: t.label.map(|l| l.0), label_why: t.label.map(|l| l.1.to_string()) };
     let n = t.values.len() / t.columns;
     let (labels, class_names) = class_indices(name, &t.labels)?;
     let classes = if class_names.is_empty() {
@@ -201,6 +212,7 @@ fn from_table(name: &str, text: &str, options: &UploadOptions) -> Result<Dataset
         classes,
         class_names,
         n_train: n,
+        table: Some(columns),
         ..Dataset::default()
     })
 }

@@ -22,7 +22,8 @@ impl Data {
         Ok(Data(Rc::new(pack::decode(bytes).map_err(js_error)?)))
     }
 
-    /// `{name, n, nTrain, nTest, height, width, channels, classes, classNames, min, max}`.
+    /// `{name, n, nTrain, nTest, height, width, channels, classes, classNames, min, max, table}`; `table`
+    /// for a table: `{names (every column's), label (its index, or null), labelWhy}`, else null.
     pub fn summary(&self) -> Result<JsValue, JsError> {
         #[derive(Serialize)]
         #[serde(rename_all = "camelCase")]
@@ -38,6 +39,7 @@ impl Data {
             class_names: &'a [String],
             min: f32,
             max: f32,
+            table: Option<&'a crate::data::TableColumns>,
         }
         let d = &self.0;
         let (min, max) = d.value_range();
@@ -53,6 +55,7 @@ impl Data {
             class_names: &d.class_names,
             min,
             max,
+            table: d.table.as_ref(),
         })
     }
 }

@@ -112,3 +112,28 @@ test('bad files are refused with the file and the place, and everything in hand 
   assert.equal(after.step, before.step + 10);
   await page.close();
 });
+
+test('a table dropped as exported: its text column becomes the labels, the summary says so, and another column or none can be chosen', async () => {
+  const { page, errors } = await open(env.browser, env.url);
+  await page.click('#drop summary');
+  // 30 measurements and a text column `diagnosis`, with the label field left empty (as a new user does).
+  let text = `${Array.from({ length: 30 }, (_, k) => `m${k + 1}`).join(',')},diagnosis\n`;
+  for (let i = 0; i < 60; i++) text += `${Array.from({ length: 30 }, (_, k) => ((i * 7 + k) % 13) / 13).join(',')},${i % 2 ? 'benign' : 'malignant'}\n`;
+  await page.setInputFiles('#upload', { name: 'wdbc.csv', mimeType: 'text/csv', buffer: Buffer.from(text) });
+  await page.waitForFunction(() => window.aePlayground.settings().dataset === 'upload:wdbc.csv');
+  const summary = await page.textContent('#upload-summary');
+  assert.match(summary, /wdbc\.csv: 60 samples of 30 values each .*2 classes \(benign, malignant\)/);
+  assert.match(summary, /The labels are column 31, "diagnosis" \(the only column of text\)/);
+  assert.equal(await page.inputValue('#upload-label-pick'), '31', 'the chooser shows the column found');
+  await page.locator('#drop').screenshot({ path: new URL('upload-label-column.png', ARTIFACTS).pathname });
+  // No labels: the text cannot be values, so the file is refused and the data in hand stay.
+  await page.selectOption('#upload-label-pick', 'none');
+  await page.waitForFunction(() => /not a number/.test(document.getElementById('upload-summary').textContent));
+  assert.match(await page.textContent('#upload-summary'), /column 31: "(malignant|benign)" is not a number \(the data in hand stay as they were\)/);
+  assert.equal((await page.evaluate(() => window.aePlayground.settings())).dataset, 'upload:wdbc.csv');
+  // The page API finds it too, and says which column it took.
+  const found = await page.evaluate((t) => window.aePlayground.upload([{ name: 'again.csv', bytes: new TextEncoder().encode(t) }], {}), text);
+  assert.deepEqual([found.classes, found.table.label, found.table.labelWhy], [2, 30, 'the only column of text']);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
