@@ -274,3 +274,21 @@ fn a_classifier_phase_is_refused_without_labels_or_an_end_to_the_autoencoder() {
     let err = Session::new(Config { classifier_labels: 1000, ..c }, digits()).err().unwrap();
     assert!(err.message.contains("fewer than 1000 labels per class"), "{err}");
 }
+
+/// With corruption on, the views get the inputs corrupted as in training (the same at each call) and
+/// what the model makes of them; without it, nothing.
+#[test]
+fn the_views_see_the_corrupted_inputs_exactly_when_noise_is_on() {
+    let rows: Vec<usize> = (1437..1445).collect();
+    let plain = Session::new(config(), digits()).unwrap();
+    assert!(plain.corrupted(&rows).is_none());
+    let mut s = Session::new(Config { masking: 0.5, ..config() }, digits()).unwrap();
+    s.train_step().unwrap();
+    let (clean, _) = s.reconstruct(&rows);
+    let (noisy, outputs) = s.corrupted(&rows).unwrap();
+    let zeroed = clean.iter().zip(&noisy).filter(|(&c, &n)| c > 0.0 && n == 0.0).count() as f64;
+    let inked = clean.iter().filter(|&&c| c > 0.0).count() as f64;
+    assert!((0.4..0.6).contains(&(zeroed / inked)), "masking 0.5 zeroed {}", zeroed / inked);
+    assert_eq!(s.corrupted(&rows).unwrap(), (noisy.clone(), outputs.clone()), "the same at each call");
+    assert_ne!(outputs, s.reconstruct(&rows).1, "the outputs are of the corrupted inputs");
+}

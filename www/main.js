@@ -110,21 +110,24 @@ const handlers = {
     announceReady();
     saveSoon(m.step);
   },
-  reconstructions({ count, pixels }) {
+  reconstructions({ count, pixels, corrupted }) {
     // Stage 1 and the deep net reconstruct images; a later stage reconstructs the code below it,
     // drawn as a near-square tile.
     const size = pixels.length / (2 * count);
     let [width, height, channels] = [dataset.width, dataset.height, dataset.channels];
     const own = size === width * height * channels;
     if (!own) [width, height, channels] = [Math.ceil(Math.sqrt(size)), Math.ceil(size / Math.ceil(Math.sqrt(size))), 1];
-    const image = (i) => {
+    const image = (values, i) => {
       const tile = new Float32Array(width * height * channels);
-      tile.set(pixels.subarray(i * size, (i + 1) * size));
+      tile.set(values.subarray(i * size, (i + 1) * size));
       return tile;
     };
-    const inputs = Array.from({ length: count }, (_, i) => image(i));
-    const outputs = Array.from({ length: count }, (_, i) => image(count + i));
-    grid.update([inputs, outputs], width, height, channels);
+    const row = (values, first) => Array.from({ length: count }, (_, i) => image(values, first + i));
+    // With noise on: the clean inputs, the same corrupted as in training, and what the net makes of those.
+    const noisy = corrupted?.length > 0;
+    grid.update(noisy ? [row(pixels, 0), row(corrupted, 0), row(corrupted, count)] : [row(pixels, 0), row(pixels, count)], width, height, channels);
+    $('recon-middle').textContent = noisy ? ' Middle row: the same, corrupted as in training.' : '';
+    $('recon-bottom').textContent = noisy ? 'the corrupted ones, which it learns to undo' : 'them';
     if (latest.phase) stages.setReconstruction(latest.phase.index, $('reconstructions'));
     // For the page-load benchmark (scripts/bench.mjs): when reconstructions first appear.
     if (!performance.getEntriesByName('first-reconstruction').length) performance.mark('first-reconstruction');

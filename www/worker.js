@@ -9,7 +9,8 @@
 //               {type: 'reconstruct', indices, id}, {type: 'show', wanted, id}, {type: 'fewLabels', labels, id},
 //               {type: 'linearSweep', id}
 // Messages out: {type: 'ready', dataset}, {type: 'backend', name, reason}, {type: 'metrics', ...},
-//               {type: 'reconstructions', ...}, {type: 'latent', points, labels, width, projected},
+//               {type: 'reconstructions', count, pixels, corrupted (with noise: the corrupted inputs
+//               and what the model makes of them, else empty)}, {type: 'latent', points, labels, width, projected},
 //               {type: 'latentImages', images, count}, {type: 'phaseLosses', index, losses}, {type: 'filters' | 'code' | 'generated' | 'pca' |
 //               'sweep', ...} (the panels' data, see worker-panels.js), {type: 'error', message, id?},
 //               {type: 'answer', value, id} (a request done: init, reset, train, upload, import, export…)
@@ -124,8 +125,10 @@ async function report(withTestLoss) {
     post({ type: 'phaseLosses', index: phasesSent, losses }, [losses.buffer]);
   }
   const shown = Math.min(SHOWN, info.nTest);
-  const pixels = playground.reconstruct(Uint32Array.from({ length: shown }, (_, i) => i));
-  post({ type: 'reconstructions', count: shown, pixels }, [pixels.buffer]);
+  const indices = Uint32Array.from({ length: shown }, (_, i) => i);
+  const pixels = playground.reconstruct(indices);
+  const corrupted = playground.corrupted(indices); // empty without noise
+  post({ type: 'reconstructions', count: shown, pixels, corrupted }, [pixels.buffer, corrupted.buffer]);
   const latent = playground.latent(LATENT_POINTS);
   post({ type: 'latent', ...latent }, [latent.points.buffer, latent.labels.buffer]);
   reportPanels(post, playground, info, evaluation);

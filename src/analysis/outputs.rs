@@ -7,6 +7,7 @@ use crate::error::Result;
 use crate::fail;
 use crate::model::architecture::encoder;
 use crate::model::net::{Net, Trace};
+use crate::rng::{Purpose, Rng};
 use crate::train::session::{frozen_encoder, PhaseKind, Session, MAX_DRAWN};
 use std::borrow::Cow;
 
@@ -38,6 +39,21 @@ impl Session {
         let mut tr = Trace::default();
         self.model().0.forward(&mut tr, &inputs, rows.len(), None);
         (inputs, tr.outs.pop().unwrap_or_default())
+    }
+
+    /// With corruption on (denoising): the current phase's inputs of dataset rows corrupted as in
+    /// training (from a fixed stream, so the same at each call) and what the model makes of them,
+    /// [n, width] each. None without noise, or while the classifier trains.
+    pub fn corrupted(&self, rows: &[usize]) -> Option<(Vec<f32>, Vec<f32>)> {
+        let noise = self.trainer.phase.noise;
+        if noise.is_none() || self.phase() == PhaseKind::Classifier {
+            return None;
+        }
+        let mut x = self.model_inputs(rows);
+        noise.apply(&mut x, Rng::new(self.config.seed).stream(Purpose::Corrupt, u32::MAX));
+        let mut tr = Trace::default();
+        self.model().0.forward(&mut tr, &x, rows.len(), None);
+        Some((x, tr.outs.pop().unwrap_or_default()))
     }
 
     /// The current phase's codes of dataset rows, [n, code width]: Z_k for pretraining stage k (of the

@@ -225,6 +225,20 @@ impl Playground {
         inputs.extend(outputs);
         Ok(inputs)
     }
+
+    /// With corruption on: test samples `indices` corrupted as in training, then what the model makes
+    /// of them, [2, indices.len(), width]; empty without noise.
+    pub fn corrupted(&self, indices: &[u32]) -> Result<Vec<f32>, JsError> {
+        let rows = self.test_rows(indices)?;
+        Ok(self
+            .session
+            .corrupted(&rows)
+            .map(|(mut x, out)| {
+                x.extend(out);
+                x
+            })
+            .unwrap_or_default())
+    }
 }
 
 impl Playground {

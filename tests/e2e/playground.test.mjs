@@ -237,3 +237,36 @@ test('after the GPU is lost, a new model gets a new device', async () => {
   assert.deepEqual(errors.filter((e) => !/device|lost|destroy/i.test(e)), []);
   await page.close();
 });
+
+test('the reconstructions show the corrupted inputs between the clean ones and the outputs exactly when noise is on', async () => {
+  const { page, errors } = await open(env.browser, `${env.url}#dataset=digits&batchSize=32`);
+  // Eight square images a row with 2 px between them: a cell is (width + 2) / 8 px each way.
+  const rows = () => page.evaluate(() => {
+    const c = document.getElementById('reconstructions');
+    return (c.height + 2) / ((c.width + 2) / 8);
+  });
+  await page.evaluate(() => window.aePlayground.train({ steps: 10 }));
+  assert.equal(await rows(), 2, 'no noise: inputs and outputs');
+  assert.equal(await page.textContent('#recon-middle'), '');
+  for (const noise of [{ masking: 0.3 }, { saltPepper: 0.2 }, { gaussian: 0.3 }]) {
+    await page.evaluate((n) => window.aePlayground.reset(n), noise);
+    await page.evaluate(() => window.aePlayground.train({ steps: 10 }));
+    assert.equal(await rows(), 3, `${JSON.stringify(noise)}: inputs, corrupted, outputs`);
+    assert.match(await page.textContent('#recon-middle'), /corrupted as in training/);
+    const differs = await page.evaluate(() => {
+      const c = document.getElementById('reconstructions');
+      const [ctx, cell] = [c.getContext('2d'), (c.width + 2) / 8];
+      const top = ctx.getImageData(0, 0, c.width, cell - 2).data;
+      const middle = ctx.getImageData(0, cell, c.width, cell - 2).data;
+      return top.some((v, i) => v !== middle[i]);
+    });
+    assert.ok(differs, `${JSON.stringify(noise)}: the middle row is not the clean one`);
+    await page.evaluate(() => window.aePlayground.reset({ masking: 0, saltPepper: 0, gaussian: 0 }));
+  }
+  await page.evaluate(() => window.aePlayground.train({ steps: 2 }));
+  assert.equal(await rows(), 2, 'noise off again: two rows');
+  await page.evaluate(() => window.aePlayground.reset({ masking: 0.3 }));
+  await page.locator('#recon-title').locator('xpath=..').screenshot({ path: new URL('reconstructions-denoising.png', ARTIFACTS).pathname });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
