@@ -37,6 +37,10 @@ test('the page fits a 360 px wide screen, and every control has a label', async 
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow} px at 360 px`);
   await page.screenshot({ path: new URL('phone-360.png', ARTIFACTS).pathname, fullPage: true });
+  // Someone who arrives knowing nothing reads what an autoencoder is, in two sentences, at the top.
+  const intro = await page.textContent('#intro');
+  assert.equal(intro.split(/(?<=\.) /).length, 2, intro);
+  assert.match(intro, /autoencoder is a neural network that learns to copy its input through a narrow middle layer/);
   const unlabelled = await page.evaluate(() =>
     [...document.querySelectorAll('input, select, button')]
       .filter((el) => el.type !== 'hidden' && !el.labels?.length && !el.getAttribute('aria-label') && !el.textContent.trim())
