@@ -45,7 +45,7 @@ fn a_whole_session_trains_the_same_on_the_cpu_and_on_the_gpu() {
     let Some(ctx) = common::gpu() else { return };
     let mut cpu = Session::new(config(), files::repo("digits").unwrap()).unwrap();
     let mut gpu = Session::new(config(), files::repo("digits").unwrap()).unwrap();
-    gpu.use_engine(EngineChoice::Webgpu, Ok(&ctx));
+    gpu.use_engine(EngineChoice::Webgpu, Ok(&ctx)).unwrap();
     assert_eq!(gpu.backend().name, "WebGPU", "{}", gpu.backend().reason);
     let phases = [PhaseKind::Stage(0), PhaseKind::Stage(1), PhaseKind::FineTune, PhaseKind::Classifier];
     assert_eq!(run_to_the_end(&mut cpu), phases);
@@ -80,7 +80,7 @@ fn losing_the_gpu_mid_run_goes_on_on_the_cpu_from_the_weights_last_read_back() {
     let Some(ctx) = common::gpu() else { return };
     let c = Config { pretrain_epochs: 0, classifier_epochs: 0, epochs: 0, ..config() };
     let mut s = Session::new(c, files::repo("digits").unwrap()).unwrap();
-    s.use_engine(EngineChoice::Webgpu, Ok(&ctx));
+    s.use_engine(EngineChoice::Webgpu, Ok(&ctx)).unwrap();
     block_on(s.train(20)).unwrap();
     block_on(s.sync()).unwrap();
     let read_back = s.trainer.net().params;

@@ -69,14 +69,15 @@ async function build(settings, prepare, run) {
   const { dataset, engine: chosen, ...config } = settings;
   const data = await loadDataset(dataset);
   const next = run ? Playground.restoreRun(data, run) : new Playground(config, data);
+  // A device that failed (lost, or an error) is replaced for the new model.
+  if (gpu?.adapter && gpu.failure) await findGpu();
   try {
     prepare?.(next);
+    next.useEngine(chosen ?? 'auto', gpu); // refuses an engine setting it does not know
   } catch (e) {
     next.free();
     throw e;
   }
-  // A device that failed (lost, or an error) is replaced for the new model.
-  if (gpu?.adapter && gpu.failure) await findGpu();
   playground?.free();
   playground = next;
   engine = chosen ?? 'auto';
@@ -93,7 +94,6 @@ async function build(settings, prepare, run) {
   const images = playground.rows(Uint32Array.from({ length: count }, (_, i) => info.nTrain + i));
   post({ type: 'latentImages', images, count }, [images.buffer]);
   backendSent = '';
-  playground.useEngine(engine, gpu);
   await report(true);
 }
 

@@ -152,7 +152,7 @@ impl Session {
         &mut self,
         choice: EngineChoice,
         gpu: std::result::Result<&crate::kernels::gpu::GpuContext, &str>,
-    ) {
+    ) -> Result<()> {
         let why = match (choice, gpu) {
             (EngineChoice::Cpu, _) => "the CPU engine was chosen".to_string(),
             (_, Err(why)) => why.to_string(),
@@ -163,17 +163,19 @@ impl Session {
             (_, Ok(ctx)) => {
                 let on_gpu = BackendInUse { name: "WebGPU", reason: ctx.adapter.clone() };
                 match self.move_to(Device::Gpu(ctx.clone()), on_gpu) {
-                    Ok(()) => return,
+                    Ok(()) => return Ok(()),
                     Err(e) => format!("this model cannot train on the GPU: {}", e.message),
                 }
             }
         };
-        // The CPU engine takes any model the GPU might have refused.
-        self.use_cpu(&why).expect("the CPU engine takes every model a session holds");
+        self.use_cpu(&why)
     }
 
     fn move_to(&mut self, device: Device, backend: BackendInUse) -> Result<()> {
-        self.trainer.move_to(&device)?;
+        // Already on the CPU, the engine stays as it is; only what the page says changes.
+        if device.is_gpu() || self.trainer.on_gpu() {
+            self.trainer.move_to(&device)?;
+        }
         self.device = device;
         self.backend = backend;
         Ok(())

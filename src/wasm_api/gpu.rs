@@ -62,8 +62,7 @@ impl Playground {
     pub fn use_engine(&mut self, choice: &str, gpu: &Gpu) -> Result<(), JsError> {
         let choice: EngineChoice = serde_json::from_value(choice.into())
             .map_err(|_| JsError::new(&format!("engine {choice:?} must be auto, cpu or webgpu")))?;
-        self.session.use_engine(choice, gpu.found.as_ref().map_err(String::as_str));
-        Ok(())
+        self.session.use_engine(choice, gpu.found.as_ref().map_err(String::as_str)).map_err(js_error)
     }
 
     /// The engine in use and why: `{name: 'CPU' | 'WebGPU', reason}`.
