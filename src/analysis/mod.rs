@@ -1,7 +1,8 @@
 //! What the panels show beyond the losses: exact PCA and principal angles (`pca`), the latent
 //! scatter's 2-D projection (`projection`), the model's reconstructions, codes, samples and
-//! interpolations (`outputs`), and filters, PCA's error against k and few-label accuracy (`inspect`).
+//! interpolations (`outputs`), one sample layer by layer and any input's code (`explore`), and filters, PCA's error against k and few-label accuracy (`inspect`).
 
+pub mod explore;
 pub mod inspect;
 pub mod outputs;
 pub mod pca;

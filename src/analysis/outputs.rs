@@ -135,6 +135,8 @@ impl Session {
 /// principal coordinates), their labels (empty for unlabeled data) and the code's width.
 pub struct Latent {
     pub points: Vec<f32>,
+    /// For a projection: [mean, u₁, u₂] of the plane (see projection::Plane); else empty.
+    pub basis: Vec<f32>,
     pub labels: Vec<u8>,
     pub width: usize,
     pub projected: bool,
@@ -156,8 +158,8 @@ impl Session {
         let (codes, width) = self.codes(&rows);
         let labels =
             if self.data.labels.is_empty() { Vec::new() } else { rows.iter().map(|&r| self.data.labels[r]).collect() };
-        let points = crate::analysis::projection::project_2d(&codes, rows.len(), width);
-        Latent { points, labels, width, projected: width > 2 }
+        let plane = crate::analysis::projection::principal_plane(&codes, rows.len(), width);
+        Latent { points: plane.points, basis: plane.basis, labels, width, projected: width > 2 }
     }
 
     /// Every test sample's code as CSV: a header `label,z1,z2,…` (no label column for unlabeled data),

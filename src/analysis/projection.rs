@@ -13,9 +13,24 @@ const BLOCK: usize = 4;
 /// the centred codes' coordinates on their first two principal directions, each signed so that its
 /// largest-magnitude entry is positive (the picture does not flip between updates).
 pub fn project_2d(x: &[f32], n: usize, d: usize) -> Vec<f32> {
+    principal_plane(x, n, d).points
+}
+
+/// The plane the latent scatter draws: the points, and for a projection the mean code and the two
+/// directions, so that a point (a, b) of the plane is the code mean + a·u₁ + b·u₂ (the page decodes
+/// the point under the pointer this way).
+pub struct Plane {
+    pub points: Vec<f32>,
+    /// [mean (d), u₁ (d), u₂ (d)]; empty when the code is drawn as it is (d ≤ 2).
+    pub basis: Vec<f32>,
+}
+
+/// `project_2d`'s points with the plane they lie in.
+pub fn principal_plane(x: &[f32], n: usize, d: usize) -> Plane {
     assert_eq!(x.len(), n * d, "project_2d: {} values are not {n} codes of {d}", x.len());
     if d <= 2 || n == 0 {
-        return (0..n).flat_map(|i| [x[i * d], if d == 2 { x[i * d + 1] } else { 0.0 }]).collect();
+        let points = (0..n).flat_map(|i| [x[i * d], if d == 2 { x[i * d + 1] } else { 0.0 }]).collect();
+        return Plane { points, basis: Vec::new() };
     }
     let data = DMatrix::from_row_slice(n, d, &x.iter().map(|&v| v as f64).collect::<Vec<_>>());
     let mean = data.row_mean();
@@ -43,10 +58,12 @@ pub fn project_2d(x: &[f32], n: usize, d: usize) -> Vec<f32> {
             }
         })
         .collect();
+    let basis = mean.iter().chain(directions.iter().flatten()).map(|&v| v as f32).collect();
     let centred = &centred;
-    (0..n)
+    let points = (0..n)
         .flat_map(|i| directions.iter().map(move |u| (0..d).map(|j| centred[(i, j)] * u[j]).sum::<f64>() as f32))
-        .collect()
+        .collect();
+    Plane { points, basis }
 }
 
 /// Gram–Schmidt on the columns (a column with nothing left becomes zero).

@@ -29,9 +29,15 @@ impl Noise {
 
     /// Corrupts x in place: masking first, then salt-and-pepper, then Gaussian noise.
     pub fn apply<T: Real>(&self, x: &mut [T], stream: Stream) {
+        self.apply_at(x, stream, 0);
+    }
+
+    /// Corrupts x as `apply` corrupts the values from position `first` of a longer batch: row k of a
+    /// batch alone, corrupted at k × width, gets the noise it gets in the batch.
+    pub fn apply_at<T: Real>(&self, x: &mut [T], stream: Stream, first: u32) {
         let [mask, salt, pepper, gauss] = Self::streams(stream);
         for (i, v) in x.iter_mut().enumerate() {
-            let i = i as u32;
+            let i = first + i as u32;
             if self.masking > 0.0 && (mask.uniform(i) as f64) < self.masking {
                 *v = T::zero();
             }

@@ -8,6 +8,7 @@ use wasm_bindgen::prelude::*;
 #[cfg(feature = "bench")]
 mod bench;
 mod data;
+mod explore;
 mod gpu;
 mod model;
 mod panels;

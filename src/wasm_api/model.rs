@@ -64,7 +64,9 @@ impl Playground {
 impl Playground {
     /// The latent scatter of the first `count` test samples: `{points, labels, width, projected}`,
     /// points [count, 2] (the code itself when it has 2 units, else its top two principal
-    /// coordinates), labels [count] (empty for unlabeled data), width the code's units.
+    /// coordinates), labels [count] (empty for unlabeled data), width the code's units, and for a
+    /// projection `basis` [3, width]: the mean code and the two directions (the point (a, b) is the
+    /// code mean + a·u₁ + b·u₂), else empty.
     pub fn latent(&self, count: usize) -> Result<js_sys::Object, JsError> {
         let latent = self.session.latent(count);
         let result = js_sys::Object::new();
@@ -72,6 +74,7 @@ impl Playground {
         set(&result, "labels", js_sys::Uint8Array::from(&latent.labels[..]).into())?;
         set(&result, "width", latent.width.into())?;
         set(&result, "projected", latent.projected.into())?;
+        set(&result, "basis", js_sys::Float32Array::from(&latent.basis[..]).into())?;
         Ok(result)
     }
 }
