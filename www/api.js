@@ -1,4 +1,6 @@
 // window.aePlayground: the page API for scripts, tests and course authors (documented in README.md).
+import { describeNetwork } from './views/network-model.js';
+import { lessonNow } from './lesson-view.js';
 
 /** Installs the API over the page's controller (main.js): its requests to the worker and its state. */
 export function installApi(controller) {
@@ -40,10 +42,35 @@ export function installApi(controller) {
     /** Trains a linear autoencoder for each k = 1, 2, 4, … 64 (up to the data's width) on the current
      * dataset: {ks, errors, steps}, the test errors beside PCA's in the PCA panel. */
     linearSweep: () => controller.request({ type: 'linearSweep' }),
+    /** Sets the test sample the network diagram shows; resolves once its activations are in. */
+    select: (index) => controller.select(index),
+    /** Each card of the diagram for the selected sample: [{id, role, label, units, state, values}]
+     * (values an Array, or null for a layer not trained yet), input first, output last. */
+    activations: () => {
+      const { settings, dataset, metrics, network } = controller.store.get();
+      const dim = dataset.width * dataset.height * dataset.channels;
+      return describeNetwork(settings, dim, network && metrics.phase, network).cards.map(({ id, role, label, units, state, values }) => ({ id, role, label, units, state, values: values ? Array.from(values) : null }));
+    },
+    /** The model's output (an array of values) for `code` (an array as wide as the code). */
+    decode: async (code) => Array.from(await controller.request({ type: 'decode', code: [...code] })),
+    /** Any input (an array of the data's width, e.g. a drawn digit): {code, output}. */
+    encode: async (pixels) => {
+      const { code, output } = await controller.request({ type: 'encode', pixels: [...pixels] });
+      return { code: Array.from(code), output: Array.from(output) };
+    },
+    /** The lesson's current step: {key, title, step, steps, text, watch, goal, met}, or null in free play. */
+    lesson: () => lessonNow(controller.store.get()),
     /** The settings in force (dataset, engine and model). */
     settings: () => structuredClone(controller.state),
     /** For tests: `loseGpu()` destroys the WebGPU device mid-training; resolves once the worker has
      * fallen back to the CPU; `lossSeries()` is the loss chart's points, [steps, train, test]. */
-    debug: { loseGpu: () => controller.request({ type: 'loseGpu' }), lossSeries: () => controller.lossSeries() },
+    debug: {
+      loseGpu: () => controller.request({ type: 'loseGpu' }),
+      /** Any message to the worker, as the page sends it (tests of the protocol). */
+      request: (message) => controller.request(message),
+      lossSeries: () => controller.lossSeries(),
+      /** What the explorers last showed: the code under the pointer and its decoding, the drawn digit. */
+      explored: () => structuredClone({ hover: controller.store.get().hover, drawn: controller.store.get().drawn, neighbours: controller.store.get().neighbours }),
+    },
   };
 }

@@ -1,74 +1,161 @@
-// Lessons: one preset per topic of the classic texts, each a few settings and a short text, chosen by
-// `#lesson=<key>` in the address (other settings in the hash still apply on top). A course author can
-// also hide or lock controls from the address (`hide=` and `lock=` take setting keys or group names),
+// Lessons: a title, the settings it starts from, and a few steps, each an instruction, the part of the
+// network diagram to watch, and a goal the page checks (lesson-goals.js). The built-in ones are chosen
+// by `#lesson=<key>`; an instructor's comes whole in the address (`#lessonJson=<encodeURIComponent(JSON)>`)
+// or from a JSON file on the same site (`#lessonUrl=<path>`). Other settings in the hash apply on top.
+// A course author can also hide or lock controls (`hide=`, `lock=`: setting keys or group names),
 // start training at once (`autoplay=1`), and name the origins allowed to drive an embedded page by
 // postMessage (`embedder=`).
+import { BUILT_IN_LESSONS } from './lessons/built-in.js';
+import { checkGoal, checkSettings, shown } from './lesson-goals.js';
 
-export const LESSONS = [
-  {
-    key: 'bottleneck',
-    title: 'The bottleneck',
-    text: 'An undercomplete autoencoder squeezes 784 pixels through a narrow code (here 8 units) and must rebuild them from it. Try codes of 2, 8 and 64 units: the narrower the code, the blurrier the reconstructions. With 2 units the latent space is the code itself.',
-    settings: { dataset: 'mnist', hidden: [8] },
-  },
-  {
-    key: 'pretraining',
-    title: 'Greedy layer-wise pretraining',
-    text: 'A deep autoencoder trained one layer at a time: AE 1 learns a code of the pixels, AE 2 a code of that code, and so on. Then the deep net is assembled, each decoder layer starting as the transpose of its encoder layer, and fine-tuned end to end. Watch each stage’s own loss curve and reconstructions.',
-    settings: { dataset: 'mnist', hidden: [256, 64, 16], pretrainEpochs: 2, epochs: 4 },
-  },
-  {
-    key: 'denoising',
-    title: 'Denoising',
-    text: 'The input is corrupted (here 30% of the pixels set to zero) but the loss compares the output with the clean image: to undo the damage the code must capture the structure of digits, not copy pixels. Try salt-and-pepper or Gaussian noise instead.',
-    settings: { dataset: 'mnist', hidden: [64], masking: 0.3 },
-  },
-  {
-    key: 'sparse',
-    title: 'Sparse codes',
-    text: 'A wide code (128 units) kept sparse by a penalty: the KL divergence pulls each unit’s mean activation towards ρ = 0.05, so each image is described by a few active units. Compare the L1 penalty and k-sparse codes (keep the k largest units).',
-    settings: { dataset: 'mnist', hidden: [128], klWeight: 0.5, klTarget: 0.05 },
-  },
-  {
-    key: 'contractive',
-    title: 'Contractive',
-    text: 'The penalty λ‖J‖²_F on the encoder’s Jacobian makes the code insensitive to small moves of the input, except along the directions the data vary in. Raise λ and watch the reconstructions smooth out.',
-    settings: { dataset: 'digits', hidden: [16], contractive: 0.1 },
-  },
-  {
-    key: 'vae',
-    title: 'Variational autoencoder',
-    text: 'The encoder gives a mean and a variance per code unit; the code is sampled from them (the reparameterisation trick) and a KL term pulls the codes towards N(0, I). With a 2-unit code the latent space is a map you can sample new digits from.',
-    settings: { dataset: 'mnist', hidden: [256, 2], activation: 'relu', variational: true, loss: 'crossEntropy', learningRate: 0.001 },
-  },
-  {
-    key: 'pca',
-    title: 'Linear autoencoder and PCA',
-    text: 'With linear units and squared error an autoencoder can do no better than PCA with as many components, and a trained one spans the same subspace (Baldi and Hornik, 1989). Here 16 linear units on UCI digits.',
-    settings: { dataset: 'digits', hidden: [16], activation: 'linear', outputActivation: 'linear' },
-  },
-  {
-    key: 'fewLabels',
-    title: 'Few labels',
-    text: 'The autoencoder learns from every image without its label; a classifier then gets only a few labelled ones. Train for a while, pick a label budget in the Few labels panel and measure: a softmax on the raw pixels, on the frozen code, and with the encoder fine-tuned on the labels. Try again after more training, or with a denoising or pretrained model.',
-    settings: { dataset: 'mnist', hidden: [128, 32] },
-  },
-];
+/** The parts of the network diagram a step can point at, with how the page names them. */
+export const WATCH_PARTS = {
+  input: 'the input',
+  noise: 'the noise (the corrupted input)',
+  encoder: 'the encoder',
+  code: 'the code',
+  decoder: 'the decoder',
+  output: 'the output',
+  loss: 'the loss',
+  reconstructions: 'the reconstructions',
+  latent: 'the latent space',
+  phases: 'the training phases',
+};
 
-/** The view parameters of a hash: the lesson (or null), the settings or groups hidden or locked,
- * autoplay, and the origins allowed to send messages. */
+const LESSON_FIELDS = ['key', 'title', 'settings', 'steps'];
+const STEP_FIELDS = ['text', 'watch', 'goal'];
+const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+const fail = (where, message) => {
+  throw new Error(`${where}: ${message}`);
+};
+
+function checkText(value, where) {
+  if (typeof value !== 'string' || !value.trim()) fail(where, `expected text, got ${shown(value)}`);
+  return value;
+}
+
+function checkFields(object, allowed, where, what) {
+  for (const key of Object.keys(object)) if (!allowed.includes(key)) fail(where, `unknown field ${shown(key)} (a ${what} has ${allowed.join(', ')})`);
+}
+
+function checkStep(step, where) {
+  if (!isObject(step)) fail(where, `expected a step {text, watch, goal}, got ${shown(step)}`);
+  checkFields(step, STEP_FIELDS, where, 'step');
+  checkText(step.text, `${where}.text`);
+  const watch = step.watch ?? null;
+  if (watch !== null && !(watch in WATCH_PARTS)) fail(`${where}.watch`, `${shown(watch)} is not a part of the diagram (${Object.keys(WATCH_PARTS).join(', ')})`);
+  const goal = step.goal == null ? null : checkGoal(step.goal, `${where}.goal`);
+  return { text: step.text, watch, goal };
+}
+
+/** A lesson checked and filled in: {key ('custom' when not given), title, settings ({} when not
+ * given), steps: [{text, watch (or null), goal (or null)}]}. Throws an Error naming the bad field. */
+export function checkLesson(lesson) {
+  if (!isObject(lesson)) fail('lesson', `expected an object {title, steps, ...}, got ${shown(lesson)}`);
+  checkFields(lesson, LESSON_FIELDS, 'lesson', 'lesson');
+  const key = lesson.key ?? 'custom';
+  if (typeof key !== 'string' || !/^[\w-]{1,40}$/.test(key)) fail('lesson.key', `expected a short name of letters, digits, - or _, got ${shown(key)}`);
+  checkText(lesson.title, 'lesson.title');
+  const settings = checkSettings(lesson.settings ?? {}, 'lesson.settings');
+  if (!Array.isArray(lesson.steps) || !lesson.steps.length) fail('lesson.steps', `expected a list of at least one step, got ${shown(lesson.steps)}`);
+  const steps = lesson.steps.map((step, i) => checkStep(step, `lesson.steps[${i}]`));
+  return { key, title: lesson.title, settings, steps };
+}
+
+export const LESSONS = BUILT_IN_LESSONS.map(checkLesson);
+
+/** A lesson from JSON text (`where` says where the text came from, for the error message). */
+export function parseLesson(text, where = 'the lesson') {
+  let object;
+  try {
+    object = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${where} is not valid JSON: ${e.message}`);
+  }
+  try {
+    return checkLesson(object);
+  } catch (e) {
+    throw new Error(`${where}: ${e.message}`);
+  }
+}
+
+// Where a lesson comes from, as its address parameter: {lesson: key} | {lessonJson: text} | {lessonUrl: path}.
+const SOURCES = ['lesson', 'lessonJson', 'lessonUrl'];
+
+function builtIn(key) {
+  const lesson = LESSONS.find((l) => l.key === key);
+  if (!lesson) throw new Error(`no built-in lesson ${shown(key)} (there are ${LESSONS.map((l) => l.key).join(', ')})`);
+  return lesson;
+}
+
+/** The lesson a source names, when it can be had at once (built in, or JSON in the address). */
+function lessonNow(source) {
+  if ('lesson' in source) return builtIn(source.lesson);
+  return { ...parseLesson(source.lessonJson, 'the lesson in the address (lessonJson)'), source };
+}
+
+/** The view parameters of a hash: `source` (where the lesson comes from, the first of lesson,
+ * lessonJson and lessonUrl in it, or null); `lesson`, the lesson itself when it is at hand at once (a
+ * built-in one, or valid JSON in the address; null otherwise: `loadLesson` gets the rest, and says
+ * what is wrong); the settings or groups hidden or locked; autoplay; and the origins allowed to send
+ * messages. Never throws. */
 export function viewFromHash(hash) {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
   const list = (key) => new Set((params.get(key) ?? '').split(',').map((s) => s.trim()).filter(Boolean));
-  const lesson = LESSONS.find((l) => l.key === params.get('lesson')) ?? null;
-  return { lesson, hide: list('hide'), lock: list('lock'), autoplay: params.get('autoplay') === '1', embedder: list('embedder') };
+  const name = SOURCES.find((key) => params.has(key));
+  const source = name ? { [name]: params.get(name) } : null;
+  let lesson = null;
+  try {
+    if (source && !('lessonUrl' in source)) lesson = lessonNow(source);
+  } catch {
+    lesson = null; // loadLesson(view) rejects with the reason
+  }
+  return { source, lesson, hide: list('hide'), lock: list('lock'), autoplay: params.get('autoplay') === '1', embedder: list('embedder') };
 }
 
-/** The hash text for the view parameters ('' when there are none). */
+/** The hash text for the view parameters ('' when there are none). The lesson is written as it came
+ * (a built-in one by key, an instructor's by its JSON or its path); the view's `lesson` decides, so
+ * that `{...view, lesson: other}` switches lessons. */
 export function viewToHash(view) {
   const params = new URLSearchParams();
-  if (view.lesson) params.set('lesson', view.lesson.key);
+  const lesson = view.lesson;
+  if (lesson?.source) params.set(...Object.entries(lesson.source)[0]);
+  else if (lesson && LESSONS.includes(lesson)) params.set('lesson', lesson.key);
+  else if (lesson) params.set('lessonJson', JSON.stringify({ key: lesson.key, title: lesson.title, settings: lesson.settings, steps: lesson.steps }));
   for (const key of ['hide', 'lock', 'embedder']) if (view[key]?.size) params.set(key, [...view[key]].join(','));
   if (view.autoplay) params.set('autoplay', '1');
   return params.toString();
+}
+
+/** The address of a lesson file, which must be on the page's own site (`base`, the page's address). */
+function sameSiteUrl(path, base) {
+  if (!base) throw new Error(`the lesson file ${path} needs the page's address to be found from`);
+  let url;
+  try {
+    url = new URL(path, base);
+  } catch {
+    throw new Error(`the lesson file's address ${shown(path)} is not a valid address`);
+  }
+  const site = new URL(base).origin;
+  if (url.origin !== site) throw new Error(`the lesson file must be on this site (${site}), not ${url.origin}: ${path}`);
+  return url;
+}
+
+/** Resolves with the lesson the view's source names (null when it names none), fetching a
+ * `lessonUrl` from the page's own site; rejects with an Error saying what is wrong: an unknown key,
+ * bad JSON, a lesson of the wrong shape, a file not found, or an address on another site. */
+export async function loadLesson(view, { fetch = globalThis.fetch, base = globalThis.location?.href } = {}) {
+  const source = view.source;
+  if (!source) return view.lesson ?? null;
+  if (!('lessonUrl' in source)) return lessonNow(source);
+  const path = source.lessonUrl;
+  const url = sameSiteUrl(path, base);
+  let response;
+  try {
+    response = await fetch(url.href);
+  } catch (e) {
+    throw new Error(`the lesson file ${path} could not be fetched: ${e.message}`);
+  }
+  if (!response.ok) throw new Error(`the lesson file ${path} could not be fetched: HTTP ${response.status}`);
+  return { ...parseLesson(await response.text(), `the lesson file ${path}`), source };
 }

@@ -1,41 +1,49 @@
-// The page's controller: starts the training worker, wires the controls and the URL hash, and hands
-// each worker message to the view that draws it. No training happens on this thread.
-import { defaults, fromHash, renderForm, toHash } from './settings.js';
+// The page's controller: starts the training worker, keeps the page's state in one store, and hands
+// each worker message (declared in protocol.js) to the store; views subscribe to it. No training
+// happens on this thread.
+import { defaults, fromHash, renderForm, toHash, addDatasetOption, SETTINGS } from './settings.js';
 import { LESSONS, viewFromHash, viewToHash } from './lessons.js';
 import { installEmbedding } from './embedding.js';
-import { LossChart } from './views/loss-chart.js';
-import { ImageGrid } from './views/image-grid.js';
-import { StageList } from './views/stages.js';
-import { LatentScatter } from './views/latent-scatter.js';
+import { createStore } from './store.js';
+import { Player } from './player.js';
+import { FROM_WORKER, checkMessage } from './protocol.js';
+import { installViews } from './views.js';
 import { installApi } from './api.js';
 import { installUpload, upload } from './upload.js';
 import { installExport } from './export.js';
 import { installPanels } from './panels.js';
-import { addDatasetOption } from './settings.js';
+import { installExplore } from './explore.js';
 
 const $ = (id) => document.getElementById(id);
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
-const chart = new LossChart($('loss-chart'));
-const grid = new ImageGrid($('reconstructions'));
-const stages = new StageList($('stages'));
-const preview = new ImageGrid($('upload-preview'), { size: 40 });
-const scatter = new LatentScatter({ canvas: $('latent'), caption: $('latent-what'), legend: $('latent-legend'), table: $('latent-table'), tip: $('latent-tip') });
+const FRESH = { step: 0, epoch: 0, trainLoss: null, testLoss: null, testAccuracy: null, samplesPerSecond: null, phase: null, finished: false };
 
 let view = viewFromHash(location.hash); // the lesson, and the controls hidden or locked
 const baseOf = (v) => ({ ...defaults(), ...(v.lesson?.settings ?? {}) });
-let state = fromHash(location.hash, baseOf(view));
-let dataset = null;
-const FRESH = { step: 0, epoch: 0, trainLoss: null, testLoss: null, testAccuracy: null, samplesPerSecond: null, phase: null, finished: false };
-let latest = { ...FRESH };
-let backend = { name: 'CPU', reason: 'looking for WebGPU…' };
-let running = false;
+const store = createStore({
+  settings: fromHash(location.hash, baseOf(view)),
+  view,
+  dataset: null,
+  metrics: { ...FRESH },
+  running: false,
+  backend: { name: 'CPU', reason: 'looking for WebGPU…' },
+  network: null, // the worker's last `network` message
+  selected: 0, // the test sample the diagram shows
+  selectedCard: 'enc0',
+  images: null, // the first test samples as images
+  latent: null,
+  panels: { filters: null, code: null },
+  lessonStep: 0,
+  answers: {},
+  fewLabels: null,
+  hover: null, // the code under the pointer on the latent plane, and its decoding
+  drawn: null, // the drawn digit: its pixels, code and output
+  neighbours: [],
+});
+
 let nextId = 1;
 const waiting = new Map();
-
-function send(message, transfer = []) {
-  worker.postMessage(message, transfer);
-}
-
+const send = (message, transfer = []) => worker.postMessage(message, transfer);
 /** Sends a message carrying an id; resolves when the worker answers with that id. */
 function request(message, transfer) {
   const id = nextId++;
@@ -54,117 +62,77 @@ function showMessage(text) {
   $('message').textContent = text ?? '';
 }
 
-function setRunning(on) {
-  running = on;
-  $('play').disabled = on;
-  $('pause').disabled = !on;
+/** Settings the worker accepted (an imported model file brings its own): kept, shown, in the hash. */
+function adopt(settings) {
+  store.set({ settings });
+  history.replaceState(null, '', toHash(settings, baseOf(view), viewToHash(view)) || location.pathname);
+  renderForm($('settings'), settings, (s) => reset(s).catch(() => {}), view);
 }
 
-function showReadout() {
-  const fmt = (v, digits = 2) => (v == null ? '–' : v.toFixed(digits));
-  const phase = latest.phase ? `${latest.phase.name} (${latest.phase.index + 1} of ${latest.phase.count})${latest.finished ? ', finished' : ''}` : '–';
-  const rows = [
-    ['Phase', phase],
-    ['Step', latest.step],
-    ['Epoch', latest.epoch],
-    ['Train loss', fmt(latest.trainLoss)],
-    ['Test loss', fmt(latest.testLoss)],
-    ...(latest.testAccuracy == null ? [] : [['Test accuracy', `${(100 * latest.testAccuracy).toFixed(1)}%`]]),
-    ['Samples/s', latest.samplesPerSecond == null ? '–' : Math.round(latest.samplesPerSecond)],
-  ];
-  $('readout').replaceChildren(...rows.flatMap(([k, v]) => [Object.assign(document.createElement('dt'), { textContent: k }), Object.assign(document.createElement('dd'), { textContent: v })]));
-  announce(phase);
+/** Rebuilds the model with some settings changed; resolves once it is ready. If the settings are
+ * refused, the old model and its settings stay and it rejects with why. */
+function reset(changes = {}) {
+  const before = store.get().settings;
+  const next = { ...before, ...changes };
+  showMessage(null);
+  return request({ type: 'reset', settings: next }).then(
+    () => adopt(next),
+    (e) => {
+      adopt(before);
+      throw e;
+    },
+  );
 }
 
-// Screen readers hear the metrics through a live region at a calm rate: at most every
-// ANNOUNCE_EVERY_MS, and at once when a phase begins or training stops.
-const ANNOUNCE_EVERY_MS = 10_000;
-let announced = { at: -Infinity, phase: null, running: false };
-function announce(phase) {
-  const now = performance.now();
-  const changed = phase !== announced.phase || running !== announced.running;
-  if (!changed && now - announced.at < ANNOUNCE_EVERY_MS) return;
-  announced = { at: now, phase, running };
-  const loss = latest.testLoss == null ? '' : `, test loss ${latest.testLoss.toFixed(2)}`;
-  $('announce').textContent = `${running ? 'Training' : 'Paused'}: ${phase}, step ${latest.step}${loss}.`;
-}
+const player = new Player(store, { send, request }, () => reset());
+player.bind({ play: $('play'), pause: $('pause'), step: $('step'), reset: $('reset') });
+const select = (index) => request({ type: 'select', index }).then(() => store.set({ selected: index }));
+const views = installViews(store, { reset, select, request, showMessage });
+const panels = installPanels({ request }, () => store.get().dataset);
 
+/** How each worker message changes the page. */
 const handlers = {
-  ready({ dataset: info }) {
-    dataset = info;
-    scatter.setClassNames(info.classNames);
-    chart.reset();
-    latest = { ...FRESH };
-    setRunning(false);
+  ready({ dataset }) {
+    views.newModel(dataset);
+    store.set({ dataset, metrics: { ...FRESH }, running: false, network: null, hover: null, selected: Math.min(store.get().selected, dataset.nTest - 1) });
     saved.step = -1; // a new model: saved at its first report, so that a reload finds it, not the old one
     $('run-status').textContent = '';
   },
   metrics(m) {
-    // Each phase (pretraining stage, fine-tuning) has its own loss series: their losses differ in kind.
-    if (latest.phase && m.phase.index !== latest.phase.index) chart.reset();
-    latest = { ...latest, ...m, testLoss: m.testLoss ?? latest.testLoss, testAccuracy: m.testAccuracy ?? latest.testAccuracy };
-    if (m.finished) setRunning(false);
-    chart.update(m);
-    stages.update(latest);
-    showReadout();
+    const latest = store.get().metrics;
+    const metrics = { ...latest, ...m, testLoss: m.testLoss ?? latest.testLoss, testAccuracy: m.testAccuracy ?? latest.testAccuracy };
+    store.set({ metrics, running: m.finished ? false : store.get().running });
+    views.metrics(m, latest);
     announceReady();
     saveSoon(m.step);
   },
-  reconstructions({ count, pixels, corrupted }) {
-    // Stage 1 and the deep net reconstruct images; a later stage reconstructs the code below it,
-    // drawn as a near-square tile.
-    const size = pixels.length / (2 * count);
-    let [width, height, channels] = [dataset.width, dataset.height, dataset.channels];
-    const own = size === width * height * channels;
-    if (!own) [width, height, channels] = [Math.ceil(Math.sqrt(size)), Math.ceil(size / Math.ceil(Math.sqrt(size))), 1];
-    const image = (values, i) => {
-      const tile = new Float32Array(width * height * channels);
-      tile.set(values.subarray(i * size, (i + 1) * size));
-      return tile;
-    };
-    const row = (values, first) => Array.from({ length: count }, (_, i) => image(values, first + i));
-    // With noise on: the clean inputs, the same corrupted as in training, and what the net makes of those.
-    const noisy = corrupted?.length > 0;
-    grid.update(noisy ? [row(pixels, 0), row(corrupted, 0), row(corrupted, count)] : [row(pixels, 0), row(pixels, count)], width, height, channels);
-    $('recon-middle').textContent = noisy ? ' Middle row: the same, corrupted as in training.' : '';
-    $('recon-bottom').textContent = noisy ? 'the corrupted ones, which it learns to undo' : 'them';
-    if (latest.phase) stages.setReconstruction(latest.phase.index, $('reconstructions'));
-    // For the page-load benchmark (scripts/bench.mjs): when reconstructions first appear.
-    if (!performance.getEntriesByName('first-reconstruction').length) performance.mark('first-reconstruction');
-    const what = dataset.height > 1 ? 'test images' : `test samples (${size} values each, drawn as grey levels)`;
-    $('recon-what').textContent = own ? what : `codes of the stage below (${size} units)`;
-  },
-  latent(message) {
-    scatter.update(message);
-  },
-  phaseLosses({ index, losses }) {
-    stages.setLosses(index, losses);
-  },
-  latentImages({ images, count }) {
-    const { width, height, channels } = dataset;
-    scatter.setImages(images, count, width, height, channels);
-    // The data's preview (under "Your data"): its first test samples as the engine sees them.
-    const size = width * height * channels;
-    preview.update([Array.from({ length: Math.min(8, count) }, (_, i) => images.subarray(i * size, (i + 1) * size))], width, height, channels);
-  },
-  backend({ name, reason }) {
-    backend = { name, reason };
-    $('backend').textContent = `Backend: ${name} — ${reason}`;
-  },
+  reconstructions: (m) => views.reconstructions(m),
+  network: (m) => store.set({ network: m }),
+  latent: (m) => store.set({ latent: m }),
+  phaseLosses: (m) => views.phaseLosses(m),
+  latentImages: ({ images, count }) => store.set({ images: { images, count } }),
+  backend: ({ name, reason }) => store.set({ backend: { name, reason } }),
+  filters: (m) => store.set({ panels: { ...store.get().panels, filters: m } }),
+  code: (m) => store.set({ panels: { ...store.get().panels, code: m } }),
   answer({ id, value }) {
     waiting.get(id)?.resolve(value);
     waiting.delete(id);
   },
   error({ message, id }) {
-    setRunning(false);
+    store.set({ running: false });
     showMessage(message);
     if (waiting.has(id)) waiting.get(id).reject(new Error(message));
     waiting.delete(id);
   },
 };
 
-const panels = installPanels({ request }, () => dataset);
 worker.onmessage = ({ data }) => {
+  try {
+    checkMessage(FROM_WORKER, data);
+  } catch (e) {
+    showMessage(`The training worker sent a message the page does not know: ${e.message}`);
+    return;
+  }
   handlers[data.type]?.(data);
   panels[data.type]?.(data);
 };
@@ -181,91 +149,64 @@ worker.onerror = (e) => {
 const SAVE_EVERY_MS = 10_000;
 let saved = { step: 0, at: performance.now(), busy: false };
 function saveSoon(step) {
+  const { running } = store.get();
   if (saved.busy || step === saved.step || (running && performance.now() - saved.at < SAVE_EVERY_MS)) return;
   saved = { step, at: performance.now(), busy: true };
-  request({ type: 'save', hash: location.hash, chart: chart.data, step })
+  request({ type: 'save', hash: location.hash, chart: views.chartData(), step })
     .catch((e) => console.warn(`the run was not saved: ${e.message}`))
     .finally(() => {
       saved.busy = false;
-      if (!running) saveSoon(latest.step); // steps taken while it was saving
+      if (!store.get().running) saveSoon(store.get().metrics.step); // steps taken while it was saving
     });
 }
-document.addEventListener('visibilitychange', () => document.hidden && saveSoon(latest.step));
+document.addEventListener('visibilitychange', () => document.hidden && saveSoon(store.get().metrics.step));
 
-/** Settings the worker chose (importing a model file brings its own): shown, kept in the hash. */
-function adopt(settings) {
-  state = settings;
-  history.replaceState(null, '', toHash(state, baseOf(view), viewToHash(view)) || location.pathname);
-  renderForm($('settings'), state, (s) => reset(s).catch(() => {}), view);
+/** A new lesson (or none): its settings, its first step. */
+async function loadLesson(lesson) {
+  view = { ...view, lesson };
+  store.set({ view, lessonStep: 0, answers: {} });
+  await reset(baseOf(view));
+  return structuredClone(store.get().settings);
 }
 
-/** The lesson's title and text, and the lesson chooser, as the view says. */
-function showLesson() {
-  $('lesson').hidden = !view.lesson;
-  $('lesson-title').textContent = view.lesson?.title ?? '';
-  $('lesson-text').textContent = view.lesson?.text ?? '';
-  $('lesson-select').value = view.lesson?.key ?? '';
-}
-
-/** Rebuilds the model with some settings changed; resolves once it is ready. If the settings are
- * refused, the old model and its settings stay (the form shows them again) and it rejects with why. */
-function reset(changes = {}) {
-  const next = { ...state, ...changes };
-  showMessage(null);
-  return request({ type: 'reset', settings: next }).then(
-    () => adopt(next),
-    (e) => {
-      adopt(state);
-      throw e;
-    },
-  );
-}
+window.addEventListener('hashchange', () => {
+  view = viewFromHash(location.hash);
+  store.set({ view, lessonStep: 0, answers: {} });
+  reset(fromHash(location.hash, baseOf(view))).catch(() => {});
+});
+$('lesson-select').append(...LESSONS.map((l) => new Option(l.title, l.key)));
+store.subscribe(({ view: v }, changed) => changed.has('view') && ($('lesson-select').value = v.lesson?.key ?? ''));
+$('lesson-select').onchange = (e) => {
+  // A lesson starts from its own settings; what the author hid or locked stays so.
+  location.hash = viewToHash({ ...view, lesson: LESSONS.find((l) => l.key === e.target.value) ?? null });
+};
+const datasets = SETTINGS.find((s) => s.key === 'dataset');
+store.subscribe(({ settings }, changed) => {
+  if (!changed.has('settings')) return;
+  $('dataset-pick').replaceChildren(...datasets.options.map((o) => new Option(o, o)));
+  $('dataset-pick').value = settings.dataset;
+});
+$('dataset-pick').onchange = (e) => reset({ dataset: e.target.value }).catch(() => {});
+renderForm($('settings'), store.get().settings, (s) => reset(s).catch(() => {}), view);
 
 const controller = {
   ready,
   request,
   reset,
+  store,
+  select,
   get state() {
-    return state;
+    return store.get().settings;
   },
-  play() {
-    setRunning(true);
-    send({ type: 'play' });
+  play: () => player.play(),
+  pause: () => player.pause(),
+  metrics: () => {
+    const { metrics, backend, running } = store.get();
+    return { ...metrics, backend: backend.name, backendReason: backend.reason, running };
   },
-  pause() {
-    setRunning(false);
-    send({ type: 'pause' });
-  },
-  metrics: () => ({ ...latest, backend: backend.name, backendReason: backend.reason, running }),
-  lossSeries: () => structuredClone(chart.data),
+  lossSeries: () => structuredClone(views.chartData()),
 };
-
-$('play').onclick = () => controller.play();
-$('pause').onclick = () => controller.pause();
-$('step').onclick = () => {
-  setRunning(false);
-  request({ type: 'train', steps: 1 }).catch(() => {});
-};
-$('reset').onclick = () => reset().catch(() => {});
-window.addEventListener('hashchange', () => {
-  view = viewFromHash(location.hash);
-  showLesson();
-  reset(fromHash(location.hash, baseOf(view))).catch(() => {});
-});
-
-$('lesson-select').append(...LESSONS.map((l) => new Option(l.title, l.key)));
-$('lesson-select').onchange = (e) => {
-  // A lesson starts from its own settings; what the author hid or locked stays so.
-  location.hash = viewToHash({ ...view, lesson: LESSONS.find((l) => l.key === e.target.value) ?? null });
-};
-showLesson();
-renderForm($('settings'), state, (s) => reset(s).catch(() => {}), view);
-installEmbedding(controller, view, async (lesson) => {
-  view = { ...view, lesson };
-  showLesson();
-  await reset(baseOf(view));
-  return structuredClone(state);
-});
+installEmbedding(controller, view, loadLesson);
 if (view.autoplay) ready.then(() => controller.play());
 controller.upload = (files, options) => upload(controller, files, options);
 controller.exportWeights = () => request({ type: 'exportWeights' });
@@ -277,19 +218,20 @@ controller.reconstruct = async (indices) => {
 };
 controller.importWeights = async (bytes) => {
   showMessage(null);
-  const settings = await request({ type: 'importWeights', bytes, settings: state });
+  const settings = await request({ type: 'importWeights', bytes, settings: store.get().settings });
   adopt(settings);
   return settings;
 };
 installExport(controller, showMessage);
 installUpload(controller, showMessage);
+installExplore({ scatter: views.scatter, request, store, select });
 installApi(controller);
-request({ type: 'init', settings: state, resume: location.hash }).then((resumed) => {
+request({ type: 'init', settings: store.get().settings, resume: location.hash }).then((resumed) => {
   if (!resumed) return;
   // A reload at the same address: the saved run came back, its settings and curves with it.
   if (resumed.settings.dataset.startsWith('upload:')) addDatasetOption(resumed.settings.dataset);
   adopt(resumed.settings);
-  chart.restore(resumed.chart);
+  views.restoreChart(resumed.chart);
   saved = { step: resumed.step, at: performance.now(), busy: false };
   $('run-status').textContent = `Resumed the run saved at ${new Date(resumed.savedAt).toLocaleTimeString()} (step ${resumed.step}); Reset starts afresh.`;
 }, refuseReady);

@@ -2,22 +2,13 @@
 // messages are answered promptly, and posts metrics and reconstructions a few times a second. It finds
 // the WebGPU device and passes the engine setting on; the engine decides where steps run, and moves
 // to the CPU by itself when the GPU is lost (its `backend()` says so, and the worker posts it).
-// Messages in:  {type: 'init', settings, resume (the address's hash), id}, {type: 'reset', settings, id},
-//               {type: 'save', hash, chart, step, id}, {type: 'play'}, {type: 'pause'},
-//               {type: 'train', steps, id}, {type: 'loseGpu', id}, {type: 'upload', files, options, id},
-//               {type: 'exportWeights' | 'exportCodes', id}, {type: 'importWeights', bytes, settings, id},
-//               {type: 'reconstruct', indices, id}, {type: 'show', wanted, id}, {type: 'fewLabels', labels, id},
-//               {type: 'linearSweep', id}
-// Messages out: {type: 'ready', dataset}, {type: 'backend', name, reason}, {type: 'metrics', ...},
-//               {type: 'reconstructions', count, pixels, corrupted (with noise: the corrupted inputs
-//               and what the model makes of them, else empty)}, {type: 'latent', points, labels, width, projected},
-//               {type: 'latentImages', images, count}, {type: 'phaseLosses', index, losses}, {type: 'filters' | 'code' | 'generated' | 'pca' |
-//               'sweep', ...} (the panels' data, see worker-panels.js), {type: 'error', message, id?},
-//               {type: 'answer', value, id} (a request done: init, reset, train, upload, import, export…)
+// Its messages, both ways, are declared in protocol.js; a type not declared there is answered with an error.
 import init, { Gpu, Playground, modelFileSettings } from '../pkg/ae_playground.js';
 import { linearSweep, reportPanels, wanted } from './worker-panels.js';
 import { loadRun, saveRun } from './saved-run.js';
 import { keepUpload, loadDataset, readUpload, uploadOf } from './worker-data.js';
+import { networkMessage } from './worker-network.js';
+import { TO_WORKER, checkMessage } from './protocol.js';
 
 const SLICE_MS = 30;
 const POST_EVERY_MS = 200;
@@ -43,6 +34,8 @@ let gpu = null; // the WebGPU device found (a Gpu, whose failure says why there 
 let engine = 'auto'; // 'auto' | 'cpu' | 'webgpu'
 let backendSent = ''; // the engine in use and why, as last posted
 let phasesSent = 0; // finished phases whose loss series the page has
+let selected = 0; // the test sample the network diagram shows
+const TRAIN_TERMS_ROWS = 500; // training rows the loss terms are measured on
 
 const post = (message, transfer) => self.postMessage(message, transfer ?? []);
 const pause = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -88,6 +81,7 @@ async function build(settings, prepare, run) {
   datasetKey = dataset;
   modelSettings = settings;
   phasesSent = 0;
+  selected = Math.min(selected, info.nTest - 1);
   post({ type: 'ready', dataset: info });
   // The latent scatter's points as images, for its hover thumbnails (sent once per model).
   const count = Math.min(LATENT_POINTS, info.nTest);
@@ -95,6 +89,13 @@ async function build(settings, prepare, run) {
   post({ type: 'latentImages', images, count }, [images.buffer]);
   backendSent = '';
   await report(true);
+}
+
+/** The objective split into its terms: the loss proper (reconstruction, or the classifier's
+ * cross-entropy) and each penalty, per sample. */
+function terms(e) {
+  const penalties = { vaeKl: e.vaeKl, l1: e.l1, klSparsity: e.klSparsity, contractive: e.contractive };
+  return { loss: e.loss - Object.values(penalties).reduce((a, b) => a + b, 0), ...penalties };
 }
 
 async function report(withTestLoss) {
@@ -115,6 +116,7 @@ async function report(withTestLoss) {
   if (withTestLoss || now - lastTestLoss >= TEST_LOSS_EVERY_MS) {
     evaluation = playground.evaluate();
     metrics.testLoss = evaluation.loss;
+    metrics.terms = { test: terms(evaluation), train: terms(playground.evaluateTrain(TRAIN_TERMS_ROWS)) };
     if (evaluation.accuracy != null) metrics.testAccuracy = evaluation.accuracy;
     lastTestLoss = now;
   }
@@ -131,6 +133,7 @@ async function report(withTestLoss) {
   post({ type: 'reconstructions', count: shown, pixels, corrupted }, [pixels.buffer, corrupted.buffer]);
   const latent = playground.latent(LATENT_POINTS);
   post({ type: 'latent', ...latent }, [latent.points.buffer, latent.labels.buffer]);
+  post(networkMessage(playground, selected));
   reportPanels(post, playground, info, evaluation);
   pending = { loss: 0, read: 0, steps: 0, since: now };
   lastPost = now;
@@ -212,6 +215,7 @@ async function findGpu() {
 
 self.onmessage = async ({ data: message }) => {
   try {
+    checkMessage(TO_WORKER, message);
     switch (message.type) {
       case 'init': {
         let resumed = null;
@@ -295,6 +299,22 @@ self.onmessage = async ({ data: message }) => {
         break;
       case 'linearSweep':
         await exclusive(async () => answer(message.id, await linearSweep(post, await loadDataset(datasetKey), info, playground.config().seed)));
+        break;
+      case 'select': // the sample the diagram shows
+        await exclusive(async () => {
+          await playground.sync();
+          playground.activations(message.index); // refuses a sample that does not exist
+          selected = message.index;
+          post(networkMessage(playground, selected));
+        });
+        answer(message.id);
+        break;
+      case 'encode':
+      case 'decode':
+        await exclusive(async () => {
+          await playground.sync();
+          answer(message.id, message.type === 'encode' ? playground.encode(Float32Array.from(message.pixels)) : playground.decode(Float32Array.from(message.code)));
+        });
         break;
       case 'loseGpu':
         running = false;

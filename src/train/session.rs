@@ -346,6 +346,12 @@ impl Session {
     pub fn evaluate_test(&self) -> Evaluation {
         self.trainer.evaluate(&self.data, &self.data.test_rows().collect::<Vec<_>>())
     }
+
+    /// The current phase measured on its first `count` training rows.
+    pub fn evaluate_train(&self, count: usize) -> Evaluation {
+        let rows = &self.trainer.phase.rows;
+        self.trainer.evaluate(&self.data, &rows[..count.min(rows.len())])
+    }
 }
 
 /// The encoders of trained stages stacked into one frozen net.

@@ -187,35 +187,18 @@ impl Playground {
         self.session.evaluate_test().loss as f32
     }
 
-    /// The current phase measured on the test rows: `{loss, squaredError, penalties, meanCode,
-    /// jacobianNorm, accuracy}` (accuracy for the classifier phase, else null).
+    /// The current phase measured on the test rows: `{loss, squaredError, l1, klSparsity,
+    /// contractive, vaeKl, meanCode, jacobianNorm, accuracy}` (per sample; accuracy for the
+    /// classifier phase, else null).
     pub fn evaluate(&self) -> Result<JsValue, JsError> {
-        #[derive(Serialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Report {
-            loss: f64,
-            squared_error: f64,
-            l1: f64,
-            kl_sparsity: f64,
-            contractive: f64,
-            vae_kl: f64,
-            mean_code: Vec<f64>,
-            jacobian_norm: Option<f64>,
-            accuracy: Option<f64>,
-        }
-        let e = self.session.evaluate_test();
-        let p = e.penalties;
-        to_js(&Report {
-            loss: e.loss,
-            squared_error: e.squared_error,
-            l1: p.l1,
-            kl_sparsity: p.kl_sparsity,
-            contractive: p.contractive,
-            vae_kl: p.vae_kl,
-            mean_code: e.mean_code,
-            jacobian_norm: e.jacobian_norm,
-            accuracy: e.accuracy,
-        })
+        report(self.session.evaluate_test())
+    }
+
+    /// The same measured on the phase's first `count` training rows (the train side of the loss
+    /// terms chart).
+    #[wasm_bindgen(js_name = evaluateTrain)]
+    pub fn evaluate_train(&self, count: usize) -> Result<JsValue, JsError> {
+        report(self.session.evaluate_train(count))
     }
 
     /// For test samples `indices` (0-based within the test set): the current phase's inputs followed
@@ -260,4 +243,33 @@ impl Playground {
         let rows = self.test_rows(&[a, b])?;
         self.session.interpolate(rows[0], rows[1], steps).map_err(js_error)
     }
+}
+
+/// An evaluation as the page reads it.
+fn report(e: crate::train::evaluation::Evaluation) -> Result<JsValue, JsError> {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Report {
+        loss: f64,
+        squared_error: f64,
+        l1: f64,
+        kl_sparsity: f64,
+        contractive: f64,
+        vae_kl: f64,
+        mean_code: Vec<f64>,
+        jacobian_norm: Option<f64>,
+        accuracy: Option<f64>,
+    }
+    let p = e.penalties;
+    to_js(&Report {
+        loss: e.loss,
+        squared_error: e.squared_error,
+        l1: p.l1,
+        kl_sparsity: p.kl_sparsity,
+        contractive: p.contractive,
+        vae_kl: p.vae_kl,
+        mean_code: e.mean_code,
+        jacobian_norm: e.jacobian_norm,
+        accuracy: e.accuracy,
+    })
 }

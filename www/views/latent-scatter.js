@@ -33,7 +33,9 @@ export class LatentScatter {
     this.images = { images, count, width, height, channels };
   }
 
-  update({ points, labels, width, projected }) {
+  update(message) {
+    const { points, labels, width, projected } = message;
+    this.last = message;
     this.labels = labels;
     const n = points.length / 2;
     const ctx = this.canvas.getContext('2d');
@@ -52,6 +54,7 @@ export class LatentScatter {
     const clamp = (t) => Math.min(1, Math.max(0, t));
     const sx = (x) => RADIUS + clamp((x - x0) / (x1 - x0)) * (w - 2 * RADIUS);
     const sy = (y) => h - RADIUS - clamp((y - y0) / (y1 - y0)) * (h - 2 * RADIUS);
+    this.frame = { x0, x1, y0, y1, w, h, sx, sy };
     ctx.fillStyle = '#fff';
     ctx.fillRect(0, 0, w, h);
     ctx.strokeStyle = '#ddd';
@@ -64,10 +67,43 @@ export class LatentScatter {
       ctx.arc(x, y, RADIUS, 0, 2 * Math.PI);
       ctx.fill();
     });
+    if (this.marked) this.drawMark(ctx);
     this.caption.textContent = projected
-      ? `${n} test samples: their ${width}-unit codes on the codes' first two principal directions (PCA of the codes, redone each update).`
-      : `${n} test samples: their ${width}-unit codes as they are${width === 1 ? ' (on a line)' : ''}.`;
+      ? `${n} test codes (${width} units) on their first two principal directions.`
+      : `${n} test codes (${width} unit${width === 1 ? ', on a line' : 's, as they are'}).`;
     this.describe(xs, ys, labels);
+  }
+
+  /** The plane's point (its own coordinates) under a pointer event. */
+  planeAt(event) {
+    const { x0, x1, y0, y1, w, h } = this.frame;
+    const rect = this.canvas.getBoundingClientRect();
+    const [px, py] = [((event.clientX - rect.left) * w) / rect.width, ((event.clientY - rect.top) * h) / rect.height];
+    return { x: x0 + ((px - RADIUS) / (w - 2 * RADIUS)) * (x1 - x0), y: y0 + ((h - RADIUS - py) / (h - 2 * RADIUS)) * (y1 - y0), px, py };
+  }
+
+  /** The `k` test samples nearest to canvas point (px, py), nearest first. */
+  nearest(px, py, k) {
+    return this.screen
+      .map(([x, y], i) => [(x - px) ** 2 + (y - py) ** 2, i])
+      .sort((a, b) => a[0] - b[0])
+      .slice(0, k)
+      .map(([, i]) => i);
+  }
+
+  /** Marks a point of the plane (the drawn digit's code) with a ring, kept across updates; null clears it. */
+  mark(point) {
+    this.marked = point;
+    if (this.last) this.update(this.last);
+  }
+
+  drawMark(ctx) {
+    const { sx, sy } = this.frame;
+    ctx.strokeStyle = '#b3261e';
+    ctx.lineWidth = 3;
+    ctx.beginPath();
+    ctx.arc(sx(this.marked.x), sy(this.marked.y), 7, 0, 2 * Math.PI);
+    ctx.stroke();
   }
 
   /** Legend and table: each class's colour, count and mean position. */

@@ -1,57 +1,88 @@
-// The loss chart: train and test loss against the step, drawn by uPlot on a log scale.
-// uPlot comes from vendor/uPlot.iife.min.js, loaded by the page before this module runs.
+// The loss chart: train and test loss against the step on a log scale and, when the objective has
+// penalties (a VAE's KL, L1, KL sparsity, contractive), each term apart for train (solid) and test
+// (dashed), so that a student sees which part of the objective moves. Drawn by uPlot, which comes
+// from vendor/uPlot.iife.min.js, loaded by the page before this module runs.
 const { uPlot } = globalThis;
 
 // Okabe–Ito colours: distinguishable with every common colour-vision deficiency.
 const TRAIN = '#0072B2';
 const TEST = '#D55E00';
+const TERMS = [
+  { key: 'loss', label: 'reconstruction', colour: '#009E73', on: () => true },
+  { key: 'vaeKl', label: 'VAE KL', colour: '#CC79A7', on: (s) => s.variational },
+  { key: 'l1', label: 'L1', colour: '#56B4E9', on: (s) => s.l1 > 0 },
+  { key: 'klSparsity', label: 'KL sparsity', colour: '#E69F00', on: (s) => s.klWeight > 0 },
+  { key: 'contractive', label: 'contractive', colour: '#000000', on: (s) => s.contractive > 0 },
+];
+
+/** The terms of the objective for these settings; none apart when it is the loss alone. */
+export function termsOf(settings) {
+  const on = TERMS.filter((t) => t.on(settings));
+  return on.length > 1 ? on : [];
+}
 
 export class LossChart {
-  constructor(container) {
-    this.container = container;
+  constructor(container, height = 150) {
+    Object.assign(this, { container, height, terms: [] });
     this.data = [[], [], []];
     this.plot = new uPlot(this.options(), this.data, container);
     new ResizeObserver(() => this.plot.setSize(this.size())).observe(container);
   }
 
   size() {
-    return { width: Math.max(240, this.container.clientWidth), height: 260 };
+    return { width: Math.max(240, this.container.clientWidth), height: this.height };
   }
 
   options() {
+    const termSeries = this.terms.flatMap((t) => [
+      { label: `${t.label} (train)`, stroke: t.colour, width: 1.5, spanGaps: true },
+      { label: `${t.label} (test)`, stroke: t.colour, width: 1.5, dash: [4, 3], spanGaps: true },
+    ]);
     return {
       ...this.size(),
       scales: { x: { time: false }, y: { distr: 3 } },
-      axes: [{ label: 'step' }, { label: 'loss', size: 60 }],
+      legend: { show: this.terms.length > 0 },
+      axes: [{ label: 'step', size: 36 }, { size: 50 }],
       series: [
         { label: 'step' },
         { label: 'train', stroke: TRAIN, width: 2, spanGaps: true },
         { label: 'test', stroke: TEST, width: 2, dash: [6, 3], spanGaps: true, points: { show: true, size: 4 } },
+        ...termSeries,
       ],
     };
   }
 
-  reset() {
-    this.data = [[], [], []];
+  /** Starts afresh, with the terms of `settings` (when given) as their own series. */
+  reset(settings) {
+    if (settings) {
+      const terms = termsOf(settings);
+      if (terms.map((t) => t.key).join() !== this.terms.map((t) => t.key).join()) {
+        this.terms = terms;
+        this.plot.destroy();
+        this.plot = new uPlot(this.options(), [[]], this.container);
+      }
+    }
+    this.data = Array.from({ length: 3 + 2 * this.terms.length }, () => []);
     this.plot.setData(this.data);
   }
 
-  /** Puts back saved points ([steps, train, test]). */
+  /** Puts back saved points ([steps, train, test, then each term's train and test]). */
   restore(data) {
-    this.data = data;
+    const width = 3 + 2 * this.terms.length;
+    this.data = Array.from({ length: width }, (_, i) => data[i] ?? data[0].map(() => null));
     this.plot.setData(this.data);
   }
 
-  /** Adds one point; either loss may be null when it was not measured at this step. */
-  update({ step, trainLoss, testLoss }) {
-    const [steps, train, test] = this.data;
-    if (steps.length && steps[steps.length - 1] === step) {
-      train[train.length - 1] ??= trainLoss;
-      test[test.length - 1] ??= testLoss;
-    } else {
+  /** Adds one point; a loss (or the terms) may be missing when not measured at this step. */
+  update({ step, trainLoss, testLoss, terms }) {
+    const positive = (v) => (v > 0 ? v : null); // a log scale: a term at 0 is left out
+    const values = [trainLoss, testLoss, ...this.terms.flatMap((t) => [terms?.train[t.key], terms?.test[t.key]])].map(positive);
+    const [steps, ...series] = this.data;
+    const last = steps.length - 1;
+    if (last >= 0 && steps[last] === step) series.forEach((s, i) => (s[last] ??= values[i]));
+    else {
       steps.push(step);
-      train.push(trainLoss ?? null);
-      test.push(testLoss ?? null);
+      series.forEach((s, i) => s.push(values[i]));
     }
     this.plot.setData(this.data);
   }

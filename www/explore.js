@@ -1,0 +1,125 @@
+// Exploring the latent space with the model being trained: pointing at the plane decodes that point
+// at once, clicking it shows the nearest test samples (and sends the nearest through the diagram),
+// and a pad takes a digit drawn with the pointer or a finger, shows where its code lands and what the
+// network makes of it.
+import { pixelImage } from './views/image-grid.js';
+
+const $ = (id) => document.getElementById(id);
+const NEIGHBOURS = 6;
+
+/** The code at plane point (x, y): the code itself for 1 or 2 units, else mean + x·u₁ + y·u₂. */
+export function codeAt(latent, x, y) {
+  const { width, basis } = latent;
+  if (!basis?.length) return width === 1 ? [x] : [x, y];
+  return Array.from({ length: width }, (_, j) => basis[j] + x * basis[width + j] + y * basis[2 * width + j]);
+}
+
+/** Where a code lies in the plane (the inverse of codeAt on the plane). */
+export function pointOf(latent, code) {
+  const { width, basis } = latent;
+  if (!basis?.length) return { x: code[0], y: width > 1 ? code[1] : 0 };
+  const along = (axis) => code.reduce((sum, c, j) => sum + (c - basis[j]) * basis[axis * width + j], 0);
+  return { x: along(1), y: along(2) };
+}
+
+function show(canvas, values, dataset) {
+  const { width, height, channels } = dataset;
+  if (!values || values.length !== width * height * channels || height <= 1) return;
+  [canvas.width, canvas.height] = [width, height];
+  const ctx = canvas.getContext('2d');
+  ctx.putImageData(pixelImage(ctx, values, width, height, channels), 0, 0);
+}
+
+/** Wires the plane and the pad: `request` asks the worker, `store` holds latent, dataset, hover, drawn. */
+export function installExplore({ scatter, request, store, select }) {
+  let busy = false; // one decode in flight; the latest pointer position wins
+  let wanted = null;
+  const decodeAt = async () => {
+    const { latent, dataset } = store.get();
+    if (busy || !wanted || !latent) return;
+    const code = codeAt(latent, wanted.x, wanted.y);
+    [busy, wanted] = [true, null];
+    try {
+      const output = await request({ type: 'decode', code });
+      show($('decoded'), output, dataset);
+      store.set({ hover: { code, output } });
+    } catch {
+      // a model being replaced: the next move decodes again
+    }
+    busy = false;
+    decodeAt();
+  };
+  $('latent').addEventListener('pointermove', (e) => {
+    if (!scatter.frame) return;
+    wanted = scatter.planeAt(e);
+    decodeAt();
+  });
+  $('latent').addEventListener('click', (e) => {
+    if (!scatter.frame) return;
+    const { px, py } = scatter.planeAt(e);
+    const near = scatter.nearest(px, py, NEIGHBOURS);
+    store.set({ neighbours: near });
+    if (near.length) select(near[0]);
+  });
+  installPad(store, request, scatter);
+}
+
+/** The drawing pad: strokes in ink, read at the data's size after each stroke and encoded. */
+function installPad(store, request, scatter) {
+  const pad = $('draw');
+  const ctx = pad.getContext('2d');
+  const clear = () => {
+    ctx.fillStyle = '#fff';
+    ctx.fillRect(0, 0, pad.width, pad.height);
+    scatter.mark(null);
+    store.set({ drawn: null });
+  };
+  clear();
+  let last = null;
+  const at = (e) => {
+    const r = pad.getBoundingClientRect();
+    return [((e.clientX - r.left) * pad.width) / r.width, ((e.clientY - r.top) * pad.height) / r.height];
+  };
+  pad.addEventListener('pointerdown', (e) => {
+    pad.setPointerCapture(e.pointerId);
+    last = at(e);
+  });
+  pad.addEventListener('pointermove', (e) => {
+    if (!last) return;
+    const next = at(e);
+    Object.assign(ctx, { strokeStyle: '#000', lineWidth: pad.width / 11, lineCap: 'round', lineJoin: 'round' });
+    ctx.beginPath();
+    ctx.moveTo(...last);
+    ctx.lineTo(...next);
+    ctx.stroke();
+    last = next;
+  });
+  const finish = async () => {
+    if (!last) return;
+    last = null;
+    const { dataset, latent } = store.get();
+    if (!dataset || dataset.height <= 1 || dataset.channels !== 1) return;
+    const pixels = readPad(pad, dataset.width, dataset.height);
+    try {
+      const { code, output } = await request({ type: 'encode', pixels });
+      show($('drawn-output'), output, dataset);
+      store.set({ drawn: { pixels, code, output } });
+      if (latent && code.length === latent.width) scatter.mark(pointOf(latent, code));
+    } catch {
+      // the model was replaced mid-way: the next stroke encodes again
+    }
+  };
+  pad.addEventListener('pointerup', finish);
+  pad.addEventListener('pointercancel', finish);
+  $('draw-clear').onclick = clear;
+}
+
+/** The pad's ink at `width` × `height`, 0 (paper) to 1 (ink), as the data's grey images are. */
+export function readPad(pad, width, height) {
+  const small = new OffscreenCanvas(width, height);
+  const sctx = small.getContext('2d');
+  sctx.imageSmoothingQuality = 'high';
+  sctx.drawImage(pad, 0, 0, width, height);
+  const rgba = sctx.getImageData(0, 0, width, height).data;
+  return Array.from({ length: width * height }, (_, i) => 1 - rgba[4 * i] / 255);
+}

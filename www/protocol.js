@@ -1,0 +1,49 @@
+// The one message protocol between the page and the training worker: every message type either side
+// may send is declared here once, with what it carries. A message of a type not declared is answered
+// with an error (by the worker) or reported (by the page), never dropped in silence.
+
+/** Page → worker. Those with an `id` are answered by {type: 'answer', id, value} or {type: 'error', id, message}. */
+export const TO_WORKER = {
+  init: 'settings, resume (the address hash), id → the saved run resumed, or null',
+  reset: 'settings, id → a new model of these settings (the old one stays if they are refused)',
+  save: 'hash, chart, step, id → the run written for a reload to resume',
+  play: 'train until paused or finished',
+  pause: 'stop at the end of the current slice',
+  train: 'steps, id → exactly that many steps, then a report',
+  select: 'index, id → the network diagram shows test sample `index` (a `network` message follows)',
+  encode: 'pixels, id → {code, output} of any input, such as a drawn digit',
+  decode: 'code, id → the output for one code',
+  upload: 'files, options, id → {key, summary} of the dataset read',
+  exportWeights: 'id → safetensors bytes of the current phase',
+  exportCodes: 'id → every test code as CSV',
+  importWeights: 'bytes, settings, id → the settings of the model built from the file',
+  reconstruct: 'indices, id → inputs then outputs of those test samples',
+  show: 'wanted, id → the panels as asked ({interpolate: [a, b]}, {pca: bool})',
+  fewLabels: 'labels, id → {raw, frozenCode, fineTuned} accuracies',
+  linearSweep: 'id → {ks, errors, steps} of linear autoencoders',
+  loseGpu: 'id → (tests) the WebGPU device destroyed; the engine moves to the CPU',
+};
+
+/** Worker → page. */
+export const FROM_WORKER = {
+  ready: 'dataset: a new model is in place',
+  backend: 'name, reason: the engine in use and why',
+  metrics: 'step, epoch, phase, finished, trainLoss, testLoss, terms, testAccuracy, samplesPerSecond',
+  reconstructions: 'count, pixels, corrupted: test samples and outputs (with noise, the corrupted ones too)',
+  network: 'index, layers, activations: the net with its thinned links, and test sample `index` through it',
+  latent: 'points, labels, width, projected, basis',
+  latentImages: 'images, count: the latent points as images',
+  phaseLosses: 'index, losses: a finished phase own loss curve',
+  filters: 'values, count', code: 'meanCode, jacobianNorm, target…', generated: 'interpolation, samples, manifold',
+  pca: 'the PCA panel', sweep: 'the linear sweep so far',
+  answer: 'id, value: a request done',
+  error: 'message, id?',
+};
+
+/** Throws unless `message` is an object of a type declared in `table`. */
+export function checkMessage(table, message) {
+  const type = message?.type;
+  if (typeof type !== 'string' || !Object.hasOwn(table, type)) {
+    throw new Error(`unknown message type ${JSON.stringify(type)} (known: ${Object.keys(table).join(', ')})`);
+  }
+}

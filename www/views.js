@@ -1,0 +1,97 @@
+// The page's views, each subscribed to the store: the network diagram and the clicked layer's
+// details, the readout, the data column's samples, the loss chart, reconstructions, phases and latent
+// plane, the lesson, the settings drawer, and what a lesson step asks to watch.
+import { NetworkView } from './views/network.js';
+import { LayerDetails } from './views/layer-details.js';
+import { Readout } from './views/readout.js';
+import { SampleStrip } from './views/sample-strip.js';
+import { LossChart } from './views/loss-chart.js';
+import { ImageGrid } from './views/image-grid.js';
+import { StageList } from './views/stages.js';
+import { LatentScatter } from './views/latent-scatter.js';
+import { ReconstructionsView } from './views/reconstructions.js';
+import { installLesson } from './lesson-view.js';
+
+const $ = (id) => document.getElementById(id);
+const OUTSIDE = { loss: 'loss-block', reconstructions: 'recon-block', latent: 'latent-block', phases: 'stages' };
+
+export function installViews(store, { reset, select, request, showMessage }) {
+  const chart = new LossChart($('loss-chart'), 130);
+  const stages = new StageList($('stages'));
+  const scatter = new LatentScatter({ canvas: $('latent'), caption: $('latent-what'), legend: $('latent-legend'), table: $('latent-table'), tip: $('latent-tip') });
+  const recon = new ReconstructionsView($('reconstructions'), select);
+  const network = new NetworkView($('network'), {
+    onHidden: (hidden) => reset({ hidden }).catch(() => {}),
+    onSelectCard: (id) => store.set({ selectedCard: id }),
+  });
+  const details = new LayerDetails($('layer-details'));
+  const readout = new Readout($('readout'), $('announce'));
+  const strip = new SampleStrip($('sample-strip'), select);
+  store.subscribe((s, changed) => {
+    if (['settings', 'dataset', 'network', 'selectedCard', 'view', 'lessonStep'].some((k) => changed.has(k))) network.update({ ...s, watch: watchOf(s) });
+    if (['settings', 'dataset', 'network', 'selectedCard', 'panels'].some((k) => changed.has(k))) details.update(s);
+    if (changed.has('metrics') || changed.has('running')) readout.update(s);
+    if (['images', 'dataset', 'selected'].some((k) => changed.has(k))) strip.update(s);
+    if (changed.has('latent') && s.latent) scatter.update(s.latent);
+    if (changed.has('backend')) $('backend').textContent = `Backend: ${s.backend.name} — ${s.backend.reason}`;
+    if (changed.has('images') && s.images && s.dataset) scatter.setImages(s.images.images, s.images.count, s.dataset.width, s.dataset.height, s.dataset.channels);
+    if (changed.has('dataset') && s.dataset) $('data-what').textContent = describeData(s.dataset);
+    if (changed.has('view') || changed.has('lessonStep')) highlight(watchOf(s));
+  });
+  installLesson(store, $('lesson'));
+  installDrawer();
+  return {
+    scatter,
+    newModel(dataset) {
+      scatter.setClassNames(dataset.classNames);
+      chart.reset(store.get().settings);
+    },
+    metrics(m, before) {
+      // Each phase (pretraining stage, fine-tuning) has its own loss series: their losses differ in kind.
+      if (before.phase && m.phase.index !== before.phase.index) chart.reset();
+      chart.update(m);
+      stages.update(store.get().metrics);
+    },
+    reconstructions(m) {
+      recon.update(m, store.get().dataset);
+      const { phase } = store.get().metrics;
+      if (phase) stages.setReconstruction(phase.index, $('reconstructions'));
+    },
+    phaseLosses: ({ index, losses }) => stages.setLosses(index, losses),
+    chartData: () => chart.data,
+    restoreChart: (data) => chart.restore(data),
+  };
+}
+
+/** The part of the page the lesson's current step asks to watch, if any. */
+function watchOf({ view, lessonStep }) {
+  return view?.lesson?.steps?.[lessonStep]?.watch ?? null;
+}
+
+/** Outlines the panel a step points at outside the diagram (the diagram marks its own cards). */
+function highlight(watch) {
+  for (const [part, id] of Object.entries(OUTSIDE)) $(id).classList.toggle('watched', part === watch);
+}
+
+function describeData(d) {
+  const shape = d.height > 1 ? `${d.height}×${d.width} ${d.channels === 3 ? 'colour ' : ''}images` : `${d.width} values each`;
+  return `${d.name}: ${d.nTrain} train and ${d.nTest} test samples of ${shape}.`;
+}
+
+/** The settings drawer: opened from the top bar (or "Your data…"), closed by its button or Escape. */
+function installDrawer() {
+  const drawer = $('drawer');
+  const open = (on, focus) => {
+    drawer.hidden = !on;
+    $('drawer-open').setAttribute('aria-expanded', String(on));
+    if (on) (focus ?? $('drawer-close')).focus();
+    else $('drawer-open').focus();
+  };
+  $('drawer-open').onclick = () => open(drawer.hidden);
+  $('drawer-close').onclick = () => open(false);
+  $('upload-open').onclick = () => {
+    $('drop').open = true;
+    open(true, $('upload'));
+  };
+  drawer.addEventListener('keydown', (e) => e.key === 'Escape' && open(false));
+}

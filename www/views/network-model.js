@@ -1,0 +1,104 @@
+// The network diagram's content, worked out without drawing: the cards of the deep autoencoder (input,
+// corruption, encoder, code, decoder, output) with each one's state in the current phase (training,
+// frozen, waiting), its values for the selected sample, and the links between cards.
+
+const noisy = (s) => s.masking > 0 || s.saltPepper > 0 || s.gaussian > 0;
+
+/** The deep net's cards for `settings` on data `dim` values wide, before any phase is known. */
+function skeleton(settings, dim) {
+  const hidden = settings.hidden;
+  const n = hidden.length;
+  const cards = [{ id: 'input', role: 'input', units: dim, label: 'input' }];
+  if (noisy(settings)) cards.push({ id: 'noise', role: 'noise', units: dim, label: 'corrupted' });
+  hidden.forEach((units, i) => cards.push({ id: `enc${i}`, role: i === n - 1 ? 'code' : 'encoder', units, layer: i, label: i === n - 1 ? 'code' : `encoder ${i + 1}` }));
+  for (let i = n - 2; i >= 0; i--) cards.push({ id: `dec${i}`, role: 'decoder', units: hidden[i], mirror: i, label: `decoder ${n - 1 - i}` });
+  cards.push({ id: 'output', role: 'output', units: dim, label: 'output' });
+  return cards.map((c) => ({ state: ['input', 'noise'].includes(c.role) ? 'data' : 'training', values: null, ...c }));
+}
+
+/** A dense op's card values, with the k-sparse and VAE ops after it folded in: the code's
+ * values are the kept units (k-sparse) or the drawn sample z, with μ and σ beside it. */
+function walkOps(layers, outs) {
+  const steps = [];
+  layers.forEach((layer, i) => {
+    const values = outs?.[i] ?? null;
+    if (layer.op === 'dense') steps.push({ links: layer.links, values, activation: layer.activation });
+    else if (layer.op === 'kSparse') Object.assign(steps[steps.length - 1], { values, sparse: true });
+    else if (layer.op === 'reparameterize') {
+      const last = steps[steps.length - 1];
+      const both = last.values;
+      const c = both ? both.length / 2 : 0;
+      Object.assign(last, { values, mu: both?.subarray(0, c), sigma: both && Float32Array.from(both.subarray(c), (v) => Math.exp(0.5 * v)) });
+    }
+  });
+  return steps;
+}
+
+/** Everything the diagram draws: {cards, links}; `links[i]` joins cards[i] to cards[i + 1] ({from,
+ * to, weight, largest} thinned, or null where not known). `phase` and `network` (the worker's
+ * message) may be null before the first report. */
+export function describeNetwork(settings, dim, phase, network) {
+  const cards = skeleton(settings, dim);
+  const links = cards.slice(1).map(() => null);
+  const at = (id) => cards.findIndex((c) => c.id === id);
+  const n = settings.hidden.length;
+  const a = network?.activations;
+  const first = at('noise') >= 0 ? at('noise') + 1 : 1; // the first encoder card
+  if (a) cards[0].values = a.input;
+  if (a?.corrupted && a.corrupted.length === dim) cards[at('noise')].values = a.corrupted;
+  if (!network || !phase) return { cards, links };
+  const steps = walkOps(network.layers, a?.ops);
+  if (phase.kind === 'stage') {
+    const s = phase.stage;
+    cards.forEach((c, i) => {
+      if (i < first) return;
+      c.state = c.layer < s ? 'frozen' : c.layer === s ? 'training' : 'waiting';
+    });
+    a?.frozen.forEach((values, i) => (cards[first + i].values = values));
+    const [enc, dec] = [steps[0], steps[steps.length - 1]];
+    const card = cards[first + s];
+    Object.assign(card, { values: enc.values, mu: enc.mu, sigma: enc.sigma, sparse: enc.sparse, activation: enc.activation });
+    links[first + s - 1] = enc.links;
+    const below = s === 0 ? dim : settings.hidden[s - 1];
+    card.stageDecoder = { units: below, values: dec.values, image: s === 0, links: dec.links, label: `its decoder, rebuilding ${s === 0 ? 'the input' : `encoder ${s}`}` };
+    return { cards, links };
+  }
+  // The deep net (fine-tuning, end to end) or, for the classifier, its encoder: one dense op per card.
+  const classifier = phase.kind === 'classifier';
+  steps.forEach((step, i) => {
+    const card = cards[first + i];
+    if (!card || (classifier && i >= n)) return;
+    Object.assign(card, { values: step.values, mu: step.mu, sigma: step.sigma, sparse: step.sparse, activation: step.activation });
+    links[first + i - 1] = step.links;
+  });
+  if (classifier) {
+    cards.forEach((c, i) => i >= first + n && (c.state = 'waiting'));
+    if (settings.classifierFrozen) cards.forEach((c, i) => i >= first && i < first + n && (c.state = 'frozen'));
+  }
+  if (phase.kind === 'fineTune') cards.forEach((c) => c.role === 'decoder' || c.role === 'output' ? (c.transposeOf = c.mirror ?? 0) : null);
+  return { cards, links };
+}
+
+/** Widths a + and − on a layer step through: the sizes people pick. */
+const LADDER = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024];
+
+/** The hidden widths with layer `i` one step wider (`by` = 1) or narrower (−1). */
+export function resizeLayer(hidden, i, by) {
+  const w = hidden[i];
+  const next = by > 0 ? LADDER.find((v) => v > w) ?? w : [...LADDER].reverse().find((v) => v < w) ?? w;
+  return hidden.map((v, j) => (j === i ? next : v));
+}
+
+/** The hidden widths with a layer inserted before layer `i`, as wide as the geometric mean of its
+ * neighbours (`dim` the input's width), on the ladder. */
+export function insertLayer(hidden, i, dim) {
+  const before = i === 0 ? dim : hidden[i - 1];
+  const mean = Math.sqrt(before * hidden[i]);
+  const width = LADDER.reduce((best, v) => (Math.abs(Math.log(v / mean)) < Math.abs(Math.log(best / mean)) ? v : best));
+  return [...hidden.slice(0, i), width, ...hidden.slice(i)];
+}
+
+/** The hidden widths without layer `i` (the code, the last, stays: a net keeps one layer). */
+export function removeLayer(hidden, i) {
+  return hidden.length > 1 ? hidden.filter((_, j) => j !== i) : hidden;
+}

@@ -1,0 +1,169 @@
+// The network diagram, the page's centre: the autoencoder drawn as an hourglass of cards (input,
+// corruption, encoder, code, decoder, output), each showing the selected sample's activations, joined
+// by their strongest links coloured by sign. + and − on a card change its units, + between encoder
+// cards adds a layer, × removes one; clicking a card selects it for the details below.
+import { describeNetwork, insertLayer, removeLayer, resizeLayer } from './network-model.js';
+import { drawUnits, unitCentre } from './network-cells.js';
+
+const POSITIVE = '#0072B2'; // Okabe–Ito blue
+const NEGATIVE = '#E69F00'; // Okabe–Ito orange
+const STATE_TEXT = { data: 'data', training: 'training', frozen: 'frozen', waiting: 'waiting' };
+
+/** A link from p to q, leaving and arriving along the flow (an S-curve, as TensorFlow Playground draws them). */
+function curve(ctx, p, q, vertical) {
+  const mid = vertical ? (p[1] + q[1]) / 2 : (p[0] + q[0]) / 2;
+  ctx.beginPath();
+  ctx.moveTo(...p);
+  if (vertical) ctx.bezierCurveTo(p[0], mid, q[0], mid, ...q);
+  else ctx.bezierCurveTo(mid, p[1], mid, q[1], ...q);
+  ctx.stroke();
+}
+
+export class NetworkView {
+  /** `onHidden(widths)`: the user changed the layers; `onSelectCard(id)`: a card was clicked. */
+  constructor(root, { onHidden, onSelectCard }) {
+    Object.assign(this, { root, onHidden, onSelectCard });
+    this.row = Object.assign(document.createElement('div'), { className: 'net-row' });
+    this.overlay = Object.assign(document.createElement('canvas'), { className: 'net-links' });
+    this.overlay.setAttribute('aria-hidden', 'true');
+    root.replaceChildren(this.overlay, this.row);
+    this.shape = '';
+    new ResizeObserver(() => this.drawLinks()).observe(root);
+  }
+
+  /** Draws the net for `state` (settings, dataset, metrics.phase, network, selectedCard, watch). */
+  update({ settings, dataset, metrics, network, selectedCard, watch }) {
+    if (!dataset) return;
+    const dim = dataset.width * dataset.height * dataset.channels;
+    const phase = network && metrics.phase ? metrics.phase : null;
+    const { cards, links } = describeNetwork(settings, dim, phase, network);
+    const shape = JSON.stringify([cards.map((c) => [c.id, c.units, c.state, Boolean(c.stageDecoder), c.transposeOf]), settings.hidden]);
+    if (shape !== this.shape) this.build(cards, settings, dim);
+    this.shape = shape;
+    this.cards = cards;
+    this.links = links;
+    this.image = dataset.height > 1 ? dataset : null;
+    const max = Math.max(...cards.map((c) => c.units));
+    for (const card of cards) {
+      const el = this.elements.get(card.id);
+      el.root.classList.toggle('selected', card.id === selectedCard);
+      el.root.classList.toggle('watched', watch === card.role || (watch === 'encoder' && card.role === 'code'));
+      drawUnits(el.canvas, card, this.isImage(card), this.image, max, this.vertical());
+      if (card.stageDecoder) drawUnits(el.stage, { ...card.stageDecoder, role: 'stage' }, card.stageDecoder.image, this.image, max, this.vertical());
+      el.note.textContent = this.note(card);
+    }
+    this.drawLinks();
+  }
+
+  isImage(card) {
+    return Boolean(this.image) && ['input', 'noise', 'output'].includes(card.role);
+  }
+
+  vertical() {
+    return getComputedStyle(this.row).flexDirection === 'column';
+  }
+
+  note(card) {
+    const parts = [];
+    if (card.mu) parts.push('z drawn from N(μ, σ²)');
+    if (card.sparse) parts.push(`${card.values ? card.values.filter((v) => v !== 0).length : '–'} active`);
+    if (card.transposeOf !== undefined && card.role !== 'output') parts.push(`began as W${card.transposeOf + 2}ᵀ`);
+    if (card.role === 'output' && card.transposeOf !== undefined) parts.push('began as W1ᵀ');
+    return parts.join(' · ');
+  }
+
+  /** Builds the cards' elements (once per shape: a new layer, a new phase). */
+  build(cards, settings, dim) {
+    this.elements = new Map();
+    this.row.replaceChildren(
+      ...cards.map((card) => {
+        const root = Object.assign(document.createElement('figure'), { className: 'card' });
+        Object.assign(root.dataset, { role: card.role, state: card.state, id: card.id });
+        const title = Object.assign(document.createElement('button'), { type: 'button', className: 'card-title' });
+        title.textContent = `${card.label} · ${card.units}`;
+        title.setAttribute('aria-label', `${card.label}: ${card.units} units, ${STATE_TEXT[card.state]}; show details`);
+        title.onclick = () => this.onSelectCard(card.id);
+        const canvas = Object.assign(document.createElement('canvas'), { className: 'units' });
+        canvas.setAttribute('role', 'img');
+        canvas.setAttribute('aria-label', `${card.label}'s activations for the selected sample`);
+        const note = Object.assign(document.createElement('figcaption'), { className: 'card-note' });
+        root.append(title, canvas, note);
+        if (card.state === 'frozen' || card.state === 'waiting') root.append(Object.assign(document.createElement('span'), { className: 'card-state', textContent: STATE_TEXT[card.state] }));
+        let stage = null;
+        if (card.stageDecoder) {
+          stage = Object.assign(document.createElement('canvas'), { className: 'units stage' });
+          stage.setAttribute('role', 'img');
+          stage.setAttribute('aria-label', card.stageDecoder.label);
+          root.append(Object.assign(document.createElement('span'), { className: 'card-stage', textContent: card.stageDecoder.label }), stage);
+        }
+        if (card.layer !== undefined) root.append(this.editButtons(card, settings, dim));
+        this.elements.set(card.id, { root, canvas, note, stage });
+        return root;
+      }),
+    );
+  }
+
+  /** − and + for the units of encoder layer `card.layer` (its decoder mirror follows), + for a layer
+   * before it, × to remove it. */
+  editButtons(card, settings, dim) {
+    const box = Object.assign(document.createElement('div'), { className: 'card-edit' });
+    const button = (text, label, widths) => {
+      const b = Object.assign(document.createElement('button'), { type: 'button', textContent: text, className: 'small', title: label });
+      b.setAttribute('aria-label', label);
+      b.disabled = JSON.stringify(widths) === JSON.stringify(settings.hidden);
+      b.onclick = () => this.onHidden(widths);
+      return b;
+    };
+    const { hidden } = settings;
+    const i = card.layer;
+    box.append(
+      button('−', `fewer units in ${card.label}`, resizeLayer(hidden, i, -1)),
+      button('+', `more units in ${card.label}`, resizeLayer(hidden, i, 1)),
+      button('⊕', `add a layer before ${card.label}`, insertLayer(hidden, i, dim)),
+      button('×', `remove ${card.label}`, removeLayer(hidden, i)),
+    );
+    return box;
+  }
+
+  /** The strongest links between neighbouring cards, on one canvas over the row. */
+  drawLinks() {
+    if (!this.cards) return;
+    const box = this.root.getBoundingClientRect();
+    const ratio = devicePixelRatio || 1;
+    Object.assign(this.overlay, { width: Math.round(box.width * ratio), height: Math.round(box.height * ratio) });
+    const ctx = this.overlay.getContext('2d');
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.clearRect(0, 0, box.width, box.height);
+    const vertical = this.vertical();
+    const largest = Math.max(1e-9, ...this.links.map((l) => l?.largest ?? 0));
+    this.cards.slice(1).forEach((to, i) => {
+      const from = this.cards[i];
+      const [a, b] = [this.elements.get(from.id).canvas, this.elements.get(to.id).canvas];
+      const link = this.links[i];
+      const edge = (canvas, card, unit, end) => unitCentre(canvas, card, this.isImage(card), this.image, unit, vertical, end, box);
+      if (!link) {
+        // Not known here (a frozen layer, a layer still waiting, the corruption): one faint band.
+        ctx.strokeStyle = from.role === 'input' && to.role === 'noise' ? '#b3261e' : '#c8ccd0';
+        ctx.setLineDash(to.state === 'waiting' ? [4, 4] : []);
+        ctx.lineWidth = 1.5;
+        const [p, q] = [edge(a, from, -1, 'out'), edge(b, to, -1, 'in')];
+        ctx.beginPath();
+        ctx.moveTo(...p);
+        ctx.lineTo(...q);
+        ctx.stroke();
+        ctx.setLineDash([]);
+        return;
+      }
+      for (let k = link.weight.length - 1; k >= 0; k--) {
+        const w = link.weight[k];
+        const strength = Math.abs(w) / largest;
+        ctx.strokeStyle = w > 0 ? POSITIVE : NEGATIVE;
+        ctx.globalAlpha = 0.08 + 0.6 * strength;
+        ctx.lineWidth = 0.4 + 1.6 * strength;
+        const [p, q] = [edge(a, from, link.from[k], 'out'), edge(b, to, link.to[k] % to.units, 'in')];
+        curve(ctx, p, q, vertical);
+      }
+      ctx.globalAlpha = 1;
+    });
+  }
+}

@@ -1,0 +1,43 @@
+// The reconstructions: test images above what the autoencoder makes of them and, with noise on, the
+// same corrupted as in training between them. Pointing at a column sends that sample through the
+// network diagram. A later pretraining stage reconstructs the code below it, drawn as a square tile.
+import { ImageGrid } from './image-grid.js';
+
+const $ = (id) => document.getElementById(id);
+
+export class ReconstructionsView {
+  constructor(canvas, onSelect) {
+    this.canvas = canvas;
+    this.grid = new ImageGrid(canvas, { size: 42 });
+    canvas.addEventListener('pointermove', (e) => {
+      if (!this.count) return;
+      const r = canvas.getBoundingClientRect();
+      const column = Math.min(this.count - 1, Math.floor(((e.clientX - r.left) / r.width) * this.count));
+      if (column !== this.pointed) onSelect(column);
+      this.pointed = column;
+    });
+  }
+
+  update({ count, pixels, corrupted }, dataset) {
+    const size = pixels.length / (2 * count);
+    let [width, height, channels] = [dataset.width, dataset.height, dataset.channels];
+    const own = size === width * height * channels;
+    if (!own) [width, height, channels] = [Math.ceil(Math.sqrt(size)), Math.ceil(size / Math.ceil(Math.sqrt(size))), 1];
+    const image = (values, i) => {
+      const tile = new Float32Array(width * height * channels);
+      tile.set(values.subarray(i * size, (i + 1) * size));
+      return tile;
+    };
+    const row = (values, first) => Array.from({ length: count }, (_, i) => image(values, first + i));
+    // With noise on: the clean inputs, the same corrupted as in training, and what the net makes of those.
+    const noisy = corrupted?.length > 0;
+    this.grid.update(noisy ? [row(pixels, 0), row(corrupted, 0), row(corrupted, count)] : [row(pixels, 0), row(pixels, count)], width, height, channels);
+    this.count = count;
+    $('recon-middle').textContent = noisy ? ' Middle: the same, corrupted as in training.' : '';
+    $('recon-bottom').textContent = noisy ? 'the corrupted ones (it learns to undo the noise)' : 'them';
+    // For the page-load benchmark (scripts/bench.mjs): when reconstructions first appear.
+    if (!performance.getEntriesByName('first-reconstruction').length) performance.mark('first-reconstruction');
+    const what = dataset.height > 1 ? 'test images' : `test samples (${size} values each, drawn as grey levels)`;
+    $('recon-what').textContent = own ? what : `codes of the stage below (${size} units)`;
+  }
+}
