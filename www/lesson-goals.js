@@ -64,6 +64,7 @@ function settingName(key) {
   const label = SETTINGS.find((s) => s.key === key).label.replace(/\s*[(:].*$/, '');
   return /^[A-Z][A-Z0-9]/.test(label) ? label : label[0].toLowerCase() + label.slice(1);
 }
+
 /** "set masking fraction to 0 and salt-and-pepper fraction to 0.3 and turn on tied decoder weights" */
 function settingsPhrase(settings) {
   const entries = Object.entries(settings);

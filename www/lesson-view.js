@@ -1,19 +1,18 @@
-// The lesson in the network column: its current step (LessonCard), moved on by Back and Next, its goal
-// checked against the store at every change.
+// The lesson in the network column: its current step drawn by LessonCard (Back and Next move through
+// the steps), its goal checked against the store at every change, and what the page API reports.
+import { LessonCard } from './views/lesson-card.js';
+import { lessonStatus } from './lesson-goals.js';
+
 export function installLesson(store, root) {
-  store.subscribe(({ view, lessonStep }) => {
-    const lesson = view?.lesson;
-    root.hidden = !lesson;
-    if (!lesson) return;
-    const step = lesson.steps?.[lessonStep];
-    root.textContent = `${lesson.title}: ${step?.text ?? lesson.text ?? ''}`;
+  const card = new LessonCard(root, {
+    onStep: (index) => store.set({ lessonStep: index }),
+    onAnswer: (step, choice) => store.set({ answers: { ...store.get().answers, [step]: choice } }),
   });
+  store.subscribe((state) => card.update(state.view?.lesson ?? null, state.lessonStep, state));
 }
 
 /** The lesson's current step and whether its goal is met (null in free play). */
-export function lessonNow({ view, lessonStep }) {
-  const lesson = view?.lesson;
-  if (!lesson) return null;
-  const step = lesson.steps?.[lessonStep];
-  return { key: lesson.key, title: lesson.title, step: lessonStep, steps: lesson.steps?.length ?? 1, text: step?.text ?? lesson.text, watch: step?.watch ?? null, goal: null, met: true };
+export function lessonNow(state) {
+  const lesson = state.view?.lesson;
+  return lesson ? lessonStatus(lesson, state.lessonStep, state) : null;
 }

@@ -94,15 +94,15 @@ function lessonNow(source) {
   return { ...parseLesson(source.lessonJson, 'the lesson in the address (lessonJson)'), source };
 }
 
-/** The view parameters of a hash: `source` (where the lesson comes from, the first of lesson,
- * lessonJson and lessonUrl in it, or null); `lesson`, the lesson itself when it is at hand at once (a
+/** The view parameters of a hash: `source` (where the lesson comes from: the first of lesson,
+ * lessonJson and lessonUrl in it, as {name: value}, or null); `lesson`, the lesson itself when it is at hand at once (a
  * built-in one, or valid JSON in the address; null otherwise: `loadLesson` gets the rest, and says
  * what is wrong); the settings or groups hidden or locked; autoplay; and the origins allowed to send
  * messages. Never throws. */
 export function viewFromHash(hash) {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
   const list = (key) => new Set((params.get(key) ?? '').split(',').map((s) => s.trim()).filter(Boolean));
-  const name = SOURCES.find((key) => params.has(key));
+  const name = SOURCES.find((key) => params.get(key)); // an empty one (`lesson=`) names none
   const source = name ? { [name]: params.get(name) } : null;
   let lesson = null;
   try {

@@ -2,7 +2,7 @@
 // each worker message (declared in protocol.js) to the store; views subscribe to it. No training
 // happens on this thread.
 import { defaults, fromHash, renderForm, toHash, addDatasetOption, SETTINGS } from './settings.js';
-import { LESSONS, viewFromHash, viewToHash } from './lessons.js';
+import { LESSONS, viewFromHash, viewToHash, loadLesson as readLesson } from './lessons.js';
 import { installEmbedding } from './embedding.js';
 import { createStore } from './store.js';
 import { Player } from './player.js';
@@ -47,10 +47,13 @@ const send = (message, transfer = []) => worker.postMessage(message, transfer);
 /** Sends a message carrying an id; resolves when the worker answers with that id. */
 function request(message, transfer) {
   const id = nextId++;
-  return new Promise((resolve, reject) => {
+  const answered = new Promise((resolve, reject) => {
     waiting.set(id, { resolve, reject });
     send({ ...message, id }, transfer);
   });
+  // A few-labels measurement also goes to the store: a lesson's goal may ask for an accuracy.
+  if (message.type === 'fewLabels') answered.then((value) => store.set({ fewLabels: value }), () => {});
+  return answered;
 }
 
 let announceReady;
@@ -94,7 +97,7 @@ const panels = installPanels({ request }, () => store.get().dataset);
 const handlers = {
   ready({ dataset }) {
     views.newModel(dataset);
-    store.set({ dataset, metrics: { ...FRESH }, running: false, network: null, hover: null, selected: Math.min(store.get().selected, dataset.nTest - 1) });
+    store.set({ dataset, metrics: { ...FRESH }, running: false, network: null, hover: null, fewLabels: null, selected: Math.min(store.get().selected, dataset.nTest - 1) });
     saved.step = -1; // a new model: saved at its first report, so that a reload finds it, not the old one
     $('run-status').textContent = '';
   },
@@ -169,8 +172,21 @@ async function loadLesson(lesson) {
   return structuredClone(store.get().settings);
 }
 
-window.addEventListener('hashchange', () => {
-  view = viewFromHash(location.hash);
+/** The view of the address; a lesson in a file (`lessonUrl=`) is fetched first, and one that cannot be
+ * read says why, leaving free play. */
+async function viewOfAddress() {
+  const next = viewFromHash(location.hash);
+  if (next.lesson || !next.source) return next;
+  try {
+    return { ...next, lesson: await readLesson(next) };
+  } catch (e) {
+    showMessage(`The lesson could not be opened: ${e.message}`);
+    return next;
+  }
+}
+
+window.addEventListener('hashchange', async () => {
+  view = await viewOfAddress();
   store.set({ view, lessonStep: 0, answers: {} });
   reset(fromHash(location.hash, baseOf(view))).catch(() => {});
 });
@@ -226,8 +242,16 @@ installExport(controller, showMessage);
 installUpload(controller, showMessage);
 installExplore({ scatter: views.scatter, request, store, select });
 installApi(controller);
-request({ type: 'init', settings: store.get().settings, resume: location.hash }).then((resumed) => {
-  if (!resumed) return;
+request({ type: 'init', settings: store.get().settings, resume: location.hash }).then(async (resumed) => {
+  if (!resumed) {
+    // A lesson from a file (or a bad one in the address): its settings once it is read.
+    if (view.source && !view.lesson) {
+      view = await viewOfAddress();
+      store.set({ view });
+      if (view.lesson) await reset(fromHash(location.hash, baseOf(view))).catch(() => {});
+    }
+    return;
+  }
   // A reload at the same address: the saved run came back, its settings and curves with it.
   if (resumed.settings.dataset.startsWith('upload:')) addDatasetOption(resumed.settings.dataset);
   adopt(resumed.settings);

@@ -27,6 +27,7 @@ export function installViews(store, { reset, select, request, showMessage }) {
   const details = new LayerDetails($('layer-details'));
   const readout = new Readout($('readout'), $('announce'));
   const strip = new SampleStrip($('sample-strip'), select);
+  const preview = new ImageGrid($('upload-preview'), { size: 40 });
   store.subscribe((s, changed) => {
     if (['settings', 'dataset', 'network', 'selectedCard', 'view', 'lessonStep'].some((k) => changed.has(k))) network.update({ ...s, watch: watchOf(s) });
     if (['settings', 'dataset', 'network', 'selectedCard', 'panels'].some((k) => changed.has(k))) details.update(s);
@@ -34,7 +35,7 @@ export function installViews(store, { reset, select, request, showMessage }) {
     if (['images', 'dataset', 'selected'].some((k) => changed.has(k))) strip.update(s);
     if (changed.has('latent') && s.latent) scatter.update(s.latent);
     if (changed.has('backend')) $('backend').textContent = `Backend: ${s.backend.name} — ${s.backend.reason}`;
-    if (changed.has('images') && s.images && s.dataset) scatter.setImages(s.images.images, s.images.count, s.dataset.width, s.dataset.height, s.dataset.channels);
+    if (changed.has('images') && s.images && s.dataset) showImages(s, scatter, preview);
     if (changed.has('dataset') && s.dataset) $('data-what').textContent = describeData(s.dataset);
     if (changed.has('view') || changed.has('lessonStep')) highlight(watchOf(s));
   });
@@ -61,6 +62,14 @@ export function installViews(store, { reset, select, request, showMessage }) {
     chartData: () => chart.data,
     restoreChart: (data) => chart.restore(data),
   };
+}
+
+/** The first test samples as the engine sees them: the latent plane's thumbnails, and the preview
+ * under "Your data" in the drawer. */
+function showImages({ images: { images, count }, dataset: { width, height, channels } }, scatter, preview) {
+  scatter.setImages(images, count, width, height, channels);
+  const size = width * height * channels;
+  preview.update([Array.from({ length: Math.min(8, count) }, (_, i) => images.subarray(i * size, (i + 1) * size))], width, height, channels);
 }
 
 /** The part of the page the lesson's current step asks to watch, if any. */

@@ -28,3 +28,8 @@ export async function open(browser, url) {
   await page.evaluate(() => window.aePlayground.ready);
   return { page, errors, offOrigin };
 }
+
+/** Opens the settings drawer (the settings, the upload and export controls live there). */
+export async function openDrawer(page) {
+  if (await page.locator('#drawer').isHidden()) await page.click('#drawer-open');
+}

@@ -38,7 +38,7 @@ test('<ae-playground> on another origin: preset, hide, lock, autoplay, and its m
   await page.waitForFunction(async () => (await document.querySelector('ae-playground').metrics()).step > 5);
   assert.equal(await page.evaluate(() => document.querySelector('ae-playground').pause()), true);
   const frame = page.frames().find((f) => f.url().startsWith(env.url));
-  assert.equal(await frame.textContent('#lesson-title'), 'Denoising');
+  assert.equal(await frame.textContent('.lesson-title'), 'Denoising');
   assert.equal(await frame.locator('#setting-klWeight').count(), 0, 'Sparse hidden');
   assert.ok(await frame.locator('#setting-masking').isDisabled(), 'masking locked');
   const settings = await page.evaluate(() => document.querySelector('ae-playground').loadPreset('pca'));

@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { ARTIFACTS, open, start } from './browser.mjs';
+import { ARTIFACTS, open, start, openDrawer } from './browser.mjs';
 
 let env;
 before(async () => (env = await start()));
@@ -77,6 +77,7 @@ test('the export buttons save the model, its settings, the codes and each figure
     await click();
     return all;
   };
+  await openDrawer(page);
   await page.click('text=Export and import');
   assert.deepEqual(await saved(() => page.click('#export-weights'), 2), ['model.safetensors', 'model.json']);
   assert.deepEqual(await saved(() => page.click('#export-codes')), ['codes.csv']);

@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deflateRawSync } from 'node:zlib';
-import { ARTIFACTS, open, start } from './browser.mjs';
+import { ARTIFACTS, open, start, openDrawer } from './browser.mjs';
 
 let env;
 before(async () => (env = await start()));
@@ -86,6 +86,7 @@ test('a ZIP of images in folders uploads with the folders as labels; loose PNG a
   assert.ok(later.testLoss < 0.7 * first.testLoss, `test loss ${first.testLoss} → ${later.testLoss}`);
   assert.deepEqual(await page.$$eval('#latent-legend li', (items) => items.map((li) => li.textContent)), ['circle', 'square']);
   assert.match(await page.textContent('#upload-summary'), /2 classes \(circle, square\)/);
+  await openDrawer(page);
   await page.click('#drop summary');
   await page.locator('#drop').screenshot({ path: new URL('upload-images.png', ARTIFACTS).pathname });
 
@@ -118,6 +119,7 @@ test('colour images stay in colour (red, green, blue per pixel), train, and are 
     return d.some((v, i) => i % 4 === 0 && Math.abs(v - d[i + 2]) > 100);
   });
   assert.ok(coloured, 'the preview shows colour');
+  await openDrawer(page);
   await page.click('#drop summary');
   await page.locator('#drop').screenshot({ path: new URL('upload-colour.png', ARTIFACTS).pathname });
   const grey = await upload(page, files, { imageSize: 12, colour: 'grey' });

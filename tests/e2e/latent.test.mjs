@@ -22,7 +22,7 @@ function coloursDrawn(page) {
 test('the latent scatter shows the codes by label, with a legend, a table and hover thumbnails', async () => {
   const { page, errors } = await open(env.browser, `${env.url}#hidden=2`);
   await page.evaluate(() => window.aePlayground.train({ steps: 300 }));
-  assert.match(await page.textContent('#latent-what'), /2-unit codes as they are/);
+  assert.match(await page.textContent('#latent-what'), /2 units, as they are/);
   assert.equal(await page.locator('#latent-legend li').count(), 10);
   assert.equal(await page.locator('#latent-table tbody tr').count(), 10);
   const counts = await page.$$eval('#latent-table tbody tr td:nth-child(2)', (cells) => cells.map((c) => Number(c.textContent)));
@@ -49,7 +49,7 @@ test('the latent scatter shows the codes by label, with a legend, a table and ho
   // A wider code is projected on its principal directions.
   await page.evaluate(() => window.aePlayground.reset({ hidden: [32] }));
   await page.evaluate(() => window.aePlayground.train({ steps: 50 }));
-  assert.match(await page.textContent('#latent-what'), /32-unit codes on the codes' first two principal directions/);
+  assert.match(await page.textContent('#latent-what'), /32 units\) on their first two principal directions/);
   assert.deepEqual(errors, []);
   await page.close();
 });

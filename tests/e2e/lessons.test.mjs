@@ -2,7 +2,7 @@
 // author's hide and lock hold; the address round-trips; the lesson chooser switches lessons.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { open, start } from './browser.mjs';
+import { open, start, openDrawer } from './browser.mjs';
 import { LESSONS } from '../../www/lessons.js';
 
 let env;
@@ -12,7 +12,7 @@ after(() => env.stop());
 test('every lesson opens from the address, shows its text, has its settings and trains', async () => {
   for (const lesson of LESSONS) {
     const { page, errors } = await open(env.browser, `${env.url}#lesson=${lesson.key}`);
-    assert.equal(await page.textContent('#lesson-title'), lesson.title);
+    assert.equal(await page.textContent('.lesson-title'), lesson.title);
     const settings = await page.evaluate(() => window.aePlayground.settings());
     for (const [key, value] of Object.entries(lesson.settings)) assert.deepEqual(settings[key], value, `${lesson.key}: ${key}`);
     const m = await page.evaluate(() => window.aePlayground.train({ steps: 30 }));
@@ -36,6 +36,7 @@ test('hide and lock hold, the address round-trips, and the chooser switches less
   assert.deepEqual(params(new URL(page.url()).hash), params(hash));
 
   // A change the author allowed goes into the address beside the lesson.
+  await openDrawer(page);
   await page.fill('#setting-hidden', '48');
   await page.press('#setting-hidden', 'Enter');
   await page.waitForFunction(() => window.aePlayground.settings().hidden[0] === 48);
@@ -44,7 +45,7 @@ test('hide and lock hold, the address round-trips, and the chooser switches less
   // Choosing another lesson starts from its settings; what was hidden or locked stays so.
   await page.selectOption('#lesson-select', 'sparse');
   await page.waitForFunction(() => window.aePlayground.settings().klWeight === 0.5);
-  assert.equal(await page.textContent('#lesson-title'), 'Sparse codes');
+  assert.equal(await page.textContent('.lesson-title'), 'Sparse codes');
   assert.deepEqual(params(new URL(page.url()).hash), { lesson: 'sparse', hide: 'Sparse,seed', lock: 'masking' });
   assert.deepEqual(errors, []);
   await page.close();
@@ -65,4 +66,66 @@ test('overlapping requests each get their own answer: two resets and an export a
   assert.equal(await page.inputValue('#setting-hidden'), '24', 'the form shows the settings in force again');
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+/** Whether the page should call goal `goal` met now (the facts it reads, worked out here apart). */
+function expected(goal, m, settings, answers, index, fewLabels) {
+  const order = (p) => (p.kind === 'stage' ? p.stage : p.kind === 'classifier' ? 1e6 : 1e5);
+  const checks = [];
+  if ('testLossBelow' in goal) checks.push(m.testLoss != null && m.testLoss < goal.testLossBelow);
+  if ('codeUnits' in goal) checks.push(settings.hidden.at(-1) === goal.codeUnits);
+  if ('stepsAtLeast' in goal) checks.push(m.step >= goal.stepsAtLeast);
+  if ('phase' in goal) checks.push(m.phase != null && order(m.phase) >= order({ kind: goal.phase, stage: goal.stage }));
+  if ('settings' in goal) checks.push(Object.entries(goal.settings).every(([k, v]) => JSON.stringify(settings[k]) === JSON.stringify(v)));
+  if ('question' in goal) checks.push(answers[index] === goal.answer);
+  if ('accuracyAbove' in goal) checks.push(fewLabels?.frozenCode > goal.accuracyAbove);
+  return checks.every(Boolean);
+}
+
+// Goals a few hundred steps reach in the page (the MNIST loss goals take thousands: tests/e2e/lesson-reach.test.mjs
+// shows in Node that the engine reaches every one of them).
+const REACHED_HERE = (lesson, goal) => 'stepsAtLeast' in goal || ('phase' in goal && !('testLossBelow' in goal)) || (lesson.settings.dataset === 'digits' && 'testLossBelow' in goal && !('settings' in goal));
+
+test("every lesson's goals are detected when met, and not before", async () => {
+  for (const lesson of LESSONS) {
+    const began = performance.now();
+    const { page, errors } = await open(env.browser, `${env.url}#lesson=${lesson.key}`);
+    const answers = {};
+    for (const [index, step] of lesson.steps.entries()) {
+      const goal = step.goal;
+      const now = () => page.evaluate(() => ({ status: window.aePlayground.lesson(), m: window.aePlayground.metrics(), settings: window.aePlayground.settings() }));
+      let { status, m, settings } = await now();
+      assert.equal(status.step, index);
+      if (!goal) continue;
+      assert.equal(status.met, expected(goal, m, settings, answers, index), `${lesson.key} step ${index + 1} at the start`);
+      if ('question' in goal) {
+        const wrong = (goal.answer + 1) % goal.choices.length;
+        for (const choice of [wrong, goal.answer]) {
+          await page.locator('.lesson-choice').nth(choice).click();
+          answers[index] = choice;
+          ({ status } = await now());
+          assert.equal(status.met, choice === goal.answer, `${lesson.key} step ${index + 1}: choice ${choice}`);
+        }
+      } else if ('settings' in goal) {
+        await page.evaluate((s) => window.aePlayground.reset(s), goal.settings);
+        ({ status, m, settings } = await now());
+        assert.equal(status.met, expected(goal, m, settings, answers, index), `${lesson.key} step ${index + 1}: the settings made`);
+      } else if ('accuracyAbove' in goal) {
+        const measured = await page.evaluate(() => window.aePlayground.fewLabels(100));
+        ({ status, m, settings } = await now());
+        assert.equal(status.met, expected(goal, m, settings, answers, index, measured), `${lesson.key} step ${index + 1}: accuracy ${measured.frozenCode}`);
+      } else if (REACHED_HERE(lesson, goal)) {
+        for (let round = 0; round < 30 && !status.met; round++) {
+          await page.evaluate(() => window.aePlayground.train({ steps: 50 }));
+          ({ status, m, settings } = await now());
+          assert.equal(status.met, expected(goal, m, settings, answers, index), `${lesson.key} step ${index + 1} at step ${m.step}`);
+        }
+        assert.ok(status.met, `${lesson.key} step ${index + 1}: ${status.goal} within 1,500 steps`);
+      }
+      if (index < lesson.steps.length - 1) await page.click('.lesson-next');
+    }
+    console.log(`${lesson.key}: ${((performance.now() - began) / 1000).toFixed(1)} s`);
+    assert.deepEqual(errors, [], lesson.key);
+    await page.close();
+  }
 });

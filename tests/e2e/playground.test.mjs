@@ -2,7 +2,7 @@
 // reconstructions, keeps to its own origin, and answers the page API.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ARTIFACTS, open, start } from './browser.mjs';
+import { ARTIFACTS, open, start, openDrawer } from './browser.mjs';
 
 let env;
 before(async () => (env = await start()));
@@ -86,6 +86,7 @@ test('settings come from the URL hash and go back into it', async () => {
   assert.equal(settings.seed, 3);
   const m = await page.evaluate(() => window.aePlayground.train({ steps: 10 }));
   assert.equal(m.step, 10);
+  await openDrawer(page);
   await page.selectOption('#setting-activation', 'tanh');
   await page.waitForFunction(() => location.hash.includes('activation=tanh'));
   assert.match(await page.evaluate(() => location.hash), /dataset=digits&hidden=24%2C8&activation=tanh&seed=3/);
@@ -164,6 +165,7 @@ test('every variant can be chosen in the page and trains', async () => {
     }
     await page.evaluate(() => window.aePlayground.reset({ masking: 0, kSparse: 0, activation: 'sigmoid', klWeight: 0, contractive: 0, variational: false, hidden: [32], loss: 'squaredError', tied: false, optimizer: 'adam', learningRate: 0.003 }));
   }
+  await openDrawer(page);
   await page.click('summary:has-text("Variational")');
   assert.ok(await page.isVisible('#setting-beta'), 'the variational group opens');
   assert.deepEqual(errors, []);

@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
-import { ARTIFACTS, open, start } from './browser.mjs';
+import { ARTIFACTS, open, start, openDrawer } from './browser.mjs';
 
 let env;
 before(async () => (env = await start()));
@@ -39,6 +39,7 @@ function csv(rows = 150) {
 
 test('every format uploads, by the picker, by drag and drop and by the API, and trains', async () => {
   const { page, errors } = await open(env.browser, env.url);
+  await openDrawer(page);
   await page.click('#drop summary');
   await page.fill('#upload-label', 'kind');
   await page.setInputFiles('#upload', { name: 'clusters.csv', mimeType: 'text/csv', buffer: csv() });
@@ -115,6 +116,7 @@ test('bad files are refused with the file and the place, and everything in hand 
 
 test('a table dropped as exported: its text column becomes the labels, the summary says so, and another column or none can be chosen', async () => {
   const { page, errors } = await open(env.browser, env.url);
+  await openDrawer(page);
   await page.click('#drop summary');
   // 30 measurements and a text column `diagnosis`, with the label field left empty (as a new user does).
   let text = `${Array.from({ length: 30 }, (_, k) => `m${k + 1}`).join(',')},diagnosis\n`;

@@ -45,9 +45,12 @@ export function describeNetwork(settings, dim, phase, network) {
   const a = network?.activations;
   const first = at('noise') >= 0 ? at('noise') + 1 : 1; // the first encoder card
   if (a) cards[0].values = a.input;
-  if (a?.corrupted && a.corrupted.length === dim) cards[at('noise')].values = a.corrupted;
+  if (a?.corrupted && a.corrupted.length === dim && at('noise') >= 0) cards[at('noise')].values = a.corrupted;
   if (!network || !phase) return { cards, links };
   const steps = walkOps(network.layers, a?.ops);
+  // Settings just changed, their model not yet reported: the cards wait for it.
+  const fits = phase.kind === 'stage' ? phase.stage < n && steps.length === 2 : phase.kind === 'classifier' ? steps.length > n : steps.length === 2 * n;
+  if (!fits) return { cards, links };
   if (phase.kind === 'stage') {
     const s = phase.stage;
     cards.forEach((c, i) => {
