@@ -34,7 +34,7 @@ export function installViews(store, { reset, select, request, showMessage }) {
     if (changed.has('metrics') || changed.has('running')) readout.update(s);
     if (['images', 'dataset', 'selected'].some((k) => changed.has(k))) strip.update(s);
     if (changed.has('latent') && s.latent) scatter.update(s.latent);
-    if (changed.has('backend')) $('backend').textContent = `Backend: ${s.backend.name} — ${s.backend.reason}`;
+    if (changed.has('backend')) $('backend').textContent = $('backend').title = `Backend: ${s.backend.name} — ${s.backend.reason}`;
     if (changed.has('images') && s.images && s.dataset) showImages(s, scatter, preview);
     if (changed.has('dataset') && s.dataset) $('data-what').textContent = describeData(s.dataset);
     if (changed.has('view') || changed.has('lessonStep')) highlight(watchOf(s));

@@ -24,6 +24,9 @@ export function termsOf(settings) {
 export class LossChart {
   constructor(container, height = 150) {
     Object.assign(this, { container, height, terms: [] });
+    // The terms' key, a line under the chart (uPlot's own legend would push the page down as it grows).
+    this.key = Object.assign(document.createElement('p'), { className: 'chart-key hint' });
+    container.after(this.key);
     this.data = [[], [], []];
     this.plot = new uPlot(this.options(), this.data, container);
     new ResizeObserver(() => this.plot.setSize(this.size())).observe(container);
@@ -41,7 +44,7 @@ export class LossChart {
     return {
       ...this.size(),
       scales: { x: { time: false }, y: { distr: 3 } },
-      legend: { show: this.terms.length > 0 },
+      legend: { show: false },
       axes: [{ label: 'step', size: 36 }, { size: 50 }],
       series: [
         { label: 'step' },
@@ -64,6 +67,20 @@ export class LossChart {
     }
     this.data = Array.from({ length: 3 + 2 * this.terms.length }, () => []);
     this.plot.setData(this.data);
+    this.showKey();
+  }
+
+  showKey() {
+    const swatch = (colour, text) => {
+      const line = Object.assign(document.createElement('span'), { className: 'key' });
+      line.style.background = colour;
+      const span = document.createElement('span');
+      span.append(line, ` ${text}`);
+      return span;
+    };
+    const parts = [swatch(TRAIN, 'train'), swatch(TEST, 'test'), ...this.terms.map((t) => swatch(t.colour, t.label))];
+    this.key.replaceChildren(...parts.flatMap((p, i) => (i ? [' ', p] : [p])));
+    if (this.terms.length) this.key.append(' (terms: train solid, test dashed)');
   }
 
   /** Puts back saved points ([steps, train, test, then each term's train and test]). */
