@@ -27,6 +27,8 @@ rm -rf dist/www dist/vendor
 mkdir -p dist/vendor
 cp -r www dist/www
 cp index.html dist/
+# Each module minified in place (esbuild; names, paths and imports unchanged): a third less to download.
+(cd dist && ../node_modules/.bin/esbuild $(find www -name '*.js') --minify --outdir=www --outbase=www --allow-overwrite --log-level=warning)
 cp node_modules/uplot/dist/uPlot.iife.min.js node_modules/uplot/dist/uPlot.min.css node_modules/uplot/LICENSE dist/vendor/
 # TensorFlow.js, for the side-by-side benchmark page only (www/versus.html): the union bundle (core with
 # its gradients, and the plain-JS CPU backend), the wasm and WebGPU backends; each keeps its licence header.

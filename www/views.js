@@ -13,11 +13,20 @@ import { ReconstructionsView } from './views/reconstructions.js';
 import { installLesson } from './lesson-view.js';
 
 const $ = (id) => document.getElementById(id);
+// The bundled datasets' shapes, so that the diagram is drawn at once, before the data arrives (nothing
+// jumps when it does); an upload's shape is known only then.
+const SHAPES = { mnist: [28, 28], digits: [8, 8], swissRoll: [10, 1], circles: [10, 1], sines: [64, 1] };
 const OUTSIDE = { loss: 'loss-block', reconstructions: 'recon-block', latent: 'latent-block', phases: 'stages' };
 
 export function installViews(store, { reset, select, request, showMessage }) {
-  const chart = new LossChart($('loss-chart'), 130);
-  const stages = new StageList($('stages'));
+  const chart = new LossChart($('loss-chart'), 130, $('loss-key'));
+  // A phase's item shows its layer in the diagram: a stage its encoder layer, fine-tuning the code.
+  const stages = new StageList($('stages'), (index) => {
+    const { metrics, settings } = store.get();
+    const phase = metrics.phase?.kinds?.[index];
+    store.set({ selectedCard: phase?.kind === 'stage' ? `enc${phase.stage}` : `enc${settings.hidden.length - 1}` });
+    $('network').scrollIntoView({ block: 'nearest' });
+  });
   const scatter = new LatentScatter({ canvas: $('latent'), caption: $('latent-what'), legend: $('latent-legend'), table: $('latent-table'), tip: $('latent-tip') });
   const recon = new ReconstructionsView($('reconstructions'), select);
   const network = new NetworkView($('network'), {
@@ -29,7 +38,7 @@ export function installViews(store, { reset, select, request, showMessage }) {
   const strip = new SampleStrip($('sample-strip'), select);
   const preview = new ImageGrid($('upload-preview'), { size: 40 });
   store.subscribe((s, changed) => {
-    if (['settings', 'dataset', 'network', 'selectedCard', 'view', 'lessonStep'].some((k) => changed.has(k))) network.update({ ...s, watch: watchOf(s) });
+    if (['settings', 'dataset', 'network', 'selectedCard', 'view', 'lessonStep', 'panels'].some((k) => changed.has(k))) network.update({ ...s, dataset: s.dataset ?? provisional(s.settings), watch: watchOf(s) });
     if (['settings', 'dataset', 'network', 'selectedCard', 'panels'].some((k) => changed.has(k))) details.update(s);
     if (changed.has('metrics') || changed.has('running')) readout.update(s);
     if (['images', 'dataset', 'selected'].some((k) => changed.has(k))) strip.update(s);
@@ -70,6 +79,12 @@ function showImages({ images: { images, count }, dataset: { width, height, chann
   scatter.setImages(images, count, width, height, channels);
   const size = width * height * channels;
   preview.update([Array.from({ length: Math.min(8, count) }, (_, i) => images.subarray(i * size, (i + 1) * size))], width, height, channels);
+}
+
+/** The shape of the dataset the settings name, while it loads (null for an upload). */
+function provisional({ dataset }) {
+  const shape = SHAPES[dataset];
+  return shape && { width: shape[0], height: shape[1], channels: 1 };
 }
 
 /** The part of the page the lesson's current step asks to watch, if any. */

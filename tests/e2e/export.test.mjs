@@ -81,6 +81,7 @@ test('the export buttons save the model, its settings, the codes and each figure
   await page.click('text=Export and import');
   assert.deepEqual(await saved(() => page.click('#export-weights'), 2), ['model.safetensors', 'model.json']);
   assert.deepEqual(await saved(() => page.click('#export-codes')), ['codes.csv']);
+  await page.click('#drawer-close'); // the figures' buttons are on the page beneath it
   for (const [button, name] of [['#png-loss', 'loss.png'], ['#png-reconstructions', 'reconstructions.png'], ['#png-latent', 'latent.png']]) {
     assert.deepEqual(await saved(() => page.click(button)), [name]);
   }

@@ -15,7 +15,7 @@ export const BUILT_IN_LESSONS = [
         goal: { testLossBelow: 45 },
       },
       {
-        text: 'Widen the code to 64 units (the last number under Hidden layers). More of each image gets through a wider code: the reconstructions sharpen and the loss falls far lower.',
+        text: 'Widen the code to 64 units: press + on the code card in the network (or set the last number under Hidden layers in Settings). More of each image gets through a wider code: the reconstructions sharpen and the loss falls far lower.',
         watch: 'code',
         goal: { testLossBelow: 15, codeUnits: 64 },
       },

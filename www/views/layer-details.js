@@ -15,6 +15,7 @@ export class LayerDetails {
     this.histogram = root.querySelector('.details-histogram');
     this.filters = new ImageGrid(root.querySelector('.details-filters'), { size: 36 });
     this.filtersCanvas = root.querySelector('.details-filters');
+    this.rho = root.querySelector('.details-rho');
   }
 
   update({ settings, dataset, metrics, network, selectedCard, panels }) {
@@ -25,6 +26,9 @@ export class LayerDetails {
     this.title.textContent = `${card.label}: ${card.units} ${card.role === 'input' || card.role === 'noise' || card.role === 'output' ? 'values' : 'units'}${card.activation ? `, ${card.activation}` : ''} (${card.state})`;
     this.text.textContent = this.explain(card, panels, settings);
     this.drawHistogram(card.values);
+    const means = card.role === 'code' ? panels.code?.meanCode : null;
+    this.rho.hidden = !means;
+    if (means) this.drawRho(means, settings.klWeight > 0 ? settings.klTarget : null);
     const first = card.id === 'enc0' && panels.filters;
     this.filtersCanvas.hidden = !first;
     if (first && dataset.height > 1) {
@@ -55,6 +59,29 @@ export class LayerDetails {
     if (card.mu) lines.push(`μ: ${fmt(card.mu)}; σ: ${fmt(card.sigma)}; the code z is drawn from N(μ, σ²).`);
     if (card.sparse) lines.push(`k-sparse: only the ${settings.kSparse} largest units are kept.`);
     return lines.join(' ');
+  }
+
+  /** ρ̂ of each code unit as a bar, the target ρ as a dashed line. */
+  drawRho(means, target) {
+    const ctx = this.rho.getContext('2d');
+    const { width: w, height: h } = this.rho;
+    ctx.clearRect(0, 0, w, h);
+    const top = Math.max(1e-6, target ?? 0, ...means);
+    const step = w / means.length;
+    ctx.fillStyle = '#0072B2';
+    means.forEach((m, j) => ctx.fillRect(j * step + (step > 3 ? 1 : 0), h - 12 - ((h - 16) * Math.max(0, m)) / top, Math.max(1, step - (step > 3 ? 2 : 0)), ((h - 16) * Math.max(0, m)) / top));
+    if (target != null) {
+      const y = h - 12 - ((h - 16) * target) / top;
+      Object.assign(ctx, { strokeStyle: '#D55E00', lineWidth: 1.5 });
+      ctx.setLineDash([5, 3]);
+      ctx.beginPath();
+      ctx.moveTo(0, y);
+      ctx.lineTo(w, y);
+      ctx.stroke();
+      ctx.setLineDash([]);
+    }
+    Object.assign(ctx, { fillStyle: '#57606a', font: '10px system-ui' });
+    ctx.fillText(`ρ̂ per unit${target != null ? `; ρ = ${target}` : ''}`, 0, h - 1);
   }
 
   drawHistogram(values) {

@@ -22,13 +22,13 @@ export function termsOf(settings) {
 }
 
 export class LossChart {
-  constructor(container, height = 150) {
-    Object.assign(this, { container, height, terms: [] });
-    // The terms' key, a line under the chart (uPlot's own legend would push the page down as it grows).
-    this.key = Object.assign(document.createElement('p'), { className: 'chart-key hint' });
-    container.after(this.key);
+  /** `key`: the element for the series' key, a line under the chart (uPlot's own legend would push
+   * the page down as it grows). */
+  constructor(container, height = 150, key = null) {
+    Object.assign(this, { container, height, terms: [], key: key ?? document.createElement('p') });
     this.data = [[], [], []];
     this.plot = new uPlot(this.options(), this.data, container);
+    this.showKey();
     new ResizeObserver(() => this.plot.setSize(this.size())).observe(container);
   }
 

@@ -43,20 +43,24 @@ export function drawUnits(canvas, card, isImage, image, max, vertical) {
     else fill(ctx, width, height);
     return;
   }
-  const { cross, along } = grid(card.units);
+  const { cross, along: columns } = grid(card.units);
+  const along = card.mu ? 3 * columns : columns; // a VAE's code: μ, σ and the drawn z side by side
   const cell = Math.min(extent(card.units, max, cross) / cross, ALONG / along);
   const long = cell * cross;
   [canvas.width, canvas.height] = vertical ? [cross, along] : [along, cross];
   Object.assign(canvas.style, vertical ? { width: `${long}px`, height: `${along * cell}px` } : { width: `${along * cell}px`, height: `${long}px` });
   const ctx = canvas.getContext('2d');
   if (!card.values) return fill(ctx, canvas.width, canvas.height);
-  const scale = Math.max(1e-6, ...Array.from(card.values, Math.abs));
   const data = ctx.createImageData(canvas.width, canvas.height);
-  for (let j = 0; j < card.units; j++) {
-    const [c, a] = [j % cross, Math.floor(j / cross)];
-    const pixel = vertical ? a * cross + c : c * along + a;
-    data.data.set([...colour(card.values[j], scale), 255], 4 * pixel);
-  }
+  const blocks = card.mu ? [card.mu, card.sigma, card.values] : [card.values];
+  blocks.forEach((values, b) => {
+    const scale = Math.max(1e-6, ...Array.from(values, Math.abs));
+    for (let j = 0; j < card.units; j++) {
+      const [c, a] = [j % cross, b * columns + Math.floor(j / cross)];
+      const pixel = vertical ? a * cross + c : c * along + a;
+      data.data.set([...colour(values[j], scale), 255], 4 * pixel);
+    }
+  });
   ctx.putImageData(data, 0, 0);
 }
 

@@ -32,7 +32,7 @@ export class NetworkView {
   }
 
   /** Draws the net for `state` (settings, dataset, metrics.phase, network, selectedCard, watch). */
-  update({ settings, dataset, metrics, network, selectedCard, watch }) {
+  update({ settings, dataset, metrics, network, selectedCard, watch, panels }) {
     if (!dataset) return;
     const dim = dataset.width * dataset.height * dataset.channels;
     const phase = network && metrics.phase ? metrics.phase : null;
@@ -50,7 +50,7 @@ export class NetworkView {
       el.root.classList.toggle('watched', watch === card.role || (watch === 'encoder' && card.role === 'code'));
       drawUnits(el.canvas, card, this.isImage(card), this.image, max, this.vertical());
       if (card.stageDecoder) drawUnits(el.stage, { ...card.stageDecoder, role: 'stage' }, card.stageDecoder.image, this.image, max, this.vertical());
-      el.note.textContent = this.note(card);
+      el.note.textContent = this.note(card, settings, panels);
     }
     this.drawLinks();
   }
@@ -63,9 +63,11 @@ export class NetworkView {
     return getComputedStyle(this.row).flexDirection === 'column';
   }
 
-  note(card) {
+  note(card, settings, panels) {
     const parts = [];
-    if (card.mu) parts.push('z drawn from N(μ, σ²)');
+    if (card.mu) parts.push('μ | σ | z drawn from N(μ, σ²)');
+    const jacobian = panels?.code?.jacobianNorm;
+    if (card.role === 'code' && settings.contractive > 0 && jacobian != null) parts.push(`‖J‖F ${jacobian.toFixed(2)}`);
     if (card.sparse) parts.push(`${card.values ? card.values.filter((v) => v !== 0).length : '–'} active`);
     if (card.transposeOf !== undefined && card.role !== 'output') parts.push(`began as W${card.transposeOf + 2}ᵀ`);
     if (card.role === 'output' && card.transposeOf !== undefined) parts.push('began as W1ᵀ');
@@ -79,6 +81,7 @@ export class NetworkView {
       ...cards.map((card) => {
         const root = Object.assign(document.createElement('figure'), { className: 'card' });
         Object.assign(root.dataset, { role: card.role, state: card.state, id: card.id });
+        if (card.transposeOf !== undefined) root.dataset.assembled = ''; // fine-tuning's decoder, begun as transposes
         const title = Object.assign(document.createElement('button'), { type: 'button', className: 'card-title' });
         title.textContent = `${card.label} · ${card.units}`;
         title.setAttribute('aria-label', `${card.label}: ${card.units} units, ${STATE_TEXT[card.state]}; show details`);

@@ -8,8 +8,10 @@ import { LineChart } from './line-chart.js';
 const el = (tag, props = {}) => Object.assign(document.createElement(tag), props);
 
 export class StageList {
-  constructor(list) {
+  /** `onShow(index)`: the user asked to see phase `index`'s layer in the network diagram. */
+  constructor(list, onShow = () => {}) {
     this.list = list;
+    this.onShow = onShow;
     this.key = null;
     this.items = [];
   }
@@ -32,7 +34,9 @@ export class StageList {
       thumb.setAttribute('aria-label', `${name}: its last reconstructions (top: inputs, bottom: outputs)`);
       const li = el('li', { className: 'stage' });
       li.append(el('div', { className: 'stage-head' }), bar, el('div', { className: 'stage-body' }), tableBox);
-      li.firstChild.append(el('strong', { textContent: name }), ' ', state);
+      const show = el('button', { type: 'button', className: 'small secondary', textContent: 'show in the network' });
+      show.onclick = () => this.onShow(names.indexOf(name));
+      li.firstChild.append(el('strong', { textContent: name }), ' ', state, ' ', show);
       li.children[2].append(curve, thumb);
       return { name, li, bar, state, curve, table, tableBox, thumb, chart: null, speed: null };
     });
