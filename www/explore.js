@@ -59,7 +59,7 @@ export function installExplore({ scatter, request, store, select }) {
     const { px, py } = scatter.planeAt(e);
     const near = scatter.nearest(px, py, NEIGHBOURS);
     store.set({ neighbours: near });
-    if (near.length) select(near[0]);
+    if (near.length) select(near[0]).catch(() => {});
   });
   installPad(store, request, scatter);
 }

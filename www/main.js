@@ -90,14 +90,14 @@ function reset(changes = {}) {
 const player = new Player(store, { send, request }, () => reset());
 player.bind({ play: $('play'), pause: $('pause'), step: $('step'), reset: $('reset') });
 const select = (index) => request({ type: 'select', index }).then(() => store.set({ selected: index }));
-const views = installViews(store, { reset, select, request, showMessage });
+const views = installViews(store, { reset, select });
 const panels = installPanels({ request }, () => store.get().dataset);
 
 /** How each worker message changes the page. */
 const handlers = {
   ready({ dataset }) {
     views.newModel(dataset);
-    store.set({ dataset, metrics: { ...FRESH }, running: false, network: null, hover: null, fewLabels: null, selected: Math.min(store.get().selected, dataset.nTest - 1) });
+    store.set({ dataset, metrics: { ...FRESH }, running: false, network: null, hover: null, drawn: null, neighbours: [], fewLabels: null, selected: Math.min(store.get().selected, dataset.nTest - 1) });
     saved.step = -1; // a new model: saved at its first report, so that a reload finds it, not the old one
     $('run-status').textContent = '';
   },

@@ -18,7 +18,8 @@ const $ = (id) => document.getElementById(id);
 const SHAPES = { mnist: [28, 28], digits: [8, 8], swissRoll: [10, 1], circles: [10, 1], sines: [64, 1] };
 const OUTSIDE = { loss: 'loss-block', reconstructions: 'recon-block', latent: 'latent-block', phases: 'stages' };
 
-export function installViews(store, { reset, select, request, showMessage }) {
+export function installViews(store, { reset, select }) {
+  const choose = (i) => select(i).catch(() => {}); // a sample chosen by pointing: a refusal is shown already
   const chart = new LossChart($('loss-chart'), 130, $('loss-key'));
   // A phase's item shows its layer in the diagram: a stage its encoder layer, fine-tuning the code.
   const stages = new StageList($('stages'), (index) => {
@@ -27,16 +28,17 @@ export function installViews(store, { reset, select, request, showMessage }) {
     store.set({ selectedCard: phase?.kind === 'stage' ? `enc${phase.stage}` : `enc${settings.hidden.length - 1}` });
     $('network').scrollIntoView({ block: 'nearest' });
   });
-  const scatter = new LatentScatter({ canvas: $('latent'), caption: $('latent-what'), legend: $('latent-legend'), table: $('latent-table'), tip: $('latent-tip') });
-  const recon = new ReconstructionsView($('reconstructions'), select);
+  const scatter = new LatentScatter({ canvas: $('latent'), caption: $('latent-what'), legend: $('latent-legend'), table: $('latent-table'), tip: $('latent-tip'), onPoint: choose });
+  const recon = new ReconstructionsView($('reconstructions'), choose);
   const network = new NetworkView($('network'), {
     onHidden: (hidden) => reset({ hidden }).catch(() => {}),
     onSelectCard: (id) => store.set({ selectedCard: id }),
   });
   const details = new LayerDetails($('layer-details'));
   const readout = new Readout($('readout'), $('announce'));
-  const strip = new SampleStrip($('sample-strip'), select);
+  const strip = new SampleStrip($('sample-strip'), choose);
   const preview = new ImageGrid($('upload-preview'), { size: 40 });
+  const neighbours = new ImageGrid($('neighbours'), { size: 36 });
   store.subscribe((s, changed) => {
     if (['settings', 'dataset', 'network', 'selectedCard', 'view', 'lessonStep', 'panels'].some((k) => changed.has(k))) network.update({ ...s, dataset: s.dataset ?? provisional(s.settings), watch: watchOf(s) });
     if (['settings', 'dataset', 'network', 'selectedCard', 'panels'].some((k) => changed.has(k))) details.update(s);
@@ -47,6 +49,7 @@ export function installViews(store, { reset, select, request, showMessage }) {
     if (changed.has('images') && s.images && s.dataset) showImages(s, scatter, preview);
     if (changed.has('dataset') && s.dataset) $('data-what').textContent = describeData(s.dataset);
     if (changed.has('view') || changed.has('lessonStep')) highlight(watchOf(s));
+    if (changed.has('neighbours')) showNeighbours(s, neighbours, scatter);
   });
   installLesson(store, $('lesson'));
   installDrawer();
@@ -54,6 +57,7 @@ export function installViews(store, { reset, select, request, showMessage }) {
     scatter,
     newModel(dataset) {
       scatter.setClassNames(dataset.classNames);
+      scatter.marked = null; // the drawing's code was the old model's
       chart.reset(store.get().settings);
     },
     metrics(m, before) {
@@ -79,6 +83,16 @@ function showImages({ images: { images, count }, dataset: { width, height, chann
   scatter.setImages(images, count, width, height, channels);
   const size = width * height * channels;
   preview.update([Array.from({ length: Math.min(8, count) }, (_, i) => images.subarray(i * size, (i + 1) * size))], width, height, channels);
+}
+
+/** The test samples nearest the point clicked on the latent plane, as images, with their labels. */
+function showNeighbours({ neighbours: near, images, dataset, latent }, grid, scatter) {
+  const shown = Boolean(near.length && images && dataset?.height > 1);
+  $('neighbours').hidden = !shown;
+  $('neighbours-what').textContent = near.length ? `Nearest test samples to the point clicked: ${near.map((i) => (latent?.labels.length ? `${i} (${scatter.name(latent.labels[i])})` : i)).join(', ')}; the nearest is in the network.` : '';
+  if (!shown) return;
+  const size = dataset.width * dataset.height * dataset.channels;
+  grid.update([near.filter((i) => i < images.count).map((i) => images.images.subarray(i * size, (i + 1) * size))], dataset.width, dataset.height, dataset.channels);
 }
 
 /** The shape of the dataset the settings name, while it loads (null for an upload). */

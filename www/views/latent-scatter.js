@@ -10,8 +10,9 @@ const RADIUS = 2.5;
 const HIT = 8; // px from a point that still shows it
 
 export class LatentScatter {
-  constructor({ canvas, caption, legend, table, tip }) {
-    Object.assign(this, { canvas, caption, legend, table, tip });
+  /** `onPoint(i)`: the pointer came to rest on test sample i. */
+  constructor({ canvas, caption, legend, table, tip, onPoint }) {
+    Object.assign(this, { canvas, caption, legend, table, tip, onPoint });
     this.screen = []; // [x, y] on the canvas per point
     this.images = null;
     canvas.addEventListener('pointermove', (e) => this.hover(e));
@@ -151,6 +152,8 @@ export class LatentScatter {
       this.tip.hidden = true;
       return;
     }
+    if (best !== this.pointed) this.onPoint?.(best); // the sample under the pointer goes through the diagram
+    this.pointed = best;
     const label = this.labels.length ? `label ${this.name(this.labels[best])}` : '';
     this.tip.replaceChildren();
     const im = this.images;
