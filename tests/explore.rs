@@ -105,3 +105,17 @@ fn a_point_of_the_projected_plane_is_the_mean_code_plus_its_coordinates_along_th
     assert!((unit - 1.0).abs() < 1e-5, "|u₁|² = {unit}");
     assert!(trained(Config { hidden: vec![2], ..Config::default() }, 1).latent(10).basis.is_empty());
 }
+
+#[test]
+fn while_the_classifier_trains_the_sample_goes_through_its_encoder_and_head() {
+    let config = Config { hidden: vec![16, 4], epochs: 1, classifier_epochs: 1, batch_size: 64, ..Config::default() };
+    let mut s = Session::new(config, digits()).unwrap();
+    while s.phase() != PhaseKind::Classifier {
+        s.train_step().unwrap();
+    }
+    s.train_step().unwrap();
+    let a = s.activations(2).unwrap();
+    let widths: Vec<usize> = a.ops.iter().map(Vec::len).collect();
+    assert_eq!(&widths[..2], &[16, 4], "the encoder it trains");
+    assert_eq!(widths.last(), Some(&10), "then the head's scores for the ten digits");
+}

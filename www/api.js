@@ -47,9 +47,9 @@ export function installApi(controller) {
     /** Each card of the diagram for the selected sample: [{id, role, label, units, state, values}]
      * (values an Array, or null for a layer not trained yet), input first, output last. */
     activations: () => {
-      const { settings, dataset, metrics, network } = controller.store.get();
+      const { settings, dataset, network } = controller.store.get();
       const dim = dataset.width * dataset.height * dataset.channels;
-      return describeNetwork(settings, dim, network && metrics.phase, network).cards.map(({ id, role, label, units, state, values }) => ({ id, role, label, units, state, values: values ? Array.from(values) : null }));
+      return describeNetwork(settings, dim, network).cards.map(({ id, role, label, units, state, values }) => ({ id, role, label, units, state, values: values ? Array.from(values) : null }));
     },
     /** The model's output (an array of values) for `code` (an array as wide as the code). */
     decode: async (code) => Array.from(await controller.request({ type: 'decode', code: [...code] })),

@@ -114,12 +114,40 @@ function installPad(store, request, scatter) {
   $('draw-clear').onclick = clear;
 }
 
-/** The pad's ink at `width` × `height`, 0 (paper) to 1 (ink), as the data's grey images are. */
+/** The pad's ink at `width` × `height`, 0 (paper) to 1 (ink), framed as MNIST frames its digits: the
+ * strokes' box scaled to fit 20/28 of the frame, its centre of mass moved to the frame's centre. */
 export function readPad(pad, width, height) {
-  const small = new OffscreenCanvas(width, height);
-  const sctx = small.getContext('2d');
-  sctx.imageSmoothingQuality = 'high';
-  sctx.drawImage(pad, 0, 0, width, height);
-  const rgba = sctx.getImageData(0, 0, width, height).data;
-  return Array.from({ length: width * height }, (_, i) => 1 - rgba[4 * i] / 255);
+  const box = inkBox(pad);
+  if (!box) return new Array(width * height).fill(0);
+  const scale = Math.round((width * 20) / 28) / Math.max(box.w, box.h);
+  const [w, h] = [box.w * scale, box.h * scale];
+  const draw = (dx, dy) => {
+    const small = new OffscreenCanvas(width, height);
+    const ctx = small.getContext('2d');
+    Object.assign(ctx, { fillStyle: '#fff', imageSmoothingQuality: 'high' });
+    ctx.fillRect(0, 0, width, height);
+    ctx.drawImage(pad, box.x, box.y, box.w, box.h, (width - w) / 2 + dx, (height - h) / 2 + dy, w, h);
+    const rgba = ctx.getImageData(0, 0, width, height).data;
+    return Array.from({ length: width * height }, (_, i) => 1 - rgba[4 * i] / 255);
+  };
+  const centred = draw(0, 0);
+  let [mass, mx, my] = [0, 0, 0];
+  centred.forEach((v, i) => {
+    [mass, mx, my] = [mass + v, mx + v * (i % width), my + v * Math.floor(i / width)];
+  });
+  return draw(Math.round((width - 1) / 2 - mx / mass), Math.round((height - 1) / 2 - my / mass));
+}
+
+/** The box around the pad's ink, or null when it is blank. */
+function inkBox(pad) {
+  const { width, height } = pad;
+  const rgba = pad.getContext('2d').getImageData(0, 0, width, height).data;
+  let [x0, y0, x1, y1] = [width, height, -1, -1];
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      if (rgba[4 * (y * width + x)] > 200) continue;
+      [x0, y0, x1, y1] = [Math.min(x0, x), Math.min(y0, y), Math.max(x1, x), Math.max(y1, y)];
+    }
+  }
+  return x1 < 0 ? null : { x: x0, y: y0, w: x1 - x0 + 1, h: y1 - y0 + 1 };
 }

@@ -44,11 +44,12 @@ const store = createStore({
 let nextId = 1;
 const waiting = new Map();
 const send = (message, transfer = []) => worker.postMessage(message, transfer);
-/** Sends a message carrying an id; resolves when the worker answers with that id. */
-function request(message, transfer) {
+/** Sends a message carrying an id; resolves when the worker answers with that id. A `quiet` request's
+ * refusal is left to its caller to show. */
+function request(message, transfer, { quiet = false } = {}) {
   const id = nextId++;
   const answered = new Promise((resolve, reject) => {
-    waiting.set(id, { resolve, reject });
+    waiting.set(id, { resolve, reject, quiet });
     send({ ...message, id }, transfer);
   });
   // A few-labels measurement also goes to the store: a lesson's goal may ask for an accuracy.
@@ -89,21 +90,42 @@ function reset(changes = {}) {
 
 const player = new Player(store, { send, request }, () => reset());
 player.bind({ play: $('play'), pause: $('pause'), step: $('step'), reset: $('reset') });
-const select = (index) => request({ type: 'select', index }).then(() => store.set({ selected: index }));
+/** Shows test sample `index` in the diagram. One chosen by pointing (`quiet`) is refused silently,
+ * and while one is on its way only the latest pointed at waits its turn. */
+const pointed = { busy: false, next: null };
+function select(index, quiet = false) {
+  if (!quiet) return request({ type: 'select', index }).then(() => store.set({ selected: index }));
+  if (pointed.busy) {
+    pointed.next = index;
+    return Promise.resolve();
+  }
+  pointed.busy = true;
+  return request({ type: 'select', index }, [], { quiet: true })
+    .then(() => store.set({ selected: index }), () => {})
+    .finally(() => {
+      const next = pointed.next;
+      Object.assign(pointed, { busy: false, next: null });
+      if (next !== null && next !== index) select(next, true);
+    });
+}
 const views = installViews(store, { reset, select });
 const panels = installPanels({ request }, () => store.get().dataset);
 
 /** How each worker message changes the page. */
 const handlers = {
-  ready({ dataset }) {
+  ready({ dataset, settings }) {
+    adopt(settings); // the new model's, in force before anything of it is drawn
     views.newModel(dataset);
-    store.set({ dataset, metrics: { ...FRESH }, running: false, network: null, hover: null, drawn: null, neighbours: [], fewLabels: null, selected: Math.min(store.get().selected, dataset.nTest - 1) });
+    store.set({ dataset, metrics: { ...FRESH }, running: false, network: null, latent: null, hover: null, drawn: null, neighbours: [], fewLabels: null, selected: Math.min(store.get().selected, dataset.nTest - 1) });
     saved.step = -1; // a new model: saved at its first report, so that a reload finds it, not the old one
     $('run-status').textContent = '';
   },
   metrics(m) {
     const latest = store.get().metrics;
-    const metrics = { ...latest, ...m, testLoss: m.testLoss ?? latest.testLoss, testAccuracy: m.testAccuracy ?? latest.testAccuracy };
+    // A report with nothing new (a pause right after one) keeps the last figures of the same phase.
+    const same = latest.phase?.index === m.phase.index;
+    const kept = (key) => m[key] ?? (same ? latest[key] : null);
+    const metrics = { ...latest, ...m, testLoss: kept('testLoss'), testAccuracy: kept('testAccuracy'), trainLoss: kept('trainLoss'), samplesPerSecond: kept('samplesPerSecond') };
     store.set({ metrics, running: m.finished ? false : store.get().running });
     views.metrics(m, latest);
     announceReady();
@@ -121,10 +143,11 @@ const handlers = {
     waiting.get(id)?.resolve(value);
     waiting.delete(id);
   },
-  error({ message, id }) {
-    store.set({ running: false });
-    showMessage(message);
-    if (waiting.has(id)) waiting.get(id).reject(new Error(message));
+  error({ message, id, running }) {
+    store.set({ running: Boolean(running) && store.get().running });
+    // A request made by pointing (decoding under the pointer, say) fails quietly: its caller decides.
+    if (!waiting.get(id)?.quiet) showMessage(message);
+    waiting.get(id)?.reject(new Error(message));
     waiting.delete(id);
   },
 };
@@ -197,10 +220,14 @@ $('lesson-select').onchange = (e) => {
   location.hash = viewToHash({ ...view, lesson: LESSONS.find((l) => l.key === e.target.value) ?? null });
 };
 const datasets = SETTINGS.find((s) => s.key === 'dataset');
-store.subscribe(({ settings }, changed) => {
-  if (!changed.has('settings')) return;
+// The data column's chooser and "Your data…" follow the lesson's hide and lock of the dataset.
+store.subscribe(({ settings, view: v }, changed) => {
+  if (!changed.has('settings') && !changed.has('view')) return;
   $('dataset-pick').replaceChildren(...datasets.options.map((o) => new Option(o, o)));
   $('dataset-pick').value = settings.dataset;
+  const named = (set) => set.has('dataset') || set.has('Data');
+  $('dataset-pick').disabled = named(v.lock) || named(v.hide);
+  $('upload-open').hidden = named(v.lock) || named(v.hide);
 });
 $('dataset-pick').onchange = (e) => reset({ dataset: e.target.value }).catch(() => {});
 renderForm($('settings'), store.get().settings, (s) => reset(s).catch(() => {}), view);
@@ -240,16 +267,17 @@ controller.importWeights = async (bytes) => {
 };
 installExport(controller, showMessage);
 installUpload(controller, showMessage);
-installExplore({ scatter: views.scatter, request, store, select });
+installExplore({ scatter: views.scatter, request: (message) => request(message, [], { quiet: true }), store, select: (i) => select(i, true) });
 installApi(controller);
 request({ type: 'init', settings: store.get().settings, resume: location.hash }).then(async (resumed) => {
+  // A lesson from a file (or a bad one in the address) is read now; a fresh run starts from its settings.
+  const fetched = view.source && !view.lesson;
+  if (fetched) {
+    view = await viewOfAddress();
+    store.set({ view });
+  }
   if (!resumed) {
-    // A lesson from a file (or a bad one in the address): its settings once it is read.
-    if (view.source && !view.lesson) {
-      view = await viewOfAddress();
-      store.set({ view });
-      if (view.lesson) await reset(fromHash(location.hash, baseOf(view))).catch(() => {});
-    }
+    if (fetched && view.lesson) await reset(fromHash(location.hash, baseOf(view))).catch(() => {});
     return;
   }
   // A reload at the same address: the saved run came back, its settings and curves with it.

@@ -1,12 +1,14 @@
 // The panels beyond loss, reconstructions and latent space: first-layer filters, code activity and
-// ‖J‖, interpolation and a VAE's samples and manifold, PCA against linear autoencoders, and
-// accuracy with few labels. The worker computes (worker-panels.js); this module only draws.
+// ‖J‖, interpolation and a VAE's samples and manifold (here), PCA against linear autoencoders
+// (panel-pca.js), and accuracy with few labels (panel-labels.js). The worker computes
+// (worker-panels.js); these modules only draw.
 import { ImageGrid } from './views/image-grid.js';
 import { LineChart } from './views/line-chart.js';
 import { CodeBars } from './views/code-bars.js';
+import { installPcaPanel } from './panel-pca.js';
+import { installLabelsPanel } from './panel-labels.js';
 
 const $ = (id) => document.getElementById(id);
-const LABEL_BUDGETS = [10, 20, 50, 100, 200, 500, 1000];
 const FILTERS_PER_ROW = 8;
 
 /** Splits `values` into `count` images of `size` values each. */
@@ -15,54 +17,60 @@ const rowsOf = (images, perRow) => Array.from({ length: Math.ceil(images.length 
 
 /** Installs the panels; returns the handlers for the worker's messages they draw. */
 export function installPanels(controller, dataset) {
-  const grids = Object.fromEntries(['filters', 'interpolation', 'samples', 'manifold', 'pca-images'].map((id) => [id, new ImageGrid($(id), { size: id === 'filters' ? 42 : 56 })]));
+  const image = () => [dataset().width, dataset().height, dataset().channels];
+  const inside = installInside(image);
+  const generating = installGenerating(controller, dataset, image);
+  const pca = installPcaPanel(controller, image);
+  const labels = installLabelsPanel(controller);
+  return {
+    ...inside,
+    ...generating,
+    pca: pca.pca,
+    sweep: pca.sweep,
+    ready(message) {
+      for (const panel of [inside, generating, pca, labels]) panel.ready(message);
+    },
+  };
+}
+
+/** "Inside the model": the first-layer filters, each code unit's mean activation, and ‖J‖ over the steps. */
+function installInside(image) {
+  const filters = new ImageGrid($('filters'), { size: 42 });
   const bars = new CodeBars($('code-bars'), $('code-table'), $('code-what'));
   const jacobian = new LineChart($('jacobian-chart'), { x: 'step', y: '‖J‖F', series: [{ label: '‖J‖F' }], table: $('jacobian-table') });
-  const labelsChart = new LineChart($('labels-chart'), {
-    x: 'labels',
-    y: 'test accuracy',
-    logX: 10,
-    xRange: [10, 1000],
-    yRange: [0, 1],
-    series: [{ label: 'raw inputs' }, { label: 'frozen code', dash: [6, 3] }, { label: 'fine-tuned encoder' }],
-    table: $('labels-table'),
-  });
-  // Made when first shown: uPlot cannot lay out a chart inside a closed <details>.
-  let pcaChart = null;
-  const makePcaChart = () =>
-    new LineChart($('pca-chart'), {
-      x: 'k',
-      y: 'test error',
-      logX: 2,
-      logY: true,
-      xRange: [1, 64],
-      series: [{ label: 'PCA-k' }, { label: 'linear autoencoder', points: true }, { label: 'this model', points: true }],
-      table: $('pca-table'),
-    });
-  let jacobianSeries = [[], []];
-  let jacobianPhase = null;
-  let pca = null; // the last PCA message
-  let sweep = null; // {ks, errors} of the linear autoencoders
-  let accuracies = new Map(); // labels → {raw, frozenCode, fineTuned}
-  const image = () => [dataset().width, dataset().height, dataset().channels];
-
-  const showPcaChart = () => {
-    if (!pca) return;
-    pcaChart ??= makePcaChart();
-    const xs = [...new Set([...pca.ks, pca.k, ...(sweep?.ks ?? [])])].sort((a, b) => a - b);
-    const at = (ks, values, k) => (ks.includes(k) ? values[ks.indexOf(k)] : null);
-    pcaChart.setData([
-      xs,
-      xs.map((k) => at(pca.ks, pca.errors, k) ?? (k === pca.k ? pca.ownError : null)),
-      xs.map((k) => (sweep ? at(sweep.ks, sweep.errors, k) : null)),
-      xs.map((k) => (k === pca.k ? pca.aeError : null)),
-    ]);
+  let series = [[], []];
+  let seriesPhase = null;
+  return {
+    ready() {
+      series = [[], []];
+      jacobian.setData(series);
+    },
+    filters({ values, count }) {
+      const [width, height, channels] = image();
+      const scaled = split(values, count).map((w) => {
+        const scale = Math.max(1e-12, ...w.map(Math.abs));
+        return w.map((v) => 0.5 + v / (2 * scale));
+      });
+      filters.update(rowsOf(scaled, FILTERS_PER_ROW), width, height, channels);
+    },
+    code({ step, phase, meanCode, jacobianNorm, target }) {
+      bars.update(meanCode, target);
+      if (phase !== seriesPhase) series = [[], []]; // each phase has its own encoder
+      seriesPhase = phase;
+      if (jacobianNorm != null && series[0].at(-1) !== step) {
+        series[0].push(step);
+        series[1].push(jacobianNorm);
+      }
+      jacobian.setData(series);
+      $('jacobian-views').hidden = jacobianNorm == null;
+      $('jacobian-off').hidden = jacobianNorm != null;
+    },
   };
-  const showAccuracies = () => {
-    const xs = [...accuracies.keys()].sort((a, b) => a - b);
-    labelsChart.setData([xs, ...['raw', 'frozenCode', 'fineTuned'].map((key) => xs.map((x) => accuracies.get(x)[key]))]);
-  };
+}
 
+/** "Generating": interpolation between two test samples' codes, and a VAE's samples and manifold. */
+function installGenerating(controller, dataset, image) {
+  const grids = Object.fromEntries(['interpolation', 'samples', 'manifold'].map((id) => [id, new ImageGrid($(id), { size: 56 })]));
   // Interpolation ends: test sample numbers, sent to the worker when they change.
   for (const id of ['interpolate-a', 'interpolate-b']) {
     $(id).addEventListener('change', () => {
@@ -73,73 +81,9 @@ export function installPanels(controller, dataset) {
       controller.request({ type: 'show', wanted: { interpolate: ends } }).catch(() => {});
     });
   }
-  $('pca-panel').addEventListener('toggle', (e) => {
-    controller.request({ type: 'show', wanted: { pca: e.target.open } }).catch(() => {});
-  });
-  $('linear-sweep').onclick = async () => {
-    $('linear-sweep').disabled = true;
-    $('sweep-status').textContent = 'Training a linear autoencoder for each k…';
-    try {
-      sweep = await controller.request({ type: 'linearSweep' });
-      showPcaChart();
-    } catch {
-      // the message area says why
-    } finally {
-      $('linear-sweep').disabled = false;
-    }
-  };
-  const budget = () => LABEL_BUDGETS[Number($('label-budget').value)];
-  $('label-budget').addEventListener('input', () => {
-    $('label-count').value = budget();
-    $('label-budget').setAttribute('aria-valuetext', `${budget()} labels`);
-  });
-  $('few-labels').onclick = async () => {
-    const labels = budget();
-    $('few-labels').disabled = true;
-    $('labels-status').textContent = `Training three classifiers on ${labels} labels…`;
-    try {
-      const result = await controller.request({ type: 'fewLabels', labels });
-      accuracies.set(result.labels, result);
-      showAccuracies();
-      const pct = (v) => `${(100 * v).toFixed(1)}%`;
-      $('labels-status').textContent = `${result.labels} labels: raw inputs ${pct(result.raw)}, frozen code ${pct(result.frozenCode)}, fine-tuned encoder ${pct(result.fineTuned)}.`;
-    } catch (e) {
-      $('labels-status').textContent = e.message;
-    } finally {
-      $('few-labels').disabled = false;
-    }
-  };
-
   return {
     ready({ dataset: info }) {
-      jacobianSeries = [[], []];
-      jacobian.setData(jacobianSeries);
-      pca = null;
-      sweep = null;
-      accuracies = new Map();
-      showAccuracies();
-      $('labels-status').textContent = '';
       for (const id of ['interpolate-a', 'interpolate-b']) $(id).max = info.nTest - 1;
-    },
-    filters({ values, count }) {
-      const [width, height, channels] = image();
-      const filters = split(values, count).map((w) => {
-        const scale = Math.max(1e-12, ...w.map(Math.abs));
-        return w.map((v) => 0.5 + v / (2 * scale));
-      });
-      grids.filters.update(rowsOf(filters, FILTERS_PER_ROW), width, height, channels);
-    },
-    code({ step, phase, meanCode, jacobianNorm, target }) {
-      bars.update(meanCode, target);
-      if (phase !== jacobianPhase) jacobianSeries = [[], []]; // each phase has its own encoder
-      jacobianPhase = phase;
-      if (jacobianNorm != null && jacobianSeries[0].at(-1) !== step) {
-        jacobianSeries[0].push(step);
-        jacobianSeries[1].push(jacobianNorm);
-      }
-      jacobian.setData(jacobianSeries);
-      $('jacobian-views').hidden = jacobianNorm == null;
-      $('jacobian-off').hidden = jacobianNorm != null;
     },
     generated({ interpolation, steps, samples, grid, gridSize, codeWidth }) {
       const [width, height, channels] = image();
@@ -151,22 +95,6 @@ export function installPanels(controller, dataset) {
       grids.manifold.update(rowsOf(split(grid, gridSize * gridSize), gridSize), width, height, channels);
       $('manifold-what').textContent =
         `Code units 1 (across) and 2 (up) at evenly spaced quantiles of N(0, 1), decoded${codeWidth > 2 ? `; the other ${codeWidth - 2} units at 0` : ''}.`;
-    },
-    pca(message) {
-      pca = message;
-      showPcaChart();
-      const { k, aeError, ownError, inputs, outputs, pcaOutputs, count } = message;
-      const [width, height, channels] = image();
-      grids['pca-images'].update([split(inputs, count), split(pcaOutputs, count), split(outputs, count)], width, height, channels);
-      const ratio = aeError != null && ownError ? ` (${(aeError / ownError).toFixed(3)} × PCA's)` : '';
-      $('pca-what').textContent =
-        `Rows: test images; PCA with k = ${k}; this model (a ${k}-unit code). This model's test error ${aeError?.toFixed(3) ?? '–'}, PCA-${k}'s ${ownError?.toFixed(3) ?? '–'}${ratio}.`;
-    },
-    sweep(message) {
-      sweep = message;
-      showPcaChart();
-      const done = message.ks.at(-1);
-      $('sweep-status').textContent = `Linear autoencoders trained up to k = ${done} (${message.steps} steps each).`;
     },
   };
 }

@@ -26,18 +26,18 @@ export const TO_WORKER = {
 
 /** Worker → page. */
 export const FROM_WORKER = {
-  ready: 'dataset: a new model is in place',
+  ready: 'dataset, settings: a new model is in place, built with these settings',
   backend: 'name, reason: the engine in use and why',
   metrics: 'step, epoch, phase, finished, trainLoss, testLoss, terms, testAccuracy, samplesPerSecond',
   reconstructions: 'count, pixels, corrupted: test samples and outputs (with noise, the corrupted ones too)',
-  network: 'index, layers, activations: the net with its thinned links, and test sample `index` through it',
+  network: 'index, phase, layers, activations: the phase\'s net with its thinned links, and test sample `index` through it',
   latent: 'points, labels, width, projected, basis',
   latentImages: 'images, count: the latent points as images',
   phaseLosses: 'index, losses: a finished phase own loss curve',
   filters: 'values, count', code: 'meanCode, jacobianNorm, target…', generated: 'interpolation, samples, manifold',
   pca: 'the PCA panel', sweep: 'the linear sweep so far',
   answer: 'id, value: a request done',
-  error: 'message, id?',
+  error: 'message, id?, running: a request refused (with its id) or training stopped, and whether training goes on',
 };
 
 /** Throws unless `message` is an object of a type declared in `table`. */

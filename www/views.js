@@ -19,7 +19,7 @@ const SHAPES = { mnist: [28, 28], digits: [8, 8], swissRoll: [10, 1], circles: [
 const OUTSIDE = { loss: 'loss-block', reconstructions: 'recon-block', latent: 'latent-block', phases: 'stages' };
 
 export function installViews(store, { reset, select }) {
-  const choose = (i) => select(i).catch(() => {}); // a sample chosen by pointing: a refusal is shown already
+  const choose = (i) => select(i, true).catch(() => {}); // a sample chosen by pointing
   const chart = new LossChart($('loss-chart'), 130, $('loss-key'));
   // A phase's item shows its layer in the diagram: a stage its encoder layer, fine-tuning the code.
   const stages = new StageList($('stages'), (index) => {
@@ -44,6 +44,8 @@ export function installViews(store, { reset, select }) {
     if (['settings', 'dataset', 'network', 'selectedCard', 'panels'].some((k) => changed.has(k))) details.update(s);
     if (changed.has('metrics') || changed.has('running')) readout.update(s);
     if (['images', 'dataset', 'selected'].some((k) => changed.has(k))) strip.update(s);
+    if (changed.has('selected')) $('sample-pick').value = s.selected;
+    if (changed.has('dataset') && s.dataset) $('sample-pick').max = s.dataset.nTest - 1;
     if (changed.has('latent') && s.latent) scatter.update(s.latent);
     if (changed.has('backend')) $('backend').textContent = $('backend').title = `Backend: ${s.backend.name} — ${s.backend.reason}`;
     if (changed.has('images') && s.images && s.dataset) showImages(s, scatter, preview);
@@ -51,6 +53,7 @@ export function installViews(store, { reset, select }) {
     if (changed.has('view') || changed.has('lessonStep')) highlight(watchOf(s));
     if (changed.has('neighbours')) showNeighbours(s, neighbours, scatter);
   });
+  $('sample-pick').addEventListener('change', (e) => select(Number(e.target.value)).catch(() => (e.target.value = store.get().selected)));
   installLesson(store, $('lesson'));
   installDrawer();
   return {
@@ -58,6 +61,7 @@ export function installViews(store, { reset, select }) {
     newModel(dataset) {
       scatter.setClassNames(dataset.classNames);
       scatter.marked = null; // the drawing's code was the old model's
+      for (const id of ['decoded', 'drawn-output']) $(id).getContext('2d').clearRect(0, 0, $(id).width, $(id).height);
       chart.reset(store.get().settings);
     },
     metrics(m, before) {
@@ -116,18 +120,24 @@ function describeData(d) {
   return `${d.name}: ${d.nTrain} train and ${d.nTest} test samples of ${shape}.`;
 }
 
-/** The settings drawer: opened from the top bar (or "Your data…"), closed by its button or Escape. */
+/** The settings drawer: opened from the top bar (or "Your data…"), closed by its button or Escape,
+ * the keyboard going back to the button that opened it. */
 function installDrawer() {
   const drawer = $('drawer');
+  let opener = $('drawer-open');
   const open = (on, focus) => {
     drawer.hidden = !on;
     $('drawer-open').setAttribute('aria-expanded', String(on));
     if (on) (focus ?? $('drawer-close')).focus();
-    else $('drawer-open').focus();
+    else opener.focus();
   };
-  $('drawer-open').onclick = () => open(drawer.hidden);
+  $('drawer-open').onclick = () => {
+    opener = $('drawer-open');
+    open(drawer.hidden);
+  };
   $('drawer-close').onclick = () => open(false);
   $('upload-open').onclick = () => {
+    opener = $('upload-open');
     $('drop').open = true;
     open(true, $('upload'));
   };

@@ -40,5 +40,5 @@ export function networkMessage(playground, index) {
     const { inputs, outputs, activation, transposed, weight } = layer;
     return { op: 'dense', inputs, outputs, activation, transposed, links: strongest(weight, inputs, outputs, transposed) };
   });
-  return { type: 'network', index, layers, activations: playground.activations(index) };
+  return { type: 'network', index, phase: playground.phase(), layers, activations: playground.activations(index) };
 }

@@ -82,7 +82,7 @@ async function build(settings, prepare, run) {
   modelSettings = settings;
   phasesSent = 0;
   selected = Math.min(selected, info.nTest - 1);
-  post({ type: 'ready', dataset: info });
+  post({ type: 'ready', dataset: info, settings });
   // The latent scatter's points as images, for its hover thumbnails (sent once per model).
   const count = Math.min(LATENT_POINTS, info.nTest);
   const images = playground.rows(Uint32Array.from({ length: count }, (_, i) => info.nTrain + i));
@@ -164,31 +164,48 @@ async function trainSlice(limit) {
   return done;
 }
 
-/** Trains until paused or finished, then reports. Errors (a divergence, say) stop it and are posted. */
+/** Trains until paused or finished, then reports. It holds the model one slice at a time, so that the
+ * page's requests (a sample to show, a point to decode, a save) are answered between slices while it
+ * trains. Errors (a divergence, say) stop it and are posted. */
 async function play() {
-  await exclusive(async () => {
-    const mine = generation;
-    while (running && generation === mine && !playground.finished) {
-      await trainSlice(Infinity);
+  const mine = generation;
+  try {
+    while (running && generation === mine) {
+      const more = await exclusive(async () => {
+        if (generation !== mine || playground.finished) return false;
+        await trainSlice(Infinity);
+        return !playground.finished;
+      });
+      if (!more) break;
       await pause();
     }
     if (generation !== mine) return; // a new model replaced this one: its own reports follow
     running = false;
-    await report(true);
-  }).catch((e) => {
+    await exclusive(() => report(true));
+  } catch (e) {
     running = false;
-    post({ type: 'error', message: e.message ?? String(e) });
+    post({ type: 'error', message: e.message ?? String(e), running });
+  }
+}
+
+let looping = false; // a play loop is running (at most one)
+/** Starts the play loop unless one runs; a Play that came as it was ending starts it again. */
+function startPlay() {
+  if (looping) return;
+  looping = true;
+  play().finally(() => {
+    looping = false;
+    if (running) startPlay();
   });
 }
 
 /** Pauses play, then trains exactly `steps` steps (fewer if training finishes). */
-async function trainSteps(steps, id) {
+async function trainSteps(steps) {
   running = false;
   await exclusive(async () => {
     for (let left = Math.floor(steps); left > 0 && !playground.finished; left -= await trainSlice(left)) await pause();
     await report(true);
   });
-  answer(id);
 }
 
 /** Restores the saved run when it was saved at this address (`hash`): {settings, chart, step,
@@ -213,120 +230,93 @@ async function findGpu() {
   gpu = await Gpu.find();
 }
 
+/** Runs `task(playground)` on the model once it is its turn and in step with the device. */
+const withModel = (task) =>
+  exclusive(async () => {
+    await playground.sync();
+    return task(playground);
+  });
+
+/** A new model, built once any play loop of the one before has stopped. */
+function replaceModel(settings, prepare) {
+  running = false;
+  generation++;
+  return exclusive(() => build(settings, prepare));
+}
+
+/** The handler of each message type of protocol.js; what it returns answers a message with an id. */
+const HANDLERS = {
+  async init({ settings, resume: hash }) {
+    return exclusive(async () => {
+      await init();
+      await findGpu();
+      const resumed = await resume(hash);
+      if (!resumed) await build(settings);
+      return resumed;
+    });
+  },
+  save: ({ hash, chart, step }) =>
+    // `step`: the chart's last step; the run may be a few steps further on.
+    withModel(async (model) => {
+      const upload = uploadOf(datasetKey);
+      const record = { hash, settings: modelSettings, run: model.saveRun(), upload: Boolean(upload), chart, step, savedAt: Date.now() };
+      await saveRun(record, upload !== savedUpload ? upload : undefined);
+      savedUpload = upload;
+    }),
+  reset: ({ settings }) => replaceModel(settings),
+  play() {
+    running = true;
+    startPlay();
+  },
+  pause() {
+    running = false; // the play loop ends its slice and reports
+  },
+  train: ({ steps }) => trainSteps(steps),
+  // Read and kept under a key of its own; the model changes only when settings name it.
+  upload: ({ files, options }) => readUpload(files, options),
+  exportWeights: () => withModel((model) => model.exportWeights()),
+  exportCodes: () => withModel((model) => model.exportCodes()),
+  reconstruct: ({ indices }) => withModel((model) => model.reconstruct(Uint32Array.from(indices))),
+  async importWeights({ bytes, settings: current }) {
+    // A model of the file's settings (the dataset and engine stay), its weights put in before it
+    // replaces the model in hand.
+    const { config, phase } = modelFileSettings(bytes);
+    const settings = { ...current, ...config, pretrainEpochs: phase.kind === 'stage' ? config.pretrainEpochs : 0 };
+    await replaceModel(settings, (model) => model.importWeights(bytes));
+    return settings;
+  },
+  show({ wanted: more }) {
+    // What the panels want drawn: {interpolate: [a, b]}, {pca: true}.
+    Object.assign(wanted, more);
+    return exclusive(() => report(false));
+  },
+  fewLabels: ({ labels }) => withModel((model) => model.fewLabels(labels, model.config().seed)),
+  linearSweep: () => exclusive(async () => linearSweep(post, await loadDataset(datasetKey), info, playground.config().seed)),
+  select: ({ index }) =>
+    withModel((model) => {
+      model.activations(index); // refuses a sample that does not exist
+      selected = index;
+      post(networkMessage(model, selected));
+    }),
+  encode: ({ pixels }) => withModel((model) => model.encode(Float32Array.from(pixels))),
+  decode: ({ code }) => withModel((model) => model.decode(Float32Array.from(code))),
+  loseGpu() {
+    running = false;
+    return exclusive(async () => {
+      gpu?.destroy();
+      await report(true); // the lost device fails the read-back: the engine falls back to the CPU
+    });
+  },
+};
+
 self.onmessage = async ({ data: message }) => {
   try {
     checkMessage(TO_WORKER, message);
-    switch (message.type) {
-      case 'init': {
-        let resumed = null;
-        await exclusive(async () => {
-          await init();
-          await findGpu();
-          resumed = await resume(message.resume);
-          if (!resumed) await build(message.settings);
-        });
-        answer(message.id, resumed);
-        break;
-      }
-      case 'save': // the run, for a reload to resume
-        await exclusive(async () => {
-          await playground.sync();
-          // `step`: the chart's last step; the run may be a few steps further on.
-          const upload = uploadOf(datasetKey);
-          const record = { hash: message.hash, settings: modelSettings, run: playground.saveRun(), upload: Boolean(upload), chart: message.chart, step: message.step, savedAt: Date.now() };
-          await saveRun(record, upload !== savedUpload ? upload : undefined);
-          savedUpload = upload;
-        });
-        answer(message.id);
-        break;
-      case 'reset':
-        running = false;
-        generation++;
-        await exclusive(() => build(message.settings));
-        answer(message.id);
-        break;
-      case 'play':
-        if (!running) {
-          running = true;
-          play();
-        }
-        break;
-      case 'pause':
-        running = false; // the play loop ends its slice and reports
-        break;
-      case 'train':
-        await trainSteps(message.steps, message.id);
-        break;
-      case 'upload': {
-        // Read and kept under a key of its own; the model changes only when settings name it.
-        answer(message.id, await readUpload(message.files, message.options));
-        break;
-      }
-      case 'exportWeights':
-      case 'exportCodes':
-      case 'reconstruct':
-        await exclusive(async () => {
-          await playground.sync();
-          const value =
-            message.type === 'exportWeights' ? playground.exportWeights()
-            : message.type === 'exportCodes' ? playground.exportCodes()
-            : playground.reconstruct(Uint32Array.from(message.indices));
-          answer(message.id, value);
-        });
-        break;
-      case 'importWeights': {
-        // A model of the file's settings (the dataset and engine stay), its weights put in before
-        // it replaces the model in hand.
-        const { config, phase } = modelFileSettings(message.bytes);
-        const staged = phase.kind === 'stage';
-        const settings = { ...message.settings, ...config, pretrainEpochs: staged ? config.pretrainEpochs : 0 };
-        running = false;
-        generation++;
-        await exclusive(() => build(settings, (model) => model.importWeights(message.bytes)));
-        answer(message.id, settings);
-        break;
-      }
-      case 'show': // what the panels want drawn: {interpolate: [a, b]}, {pca: true}
-        Object.assign(wanted, message.wanted);
-        await exclusive(() => report(false));
-        answer(message.id);
-        break;
-      case 'fewLabels':
-        await exclusive(async () => {
-          await playground.sync();
-          answer(message.id, playground.fewLabels(message.labels, playground.config().seed));
-        });
-        break;
-      case 'linearSweep':
-        await exclusive(async () => answer(message.id, await linearSweep(post, await loadDataset(datasetKey), info, playground.config().seed)));
-        break;
-      case 'select': // the sample the diagram shows
-        await exclusive(async () => {
-          await playground.sync();
-          playground.activations(message.index); // refuses a sample that does not exist
-          selected = message.index;
-          post(networkMessage(playground, selected));
-        });
-        answer(message.id);
-        break;
-      case 'encode':
-      case 'decode':
-        await exclusive(async () => {
-          await playground.sync();
-          answer(message.id, message.type === 'encode' ? playground.encode(Float32Array.from(message.pixels)) : playground.decode(Float32Array.from(message.code)));
-        });
-        break;
-      case 'loseGpu':
-        running = false;
-        await exclusive(async () => {
-          gpu?.destroy();
-          await report(true); // the lost device fails the read-back: the engine falls back to the CPU
-        });
-        answer(message.id);
-        break;
-    }
+    const value = await HANDLERS[message.type](message);
+    if (message.id !== undefined) answer(message.id, value);
   } catch (e) {
-    running = false;
-    post({ type: 'error', message: e.message ?? String(e), id: message.id });
+    // Refused: said to the page, with whether training goes on (a failed hover-decode does not stop
+    // it; a refused reset has stopped the old model's play loop).
+    post({ type: 'error', message: e.message ?? String(e), id: message?.id, running });
   }
 };

@@ -8,6 +8,7 @@ use crate::model::architecture::encoder;
 use crate::model::net::Trace;
 use crate::rng::{Purpose, Rng};
 use crate::train::session::{PhaseKind, Session};
+use std::borrow::Cow;
 
 /// One test sample through the model, layer by layer.
 #[derive(Debug)]
@@ -19,8 +20,9 @@ pub struct Activations {
     pub corrupted: Option<Vec<f32>>,
     /// While pretraining stage k: the codes of the k frozen stages below it, lowest first.
     pub frozen: Vec<Vec<f32>>,
-    /// Each op's output in the net the views show; a VAE's code is drawn from its μ and σ with a
-    /// fixed stream, so the same sample shows the same draw.
+    /// Each op's output in the current phase's net (the autoencoder, a stage, or the classifier:
+    /// its encoder, then its head); a VAE's code is drawn from its μ and σ with a fixed stream, so
+    /// the same sample shows the same draw.
     pub ops: Vec<Vec<f32>>,
 }
 
@@ -46,7 +48,9 @@ impl Session {
         });
         let mut tr = Trace::default();
         let draw = Rng::new(self.config.seed).stream(Purpose::Sample, u32::MAX);
-        self.model().0.forward(&mut tr, &x, 1, Some(draw));
+        // While the classifier trains, its own net (the encoder it trains, then the head), as `layers()` shows.
+        let net = if self.phase() == PhaseKind::Classifier { Cow::Owned(self.trainer.net()) } else { self.model().0 };
+        net.forward(&mut tr, &x, 1, Some(draw));
         Ok(Activations { input, corrupted, frozen, ops: tr.outs })
     }
 

@@ -16,8 +16,8 @@ fn arrays(values: &[Vec<f32>]) -> js_sys::Array {
 impl Playground {
     /// Test sample `index` through the model: `{input, corrupted, frozen, ops}`: its values, with
     /// noise on the net's input corrupted as in training (else null), while pretraining the codes
-    /// of the frozen stages below (lowest first), and each op's output of the net the views show
-    /// (see `layers()`), all Float32Arrays.
+    /// of the frozen stages below (lowest first), and each op's output of the current phase's net
+    /// (the ops `layers()` lists), all Float32Arrays.
     pub fn activations(&self, index: u32) -> Result<js_sys::Object, JsError> {
         let a = self.session.activations(index).map_err(js_error)?;
         let result = js_sys::Object::new();

@@ -1,6 +1,8 @@
 // The latent scatter: each test sample's code as a point (the code itself when it has two units, its
 // top two principal coordinates otherwise), coloured by label, with a legend, the sample's image under
-// the pointer, and a table of each class's mean position as the chart's text alternative.
+// the pointer (which it reports, `onPoint`), and a table of each class's mean position as the chart's
+// text alternative. It maps the pointer back to the plane (`planeAt`), finds the nearest points
+// (`nearest`) and marks a point, the drawn digit's code (`mark`).
 
 import { pixelImage } from './image-grid.js';
 

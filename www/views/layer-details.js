@@ -18,10 +18,10 @@ export class LayerDetails {
     this.rho = root.querySelector('.details-rho');
   }
 
-  update({ settings, dataset, metrics, network, selectedCard, panels }) {
+  update({ settings, dataset, network, selectedCard, panels }) {
     if (!dataset) return;
     const dim = dataset.width * dataset.height * dataset.channels;
-    const { cards } = describeNetwork(settings, dim, network && metrics.phase, network);
+    const { cards } = describeNetwork(settings, dim, network);
     const card = cards.find((c) => c.id === selectedCard) ?? cards.find((c) => c.role === 'code');
     this.title.textContent = `${card.label}: ${card.units} ${card.role === 'input' || card.role === 'noise' || card.role === 'output' ? 'values' : 'units'}${card.activation ? `, ${card.activation}` : ''} (${card.state})`;
     this.text.textContent = this.explain(card, panels, settings);
@@ -49,6 +49,7 @@ export class LayerDetails {
     const lines = [];
     if (card.state === 'frozen') lines.push('Frozen: trained in an earlier stage, it only passes its code up.');
     if (card.state === 'waiting') lines.push('Waiting: it is trained in a later phase.');
+    if (card.state === 'idle') lines.push('Done: the classifier phase trains a softmax head on the code and leaves the decoder as it is.');
     if (card.stageDecoder) lines.push('This stage trains this layer with a decoder of its own, which rebuilds the layer below from its code.');
     if (card.transposeOf !== undefined) lines.push('At assembly this decoder layer started as the transpose of its encoder layer; fine-tuning now trains the whole net.');
     if (card.role === 'code' && code?.meanCode) {

@@ -35,9 +35,10 @@ function walkOps(layers, outs) {
 }
 
 /** Everything the diagram draws: {cards, links}; `links[i]` joins cards[i] to cards[i + 1] ({from,
- * to, weight, largest} thinned, or null where not known). `phase` and `network` (the worker's
- * message) may be null before the first report. */
-export function describeNetwork(settings, dim, phase, network) {
+ * to, weight, largest} thinned, or null where not known). `network`, the worker's message (with the
+ * phase it was taken in), is null before the first report. */
+export function describeNetwork(settings, dim, network) {
+  const phase = network?.phase ?? null;
   const cards = skeleton(settings, dim);
   const links = cards.slice(1).map(() => null);
   const at = (id) => cards.findIndex((c) => c.id === id);
@@ -75,7 +76,7 @@ export function describeNetwork(settings, dim, phase, network) {
     links[first + i - 1] = step.links;
   });
   if (classifier) {
-    cards.forEach((c, i) => i >= first + n && (c.state = 'waiting'));
+    cards.forEach((c, i) => i >= first + n && (c.state = 'idle')); // the decoder, done: the head reads the code
     if (settings.classifierFrozen) cards.forEach((c, i) => i >= first && i < first + n && (c.state = 'frozen'));
   }
   if (phase.kind === 'fineTune') cards.forEach((c) => c.role === 'decoder' || c.role === 'output' ? (c.transposeOf = c.mirror ?? 0) : null);

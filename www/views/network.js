@@ -1,13 +1,13 @@
 // The network diagram, the page's centre: the autoencoder drawn as an hourglass of cards (input,
 // corruption, encoder, code, decoder, output), each showing the selected sample's activations, joined
-// by their strongest links coloured by sign. + and − on a card change its units, + between encoder
-// cards adds a layer, × removes one; clicking a card selects it for the details below.
+// by their strongest links coloured by sign. − and + on an encoder card change its units, ⊕ adds a
+// layer before it, × removes it; clicking a card's title shows its details beside the diagram.
 import { describeNetwork, insertLayer, removeLayer, resizeLayer } from './network-model.js';
 import { drawUnits, unitCentre } from './network-cells.js';
 
 const POSITIVE = '#0072B2'; // Okabe–Ito blue
 const NEGATIVE = '#E69F00'; // Okabe–Ito orange
-const STATE_TEXT = { data: 'data', training: 'training', frozen: 'frozen', waiting: 'waiting' };
+const STATE_TEXT = { data: 'data', training: 'training', frozen: 'frozen', waiting: 'waiting', idle: 'not used' };
 
 /** A link from p to q, leaving and arriving along the flow (an S-curve, as TensorFlow Playground draws them). */
 function curve(ctx, p, q, vertical) {
@@ -31,14 +31,17 @@ export class NetworkView {
     new ResizeObserver(() => this.drawLinks()).observe(root);
   }
 
-  /** Draws the net for `state` (settings, dataset, metrics.phase, network, selectedCard, watch). */
-  update({ settings, dataset, metrics, network, selectedCard, watch, panels }) {
+  /** Draws the net for `state` (settings, dataset, network, selectedCard, watch, panels). */
+  update({ settings, dataset, network, selectedCard, watch, panels, view }) {
     if (!dataset) return;
     const dim = dataset.width * dataset.height * dataset.channels;
-    const phase = network && metrics.phase ? metrics.phase : null;
-    const { cards, links } = describeNetwork(settings, dim, phase, network);
+    const { cards, links } = describeNetwork(settings, dim, network);
     const shape = JSON.stringify([cards.map((c) => [c.id, c.units, c.state, Boolean(c.stageDecoder), c.transposeOf]), settings.hidden]);
-    if (shape !== this.shape) this.build(cards, settings, dim);
+    // A lesson that hides or locks the layers (`hide=hidden`, `lock=Model`…) hides or locks their buttons.
+    const has = (set) => set?.has('hidden') || set?.has('Model');
+    const editing = has(view?.hide) ? 'hidden' : has(view?.lock) ? 'locked' : 'open';
+    if (shape !== this.shape || editing !== this.editing) this.build(cards, settings, dim, editing);
+    this.editing = editing;
     this.shape = shape;
     this.cards = cards;
     this.links = links;
@@ -47,9 +50,10 @@ export class NetworkView {
     for (const card of cards) {
       const el = this.elements.get(card.id);
       el.root.classList.toggle('selected', card.id === selectedCard);
+      el.title.setAttribute('aria-pressed', String(card.id === selectedCard));
       el.root.classList.toggle('watched', watch === card.role || (watch === 'encoder' && card.role === 'code'));
       drawUnits(el.canvas, card, this.isImage(card), this.image, max, this.vertical());
-      if (card.stageDecoder) drawUnits(el.stage, { ...card.stageDecoder, role: 'stage' }, card.stageDecoder.image, this.image, max, this.vertical());
+      if (card.stageDecoder) drawUnits(el.stage, { ...card.stageDecoder, role: 'stage' }, card.stageDecoder.image && Boolean(this.image), this.image, max, this.vertical());
       el.note.textContent = this.note(card, settings, panels);
     }
     this.drawLinks();
@@ -74,8 +78,11 @@ export class NetworkView {
     return parts.join(' · ');
   }
 
-  /** Builds the cards' elements (once per shape: a new layer, a new phase). */
-  build(cards, settings, dim) {
+  /** Builds the cards' elements (once per shape: a new layer, a new phase); the keyboard stays on the
+   * button it was on. */
+  build(cards, settings, dim, editing) {
+    const focused = this.root.contains(document.activeElement) ? document.activeElement : null;
+    const [focusCard, focusLabel] = [focused?.closest('.card')?.dataset.id, focused?.getAttribute('aria-label')];
     this.elements = new Map();
     this.row.replaceChildren(
       ...cards.map((card) => {
@@ -86,12 +93,13 @@ export class NetworkView {
         title.textContent = `${card.label} · ${card.units}`;
         title.setAttribute('aria-label', `${card.label}: ${card.units} units, ${STATE_TEXT[card.state]}; show details`);
         title.onclick = () => this.onSelectCard(card.id);
+        title.setAttribute('aria-controls', 'layer-details');
         const canvas = Object.assign(document.createElement('canvas'), { className: 'units' });
         canvas.setAttribute('role', 'img');
         canvas.setAttribute('aria-label', `${card.label}'s activations for the selected sample`);
         const note = Object.assign(document.createElement('figcaption'), { className: 'card-note' });
         root.append(title, canvas, note);
-        if (card.state === 'frozen' || card.state === 'waiting') root.append(Object.assign(document.createElement('span'), { className: 'card-state', textContent: STATE_TEXT[card.state] }));
+        if (['frozen', 'waiting', 'idle'].includes(card.state)) root.append(Object.assign(document.createElement('span'), { className: 'card-state', textContent: STATE_TEXT[card.state] }));
         let stage = null;
         if (card.stageDecoder) {
           stage = Object.assign(document.createElement('canvas'), { className: 'units stage' });
@@ -99,21 +107,23 @@ export class NetworkView {
           stage.setAttribute('aria-label', card.stageDecoder.label);
           root.append(Object.assign(document.createElement('span'), { className: 'card-stage', textContent: card.stageDecoder.label }), stage);
         }
-        if (card.layer !== undefined) root.append(this.editButtons(card, settings, dim));
-        this.elements.set(card.id, { root, canvas, note, stage });
+        if (card.layer !== undefined && editing !== 'hidden') root.append(this.editButtons(card, settings, dim, editing === 'locked'));
+        this.elements.set(card.id, { root, canvas, note, stage, title });
         return root;
       }),
     );
+    const again = this.elements.get(focusCard)?.root.querySelector(`[aria-label="${focusLabel}"]`) ?? this.elements.get(focusCard)?.title;
+    if (focused && again) again.focus();
   }
 
   /** − and + for the units of encoder layer `card.layer` (its decoder mirror follows), + for a layer
    * before it, × to remove it. */
-  editButtons(card, settings, dim) {
+  editButtons(card, settings, dim, locked) {
     const box = Object.assign(document.createElement('div'), { className: 'card-edit' });
     const button = (text, label, widths) => {
       const b = Object.assign(document.createElement('button'), { type: 'button', textContent: text, className: 'small', title: label });
       b.setAttribute('aria-label', label);
-      b.disabled = JSON.stringify(widths) === JSON.stringify(settings.hidden);
+      b.disabled = locked || JSON.stringify(widths) === JSON.stringify(settings.hidden);
       b.onclick = () => this.onHidden(widths);
       return b;
     };
