@@ -28,7 +28,7 @@ class AePlayground extends HTMLElement {
       src: src.href,
       title: this.getAttribute('title') ?? 'Autoencoder playground',
     });
-    Object.assign(this.frame.style, { width: '100%', height: this.getAttribute('height') ?? '900px', border: '0' });
+    Object.assign(this.frame.style, { width: '100%', height: this.getAttribute('height') ?? '700px', border: '0' });
     this.ready = new Promise((resolve) => (this.announceReady = resolve));
     this.listener = ({ source, origin, data }) => {
       if (source !== this.frame.contentWindow || origin !== this.origin || !data || typeof data !== 'object') return;

@@ -15,6 +15,8 @@ import { installPanels } from './panels.js';
 import { installExplore } from './explore.js';
 
 const $ = (id) => document.getElementById(id);
+// Inside a course page the page is a box of its own (about 800 × 700): the course says what it is.
+document.documentElement.classList.toggle('embedded', window.parent !== window);
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
 const FRESH = { step: 0, epoch: 0, trainLoss: null, testLoss: null, testAccuracy: null, samplesPerSecond: null, phase: null, finished: false };
 

@@ -5,7 +5,9 @@
 // every lesson at 1366×768, 1920×1080 and 375×800 go to artifacts/.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { ARTIFACTS, start } from './browser.mjs';
+import { serve } from '../../scripts/serve.mjs';
 import { LESSONS } from '../../www/lessons.js';
 
 let env;
@@ -68,4 +70,25 @@ test('screenshots: free play and every lesson at three sizes', async () => {
       await page.close();
     }
   }
+});
+
+test('embedded in an 800×700 frame, a lesson shows the network, the reconstructions and the loss', async () => {
+  const page = await env.browser.newPage({ viewport: { width: 840, height: 760 } });
+  // A course page on another origin (a second server), framing a lesson.
+  const dir = new URL('frame-host/', ARTIFACTS).pathname;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(`${dir}course.html`, `<!doctype html><title>course</title><iframe title="playground" src="${env.url}#lesson=denoising&dataset=digits" style="width:800px;height:700px;border:0"></iframe>`);
+  const host = await serve(dir, 0);
+  await page.goto(`${host.url}course.html`);
+  let frame;
+  for (let tries = 0; tries < 100 && !(frame = page.frames().find((f) => f.url().startsWith(env.url))); tries++) await page.waitForTimeout(100);
+  assert.ok(frame, 'the frame loads');
+  await frame.waitForFunction(() => window.aePlayground);
+  await frame.evaluate(() => window.aePlayground.ready);
+  await frame.evaluate(() => window.aePlayground.train({ steps: 20 }));
+  await page.screenshot({ path: new URL('embedded-lesson-800x700.png', ARTIFACTS).pathname });
+  const seen = await bottoms(frame, ['.lesson-title', '#network', '#reconstructions', '#loss-chart']);
+  for (const [what, bottom] of Object.entries(seen)) assert.ok(bottom <= 700, `${what} ends at ${bottom} px of the 700 px frame`);
+  await page.close();
+  host.server.close();
 });

@@ -3,7 +3,8 @@
 // a unit sits on screen, for the links.
 import { pixelImage } from './image-grid.js';
 
-const LONGEST = 220; // CSS px of the widest card across the flow
+// CSS px of the widest card across the flow: less on a short screen or in a course page's box.
+const longest = () => Math.max(120, Math.min(220, 0.22 * innerHeight));
 const CELL = 22; // the largest cell, in CSS px
 const ALONG = 96; // CSS px at most along the flow (a wide layer's grid)
 const EMPTY = [232, 234, 237]; // no values yet (a layer waiting, or before the first report)
@@ -22,7 +23,7 @@ function grid(units) {
 /** The extent across the flow, in CSS px: larger for wider layers (log scale). */
 function extent(units, max, cross) {
   const fraction = 0.3 + (0.7 * Math.log(Math.max(units, 1))) / Math.log(Math.max(max, 2));
-  return Math.min(LONGEST * fraction, cross * CELL);
+  return Math.min(longest() * fraction, cross * CELL);
 }
 
 /** A value's colour: white at 0, Okabe–Ito blue for positive, orange for negative, by `scale`. */

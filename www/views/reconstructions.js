@@ -33,8 +33,8 @@ export class ReconstructionsView {
     const noisy = corrupted?.length > 0;
     this.grid.update(noisy ? [row(pixels, 0), row(corrupted, 0), row(corrupted, count)] : [row(pixels, 0), row(pixels, count)], width, height, channels);
     this.count = count;
-    $('recon-middle').textContent = noisy ? ' Middle: the same, corrupted as in training.' : '';
-    $('recon-bottom').textContent = noisy ? 'the corrupted ones (it learns to undo the noise)' : 'them';
+    $('recon-middle').textContent = noisy ? ' Middle: corrupted as in training.' : '';
+    $('recon-bottom').textContent = noisy ? 'the corrupted ones' : 'them';
     // For the page-load benchmark (scripts/bench.mjs): when reconstructions first appear.
     if (!performance.getEntriesByName('first-reconstruction').length) performance.mark('first-reconstruction');
     const what = dataset.height > 1 ? 'test images' : `test samples (${size} values each, drawn as grey levels)`;
