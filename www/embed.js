@@ -66,9 +66,10 @@ class AePlayground extends HTMLElement {
     return this.request('ae:pause');
   }
 
-  /** Switches to a lesson; resolves with the settings in force. */
-  loadPreset(name) {
-    return this.request('ae:load', { lesson: name });
+  /** Switches to a lesson: a built-in one's key, or a lesson object of the JSON format (see the
+   * README's Lessons); resolves with the settings in force, rejects with what is wrong. */
+  loadPreset(lesson) {
+    return this.request('ae:load', { lesson });
   }
 
   /** {step, epoch, phase, finished, trainLoss, testLoss, samplesPerSecond, backend, running, …} */

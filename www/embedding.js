@@ -1,9 +1,9 @@
 // The page inside an iframe: answers postMessage requests from the origins the embedder allowed in
 // the address (`embedder=`; its own origin always), and ignores everything else, malformed messages
-// included. Requests: {type: 'ae:load', lesson, id}, {type: 'ae:play' | 'ae:pause' | 'ae:metrics', id};
+// included. Requests: {type: 'ae:load', lesson (a built-in lesson's key, or a whole lesson), id}, {type: 'ae:play' | 'ae:pause' | 'ae:metrics', id};
 // replies: {type: 'ae:reply', id, value} or {type: 'ae:reply', id, error}. Once ready it tells each
 // allowed parent {type: 'ae:ready'}.
-import { LESSONS } from './lessons.js';
+import { LESSONS, checkLesson } from './lessons.js';
 
 export function installEmbedding(controller, view, loadLesson) {
   const allowed = new Set([location.origin, ...view.embedder]);
@@ -22,7 +22,8 @@ export function installEmbedding(controller, view, loadLesson) {
         case 'ae:metrics':
           return reply({ value: controller.metrics() });
         case 'ae:load': {
-          const lesson = LESSONS.find((l) => l.key === m.lesson);
+          // A built-in lesson by key, or an instructor's whole lesson (checked, its faults named).
+          const lesson = typeof m.lesson === 'object' && m.lesson !== null ? checkLesson(m.lesson) : LESSONS.find((l) => l.key === m.lesson);
           if (!lesson) return reply({ error: `no lesson ${JSON.stringify(m.lesson)} (there are ${LESSONS.map((l) => l.key).join(', ')})` });
           return reply({ value: await loadLesson(lesson) });
         }

@@ -45,6 +45,13 @@ test('<ae-playground> on another origin: preset, hide, lock, autoplay, and its m
   assert.deepEqual([settings.activation, settings.dataset], ['linear', 'digits']);
   const refused = await page.evaluate(() => document.querySelector('ae-playground').loadPreset('nope').catch((e) => e.message));
   assert.match(refused, /no lesson "nope"/);
+  // An instructor's own lesson, whole.
+  const own = { title: 'Two units', settings: { dataset: 'digits', hidden: [2] }, steps: [{ text: 'Look at the plane.', watch: 'latent', goal: { stepsAtLeast: 10 } }] };
+  const set = await page.evaluate((lesson) => document.querySelector('ae-playground').loadPreset(lesson), own);
+  assert.deepEqual(set.hidden, [2]);
+  assert.equal(await frame.textContent('.lesson-title'), 'Two units');
+  const bad = await page.evaluate((lesson) => document.querySelector('ae-playground').loadPreset(lesson).catch((e) => e.message), { ...own, steps: [] });
+  assert.match(bad, /steps/);
   assert.deepEqual(errors, []);
   await page.close();
 });
