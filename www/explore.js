@@ -54,12 +54,31 @@ export function installExplore({ scatter, request, store, select }) {
     wanted = scatter.planeAt(e);
     decodeAt();
   });
-  $('latent').addEventListener('click', (e) => {
-    if (!scatter.frame) return;
-    const { px, py } = scatter.planeAt(e);
+  const pick = (px, py) => {
     const near = scatter.nearest(px, py, NEIGHBOURS);
     store.set({ neighbours: near });
     if (near.length) select(near[0]).catch(() => {});
+  };
+  $('latent').addEventListener('click', (e) => {
+    if (!scatter.frame) return;
+    const { px, py } = scatter.planeAt(e);
+    pick(px, py);
+  });
+  // From the keyboard: the arrows move a cross over the plane (a twentieth of it a press), decoding
+  // where it stands; Enter shows its nearest samples.
+  const STEPS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] };
+  $('latent').addEventListener('keydown', (e) => {
+    const f = scatter.frame;
+    if (!f || !(e.key in STEPS || e.key === 'Enter')) return;
+    e.preventDefault();
+    const cross = scatter.cross ?? { x: (f.x0 + f.x1) / 2, y: (f.y0 + f.y1) / 2 };
+    if (e.key === 'Enter') return pick(f.sx(cross.x), f.sy(cross.y));
+    const [dx, dy] = STEPS[e.key];
+    const within = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
+    const moved = { x: within(cross.x + (dx * (f.x1 - f.x0)) / 20, f.x0, f.x1), y: within(cross.y + (dy * (f.y1 - f.y0)) / 20, f.y0, f.y1) };
+    scatter.showCross(moved);
+    wanted = moved;
+    decodeAt();
   });
   installPad(store, request, scatter);
 }

@@ -60,7 +60,7 @@ export function installViews(store, { reset, select }) {
     scatter,
     newModel(dataset) {
       scatter.setClassNames(dataset.classNames);
-      scatter.marked = null; // the drawing's code was the old model's
+      [scatter.marked, scatter.cross] = [null, null]; // the drawing's code and the cross were the old model's
       for (const id of ['decoded', 'drawn-output']) $(id).getContext('2d').clearRect(0, 0, $(id).width, $(id).height);
       chart.reset(store.get().settings);
     },

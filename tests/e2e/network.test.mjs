@@ -100,6 +100,15 @@ test('hovering over the latent plane decodes that code, and a drawn digit lands 
   assert.equal(hover.code.length, 2);
   const decoded = await page.evaluate((code) => window.aePlayground.decode(code), hover.code);
   assert.deepEqual(Array.from(hover.output).map((v) => v.toFixed(5)), decoded.map((v) => v.toFixed(5)));
+  // From the keyboard: the arrows move a cross, which decodes where it stands.
+  await page.focus('#latent');
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction((before) => JSON.stringify(window.aePlayground.debug.explored().hover.code) !== before, JSON.stringify(hover.code));
+  const keyed = (await page.evaluate(() => window.aePlayground.debug.explored())).hover;
+  const again = await page.evaluate((code) => window.aePlayground.decode(code), keyed.code);
+  assert.deepEqual(Array.from(keyed.output).map((v) => v.toFixed(5)), again.map((v) => v.toFixed(5)));
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => window.aePlayground.debug.explored().neighbours.length === 6);
   // A 7 drawn on the pad: its code is the encoder's for those pixels.
   const pad = await page.locator('#draw').boundingBox();
   await page.mouse.move(pad.x + 25, pad.y + 25);

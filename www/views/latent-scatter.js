@@ -71,6 +71,7 @@ export class LatentScatter {
       ctx.fill();
     });
     if (this.marked) this.drawMark(ctx);
+    if (this.cross) this.drawCross(ctx);
     this.caption.textContent = projected
       ? `${n} test codes (${width} units) on their first two principal directions.`
       : `${n} test codes (${width} unit${width === 1 ? ', on a line' : 's, as they are'}).`;
@@ -98,6 +99,23 @@ export class LatentScatter {
   mark(point) {
     this.marked = point;
     if (this.last) this.update(this.last);
+  }
+
+  /** The keyboard's cross on the plane (a point of it), kept across updates. */
+  showCross(point) {
+    this.cross = point;
+    if (this.last) this.update(this.last);
+  }
+
+  drawCross(ctx) {
+    const [x, y] = [this.frame.sx(this.cross.x), this.frame.sy(this.cross.y)];
+    Object.assign(ctx, { strokeStyle: '#000', lineWidth: 1.5 });
+    ctx.beginPath();
+    ctx.moveTo(x - 8, y);
+    ctx.lineTo(x + 8, y);
+    ctx.moveTo(x, y - 8);
+    ctx.lineTo(x, y + 8);
+    ctx.stroke();
   }
 
   drawMark(ctx) {
