@@ -1,6 +1,7 @@
-//! Model files in the safetensors format: the current phase's network (each dense layer's weight
-//! [inputs, outputs] and bias, so that y = f(x·W + b)), the optimizer's state (so that training
-//! continues where it was), and in the metadata the settings, the phase and the layers in order.
+//! Model files in the safetensors format, read and written by the `safetensors` crate: the current
+//! phase's network (each dense layer's weight [inputs, outputs] and bias, so that y = f(x·W + b)),
+//! the optimizer's state (so that training continues where it was), and in the metadata the
+//! settings, the phase and the layers in order.
 //!
 //! Tensors: `layers.{i}.weight` F32 [inputs, outputs] and `layers.{i}.bias` F32 [outputs] for each
 //! dense op i (a tied layer has no weight of its own: it uses another's, transposed), then
@@ -19,7 +20,9 @@ use crate::model::layers::WeightLayout;
 use crate::model::net::{Net, Op};
 use crate::model::optim::Optimizer;
 use crate::train::session::PhaseKind;
+use safetensors::tensor::{Dtype, SafeTensors, TensorView};
 use serde_json::{json, Map, Value};
+use std::collections::HashMap;
 
 pub const FORMAT: &str = "ae-playground 1";
 
@@ -92,27 +95,18 @@ pub fn write(config: &Config, phase: PhaseKind, step: u64, net: &Net<f32>, optim
     pack(metadata, &tensors)
 }
 
-/// A safetensors file of F32 tensors [(name, shape, values)] with `metadata` (string values).
+/// A safetensors file of F32 tensors [(name, shape, values)] with `metadata` (string values), written
+/// by the `safetensors` crate.
 pub(crate) fn pack(metadata: Value, tensors: &[(String, Vec<usize>, &[f32])]) -> Vec<u8> {
-    let mut header = Map::new();
-    header.insert("__metadata__".into(), metadata);
-    let mut offset = 0;
-    for (name, shape, values) in tensors {
-        let end = offset + 4 * values.len();
-        header.insert(name.clone(), json!({"dtype": "F32", "shape": shape, "data_offsets": [offset, end]}));
-        offset = end;
-    }
-    let mut text = Value::Object(header).to_string();
-    while !text.len().is_multiple_of(8) {
-        text.push(' '); // the data start 8-byte aligned
-    }
-    let mut out = Vec::with_capacity(8 + text.len() + offset);
-    out.extend((text.len() as u64).to_le_bytes());
-    out.extend(text.as_bytes());
-    for (_, _, values) in tensors {
-        out.extend(values.iter().flat_map(|v| v.to_le_bytes()));
-    }
-    out
+    let text = |v: &Value| v.as_str().map_or_else(|| v.to_string(), str::to_string);
+    let info: HashMap<String, String> =
+        metadata.as_object().map(|m| m.iter().map(|(k, v)| (k.clone(), text(v))).collect()).unwrap_or_default();
+    let bytes: Vec<Vec<u8>> =
+        tensors.iter().map(|(_, _, v)| v.iter().flat_map(|x| x.to_le_bytes()).collect()).collect();
+    let views = tensors.iter().zip(&bytes).map(|((name, shape, _), data)| {
+        (name.as_str(), TensorView::new(Dtype::F32, shape.clone(), data).expect("a tensor's shape fits its values"))
+    });
+    safetensors::serialize(views, Some(info)).expect("F32 tensors and string metadata always serialize")
 }
 
 /// Reads a model file written by `write` (or any safetensors file of F32 tensors with our metadata).
@@ -160,45 +154,23 @@ pub(crate) fn meta_text<'a>(meta: &'a Map<String, Value>, key: &str) -> Result<&
     meta.get(key).and_then(Value::as_str).ok_or_else(|| bad(format!("no {key} in its metadata")))
 }
 
-/// A safetensors file's metadata and F32 tensors, every size and offset checked.
+/// A safetensors file's metadata and F32 tensors (by name), read by the `safetensors` crate, which
+/// checks the header, every size and offset.
 pub(crate) fn unpack(bytes: &[u8]) -> Result<(Map<String, Value>, Tensors)> {
-    if bytes.len() < 8 {
-        return Err(bad(format!("{} bytes is too short for a safetensors header", bytes.len())));
-    }
-    let len = u64::from_le_bytes(bytes[..8].try_into().unwrap()) as usize;
-    if len > bytes.len() - 8 {
-        return Err(bad(format!("its header claims {len} bytes but the file has {} after byte 8", bytes.len() - 8)));
-    }
-    let mut header: Map<String, Value> = serde_json::from_slice(&bytes[8..8 + len])
-        .map_err(|e| bad(format!("its header (bytes 8 to {}) is not JSON: {e}", 8 + len)))?;
-    let meta = match header.remove("__metadata__") {
-        Some(Value::Object(meta)) => meta,
-        _ => return Err(bad("no metadata".into())),
-    };
-    let data = &bytes[8 + len..];
+    let refused = |e: safetensors::SafeTensorError| bad(format!("the safetensors reader refused it: {e}"));
+    let (_, header) = SafeTensors::read_metadata(bytes).map_err(refused)?;
+    let Some(info) = header.metadata() else { return Err(bad("no metadata".into())) };
+    let meta = info.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect();
+    let file = SafeTensors::deserialize(bytes).map_err(refused)?;
     let mut tensors = Vec::new();
-    for (name, entry) in &header {
-        let field = |key: &str| entry.get(key).ok_or_else(|| bad(format!("tensor {name} has no {key}")));
-        if field("dtype")? != "F32" {
-            fail!("model file: tensor {name} is {}, not F32", field("dtype")?);
+    for (name, view) in file.tensors() {
+        if view.dtype() != Dtype::F32 {
+            fail!("model file: tensor {name} is {:?}, not F32", view.dtype());
         }
-        let numbers = |key: &str| -> Result<Vec<usize>> {
-            field(key)?
-                .as_array()
-                .and_then(|a| a.iter().map(|v| v.as_u64().map(|u| u as usize)).collect())
-                .ok_or_else(|| bad(format!("tensor {name}: {key} is not a list of sizes")))
-        };
-        let (shape, offsets) = (numbers("shape")?, numbers("data_offsets")?);
-        let [start, end] = offsets[..] else {
-            fail!("model file: tensor {name} needs two data offsets, not {offsets:?}")
-        };
-        let bytes = shape.iter().try_fold(4usize, |a, &d| a.checked_mul(d));
-        if end < start || end > data.len() || Some(end - start) != bytes {
-            fail!("model file: tensor {name} ({shape:?}) at data bytes {start}..{end} does not fit the file ({} data bytes)", data.len());
-        }
-        let values = data[start..end].chunks_exact(4).map(|b| f32::from_le_bytes(b.try_into().unwrap())).collect();
-        tensors.push((name.clone(), shape, values));
+        let values = view.data().chunks_exact(4).map(|b| f32::from_le_bytes(b.try_into().unwrap())).collect();
+        tensors.push((name, view.shape().to_vec(), values));
     }
+    tensors.sort_by(|a, b| a.0.cmp(&b.0));
     Ok((meta, tensors))
 }
 
