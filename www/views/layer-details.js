@@ -22,11 +22,11 @@ export class LayerDetails {
     if (!dataset) return;
     const dim = dataset.width * dataset.height * dataset.channels;
     const { cards } = describeNetwork(settings, dim, network);
-    const card = cards.find((c) => c.id === selectedCard) ?? cards.find((c) => c.role === 'code');
+    const card = cards.find((c) => c.id === selectedCard) ?? cards.find((c) => c.phaseCode) ?? cards.find((c) => c.role === 'code');
     this.title.textContent = `${card.label}: ${card.units} ${card.role === 'input' || card.role === 'noise' || card.role === 'output' ? 'values' : 'units'}${card.activation ? `, ${card.activation}` : ''} (${card.state})`;
     this.text.textContent = this.explain(card, panels, settings);
     this.drawHistogram(card.values);
-    const means = card.role === 'code' ? panels.code?.meanCode : null;
+    const means = card.phaseCode ? panels.code?.meanCode : null;
     this.rho.hidden = !means;
     if (means) this.drawRho(means, settings.klWeight > 0 ? settings.klTarget : null);
     const first = card.id === 'enc0' && panels.filters;
@@ -52,7 +52,7 @@ export class LayerDetails {
     if (card.state === 'idle') lines.push('Done: the classifier phase trains a softmax head on the code and leaves the decoder as it is.');
     if (card.stageDecoder) lines.push('This stage trains this layer with a decoder of its own, which rebuilds the layer below from its code.');
     if (card.transposeOf !== undefined) lines.push('At assembly this decoder layer started as the transpose of its encoder layer; fine-tuning now trains the whole net.');
-    if (card.role === 'code' && code?.meanCode) {
+    if (card.phaseCode && code?.meanCode) {
       const rho = code.meanCode.map((v) => v.toFixed(2)).slice(0, 16).join(' ');
       lines.push(`Mean activation ρ̂ per unit on the test set: ${rho}${code.meanCode.length > 16 ? ' …' : ''}${settings.klWeight > 0 ? ` (target ρ = ${settings.klTarget})` : ''}.`);
       if (code.jacobianNorm != null) lines.push(`Encoder Jacobian ‖J‖F = ${code.jacobianNorm.toFixed(3)}${settings.contractive > 0 ? ', pulled down by the contractive penalty' : ''}.`);

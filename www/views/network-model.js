@@ -61,7 +61,8 @@ export function describeNetwork(settings, dim, network) {
     a?.frozen.forEach((values, i) => (cards[first + i].values = values));
     const [enc, dec] = [steps[0], steps[steps.length - 1]];
     const card = cards[first + s];
-    Object.assign(card, { values: enc.values, mu: enc.mu, sigma: enc.sigma, sparse: enc.sparse, activation: enc.activation });
+    // This stage's code: the penalties and the code statistics (ρ̂, ‖J‖) are its.
+    Object.assign(card, { values: enc.values, mu: enc.mu, sigma: enc.sigma, sparse: enc.sparse, activation: enc.activation, phaseCode: true });
     links[first + s - 1] = enc.links;
     const below = s === 0 ? dim : settings.hidden[s - 1];
     card.stageDecoder = { units: below, values: dec.values, image: s === 0, links: dec.links, label: `its decoder, rebuilding ${s === 0 ? 'the input' : `encoder ${s}`}` };
@@ -75,6 +76,8 @@ export function describeNetwork(settings, dim, network) {
     Object.assign(card, { values: step.values, mu: step.mu, sigma: step.sigma, sparse: step.sparse, activation: step.activation });
     links[first + i - 1] = step.links;
   });
+  const code = cards.find((c) => c.role === 'code');
+  code.phaseCode = true;
   if (classifier) {
     cards.forEach((c, i) => i >= first + n && (c.state = 'idle')); // the decoder, done: the head reads the code
     if (settings.classifierFrozen) cards.forEach((c, i) => i >= first && i < first + n && (c.state = 'frozen'));
