@@ -70,3 +70,16 @@ fn a_file_that_does_not_fit_is_refused() {
     assert!(Session::restore_run(digits(), &bytes[..bytes.len() - 4]).is_err());
     assert!(Session::restore_run(digits(), b"junk").is_err());
 }
+
+#[test]
+fn a_very_long_run_saves_with_its_loss_curve_thinned_and_its_last_point_kept() {
+    let data = digits();
+    let mut s = Session::new(Config { hidden: vec![4], ..Config::default() }, data.clone()).unwrap();
+    // 450,000 steps' losses (the header would pass safetensors' 100 MB at about 4.5 million).
+    s.history[0] = (0..450_000u64).map(|i| (i, 1.0 / (1.0 + i as f32))).collect();
+    let last = *s.history[0].last().unwrap();
+    let back = Session::restore_run(data, &s.save_run()).unwrap();
+    assert!(back.history[0].len() <= 200_001, "{} points kept", back.history[0].len());
+    assert_eq!(back.history[0].last(), Some(&last));
+    assert_eq!(back.history[0][..3], [(0, 1.0), (3, 0.25), (6, 1.0 / 7.0)]);
+}

@@ -138,7 +138,7 @@ function installPad(store, request, scatter) {
 export function readPad(pad, width, height) {
   const box = inkBox(pad);
   if (!box) return new Array(width * height).fill(0);
-  const scale = Math.round((width * 20) / 28) / Math.max(box.w, box.h);
+  const scale = Math.round((Math.min(width, height) * 20) / 28) / Math.max(box.w, box.h);
   const [w, h] = [box.w * scale, box.h * scale];
   const draw = (dx, dy) => {
     const small = new OffscreenCanvas(width, height);

@@ -71,7 +71,10 @@ function showMessage(text) {
 /** Settings the worker accepted (an imported model file brings its own): kept, shown, in the hash. */
 function adopt(settings) {
   store.set({ settings });
-  history.replaceState(null, '', toHash(settings, baseOf(view), viewToHash(view)) || location.pathname);
+  // A lesson file not read yet stays named in the address.
+  const prefix = new URLSearchParams(viewToHash(view));
+  if (view.source && !view.lesson) for (const [key, value] of Object.entries(view.source)) prefix.set(key, value);
+  history.replaceState(null, '', toHash(settings, baseOf(view), prefix.toString()) || location.pathname);
   renderForm($('settings'), settings, (s) => reset(s).catch(() => {}), view);
 }
 
@@ -116,6 +119,7 @@ const panels = installPanels({ request }, () => store.get().dataset);
 /** How each worker message changes the page. */
 const handlers = {
   ready({ dataset, settings }) {
+    if (settings.dataset.startsWith('upload:')) addDatasetOption(settings.dataset);
     adopt(settings); // the new model's, in force before anything of it is drawn
     views.newModel(dataset);
     store.set({ dataset, metrics: { ...FRESH }, running: false, network: null, latent: null, hover: null, drawn: null, neighbours: [], fewLabels: null, selected: Math.min(store.get().selected, dataset.nTest - 1) });

@@ -172,7 +172,7 @@ async function play() {
   try {
     while (running && generation === mine) {
       const more = await exclusive(async () => {
-        if (generation !== mine || playground.finished) return false;
+        if (!running || generation !== mine || playground.finished) return false; // paused, replaced or done while it waited
         await trainSlice(Infinity);
         return !playground.finished;
       });

@@ -46,7 +46,7 @@ impl Session {
                 "epoch": epoch,
                 "cursor": cursor,
                 "optimizerT": o.t,
-                "history": self.history,
+                "history": thinned(&self.history),
                 "stoppedEarly": self.stopped_early,
                 "best": self.best.as_ref().map(|(loss, epoch, _)| (loss, epoch)),
             })
@@ -130,4 +130,26 @@ struct Run {
     history: Vec<Vec<(u64, f32)>>,
     stopped_early: bool,
     best: Option<(f64, u32)>,
+}
+
+/// Loss points kept per phase in a saved run: a phase's curve beyond this is thinned (every k-th point
+/// and its last), so that the file's header stays far below the 100 MB safetensors allows (about 22
+/// bytes a point).
+const SAVED_POINTS: usize = 200_000;
+
+fn thinned(history: &[Vec<(u64, f32)>]) -> Vec<Vec<(u64, f32)>> {
+    history
+        .iter()
+        .map(|series| {
+            if series.len() <= SAVED_POINTS {
+                return series.clone();
+            }
+            let every = series.len().div_ceil(SAVED_POINTS);
+            let mut kept: Vec<_> = series.iter().step_by(every).copied().collect();
+            if kept.last() != series.last() {
+                kept.extend(series.last());
+            }
+            kept
+        })
+        .collect()
 }

@@ -3,6 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { open, start, openDrawer } from './browser.mjs';
+import { readFileSync } from 'node:fs';
 import { LESSONS } from '../../www/lessons.js';
 
 let env;
@@ -22,6 +23,20 @@ test('every lesson opens from the address, shows its text, has its settings and 
     assert.deepEqual(errors, []);
     await page.close();
   }
+});
+
+test("an instructor's lesson file opens from the address, and stays named in it", async () => {
+  const { page, errors } = await open(env.browser, `${env.url}#lessonUrl=www/lessons/example.json&hide=Data`);
+  const lesson = JSON.parse(readFileSync(new URL('../../www/lessons/example.json', import.meta.url), 'utf8'));
+  await page.waitForFunction((title) => document.querySelector('.lesson-title')?.textContent === title, lesson.title);
+  const settings = await page.evaluate(() => window.aePlayground.settings());
+  for (const [key, value] of Object.entries(lesson.settings)) assert.deepEqual(settings[key], value, key);
+  const params = new URLSearchParams(new URL(page.url()).hash.slice(1));
+  assert.equal(params.get('lessonUrl'), 'www/lessons/example.json');
+  assert.equal(params.get('hide'), 'Data');
+  assert.equal((await page.evaluate(() => window.aePlayground.lesson())).steps, lesson.steps.length);
+  assert.deepEqual(errors, []);
+  await page.close();
 });
 
 test('hide and lock hold, the address round-trips, and the chooser switches lessons', async () => {
