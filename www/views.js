@@ -40,7 +40,8 @@ export function installViews(store, { reset, select }) {
   const preview = new ImageGrid($('upload-preview'), { size: 40 });
   const neighbours = new ImageGrid($('neighbours'), { size: 36 });
   store.subscribe((s, changed) => {
-    if (['settings', 'dataset', 'network', 'selectedCard', 'view', 'lessonStep', 'panels'].some((k) => changed.has(k))) network.update({ ...s, dataset: s.dataset ?? provisional(s.settings), watch: watchOf(s) });
+    // (not on `panels`: the ‖J‖ on the code card follows with the next network message)
+    if (['settings', 'dataset', 'network', 'selectedCard', 'view', 'lessonStep'].some((k) => changed.has(k))) network.update({ ...s, dataset: s.dataset ?? provisional(s.settings), watch: watchOf(s) });
     if (['settings', 'dataset', 'network', 'selectedCard', 'panels'].some((k) => changed.has(k))) details.update(s);
     if (changed.has('metrics') || changed.has('running')) readout.update(s);
     if (['images', 'dataset', 'selected'].some((k) => changed.has(k))) strip.update(s);
@@ -49,7 +50,7 @@ export function installViews(store, { reset, select }) {
     if (changed.has('latent') && s.latent) scatter.update(s.latent);
     if (changed.has('backend')) $('backend').textContent = $('backend').title = `Backend: ${s.backend.name} — ${s.backend.reason}`;
     if (changed.has('images') && s.images && s.dataset) showImages(s, scatter, preview);
-    if (changed.has('dataset') && s.dataset) $('data-what').textContent = describeData(s.dataset);
+    if (changed.has('dataset') && s.dataset) showData(s.dataset);
     if (changed.has('view') || changed.has('lessonStep')) highlight(watchOf(s));
     if (changed.has('neighbours')) showNeighbours(s, neighbours, scatter);
   });
@@ -113,6 +114,14 @@ function watchOf({ view, lessonStep }) {
 /** Outlines the panel a step points at outside the diagram (the diagram marks its own cards). */
 function highlight(watch) {
   for (const [part, id] of Object.entries(OUTSIDE)) $(id).classList.toggle('watched', part === watch);
+}
+
+/** The dataset in words; the sample strip and the decoded images only for images, the pad only for grey ones. */
+function showData(d) {
+  $('data-what').textContent = describeData(d);
+  $('samples-images').hidden = d.height <= 1;
+  $('explore').hidden = d.height <= 1;
+  $('pad').hidden = d.height <= 1 || d.channels !== 1;
 }
 
 function describeData(d) {

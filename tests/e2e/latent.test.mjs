@@ -63,6 +63,8 @@ test('the synthetic manifolds train in the page and colour the latent scatter by
     assert.ok(m.testLoss < 0.6 * first.testLoss, `${dataset}: ${first.testLoss} → ${m.testLoss}`);
     assert.equal(await page.locator('#latent-legend li').count(), classes, dataset);
     if (dataset === 'swissRoll') await page.screenshot({ path: new URL('latent-swiss-roll.png', ARTIFACTS).pathname, fullPage: true });
+    // Not images: no strip of samples, no decoded image under the pointer, no drawing pad.
+    for (const id of ['#samples-images', '#explore', '#pad']) assert.ok(await page.locator(id).isHidden(), `${dataset}: ${id} hidden`);
     assert.deepEqual(errors, []);
     await page.close();
   }

@@ -62,11 +62,15 @@ test('in an 800×700 box the network, the reconstructions and the loss fit', asy
   await page.close();
 });
 
-test('screenshots: free play and every lesson at three sizes', async () => {
+test('free play and every lesson draw their network at three sizes (screenshots in artifacts/)', async () => {
   for (const [width, height] of [[1366, 768], [1920, 1080], [375, 800]]) {
     for (const key of ['', ...LESSONS.map((l) => l.key)]) {
       const page = await openAt(width, height, key ? `#lesson=${key}` : '', 60);
       await page.screenshot({ path: new URL(`screen-${key || 'free-play'}-${width}x${height}.png`, ARTIFACTS).pathname });
+      // Each page drew its network with the sample's values (at least the input and a layer in training), and said nothing went wrong.
+      const drawn = await page.evaluate(() => window.aePlayground.activations().filter((l) => l.values).length);
+      assert.ok(drawn >= 2, `${key || 'free play'} at ${width}×${height}: ${drawn} layers with values`);
+      assert.equal(await page.locator('#message').isHidden(), true, `${key || 'free play'}: ${await page.textContent('#message')}`);
       await page.close();
     }
   }

@@ -29,9 +29,9 @@ export class LayerDetails {
     const means = card.phaseCode ? panels.code?.meanCode : null;
     this.rho.hidden = !means;
     if (means) this.drawRho(means, settings.klWeight > 0 ? settings.klTarget : null);
-    const first = card.id === 'enc0' && panels.filters;
+    const first = card.id === 'enc0' && panels.filters && dataset.height > 1; // filters drawn as images
     this.filtersCanvas.hidden = !first;
-    if (first && dataset.height > 1) {
+    if (first) {
       const { values, count } = panels.filters;
       const shown = Math.min(FILTERS, count);
       const size = values.length / count;
