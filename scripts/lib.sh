@@ -1,6 +1,8 @@
-# Shared by the scripts: strict mode, the repository root, cargo's bin on PATH, and a step banner.
+# Shared by the scripts: strict mode, the repository root, cargo's bin on PATH, a step banner, and
+# where the PyTorch environment lives (outside the clone, so that every clone and CI run shares it).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 export PATH="$HOME/.cargo/bin:$PATH"
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+export AE_TORCH_ENV="${AE_TORCH_ENV:-$HOME/.cache/ae-playground/torch}"

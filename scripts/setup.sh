@@ -2,8 +2,9 @@
 # Installs only what is missing. Always: the wasm32 target, the wasm-bindgen CLI at the version
 # Cargo.toml pins, the npm packages. With --browser also Chromium (the benchmarks and measurements
 # drive it); with --lint clippy and rustfmt; with --test Chromium, chromedriver, Mesa's lavapipe (software Vulkan) and clippy and
-# rustfmt, through apt or rustup when run as root, otherwise it says what to install; and a Python
-# virtual environment (.venv) with numpy and safetensors for the check of exported models.
+# rustfmt, through apt or rustup when run as root, otherwise it says what to install; a Python
+# virtual environment (.venv) with numpy and safetensors for the check of exported models; and one
+# with PyTorch ($AE_TORCH_ENV, under ~/.cache: 5.5 GB, made once per machine) for the hand-off's tests.
 source "$(dirname "$0")/lib.sh"
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
@@ -55,4 +56,12 @@ if [ "${1:-}" = "--test" ] && { [ ! -x .venv/bin/python ] || [ tests/python/requ
   python3 -m venv .venv
   .venv/bin/pip install --quiet --disable-pip-version-check -r tests/python/requirements.txt
   touch .venv/installed
+fi
+
+# Compared by contents, not dates: a fresh clone's files are all new, and must not reinstall 5.5 GB.
+if [ "${1:-}" = "--test" ] && ! cmp -s tests/python/requirements-torch.txt "$AE_TORCH_ENV/installed"; then
+  step "installing PyTorch into $AE_TORCH_ENV (about 90 s and 5.5 GB, once for every clone)"
+  python3 -m venv "$AE_TORCH_ENV"
+  "$AE_TORCH_ENV/bin/pip" install --quiet --disable-pip-version-check -r tests/python/requirements-torch.txt
+  cp tests/python/requirements-torch.txt "$AE_TORCH_ENV/installed"
 fi

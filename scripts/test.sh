@@ -14,8 +14,8 @@ VK_ICD_FILENAMES=$(compgen -G "/usr/share/vulkan/icd.d/lvp_icd.*.json" | head -n
 export VK_ICD_FILENAMES WGPU_BACKEND=vulkan
 export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$(mktemp -d)}"
 
-step "native tests (cargo test)"
-cargo test
+step "native tests (cargo test; the PyTorch hand-off's with $AE_TORCH_ENV)"
+AE_TORCH_PYTHON="$AE_TORCH_ENV/bin/python" cargo test
 
 step "browser tests (wasm-bindgen-test in headless Chromium)"
 CHROMEDRIVER=$(command -v chromedriver) WASM_BINDGEN_TEST_TIMEOUT=180 \

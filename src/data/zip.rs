@@ -110,7 +110,8 @@ fn unpack(name: &str, path: &str, data: &[u8], method: usize, size: usize) -> Re
     }
 }
 
-/// An archive of `files` (path, bytes), each stored or deflated: for tests, and for fuzzing's seeds.
+/// An archive of `files` (path, bytes), each stored or deflated, with its CRC-32 (what unzip tools
+/// and Python's zipfile check): the PyTorch hand-off, tests, and fuzzing's seeds.
 pub fn write(files: &[(&str, &[u8], bool)]) -> Vec<u8> {
     use std::io::Write;
     let (mut out, mut directory) = (Vec::new(), Vec::new());
@@ -123,13 +124,16 @@ pub fn write(files: &[(&str, &[u8], bool)]) -> Vec<u8> {
             bytes.to_vec()
         };
         let method: u16 = if deflate { 8 } else { 0 };
-        let sizes = [data.len() as u32, bytes.len() as u32];
+        let mut crc = flate2::Crc::new();
+        crc.update(bytes);
+        let sizes = [crc.sum(), data.len() as u32, bytes.len() as u32];
         let local = out.len() as u32;
         out.extend(LOCAL_HEADER.to_le_bytes().iter().chain(&[20, 0, 0, 0]).chain(&method.to_le_bytes()));
-        out.extend([0u8; 8].iter().chain(sizes.iter().flat_map(|s| s.to_le_bytes()).collect::<Vec<_>>().iter()));
+        // Time 0:00, date 1 January 1980 (0x21), then the CRC and sizes.
+        out.extend([0, 0, 0x21, 0].iter().chain(sizes.iter().flat_map(|s| s.to_le_bytes()).collect::<Vec<_>>().iter()));
         out.extend((path.len() as u16).to_le_bytes().iter().chain(&[0, 0]).chain(path.as_bytes()).chain(&data));
         directory.extend(DIRECTORY_ENTRY.to_le_bytes().iter().chain(&[20, 0, 20, 0, 0, 0]));
-        directory.extend(method.to_le_bytes().iter().chain(&[0u8; 8]));
+        directory.extend(method.to_le_bytes().iter().chain(&[0, 0, 0x21, 0]));
         directory.extend(sizes.iter().flat_map(|s| s.to_le_bytes()));
         directory.extend((path.len() as u16).to_le_bytes().iter().chain(&[0u8; 12]).chain(&local.to_le_bytes()));
         directory.extend(path.as_bytes());

@@ -15,6 +15,7 @@
 
 use crate::error::{Error, Result};
 use crate::fail;
+use crate::model::architecture::{classifier, encoder, stack};
 use crate::model::config::Config;
 use crate::model::layers::WeightLayout;
 use crate::model::net::{Net, Op};
@@ -27,7 +28,7 @@ use std::collections::HashMap;
 pub const FORMAT: &str = "ae-playground 1";
 
 /// What a model file holds, read back.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct ModelFile {
     pub config: Config,
     pub phase: PhaseKind,
@@ -35,6 +36,9 @@ pub struct ModelFile {
     /// Name, shape and values of each tensor.
     pub tensors: Vec<(String, Vec<usize>, Vec<f32>)>,
     pub optimizer_t: u32,
+    /// A PyTorch checkpoint of a classifier: the autoencoder's tensors (the classifier phase's are
+    /// `tensors`), for the phase before it.
+    pub autoencoder: Option<Tensors>,
 }
 
 impl ModelFile {
@@ -97,7 +101,7 @@ pub fn write(config: &Config, phase: PhaseKind, step: u64, net: &Net<f32>, optim
 
 /// A safetensors file of F32 tensors [(name, shape, values)] with `metadata` (string values), written
 /// by the `safetensors` crate.
-pub(crate) fn pack(metadata: Value, tensors: &[(String, Vec<usize>, &[f32])]) -> Vec<u8> {
+pub fn pack(metadata: Value, tensors: &[(String, Vec<usize>, &[f32])]) -> Vec<u8> {
     let text = |v: &Value| v.as_str().map_or_else(|| v.to_string(), str::to_string);
     let info: HashMap<String, String> =
         metadata.as_object().map(|m| m.iter().map(|(k, v)| (k.clone(), text(v))).collect()).unwrap_or_default();
@@ -113,6 +117,9 @@ pub(crate) fn pack(metadata: Value, tensors: &[(String, Vec<usize>, &[f32])]) ->
 pub fn read(bytes: &[u8]) -> Result<ModelFile> {
     let (meta, tensors) = unpack(bytes)?;
     let text = |key: &str| meta_text(&meta, key);
+    if text("format")? == crate::io::pytorch::FORMAT {
+        return crate::io::pytorch::read(&meta, tensors);
+    }
     if text("format")? != FORMAT {
         fail!("model file format {:?} is not {FORMAT:?}", text("format")?);
     }
@@ -124,6 +131,7 @@ pub fn read(bytes: &[u8]) -> Result<ModelFile> {
         step: text("step")?.parse().unwrap_or(0),
         tensors,
         optimizer_t: text("optimizer.t")?.parse().unwrap_or(0),
+        autoencoder: None,
     })
 }
 
@@ -143,7 +151,7 @@ fn phase_kind(text: &str) -> Result<PhaseKind> {
     })
 }
 
-type Tensors = Vec<(String, Vec<usize>, Vec<f32>)>;
+pub type Tensors = Vec<(String, Vec<usize>, Vec<f32>)>;
 
 fn bad(what: String) -> Error {
     Error::new(format!("not a file of this playground: {what}"))
@@ -156,7 +164,7 @@ pub(crate) fn meta_text<'a>(meta: &'a Map<String, Value>, key: &str) -> Result<&
 
 /// A safetensors file's metadata and F32 tensors (by name), read by the `safetensors` crate, which
 /// checks the header, every size and offset.
-pub(crate) fn unpack(bytes: &[u8]) -> Result<(Map<String, Value>, Tensors)> {
+pub fn unpack(bytes: &[u8]) -> Result<(Map<String, Value>, Tensors)> {
     let refused = |e: safetensors::SafeTensorError| bad(format!("the safetensors reader refused it: {e}"));
     let (_, header) = SafeTensors::read_metadata(bytes).map_err(refused)?;
     let Some(info) = header.metadata() else { return Err(bad("no metadata".into())) };
@@ -217,6 +225,9 @@ impl crate::Session {
     /// them. The file must hold this phase's network (a fine-tuned deep net fits an end-to-end one).
     pub fn import_model(&mut self, bytes: &[u8]) -> Result<()> {
         let file = read(bytes)?;
+        if let Some(tensors) = &file.autoencoder {
+            return self.import_classifier(&file, tensors);
+        }
         let here = self.phase();
         if file.phase != here && !(file.phase.is_deep() && here.is_deep()) {
             fail!("the model file holds phase {:?}, but this model is in phase {:?}", file.phase.name(), here.name());
@@ -226,5 +237,32 @@ impl crate::Session {
             (Net { params: state.params, ..self.trainer.phase.net.clone() }, state.optimizer);
         load_into(&file, &mut net, &mut optimizer)?;
         self.trainer.load_state(net.params, optimizer)
+    }
+
+    /// A PyTorch checkpoint with a classifier head, into a model whose phases end with the classifier:
+    /// the autoencoder's weights into the deep phase, then on to the classifier phase and its weights.
+    /// Both are checked before anything changes, so a refusal leaves the model as it was.
+    fn import_classifier(&mut self, file: &ModelFile, autoencoder: &Tensors) -> Result<()> {
+        if !self.phase().is_deep() || self.phases.last() != Some(&PhaseKind::Classifier) {
+            fail!("the checkpoint holds a classifier: import it into a model trained end to end with a classifier phase (classifierEpochs)");
+        }
+        let state = self.trainer.state();
+        let (mut net, mut optimizer) =
+            (Net { params: state.params, ..self.trainer.phase.net.clone() }, state.optimizer);
+        let deep = ModelFile { tensors: autoencoder.clone(), autoencoder: None, ..file.clone() };
+        load_into(&deep, &mut net, &mut optimizer)?;
+        let code = self.trainer.phase.code.expect("autoencoders have a code");
+        let head = classifier(None, net.ops[code].output_width(), 0, self.data.classes, self.config.seed);
+        let mut check = if self.config.classifier_frozen { head } else { stack(&encoder(&net, code), head) };
+        load_into(file, &mut check, &mut Optimizer::new(self.config.optimizer, 0, 1.0, 0.0, 0.0))?;
+        self.trainer.load_state(net.params, optimizer)?;
+        while self.phase() != PhaseKind::Classifier {
+            self.advance()?;
+        }
+        let state = self.trainer.state();
+        let (mut clf, mut optimizer) =
+            (Net { params: state.params, ..self.trainer.phase.net.clone() }, state.optimizer);
+        load_into(file, &mut clf, &mut optimizer)?;
+        self.trainer.load_state(clf.params, optimizer)
     }
 }

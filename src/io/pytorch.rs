@@ -1,0 +1,277 @@
+//! The hand-off to PyTorch: the model in PyTorch's names and layout (`model.safetensors`, loaded by
+//! `pytorch/model.py` with `load_state_dict(strict=True)`), zipped with `model.py`, `train.py`, a README
+//! and requirements; and checkpoints `train.py` writes, read back into the playground's own layout.
+//!
+//! Names (nn.Linear: weight [out, in]): `encoder.{l}.weight|bias` for each encoder layer; a VAE's last
+//! layer as the heads `mu.*` and `logvar.*`; `decoder.{j}.weight|bias`, j = 0 next to the code (a tied
+//! layer has only its bias: it uses `encoder.{n−1−j}.weight` transposed); `classifier.weight|bias`.
+//! Metadata: `format` "ae-playground pytorch 1", `config` (the settings as JSON), `inputs`,
+//! `classes`, `phase`, `step`, and for images `height`, `width`, `channels`.
+
+use crate::error::{Error, Result};
+use crate::fail;
+use crate::io::model_file::{self, meta_text, ModelFile, Tensors};
+use crate::model::architecture::{assemble, autoencoder};
+use crate::model::config::Config;
+use crate::model::layers::WeightLayout;
+use crate::model::net::{Dense, Net, Op};
+use crate::train::session::{PhaseKind, Session};
+use serde_json::{json, Map, Value};
+
+pub const FORMAT: &str = "ae-playground pytorch 1";
+
+const MODEL_PY: &str = include_str!("pytorch/model.py");
+const TRAIN_PY: &str = include_str!("pytorch/train.py");
+const README: &str = include_str!("pytorch/README.md");
+const REQUIREMENTS: &str = include_str!("pytorch/requirements.txt");
+
+/// One PyTorch tensor's place in a net: dense op `op`, its weight (transposed) or bias, and for a
+/// VAE's heads which half of that layer's outputs.
+struct Slot {
+    name: String,
+    op: usize,
+    weight: bool,
+    outputs: std::ops::Range<usize>,
+}
+
+/// The PyTorch tensors of a deep autoencoder's dense ops, in order (`code` is its code op).
+fn autoencoder_slots(net: &Net<f32>, code: usize, variational: bool) -> Vec<Slot> {
+    let mut slots = Vec::new();
+    let (mut encoder, mut decoder) = (0, 0);
+    for (i, op) in net.ops.iter().enumerate() {
+        let Op::Dense(d) = op else { continue };
+        let mut add = |prefix: String, outputs: std::ops::Range<usize>, own_weight: bool| {
+            if own_weight {
+                slots.push(Slot { name: format!("{prefix}.weight"), op: i, weight: true, outputs: outputs.clone() });
+            }
+            slots.push(Slot { name: format!("{prefix}.bias"), op: i, weight: false, outputs });
+        };
+        if i > code {
+            add(format!("decoder.{decoder}"), 0..d.outputs, d.layout == WeightLayout::Own);
+            decoder += 1;
+        } else if variational && i + 1 == code {
+            let c = d.outputs / 2;
+            add("mu".into(), 0..c, true);
+            add("logvar".into(), c..2 * c, true);
+        } else {
+            add(format!("encoder.{encoder}"), 0..d.outputs, true);
+            encoder += 1;
+        }
+    }
+    slots
+}
+
+/// A slot's values in PyTorch's layout: weight rows = outputs, [out, in].
+fn torch_values(d: &Dense, params: &[f32], slot: &Slot) -> (Vec<usize>, Vec<f32>) {
+    let rows = slot.outputs.clone();
+    if !slot.weight {
+        return (vec![rows.len()], params[d.bias_range()][rows].to_vec());
+    }
+    let w = &params[d.weight_range()]; // [inputs, outputs]
+    let values = rows.clone().flat_map(|o| (0..d.inputs).map(move |i| w[i * d.outputs + o])).collect();
+    (vec![rows.len(), d.inputs], values)
+}
+
+/// The autoencoder (and classifier head, op `op` of net `clf`) as PyTorch tensors (name, shape, values).
+pub fn torch_tensors(net: &Net<f32>, code: usize, variational: bool, head: Option<(&Net<f32>, usize)>) -> Tensors {
+    let mut tensors: Tensors = autoencoder_slots(net, code, variational)
+        .iter()
+        .map(|s| {
+            let (shape, values) = torch_values(net.dense(s.op).unwrap(), &net.params, s);
+            (s.name.clone(), shape, values)
+        })
+        .collect();
+    if let Some((clf, op)) = head {
+        let d = clf.dense(op).unwrap();
+        for weight in [true, false] {
+            let slot = Slot { name: String::new(), op, weight, outputs: 0..d.outputs };
+            let (shape, values) = torch_values(d, &clf.params, &slot);
+            tensors.push((format!("classifier.{}", if weight { "weight" } else { "bias" }), shape, values));
+        }
+    }
+    tensors
+}
+
+/// A classifier's net and its head's op.
+type Head = (Net<f32>, usize);
+
+impl Session {
+    /// The deep autoencoder as it stands (while pretraining: assembled from the stages so far, the
+    /// current one included), its code op, and while the classifier trains its net and head op.
+    fn deep_model(&self) -> (Net<f32>, usize, Option<Head>) {
+        let input = self.data.dim();
+        match (self.phase(), &self.autoencoder) {
+            (PhaseKind::Stage(_), _) => {
+                let mut stages = self.stages.clone();
+                stages.push(self.trainer.net());
+                let (net, code) = assemble(&self.config, input, &stages);
+                (net, code, None)
+            }
+            (PhaseKind::Classifier, Some((ae, code))) => {
+                let clf = self.trainer.net();
+                let mut ae = ae.clone();
+                if self.trainer.phase.frozen.is_none() {
+                    // Trained with the head: the encoder's weights are the classifier net's first ones.
+                    let n = crate::model::architecture::encoder(&ae, *code).params.len();
+                    ae.params[..n].copy_from_slice(&clf.params[..n]);
+                }
+                let head = clf.ops.len() - 1;
+                (ae, *code, Some((clf, head)))
+            }
+            _ => (self.trainer.net(), self.trainer.phase.code.expect("autoencoders have a code"), None),
+        }
+    }
+
+    /// The model as a safetensors file in PyTorch's names and layout (see the module's comment).
+    pub fn export_pytorch_weights(&self) -> Vec<u8> {
+        let (net, code, head) = self.deep_model();
+        let tensors = torch_tensors(&net, code, self.config.variational, head.as_ref().map(|(n, op)| (n, *op)));
+        let d = &self.data;
+        let mut meta = json!({
+            "format": FORMAT,
+            "config": serde_json::to_string(&self.config).unwrap_or_default(),
+            "inputs": d.dim().to_string(),
+            "classes": if head.is_some() { d.classes.to_string() } else { "0".into() },
+            "phase": serde_json::to_string(&self.phase()).unwrap_or_default(),
+            "step": self.step.to_string(),
+            "dataset": d.name,
+        });
+        if d.height > 1 {
+            for (key, v) in [("height", d.height), ("width", d.width), ("channels", d.channels)] {
+                meta[key] = v.to_string().into();
+            }
+        }
+        let views: Vec<(String, Vec<usize>, &[f32])> =
+            tensors.iter().map(|(n, s, v)| (n.clone(), s.clone(), &v[..])).collect();
+        model_file::pack(meta, &views)
+    }
+
+    /// "Export for PyTorch": a ZIP of model.safetensors, model.py, train.py, README.md and
+    /// requirements.txt.
+    pub fn export_pytorch(&self) -> Vec<u8> {
+        let readme = README.replace("{architecture}", &self.architecture_line());
+        crate::data::zip::write(&[
+            ("model.safetensors", &self.export_pytorch_weights(), true),
+            ("model.py", MODEL_PY.as_bytes(), true),
+            ("train.py", TRAIN_PY.as_bytes(), true),
+            ("README.md", readme.as_bytes(), true),
+            ("requirements.txt", REQUIREMENTS.as_bytes(), true),
+        ])
+    }
+
+    /// E.g. "784 → 256 → 32 → 256 → 784, sigmoid, on mnist".
+    fn architecture_line(&self) -> String {
+        let mut widths = vec![self.data.dim()];
+        widths.extend(&self.config.hidden);
+        widths.extend(self.config.hidden.iter().rev().skip(1));
+        widths.push(self.data.dim());
+        let widths: Vec<String> = widths.iter().map(usize::to_string).collect();
+        let variant = [
+            (self.config.variational, "variational"),
+            (self.config.tied, "tied weights"),
+            (self.config.k_sparse > 0, "k-sparse code"),
+        ];
+        let extra: Vec<&str> = variant.iter().filter(|(on, _)| *on).map(|(_, n)| *n).collect();
+        let extra = if extra.is_empty() { String::new() } else { format!(" ({})", extra.join(", ")) };
+        format!("{}{extra}, trained on {}", widths.join(" → "), self.data.name)
+    }
+}
+
+/// A checkpoint in PyTorch's layout (written by the export or by `train.py`) as a model file of the
+/// playground's own: the deep autoencoder's tensors, and with a classifier head the classifier phase's.
+/// Every tensor must be there with its shape, and nothing else may be.
+pub fn read(meta: &Map<String, Value>, tensors: Tensors) -> Result<ModelFile> {
+    let config: Config = serde_json::from_str(meta_text(meta, "config")?)
+        .map_err(|e| Error::new(format!("PyTorch checkpoint: its settings are not valid: {e}")))?;
+    config.validate().map_err(|e| Error::new(format!("PyTorch checkpoint: its settings: {e}")))?;
+    let number = |key: &str| -> Result<usize> {
+        meta_text(meta, key)?.parse().map_err(|_| Error::new(format!("PyTorch checkpoint: {key} is not a number")))
+    };
+    let (inputs, classes) = (number("inputs")?, number("classes")?);
+    let (net, code) = autoencoder::<f32>(&config, inputs);
+    let mut used = vec![false; tensors.len()];
+    let mut take = |name: &str, shape: &[usize]| -> Result<Vec<f32>> {
+        let at = tensors.iter().position(|(n, _, _)| n == name).ok_or_else(|| {
+            Error::new(format!("the PyTorch checkpoint has no {name}, which its settings' architecture needs"))
+        })?;
+        used[at] = true;
+        let (_, s, values) = &tensors[at];
+        if s != shape {
+            fail!("the PyTorch checkpoint's {name} is {s:?}, but its settings make it {shape:?}");
+        }
+        Ok(values.clone())
+    };
+    // Each dense op's weight [inputs, outputs] and bias, put together from its PyTorch tensors.
+    let mut ours: Vec<(usize, Vec<f32>, Vec<f32>)> = Vec::new();
+    for slot in autoencoder_slots(&net, code, config.variational) {
+        let d = net.dense(slot.op).unwrap();
+        if ours.last().is_none_or(|(op, _, _)| *op != slot.op) {
+            ours.push((slot.op, vec![0.0; d.inputs * d.outputs], vec![0.0; d.outputs]));
+        }
+        let (_, weight, bias) = ours.last_mut().unwrap();
+        let rows = slot.outputs.clone();
+        if slot.weight {
+            let values = take(&slot.name, &[rows.len(), d.inputs])?;
+            for (r, o) in rows.enumerate() {
+                (0..d.inputs).for_each(|i| weight[i * d.outputs + o] = values[r * d.inputs + i]);
+            }
+        } else {
+            bias[rows].copy_from_slice(&take(&slot.name, &[slot.outputs.len()])?);
+        }
+    }
+    let layer_tensors = |list: &[(usize, Vec<f32>, Vec<f32>)], net: &Net<f32>| -> Tensors {
+        let mut out = Vec::new();
+        for (op, weight, bias) in list {
+            let d = net.dense(*op).unwrap();
+            if d.layout == WeightLayout::Own {
+                out.push((format!("layers.{op}.weight"), vec![d.inputs, d.outputs], weight.clone()));
+            }
+            out.push((format!("layers.{op}.bias"), vec![d.outputs], bias.clone()));
+        }
+        out
+    };
+    let autoencoder_tensors = layer_tensors(&ours, &net);
+    let head = if classes > 0 {
+        let c = config.code_width();
+        let (w, b) = (take("classifier.weight", &[classes, c])?, take("classifier.bias", &[classes])?);
+        let weight = (0..c).flat_map(|i| (0..classes).map(|k| w[k * c + i]).collect::<Vec<_>>()).collect();
+        Some((weight, b))
+    } else {
+        None
+    };
+    if let Some(i) = used.iter().position(|u| !u) {
+        fail!(
+            "the PyTorch checkpoint holds {}, which is not part of the architecture its settings describe",
+            tensors[i].0
+        );
+    }
+    let step = meta_text(meta, "step").ok().and_then(|s| s.parse().ok()).unwrap_or(0);
+    let Some((weight, bias)) = head else {
+        return Ok(ModelFile {
+            config,
+            phase: PhaseKind::EndToEnd,
+            step,
+            tensors: autoencoder_tensors,
+            optimizer_t: 0,
+            autoencoder: None,
+        });
+    };
+    // The classifier phase's net: the head alone behind a frozen encoder, or the encoder and head.
+    let (clf_tensors, head_op) = if config.classifier_frozen {
+        (Vec::new(), 0)
+    } else {
+        let encoder_ops: Vec<_> = ours.iter().filter(|(op, _, _)| *op <= code).cloned().collect();
+        (layer_tensors(&encoder_ops, &net), code + 1)
+    };
+    let mut clf_tensors = clf_tensors;
+    clf_tensors.push((format!("layers.{head_op}.weight"), vec![config.code_width(), classes], weight));
+    clf_tensors.push((format!("layers.{head_op}.bias"), vec![classes], bias));
+    Ok(ModelFile {
+        config,
+        phase: PhaseKind::Classifier,
+        step,
+        tensors: clf_tensors,
+        optimizer_t: 0,
+        autoencoder: Some(autoencoder_tensors),
+    })
+}
