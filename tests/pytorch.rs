@@ -9,7 +9,7 @@
 use ae_playground::data::{files, zip};
 use ae_playground::io::model_file::{pack, unpack, Tensors};
 use ae_playground::io::pytorch::torch_tensors;
-use ae_playground::model::architecture::{encoder, stack};
+use ae_playground::model::architecture::{autoencoder, encoder, stack};
 use ae_playground::model::config::PerLayer;
 use ae_playground::model::layers::{Activation, Loss};
 use ae_playground::model::net::{Net, Trace};
@@ -170,6 +170,14 @@ fn checkpoints_that_do_not_fit_are_refused_and_the_model_stays() {
     let other = trained(&Config { hidden: vec![16, 12], ..Config::default() }, 0);
     let m = target.import_model(&other.export_pytorch_weights()).unwrap_err().message;
     assert!(m.contains("is [16], but this model's is [4]") || m.contains("[12]"), "{m}");
+    // A checkpoint of other data is refused before its shapes are compared.
+    let (wide, code) = autoencoder::<f32>(&config, 784);
+    let wide = torch_tensors(&wide, code, false, None);
+    let views: Vec<_> = wide.iter().map(|(n, s, v)| (n.clone(), s.clone(), &v[..])).collect();
+    let mut meta_784 = meta.clone();
+    meta_784["inputs"] = "784".into();
+    let m = target.import_model(&pack(meta_784, &views)).unwrap_err().message;
+    assert!(m.contains("takes 784 values a sample, but the dataset in hand (digits) has 64"), "{m}");
     // A classifier's checkpoint needs a model with a classifier phase.
     let clf = trained(&variants()[5].1, 30);
     let m = target.import_model(&clf.export_pytorch_weights()).unwrap_err().message;

@@ -26,7 +26,10 @@ export function installApi(controller) {
     reconstruct: (indices) => controller.reconstruct(indices),
     /** The current phase's model as safetensors bytes (Uint8Array; tensor names in the README). */
     exportWeights: () => controller.exportWeights(),
-    /** Builds the model a file of exportWeights was saved from (on the current dataset), puts its
+    /** "Export for PyTorch": the bytes (Uint8Array) of a ZIP holding model.safetensors in PyTorch's
+     * names and layout, model.py, train.py, README.md and requirements.txt. */
+    exportPyTorch: () => controller.exportPyTorch(),
+    /** Builds the model a file of exportWeights (or a checkpoint of the PyTorch export's train.py) was saved from (on the current dataset), puts its
      * weights and optimizer state in, and resolves with the settings in force; rejects with what does
      * not fit (the model in hand stays). */
     importWeights: (bytes) => controller.importWeights(bytes),

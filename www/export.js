@@ -1,5 +1,6 @@
-// Export and import: the model as safetensors (with its settings as JSON beside it), the test samples'
-// codes as CSV, each figure as PNG; and weights imported back to train on. Files are made in the
+// Export and import: the model as safetensors (with its settings as JSON beside it), the model for
+// PyTorch (a ZIP), the test samples' codes as CSV, each figure as PNG; and weights imported back to
+// train on, the page's own or a checkpoint of the PyTorch export's train.py. Files are made in the
 // browser and saved by the browser: nothing is uploaded.
 
 const $ = (id) => document.getElementById(id);
@@ -26,6 +27,8 @@ export function installExport(controller, showMessage) {
       fail(e);
     }
   };
+  $('export-pytorch').onclick = () =>
+    controller.exportPyTorch().then((zip) => save('autoencoder-pytorch.zip', zip, 'application/zip'), fail);
   $('export-codes').onclick = () => controller.exportCodes().then((csv) => save('codes.csv', csv, 'text/csv'), fail);
   $('import-weights').addEventListener('change', async (e) => {
     const [file] = e.target.files;

@@ -259,6 +259,7 @@ installEmbedding(controller, view, loadLesson);
 if (view.autoplay) ready.then(() => controller.play());
 controller.upload = (files, options) => upload(controller, files, options);
 controller.exportWeights = () => request({ type: 'exportWeights' });
+controller.exportPyTorch = () => request({ type: 'exportPyTorch' });
 controller.exportCodes = () => request({ type: 'exportCodes' });
 controller.reconstruct = async (indices) => {
   const values = await request({ type: 'reconstruct', indices: [...indices] });

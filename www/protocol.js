@@ -15,6 +15,7 @@ export const TO_WORKER = {
   decode: 'code, id → the output for one code',
   upload: 'files, options, id → {key, summary} of the dataset read',
   exportWeights: 'id → safetensors bytes of the current phase',
+  exportPyTorch: 'id → ZIP bytes: model.safetensors in PyTorch\'s layout, model.py, train.py, README.md, requirements.txt',
   exportCodes: 'id → every test code as CSV',
   importWeights: 'bytes, settings, id → the settings of the model built from the file',
   reconstruct: 'indices, id → inputs then outputs of those test samples',

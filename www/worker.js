@@ -275,6 +275,7 @@ const HANDLERS = {
   // Read and kept under a key of its own; the model changes only when settings name it.
   upload: ({ files, options }) => readUpload(files, options),
   exportWeights: () => withModel((model) => model.exportWeights()),
+  exportPyTorch: () => withModel((model) => model.exportPyTorch()),
   exportCodes: () => withModel((model) => model.exportCodes()),
   reconstruct: ({ indices }) => withModel((model) => model.reconstruct(Uint32Array.from(indices))),
   async importWeights({ bytes, settings: current }) {

@@ -39,6 +39,8 @@ pub struct ModelFile {
     /// A PyTorch checkpoint of a classifier: the autoencoder's tensors (the classifier phase's are
     /// `tensors`), for the phase before it.
     pub autoencoder: Option<Tensors>,
+    /// A PyTorch checkpoint's values a sample (the playground's own files say it by their shapes).
+    pub inputs: Option<usize>,
 }
 
 impl ModelFile {
@@ -132,6 +134,7 @@ pub fn read(bytes: &[u8]) -> Result<ModelFile> {
         tensors,
         optimizer_t: text("optimizer.t")?.parse().unwrap_or(0),
         autoencoder: None,
+        inputs: None,
     })
 }
 
@@ -225,6 +228,10 @@ impl crate::Session {
     /// them. The file must hold this phase's network (a fine-tuned deep net fits an end-to-end one).
     pub fn import_model(&mut self, bytes: &[u8]) -> Result<()> {
         let file = read(bytes)?;
+        let dim = self.data.dim();
+        if let Some(inputs) = file.inputs.filter(|&n| n != dim) {
+            fail!("the checkpoint's model takes {inputs} values a sample, but the dataset in hand ({}) has {dim}: load the data it was trained on first", self.data.name);
+        }
         if let Some(tensors) = &file.autoencoder {
             return self.import_classifier(&file, tensors);
         }

@@ -254,6 +254,7 @@ pub fn read(meta: &Map<String, Value>, tensors: Tensors) -> Result<ModelFile> {
             tensors: autoencoder_tensors,
             optimizer_t: 0,
             autoencoder: None,
+            inputs: Some(inputs),
         });
     };
     // The classifier phase's net: the head alone behind a frozen encoder, or the encoder and head.
@@ -273,5 +274,6 @@ pub fn read(meta: &Map<String, Value>, tensors: Tensors) -> Result<ModelFile> {
         tensors: clf_tensors,
         optimizer_t: 0,
         autoencoder: Some(autoencoder_tensors),
+        inputs: Some(inputs),
     })
 }

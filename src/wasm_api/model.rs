@@ -87,6 +87,13 @@ impl Playground {
         self.session.export_model()
     }
 
+    /// "Export for PyTorch": a ZIP of model.safetensors (PyTorch's names and layout), model.py,
+    /// train.py, README.md and requirements.txt.
+    #[wasm_bindgen(js_name = exportPyTorch)]
+    pub fn export_pytorch(&self) -> Vec<u8> {
+        self.session.export_pytorch()
+    }
+
     /// The whole run (every stage, weights, optimizer state, position, loss series) as bytes, for
     /// `Playground.restoreRun` after a reload.
     #[wasm_bindgen(js_name = saveRun)]
