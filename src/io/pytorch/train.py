@@ -17,6 +17,7 @@ import io
 import json
 import os
 import struct
+import time
 from pathlib import Path
 
 import numpy as np
@@ -239,7 +240,7 @@ def arguments():
 
 def main():
     args = arguments()
-    distributed = int(os.environ.get("WORLD_SIZE", "1")) > 1
+    distributed = "RANK" in os.environ  # started by torchrun (one process or many)
     cuda = torch.cuda.is_available()
     rank, local = int(os.environ.get("RANK", "0")), int(os.environ.get("LOCAL_RANK", "0"))
     device = torch.device(f"cuda:{local}" if cuda else "cpu")
@@ -290,6 +291,11 @@ def main():
         objective.train()
         return total / max(1, len(rows))
 
+    def accuracy_on(rows):
+        with torch.no_grad():
+            hits = sum((model.classify(x[c].to(device)).argmax(1).cpu() == y[c]).sum().item() for c in rows.split(1024))
+        return hits / max(1, len(rows))
+
     best, waited, step = (float("inf"), None), 0, int(meta.get("step", "0"))
     world = dist.get_world_size() if distributed else 1
     # Each process takes its own share of each epoch's shuffled rows, all shares the same length.
@@ -297,6 +303,7 @@ def main():
     say(f"epoch 0: test loss {loss_on(test):.4f}", flush=True)
     for epoch in range(1, args.epochs + 1):
         sampler.set_epoch(epoch)
+        started = time.perf_counter()
         mine = train[torch.tensor(list(sampler))]
         for batch in mine.split(s["batchSize"]):
             clean = x[batch].to(device)
@@ -306,7 +313,11 @@ def main():
             loss.backward()
             optimizer.step()
             step += 1
+        seconds = time.perf_counter() - started
         line = f"epoch {epoch}: test loss {loss_on(test):.4f}"
+        if task == "classifier":
+            line += f", test accuracy {accuracy_on(test):.1%}"
+        line += f" ({len(mine) * world / seconds:,.0f} samples/s)"
         if len(val) and s.get("patience", 0) > 0:
             v = loss_on(val)
             line += f", validation loss {v:.4f}"
