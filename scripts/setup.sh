@@ -59,9 +59,18 @@ if [ "${1:-}" = "--test" ] && { [ ! -x .venv/bin/python ] || [ tests/python/requ
 fi
 
 # Compared by contents, not dates: a fresh clone's files are all new, and must not reinstall 5.5 GB.
-if [ "${1:-}" = "--test" ] && ! cmp -s tests/python/requirements-torch.txt "$AE_TORCH_ENV/installed"; then
-  step "installing PyTorch into $AE_TORCH_ENV (about 90 s and 5.5 GB, once for every clone)"
-  python3 -m venv "$AE_TORCH_ENV"
-  "$AE_TORCH_ENV/bin/pip" install --quiet --disable-pip-version-check -r tests/python/requirements-torch.txt
-  cp tests/python/requirements-torch.txt "$AE_TORCH_ENV/installed"
+# A lock, since clones on one machine share the environment.
+torch_ready() { cmp -s tests/python/requirements-torch.txt "$AE_TORCH_ENV/installed" && "$AE_TORCH_ENV/bin/python" -c 'import torch' 2>/dev/null; }
+if [ "${1:-}" = "--test" ] && ! torch_ready; then
+  mkdir -p "$(dirname "$AE_TORCH_ENV")"
+  exec 9>"$AE_TORCH_ENV.lock"
+  flock 9
+  if ! torch_ready; then
+    step "installing PyTorch into $AE_TORCH_ENV (about 90 s and 5.5 GB, once for every clone)"
+    rm -f "$AE_TORCH_ENV/installed"
+    python3 -m venv "$AE_TORCH_ENV"
+    "$AE_TORCH_ENV/bin/pip" install --quiet --disable-pip-version-check -r tests/python/requirements-torch.txt
+    cp tests/python/requirements-torch.txt "$AE_TORCH_ENV/installed"
+  fi
+  exec 9>&-
 fi

@@ -232,6 +232,21 @@ impl crate::Session {
         if let Some(inputs) = file.inputs.filter(|&n| n != dim) {
             fail!("the checkpoint's model takes {inputs} values a sample, but the dataset in hand ({}) has {dim}: load the data it was trained on first", self.data.name);
         }
+        // A PyTorch checkpoint names only its tensors: its architecture must be this model's (the page
+        // builds the model from the file's settings first).
+        let c = &self.config;
+        let shape = |c: &Config| {
+            (c.hidden.clone(), c.activation.clone(), c.output_activation, c.tied, c.k_sparse, c.variational)
+        };
+        if file.inputs.is_some() && shape(&file.config) != shape(c) {
+            fail!(
+                "the checkpoint's architecture (hidden {:?}, tied {}, kSparse {}, variational {}) is not this model's",
+                file.config.hidden,
+                file.config.tied,
+                file.config.k_sparse,
+                file.config.variational
+            );
+        }
         if let Some(tensors) = &file.autoencoder {
             return self.import_classifier(&file, tensors);
         }
@@ -248,7 +263,9 @@ impl crate::Session {
 
     /// A PyTorch checkpoint with a classifier head, into a model whose phases end with the classifier:
     /// the autoencoder's weights into the deep phase, then on to the classifier phase and its weights.
-    /// Both are checked before anything changes, so a refusal leaves the model as it was.
+    /// Both are checked before anything changes, so a file that does not fit leaves the model as it
+    /// was. (An engine that fails while the phase moves on can leave it between the two: the page
+    /// imports into a model built for the file, never into the one in hand.)
     fn import_classifier(&mut self, file: &ModelFile, autoencoder: &Tensors) -> Result<()> {
         if !self.phase().is_deep() || self.phases.last() != Some(&PhaseKind::Classifier) {
             fail!("the checkpoint holds a classifier: import it into a model trained end to end with a classifier phase (classifierEpochs)");

@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::fail;
 use crate::io::model_file::{self, meta_text, ModelFile, Tensors};
 use crate::model::architecture::{assemble, autoencoder};
-use crate::model::config::Config;
+use crate::model::config::{Config, MAX_BATCH};
 use crate::model::layers::WeightLayout;
 use crate::model::net::{Dense, Net, Op};
 use crate::train::session::{PhaseKind, Session};
@@ -181,13 +181,28 @@ impl Session {
 /// playground's own: the deep autoencoder's tensors, and with a classifier head the classifier phase's.
 /// Every tensor must be there with its shape, and nothing else may be.
 pub fn read(meta: &Map<String, Value>, tensors: Tensors) -> Result<ModelFile> {
-    let config: Config = serde_json::from_str(meta_text(meta, "config")?)
+    let mut config: Config = serde_json::from_str(meta_text(meta, "config")?)
         .map_err(|e| Error::new(format!("PyTorch checkpoint: its settings are not valid: {e}")))?;
+    // Training settings of a cluster run that the page does not take: a batch above its largest, and
+    // early stopping without validation rows (train.py refuses that).
+    config.batch_size = config.batch_size.min(MAX_BATCH);
+    if config.validation == 0.0 {
+        config.patience = 0;
+    }
     config.validate().map_err(|e| Error::new(format!("PyTorch checkpoint: its settings: {e}")))?;
     let number = |key: &str| -> Result<usize> {
         meta_text(meta, key)?.parse().map_err(|_| Error::new(format!("PyTorch checkpoint: {key} is not a number")))
     };
     let (inputs, classes) = (number("inputs")?, number("classes")?);
+    // The first layer's tensor says the width before a net of that width is built.
+    let first = if config.variational && config.hidden.len() == 1 { "mu.weight" } else { "encoder.0.weight" };
+    match tensors.iter().find(|(n, _, _)| n == first) {
+        Some((_, shape, _)) if shape.get(1) == Some(&inputs) => {}
+        Some((_, shape, _)) => {
+            fail!("the PyTorch checkpoint's {first} is {shape:?}, but its metadata says {inputs} inputs")
+        }
+        None => fail!("the PyTorch checkpoint has no {first}, which its settings' architecture needs"),
+    }
     let (net, code) = autoencoder::<f32>(&config, inputs);
     let mut used = vec![false; tensors.len()];
     let mut take = |name: &str, shape: &[usize]| -> Result<Vec<f32>> {

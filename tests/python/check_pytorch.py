@@ -66,6 +66,22 @@ for d in variants:
         if p.requires_grad:
             close(f"{d.name} gradient of {name}", p.grad, ref[f"grad.{name}"].double(), 1e-5, True)
 
+# train.py reads tables by the page's rules (src/data/table.rs, upload.rs): separator, header, label column
+# and class numbers.
+for text, column, values, labels in [
+    ("1;2;0\n3;4;1\n", "auto", [[1, 2, 0], [3, 4, 1]], None),
+    ("1;2;0\n3;4;1\n", "3", [[1, 2], [3, 4]], [0, 1]),
+    ("1,2,cat\n3,4,dog\n", "auto", [[1, 2], [3, 4]], [0, 1]),  # a column of label names is no header
+    ("a, b ,Label\n1,2,3\n5,6,300\n", "auto", [[1, 2], [5, 6]], [0, 1]),  # 300 is no class number: sorted
+    ("x\ty\n1\t2\n", "none", [[1, 2]], None),
+]:
+    v, l = train.read_table(text, column)
+    if l is not None:
+        l = train.class_numbers(l).tolist()
+    if v.tolist() != values or l != labels:
+        failures.append(f"read_table({text!r}, {column!r}) gave {v.tolist()}, {l}; the page gives {values}, {labels}")
+print("train.py's table reader: checked on 5 tables")
+
 # torchrun: two processes on the CPU (gloo) train on from the plain variant.
 plain = cases / "plain"
 run = subprocess.run(

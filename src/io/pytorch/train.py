@@ -59,26 +59,37 @@ def number(text):
 
 
 def read_table(text, label_column):
-    """A CSV/TSV table: (values [n, columns], labels as text or None)."""
-    delimiter = "\t" if "\t" in text.split("\n", 1)[0] else ","
-    rows = [r for r in csv.reader(io.StringIO(text), delimiter=delimiter) if r]
+    """A CSV/TSV table by the page's rules: (values [n, columns], labels as text or None).
+    The separator is the commonest of , tab ; in the first line; the first line is a header when every
+    field is a name, or a name stands above a number; the label column is named or numbered, or found:
+    one named like a label, else the only column all of whose entries are text."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    sep = max([",", "\t", ";"], key=lines[0].count)
+    rows = [[f.strip().strip('"').strip() for f in line.split(sep)] for line in lines]
+    first, second = rows[0], (rows[1] if len(rows) > 1 else [])
     header = None
-    if not all(number(f) for f in rows[0]):
-        header, rows = rows[0], rows[1:]
-    label = None
+    if all(not number(f) for f in first) or any(not number(a) and number(b) for a, b in zip(first, second)):
+        header, rows = first, rows[1:]
     if label_column in ("", "auto"):
-        named = [i for i, h in enumerate(header or []) if h.strip().lower() in LABEL_NAMES]
-        text_columns = [i for i in range(len(rows[0])) if not all(number(r[i]) for r in rows)]
+        named = [i for i, h in enumerate(header or []) if h.lower() in LABEL_NAMES]
+        text_columns = [i for i in range(len(rows[0])) if all(not number(r[i]) for r in rows)]
         label = named[0] if named else (text_columns[0] if len(text_columns) == 1 else None)
-    elif label_column != "none":
-        label = int(label_column) - 1 if label_column.isdigit() else header.index(label_column)
-    labels = [r[label].strip() for r in rows] if label is not None else None
+    elif label_column == "none":
+        label = None
+    elif label_column.isdigit():
+        label = int(label_column) - 1
+    elif header and label_column in header:
+        label = header.index(label_column)
+    else:
+        raise SystemExit(f"no column named {label_column!r} for labels (the header is {header})")
+    labels = [r[label] for r in rows] if label is not None else None
     values = np.array([[float(f) for i, f in enumerate(r) if i != label] for r in rows], np.float32)
     return values, labels
 
 
 def read_images(folder, meta):
-    """A folder of images, one sub-folder per class (or none), resized to the exported size."""
+    """A folder of images, one sub-folder per class (or none), as the page's default makes them: the
+    centre square, scaled to the exported size, transparent pixels black."""
     from PIL import Image
 
     height, width, channels = int(meta["height"]), int(meta["width"]), int(meta["channels"])
@@ -88,7 +99,12 @@ def read_images(folder, meta):
     for c, name in enumerate(classes):
         for f in sorted((root / name).iterdir()):
             if f.is_file() and not f.name.startswith("."):
-                image = Image.open(f).convert("RGB" if channels == 3 else "L").resize((width, height))
+                image = Image.open(f).convert("RGBA")
+                black = Image.new("RGBA", image.size, (0, 0, 0, 255))
+                image = Image.alpha_composite(black, image).convert("RGB" if channels == 3 else "L")
+                side = min(image.size)
+                left, top = (image.width - side) // 2, (image.height - side) // 2
+                image = image.crop((left, top, left + side, top + side)).resize((width, height), Image.BILINEAR)
                 values.append(np.asarray(image, np.float32).reshape(-1))
                 labels.append(c)
     return np.stack(values), (labels if len(classes) > 1 else None)
@@ -108,10 +124,16 @@ def read_data(paths, label_column, meta):
         else:
             values, labels = read_table(first.decode("utf-8"), label_column)
     values = values.reshape(len(values), -1)
-    if labels is not None and not all(isinstance(v, int) or number(v) for v in labels):
-        names = sorted(set(labels))
-        labels = [names.index(v) for v in labels]
-    return values, (None if labels is None else np.array([int(float(v)) for v in labels], np.int64))
+    return values, (None if labels is None else class_numbers(labels))
+
+
+def class_numbers(labels):
+    """Classes as the page numbers them: small whole numbers as they are, anything else in sorted order."""
+    text = [str(v) for v in labels]
+    if not all(t.isdigit() and int(t) < 256 for t in text):
+        names = sorted(set(text))
+        text = [str(names.index(t)) for t in text]
+    return np.array([int(t) for t in text], np.int64)
 
 
 def normalise(values, how):
@@ -137,17 +159,20 @@ class Objective(nn.Module):
     def forward(self, x, clean, labels=None, eps=None):
         m, s = self.model, self.s
         b = x.shape[0]
-        if self.task == "classifier":
-            return F.cross_entropy(m.classify(x), labels), {}
         terms = {}
         if m.variational:
+            # z is drawn, as the page draws it: a fresh ε while training, a fixed one when measuring
+            # (so that validation losses compare), unless ε is given.
             mu, logvar = m.posterior(x)
-            if eps is None:  # z is sampled while training, and μ when measuring
-                eps = torch.randn_like(mu) if self.training else torch.zeros_like(mu)
+            if eps is None:
+                fixed = torch.Generator(device=mu.device).manual_seed(0)
+                eps = torch.randn(mu.shape, generator=None if self.training else fixed, device=mu.device, dtype=mu.dtype)
             z = mu + torch.exp(0.5 * logvar) * eps
             terms["vaeKl"] = -0.5 * s["beta"] / b * torch.sum(1 + logvar - mu**2 - logvar.exp())
         else:
             z = m.encode(x)
+        if self.task == "classifier":
+            return F.cross_entropy(m.classifier(z), labels), {}
         logits = m.decode_logits(z)
         if s["loss"] == "crossEntropy":
             terms["reconstruction"] = F.binary_cross_entropy_with_logits(logits, clean, reduction="sum") / b
@@ -233,9 +258,26 @@ def arguments():
     p.add_argument("--normalise", choices=["minMax", "standardise", "none"], default="minMax")
     p.add_argument("--test-fraction", type=float, default=0.2)
     p.add_argument("--task", choices=["autoencoder", "classifier"], help="default: the exported phase's")
+    p.add_argument("--labels-per-class", type=int, help="a classifier's labelled rows per class (0: all; default: the exported classifierLabels)")
     for flag, (key, kind) in SETTINGS.items():
         p.add_argument(f"--{flag}", type=kind, help=f"default: the exported {key}")
     return p.parse_args()
+
+
+def check(s, task, meta):
+    """Refuses settings the page would refuse, before any training."""
+    if s["optimizer"] not in ("adam", "sgd"):
+        raise SystemExit(f"--optimizer {s['optimizer']!r}: adam or sgd")
+    if s["loss"] not in ("squaredError", "crossEntropy"):
+        raise SystemExit(f"--loss {s['loss']!r}: squaredError or crossEntropy")
+    if s["loss"] == "crossEntropy" and s.get("outputActivation", "sigmoid") != "sigmoid":
+        raise SystemExit("--loss crossEntropy needs the model's sigmoid output")
+    if s.get("patience", 0) > 0 and not s.get("validation", 0) > 0:
+        raise SystemExit("--patience (early stopping) needs validation rows: give --validation, e.g. 0.1")
+    if s["batchSize"] < 1 or s["learningRate"] <= 0:
+        raise SystemExit("--batch-size and --learning-rate must be positive")
+    if task == "classifier" and int(meta.get("classes", "0")) == 0:
+        raise SystemExit("--task classifier: this model has no classifier head (export it from the page's classifier phase)")
 
 
 def main():
@@ -255,8 +297,11 @@ def main():
         if value is not None:
             s[key] = value
     task = args.task or ("classifier" if json.loads(meta["phase"]).get("kind") == "classifier" else "autoencoder")
+    check(s, task, meta)
     torch.manual_seed(s["seed"])
 
+    if args.labels_per_class is None:
+        args.labels_per_class = s.get("classifierLabels", 0)
     values, labels = read_data(args.data, args.label_column, meta)
     if values.shape[1] != int(meta["inputs"]):
         raise SystemExit(f"the data have {values.shape[1]} values a sample, but the model takes {meta['inputs']}")
@@ -268,6 +313,10 @@ def main():
     n_test = max(1, round(len(x) * args.test_fraction))
     n_val = round((len(x) - n_test) * s.get("validation", 0))
     train, val, test = order[: len(x) - n_test - n_val], order[len(x) - n_test - n_val : len(x) - n_test], order[len(x) - n_test :]
+    if task == "classifier" and args.labels_per_class > 0:
+        # The labelled rows, as the page picks them: the first of each class in a seeded shuffle.
+        shuffled = train[torch.randperm(len(train), generator=torch.Generator().manual_seed(s["seed"]))]
+        train = torch.cat([shuffled[y[shuffled] == c][: args.labels_per_class] for c in y.unique()])
     say(f"{len(train)} training, {len(val)} validation and {len(test)} test samples of {x.shape[1]} values; task {task}")
 
     from safetensors.torch import load_file
@@ -305,7 +354,9 @@ def main():
         sampler.set_epoch(epoch)
         started = time.perf_counter()
         mine = train[torch.tensor(list(sampler))]
-        for batch in mine.split(s["batchSize"]):
+        # Whole batches only, as in the page (a remainder short of a batch waits for the next epoch's shuffle).
+        batches = mine.split(s["batchSize"])
+        for batch in batches[:-1] if len(batches) > 1 and len(batches[-1]) < s["batchSize"] else batches:
             clean = x[batch].to(device)
             noisy = corrupt(clean, s, generator) if task == "autoencoder" else clean
             loss, _ = step_fn(noisy, clean, y[batch].to(device))
@@ -326,9 +377,14 @@ def main():
             else:
                 waited += 1
         say(line, flush=True)
-        if waited >= s.get("patience", 0) > 0:
+        # Rank 0 decides when to stop, for every process (their losses could differ in the last bit).
+        stop = torch.tensor([int(waited >= s.get("patience", 0) > 0)], device=device)
+        if distributed:
+            dist.broadcast(stop, 0)
+        if stop.item():
             say(f"stopped early: no better validation loss for {waited} epochs; keeping epoch {epoch - waited}'s weights")
-            model.load_state_dict(best[1])
+            if best[1] is not None:
+                model.load_state_dict(best[1])
             break
     if rank == 0:
         Path(args.out).mkdir(parents=True, exist_ok=True)
