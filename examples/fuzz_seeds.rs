@@ -67,6 +67,9 @@ fn main() {
     put("saved_run", "run.bin", &session.save_run());
 
     let png = b"\x89PNG\r\n\x1a\n pretend pixels";
-    put("zip", "stored.zip", &zip::write(&[("a/one.png", png, false), ("b/two.jpg", png, false)]));
-    put("zip", "deflated.zip", &zip::write(&[("x/", b"", false), ("x/three.png", png, true)]));
+    put("zip", "stored.zip", &zip::write(&[("a/one.png", png), ("b/two.jpg", png)]));
+    let mut deflater = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut deflater, png).unwrap();
+    let deflated = deflater.finish().unwrap();
+    put("zip", "deflated.zip", &zip::write_packed(&[("x/", b"", None), ("x/three.png", png, Some(&deflated))]));
 }

@@ -121,14 +121,20 @@ fn a_gzip_file_that_unpacks_past_the_limit_is_refused() {
 
 #[test]
 fn a_zip_gives_its_images_stored_or_deflated_and_passes_over_folders_and_hidden_files() {
-    use ae_playground::data::zip::{entries, is_image, write};
+    use ae_playground::data::zip::{entries, is_image, write_packed};
     let png = b"\x89PNG pretend pixels, repeated repeated repeated repeated";
-    let archive = write(&[
-        ("cats/", b"", false),
-        ("cats/a.png", png, false),
-        ("dogs/b.PNG", png, true),
-        ("__MACOSX/cats/._a.png", b"junk", false),
-        ("notes.txt", b"not an image", true),
+    let deflated = |bytes: &[u8]| {
+        let mut deflater = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+        std::io::Write::write_all(&mut deflater, bytes).unwrap();
+        deflater.finish().unwrap()
+    };
+    let (png_deflated, notes_deflated) = (deflated(png), deflated(b"not an image"));
+    let archive = write_packed(&[
+        ("cats/", b"", None),
+        ("cats/a.png", png, None),
+        ("dogs/b.PNG", png, Some(&png_deflated)),
+        ("__MACOSX/cats/._a.png", b"junk", None),
+        ("notes.txt", b"not an image", Some(&notes_deflated)),
     ]);
     let got = entries("pets.zip", &archive, is_image, 1 << 20).unwrap();
     let paths: Vec<&str> = got.iter().map(|e| e.path.as_str()).collect();

@@ -110,20 +110,22 @@ fn unpack(name: &str, path: &str, data: &[u8], method: usize, size: usize) -> Re
     }
 }
 
-/// An archive of `files` (path, bytes), each stored or deflated, with its CRC-32 (what unzip tools
-/// and Python's zipfile check): the PyTorch hand-off, tests, and fuzzing's seeds.
-pub fn write(files: &[(&str, &[u8], bool)]) -> Vec<u8> {
-    use std::io::Write;
+/// An archive of `files` (path, bytes), stored, with each file's CRC-32 (what unzip tools and
+/// Python's zipfile check): the PyTorch hand-off (its floats would shrink a few percent deflated, and
+/// a deflater would add to the page's download) and fuzzing's seeds.
+pub fn write(files: &[(&str, &[u8])]) -> Vec<u8> {
+    write_packed(&files.iter().map(|&(path, bytes)| (path, bytes, None)).collect::<Vec<_>>())
+}
+
+/// A file for `write_packed`: its path, its bytes, and optionally the same deflated.
+pub type Packed<'a> = (&'a str, &'a [u8], Option<&'a [u8]>);
+
+/// The same, with some files' bytes given deflated as well.
+pub fn write_packed(files: &[Packed]) -> Vec<u8> {
     let (mut out, mut directory) = (Vec::new(), Vec::new());
-    for &(path, bytes, deflate) in files {
-        let data = if deflate {
-            let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
-            enc.write_all(bytes).unwrap();
-            enc.finish().unwrap()
-        } else {
-            bytes.to_vec()
-        };
-        let method: u16 = if deflate { 8 } else { 0 };
+    for &(path, bytes, packed) in files {
+        let data = packed.unwrap_or(bytes);
+        let method: u16 = if packed.is_some() { 8 } else { 0 };
         let mut crc = flate2::Crc::new();
         crc.update(bytes);
         let sizes = [crc.sum(), data.len() as u32, bytes.len() as u32];
@@ -131,7 +133,7 @@ pub fn write(files: &[(&str, &[u8], bool)]) -> Vec<u8> {
         out.extend(LOCAL_HEADER.to_le_bytes().iter().chain(&[20, 0, 0, 0]).chain(&method.to_le_bytes()));
         // Time 0:00, date 1 January 1980 (0x21), then the CRC and sizes.
         out.extend([0, 0, 0x21, 0].iter().chain(sizes.iter().flat_map(|s| s.to_le_bytes()).collect::<Vec<_>>().iter()));
-        out.extend((path.len() as u16).to_le_bytes().iter().chain(&[0, 0]).chain(path.as_bytes()).chain(&data));
+        out.extend((path.len() as u16).to_le_bytes().iter().chain(&[0, 0]).chain(path.as_bytes()).chain(data));
         directory.extend(DIRECTORY_ENTRY.to_le_bytes().iter().chain(&[20, 0, 20, 0, 0, 0]));
         directory.extend(method.to_le_bytes().iter().chain(&[0, 0, 0x21, 0]));
         directory.extend(sizes.iter().flat_map(|s| s.to_le_bytes()));

@@ -151,11 +151,11 @@ impl Session {
     pub fn export_pytorch(&self) -> Vec<u8> {
         let readme = README.replace("{architecture}", &self.architecture_line());
         crate::data::zip::write(&[
-            ("model.safetensors", &self.export_pytorch_weights(), true),
-            ("model.py", MODEL_PY.as_bytes(), true),
-            ("train.py", TRAIN_PY.as_bytes(), true),
-            ("README.md", readme.as_bytes(), true),
-            ("requirements.txt", REQUIREMENTS.as_bytes(), true),
+            ("model.safetensors", &self.export_pytorch_weights()),
+            ("model.py", MODEL_PY.as_bytes()),
+            ("train.py", TRAIN_PY.as_bytes()),
+            ("README.md", readme.as_bytes()),
+            ("requirements.txt", REQUIREMENTS.as_bytes()),
         ])
     }
 
