@@ -7,7 +7,9 @@ pub mod idx;
 pub mod npy;
 pub mod numpy_split;
 pub mod pack;
+pub mod patches;
 pub mod reader;
+pub mod scenes;
 pub mod sources;
 pub mod synthetic;
 pub mod table;
@@ -41,6 +43,8 @@ pub struct Dataset {
     pub n_train: usize,
     /// Read from a table: its columns and which holds the labels (shown, and offered to change).
     pub table: Option<TableColumns>,
+    /// An image's patches: then samples are read out of the image, and `bytes`/`floats` are empty.
+    pub patches: Option<patches::Patches>,
 }
 
 /// A table's columns as the upload read them: every column's name (the header's, or "column k"),
@@ -69,6 +73,7 @@ impl Default for Dataset {
             class_names: Vec::new(),
             n_train: 0,
             table: None,
+            patches: None,
         }
     }
 }
@@ -80,7 +85,10 @@ impl Dataset {
     }
 
     pub fn len(&self) -> usize {
-        self.value_count().checked_div(self.dim()).unwrap_or(0)
+        match &self.patches {
+            Some(p) => p.order.len(),
+            None => self.value_count().checked_div(self.dim()).unwrap_or(0),
+        }
     }
 
     /// Values stored, over all samples.
@@ -94,6 +102,10 @@ impl Dataset {
 
     /// The smallest and largest value of any sample.
     pub fn value_range(&self) -> (f32, f32) {
+        if let Some(p) = &self.patches {
+            let (lo, hi) = p.image.iter().fold((u8::MAX, 0), |(lo, hi), &b| (lo.min(b), hi.max(b)));
+            return (lo.min(hi) as f32 * self.scale, hi as f32 * self.scale);
+        }
         if self.floats.is_empty() {
             let (lo, hi) = self.bytes.iter().fold((u8::MAX, 0), |(lo, hi), &b| (lo.min(b), hi.max(b)));
             (lo.min(hi) as f32 * self.scale, hi as f32 * self.scale)
@@ -119,6 +131,10 @@ impl Dataset {
         let dim = self.dim();
         assert_eq!(out.len(), rows.len() * dim, "gather: output has the wrong size");
         for (dst, &row) in out.chunks_exact_mut(dim).zip(rows) {
+            if let Some(p) = &self.patches {
+                p.patch(p.order[row] as usize, self.channels, self.scale, dst);
+                continue;
+            }
             if !self.floats.is_empty() {
                 dst.copy_from_slice(&self.floats[row * dim..(row + 1) * dim]);
                 continue;
@@ -151,7 +167,27 @@ impl Dataset {
         if !self.bytes.is_empty() && !self.floats.is_empty() {
             fail!("dataset '{}': holds both bytes and values", self.name);
         }
-        if !self.value_count().is_multiple_of(dim) {
+        if let Some(p) = &self.patches {
+            let pixels = p.width * p.height;
+            if p.image.len() != pixels * self.channels || p.order.iter().any(|&i| i as usize >= pixels) {
+                fail!("dataset '{}': its patches do not fit its {}×{} image", self.name, p.width, p.height);
+            }
+            if !(self.value_count() == 0
+                && self.width == p.size
+                && self.height == p.size
+                && p.width.min(p.height) >= p.size)
+            {
+                fail!(
+                    "dataset '{}': patches of {} in a {}×{} image as {}×{} samples",
+                    self.name,
+                    p.size,
+                    p.width,
+                    p.height,
+                    self.width,
+                    self.height
+                );
+            }
+        } else if !self.value_count().is_multiple_of(dim) {
             fail!(
                 "dataset '{}': {} values is not a whole number of {dim}-value samples",
                 self.name,

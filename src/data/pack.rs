@@ -88,6 +88,7 @@ pub fn decode(file: &[u8]) -> Result<Dataset> {
         class_names: Vec::new(),
         n_train: n_train as usize,
         table: None,
+        patches: None,
     };
     data.validate()?;
     Ok(data)
