@@ -21,6 +21,7 @@ if [ ! -f dist/data/mnist.aepk ] || [ -n "$(find data src/data src/bin -newer di
 else
   echo "dist/data is up to date"
 fi
+cp data/chelsea-192.png dist/data/ # the segmentation panel's photograph (CC0, see data/README.md)
 
 step "copying the page"
 rm -rf dist/www dist/vendor

@@ -45,6 +45,18 @@ export function installApi(controller) {
     /** Trains a linear autoencoder for each k = 1, 2, 4, … 64 (up to the data's width) on the current
      * dataset: {ks, errors, steps}, the test errors beside PCA's in the PCA panel. */
     linearSweep: () => controller.request({ type: 'linearSweep' }),
+    /** Builds the patch dataset of an image ({image: {width, height, channels, pixels (Uint8Array)},
+     * truth (a Uint8Array of classes, or absent), patch (odd, 5 to 21), name}) and a new model on it with
+     * the current settings; resolves with the dataset's summary. */
+    loadSegmentation: (options) => controller.loadSegmentation(options),
+    /** Trains the classifiers on the labelled pixels [{x, y, label}] (features averaged over `window`
+     * pixels, default 21) and draws the map: {width, height, classes (the code's map, a Uint8Array),
+     * accuracy, meanIoU (with a truth, over unlabelled pixels), rawPixels, pca (each {classes,
+     * accuracy, meanIoU})}. */
+    segment: async (scribbles, window) => {
+      const r = await controller.segment(scribbles, window);
+      return { width: r.width, height: r.height, classes: r.code.classes, accuracy: r.code.accuracy, meanIoU: r.code.meanIoU, rawPixels: r.rawPixels, pca: r.pca };
+    },
     /** Sets the test sample the network diagram shows; resolves once its activations are in. */
     select: (index) => controller.select(index),
     /** Each card of the diagram for the selected sample: [{id, role, label, units, state, values}]

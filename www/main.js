@@ -12,6 +12,7 @@ import { installApi } from './api.js';
 import { installUpload, upload } from './upload.js';
 import { installExport } from './export.js';
 import { installPanels } from './panels.js';
+import { installSegmentPanel } from './panel-segment.js';
 import { installExplore } from './explore.js';
 
 const $ = (id) => document.getElementById(id);
@@ -115,11 +116,14 @@ function select(index, quiet = false) {
 }
 const views = installViews(store, { reset, select });
 const panels = installPanels({ request }, () => store.get().dataset);
+// Its controller is filled in below (play, and a dataset to train on).
+const segmentation = installSegmentPanel({ request, play: () => player.play(), useDataset: (key) => (addDatasetOption(key), reset({ dataset: key })) }, showMessage);
 
 /** How each worker message changes the page. */
 const handlers = {
   ready({ dataset, settings }) {
-    if (settings.dataset.startsWith('upload:')) addDatasetOption(settings.dataset);
+    if (settings.dataset.startsWith('upload:') || settings.dataset.startsWith('segment:')) addDatasetOption(settings.dataset);
+    segmentation.ready({ settings });
     adopt(settings); // the new model's, in force before anything of it is drawn
     views.newModel(dataset);
     store.set({ dataset, metrics: { ...FRESH }, running: false, network: null, latent: null, hover: null, drawn: null, neighbours: [], fewLabels: null, selected: Math.min(store.get().selected, dataset.nTest - 1) });
@@ -134,6 +138,7 @@ const handlers = {
     const metrics = { ...latest, ...m, testLoss: kept('testLoss'), testAccuracy: kept('testAccuracy'), trainLoss: kept('trainLoss'), samplesPerSecond: kept('samplesPerSecond') };
     store.set({ metrics, running: m.finished ? false : store.get().running });
     views.metrics(m, latest);
+    segmentation.metrics();
     announceReady();
     saveSoon(m.step);
   },
@@ -260,6 +265,8 @@ if (view.autoplay) ready.then(() => controller.play());
 controller.upload = (files, options) => upload(controller, files, options);
 controller.exportWeights = () => request({ type: 'exportWeights' });
 controller.exportPyTorch = () => request({ type: 'exportPyTorch' });
+controller.loadSegmentation = (options) => segmentation.load(options ?? {});
+controller.segment = (scribbles, window) => segmentation.segment(scribbles, window);
 controller.exportCodes = () => request({ type: 'exportCodes' });
 controller.reconstruct = async (indices) => {
   const values = await request({ type: 'reconstruct', indices: [...indices] });

@@ -23,6 +23,9 @@ export const TO_WORKER = {
   fewLabels: 'labels, id → {raw, frozenCode, fineTuned} accuracies',
   linearSweep: 'id → {ks, errors, steps} of linear autoencoders',
   loseGpu: 'id → (tests) the WebGPU device destroyed; the engine moves to the CPU',
+  scene: 'kind (mosaic | digits), seed, size, regions, id → {pixels, truth, width, height, channels, classNames}',
+  loadSegmentation: 'name, image {width, height, channels, pixels}, truth, patch, id → {key, summary} of its patch dataset',
+  segment: 'scribbles [x, y, label, …], window, id → the three methods\' maps and scores',
 };
 
 /** Worker → page. */

@@ -21,6 +21,14 @@ export async function loadDataset(key) {
   return datasets.get(key);
 }
 
+/** An image's patch dataset, kept under `segment:<name>` (not saved for a reload: see worker.js). */
+export function keepSegmentation(name, data) {
+  const key = `segment:${name}`;
+  datasets.get(key)?.free();
+  datasets.set(key, data);
+  return { key, summary: data.summary() };
+}
+
 /** The upload kept under `key` ({files, options}), or null for a bundled or synthetic dataset. */
 export const uploadOf = (key) => uploads.get(key) ?? null;
 

@@ -3,10 +3,10 @@
 // the WebGPU device and passes the engine setting on; the engine decides where steps run, and moves
 // to the CPU by itself when the GPU is lost (its `backend()` says so, and the worker posts it).
 // Its messages, both ways, are declared in protocol.js; a type not declared there is answered with an error.
-import init, { Gpu, Playground, modelFileSettings } from '../pkg/ae_playground.js';
+import init, { Gpu, Playground, digitsScene, modelFileSettings, mosaicScene, segmentationData } from '../pkg/ae_playground.js';
 import { linearSweep, reportPanels, wanted } from './worker-panels.js';
 import { loadRun, saveRun } from './saved-run.js';
-import { keepUpload, loadDataset, readUpload, uploadOf } from './worker-data.js';
+import { keepSegmentation, keepUpload, loadDataset, readUpload, uploadOf } from './worker-data.js';
 import { networkMessage } from './worker-network.js';
 import { TO_WORKER, checkMessage } from './protocol.js';
 
@@ -256,8 +256,10 @@ const HANDLERS = {
     });
   },
   save: ({ hash, chart, step }) =>
-    // `step`: the chart's last step; the run may be a few steps further on.
+    // `step`: the chart's last step; the run may be a few steps further on. A segmentation's image is
+    // not kept for a reload: its run is not saved (the last other run stays).
     withModel(async (model) => {
+      if (datasetKey.startsWith('segment:')) return;
       const upload = uploadOf(datasetKey);
       const record = { hash, settings: modelSettings, run: model.saveRun(), upload: Boolean(upload), chart, step, savedAt: Date.now() };
       await saveRun(record, upload !== savedUpload ? upload : undefined);
@@ -301,6 +303,16 @@ const HANDLERS = {
     }),
   encode: ({ pixels }) => withModel((model) => model.encode(Float32Array.from(pixels))),
   decode: ({ code }) => withModel((model) => model.decode(Float32Array.from(code))),
+  async scene({ kind, seed, size, regions }) {
+    if (kind === 'mosaic') return mosaicScene(seed, size, regions);
+    return digitsScene(seed, await loadDataset('mnist'), size);
+  },
+  loadSegmentation: ({ name, image, truth, patch }) =>
+    exclusive(() => {
+      const data = segmentationData(name, image.pixels, image.width, image.height, image.channels, truth ?? undefined, patch, 1);
+      return keepSegmentation(name, data);
+    }),
+  segment: ({ scribbles, window }) => withModel((model) => model.segment(Uint32Array.from(scribbles), window)),
   loseGpu() {
     running = false;
     return exclusive(async () => {

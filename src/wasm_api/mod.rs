@@ -12,6 +12,7 @@ mod explore;
 mod gpu;
 mod model;
 mod panels;
+mod segment;
 
 pub use data::{Data, UploadReader};
 pub use gpu::Gpu;
