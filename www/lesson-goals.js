@@ -118,6 +118,18 @@ const CONDITIONS = {
     met: (v, state) => state.fewLabels?.frozenCode != null && state.fewLabels.frozenCode > v,
     say: (v) => `measure a frozen-code accuracy above ${percent(v)} in the Few labels panel`,
   },
+  segmentationLoaded: {
+    check: (v, where) => {
+      if (v !== true) fail(where, `expected true, got ${shown(v)}`);
+    },
+    met: (v, state) => Boolean(state.settings.dataset?.startsWith('segment:')),
+    say: () => 'train on an image\'s patches (Segmentation panel)',
+  },
+  segmentationAccuracyAbove: {
+    check: (v, where) => checkNumber(v, where, { min: 0, max: 1 }),
+    met: (v, state) => state.segmentation?.accuracy != null && state.segmentation.accuracy > v,
+    say: (v) => `get the autoencoder's map above ${percent(v)} of pixels right`,
+  },
   codeUnits: {
     check: (v, where) => checkNumber(v, where, { min: 1, integer: true }),
     met: (v, state) => state.settings.hidden?.at(-1) === v,

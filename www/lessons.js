@@ -20,6 +20,7 @@ export const WATCH_PARTS = {
   reconstructions: 'the reconstructions',
   latent: 'the latent space',
   phases: 'the training phases',
+  segmentation: 'the Segmentation panel',
 };
 
 const LESSON_FIELDS = ['key', 'title', 'settings', 'steps'];

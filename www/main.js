@@ -39,6 +39,7 @@ const store = createStore({
   lessonStep: 0,
   answers: {},
   fewLabels: null,
+  segmentation: null, // the latest map's scores: {accuracy, rawAccuracy, pcaAccuracy}
   hover: null, // the code under the pointer on the latent plane, and its decoding
   drawn: null, // the drawn digit: its pixels, code and output
   neighbours: [],
@@ -117,7 +118,7 @@ function select(index, quiet = false) {
 const views = installViews(store, { reset, select });
 const panels = installPanels({ request }, () => store.get().dataset);
 // Its controller is filled in below (play, and a dataset to train on).
-const segmentation = installSegmentPanel({ request, play: () => player.play(), useDataset: (key) => (addDatasetOption(key), reset({ dataset: key })) }, showMessage);
+const segmentation = installSegmentPanel({ request, store, play: () => player.play(), useDataset: (key) => (addDatasetOption(key), reset({ dataset: key })) }, showMessage);
 
 /** How each worker message changes the page. */
 const handlers = {

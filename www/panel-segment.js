@@ -114,7 +114,9 @@ export function installSegmentPanel(controller, showMessage) {
       const result = await controller.request({ type: 'segment', scribbles: labels, window: Number($('seg-window').value) }, [], { quiet });
       state.result = result;
       state.last = performance.now();
+      controller.store.set({ segmentation: { accuracy: result.code.accuracy, rawAccuracy: result.rawPixels.accuracy, pcaAccuracy: result.pca.accuracy } });
       draw();
+      $('seg-results').hidden = false;
       drawMap('seg-map-code', 'seg-score-code', 'autoencoder code', result.code);
       drawMap('seg-map-raw', 'seg-score-raw', 'raw patches', result.rawPixels);
       drawMap('seg-map-pca', 'seg-score-pca', 'PCA', result.pca);
@@ -169,6 +171,7 @@ export function installSegmentPanel(controller, showMessage) {
     Object.assign(state, { image, truth, classNames, labels: new Map(), classes, current: 0, eraser: false, result: null });
     Object.assign(canvas, { width: image.width, height: image.height });
     $('seg-work').hidden = false;
+    $('seg-results').hidden = true;
     drawClasses();
     draw();
     for (const id of ['seg-score-code', 'seg-score-raw', 'seg-score-pca']) $(id).textContent = '';
@@ -197,6 +200,7 @@ export function installSegmentPanel(controller, showMessage) {
     showMessage?.(e.message ?? String(e));
   };
   $('seg-load').onclick = () => picked().then(() => controller.play(), fail);
+  $('seg-image').addEventListener('change', () => ($('seg-seed-field').hidden = !['mosaic', 'digits'].includes($('seg-image').value)));
   $('seg-file').addEventListener('change', async (e) => {
     const [file] = e.target.files;
     e.target.value = '';
@@ -220,6 +224,7 @@ export function installSegmentPanel(controller, showMessage) {
   };
   $('seg-clear').onclick = () => {
     Object.assign(state, { labels: new Map(), result: null });
+    $('seg-results').hidden = true;
     draw();
   };
   $('seg-opacity').addEventListener('input', draw);
@@ -240,7 +245,11 @@ export function installSegmentPanel(controller, showMessage) {
       if (!state.image) throw new Error('segment: load an image for segmentation first (loadSegmentation)');
       state.labels = new Map(scribbles.map(({ x, y, label }) => [y * state.image.width + x, label]));
       state.classes = Math.max(state.classes, ...scribbles.map((s) => s.label + 1));
-      if (window !== undefined) $('seg-window').value = String(window);
+      if (window !== undefined) {
+        const select = $('seg-window');
+        if (![...select.options].some((o) => o.value === String(window))) select.add(new Option(`${window} px`, window));
+        select.value = String(window);
+      }
       drawClasses();
       return segment(false);
     },
@@ -249,6 +258,7 @@ export function installSegmentPanel(controller, showMessage) {
       if (!settings.dataset.startsWith('segment:')) {
         Object.assign(state, { image: null, result: null });
         $('seg-work').hidden = true;
+        controller.store.set({ segmentation: null });
       }
     },
     /** While training: the map follows the model, at most every REFRESH_MS. */

@@ -16,7 +16,7 @@ const $ = (id) => document.getElementById(id);
 // The bundled datasets' shapes, so that the diagram is drawn at once, before the data arrives (nothing
 // jumps when it does); an upload's shape is known only then.
 const SHAPES = { mnist: [28, 28], digits: [8, 8], swissRoll: [10, 1], circles: [10, 1], sines: [64, 1] };
-const OUTSIDE = { loss: 'loss-block', reconstructions: 'recon-block', latent: 'latent-block', phases: 'stages' };
+const OUTSIDE = { loss: 'loss-block', reconstructions: 'recon-block', latent: 'latent-block', phases: 'stages', segmentation: 'segment-panel' };
 
 export function installViews(store, { reset, select }) {
   const choose = (i) => select(i, true).catch(() => {}); // a sample chosen by pointing

@@ -18,8 +18,8 @@ function stateOf({ lesson, metrics = {}, settings = {}, ...rest } = {}) {
 const stage = (k) => ({ kind: 'stage', stage: k, index: k, count: 4, name: `AE ${k + 1}` });
 const phaseOf = (kind) => ({ kind, index: 3, count: 4, name: kind });
 
-test('the eight built-in lessons are well formed, with their settings and two to four steps each', () => {
-  assert.deepEqual(LESSONS.map((l) => l.key), ['bottleneck', 'pretraining', 'denoising', 'sparse', 'contractive', 'vae', 'pca', 'fewLabels']);
+test('the nine built-in lessons are well formed, with their settings and two to four steps each', () => {
+  assert.deepEqual(LESSONS.map((l) => l.key), ['bottleneck', 'pretraining', 'denoising', 'sparse', 'contractive', 'vae', 'pca', 'fewLabels', 'segmentation']);
   for (const lesson of LESSONS) {
     assert.deepEqual(checkLesson(structuredClone(lesson)), lesson, lesson.key);
     assert.ok(lesson.steps.length >= 2 && lesson.steps.length <= 4, `${lesson.key}: ${lesson.steps.length} steps`);
@@ -43,6 +43,8 @@ test('loss, step and accuracy goals are met exactly past their thresholds', () =
     [{ trainLossBelow: 10 }, { metrics: { trainLoss: 10.01 } }, { metrics: { trainLoss: 9.5 } }],
     [{ stepsAtLeast: 300 }, { metrics: { step: 299 } }, { metrics: { step: 300 } }],
     [{ testAccuracyAbove: 0.9 }, { metrics: { testAccuracy: 0.9 } }, { metrics: { testAccuracy: 0.901 } }],
+    [{ segmentationAccuracyAbove: 0.85 }, { segmentation: { accuracy: 0.85 } }, { segmentation: { accuracy: 0.86 } }],
+    [{ segmentationLoaded: true }, { settings: { dataset: 'mnist' } }, { settings: { dataset: 'segment:mosaic-1' } }],
     [{ accuracyAbove: 0.8 }, { fewLabels: { raw: 0.95, frozenCode: 0.8, fineTuned: 0.95 } }, { fewLabels: { raw: 0.5, frozenCode: 0.81, fineTuned: 0.5 } }],
     [{ codeUnits: 4 }, { settings: { hidden: [4, 8] } }, { settings: { hidden: [64, 4] } }],
     [{ settings: { hidden: [2] } }, { settings: { hidden: [2, 2] } }, { settings: { hidden: [2] } }],

@@ -1,4 +1,4 @@
-// The eight built-in lessons, as plain data in the same shape an instructor's lesson file has (see
+// The nine built-in lessons, as plain data in the same shape an instructor's lesson file has (see
 // lessons.js and example.json beside this file). Kept in a module rather than JSON files so that they
 // load with the page in every browser, without import attributes. Loss thresholds were measured on
 // the CPU engine with these settings and seed 1 (each is crossed within a few thousand steps).
@@ -202,6 +202,37 @@ export const BUILT_IN_LESSONS = [
           question: 'Where does the frozen code’s advantage over an untrained one come from?',
           choices: ['The unlabelled images the autoencoder learned from', 'More labels', 'A wider code'],
           answer: 0,
+        },
+      },
+    ],
+  },
+  {
+    key: 'segmentation',
+    title: 'Segmentation from patches',
+    settings: { dataset: 'mnist', hidden: [32] },
+    steps: [
+      {
+        text: 'An autoencoder can learn an image without any labels: cut it into the small patch around each pixel, and train on the patches. In the Segmentation panel below, keep the texture mosaic and press “Train on its patches”. The network now takes 121 inputs, an 11×11 patch; its reconstructions are patches too.',
+        watch: 'segmentation',
+        goal: { segmentationLoaded: true, stepsAtLeast: 1000 },
+      },
+      {
+        text: 'Now label a few pixels: pick class 1 and paint a short stroke inside one texture, then class 2 in another, and so on for all four. A classifier learns from the codes of the pixels you painted alone, and colours every other pixel by its guess. Beside it, the same classifier on the raw patches and on PCA.',
+        watch: 'segmentation',
+        goal: { segmentationAccuracyAbove: 0.85 },
+      },
+      {
+        text: 'Set “Codes averaged over” to 1 px: each pixel is then classified by its own patch alone. Then back to 21 px.',
+        watch: 'segmentation',
+        goal: {
+          question: 'Why does averaging the codes over a window help so much, and averaging raw pixels or PCA hardly at all?',
+          choices: [
+            'Stripes at a random phase give each patch a different code; the mean of the code’s nonlinear units keeps what the texture has everywhere, while the mean of linear features is only the local brightness',
+            'A wider window sees more labelled pixels',
+            'Averaging removes the noise the autoencoder adds',
+          ],
+          answer: 0,
+          explain: 'A sigmoid unit responds to how much of its pattern is present, whatever its phase, once averaged; a linear feature averages its pattern away.',
         },
       },
     ],
