@@ -284,6 +284,7 @@ installExport(controller, showMessage);
 installUpload(controller, showMessage);
 installExplore({ scatter: views.scatter, request: (message) => request(message, [], { quiet: true }), store, select: (i) => select(i, true) });
 installApi(controller);
+if (/[#&]dataset=segment(:|%3A)/i.test(location.hash)) showMessage('A segmentation’s image is not kept across a reload: load it again in the Segmentation panel.');
 request({ type: 'init', settings: store.get().settings, resume: location.hash }).then(async (resumed) => {
   // A lesson from a file (or a bad one in the address) is read now; a fresh run starts from its settings.
   const fetched = view.source && !view.lesson;

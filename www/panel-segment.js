@@ -45,16 +45,20 @@ async function imageOf(blob, name) {
 /** Wires the panel; returns {load, segment, ready} for the page API and the worker's messages. */
 export function installSegmentPanel(controller, showMessage) {
   const canvas = $('seg-canvas');
-  const state = { image: null, truth: null, classNames: [], labels: new Map(), classes: 2, current: 0, eraser: false, result: null, busy: false, again: false, last: 0 };
+  // `generation` counts images: an answer about an earlier one is dropped. `running`: the request in flight.
+  const state = { key: null, image: null, truth: null, classNames: [], labels: new Map(), classes: 2, current: 0, eraser: false, result: null, running: null, again: false, last: 0, generation: 0 };
   for (let s = 5; s <= 21; s += 2) $('seg-patch').add(new Option(`${s}×${s}`, s, s === 11, s === 11));
   const status = (text) => ($('seg-status').textContent = text);
 
   function drawClasses() {
+    const focused = $('seg-classes').contains(document.activeElement);
     $('seg-classes').replaceChildren(
       ...Array.from({ length: state.classes }, (_, k) => {
         const b = document.createElement('button');
         Object.assign(b, { type: 'button', className: 'small' });
-        b.innerHTML = `<span class="seg-swatch" style="background:${COLOURS[k]}"></span>${state.classNames[k] ?? `class ${k + 1}`}`;
+        const swatch = Object.assign(document.createElement('span'), { className: 'seg-swatch' });
+        swatch.style.background = COLOURS[k];
+        b.append(swatch, String(state.classNames[k] ?? `class ${k + 1}`));
         b.setAttribute('aria-pressed', String(!state.eraser && k === state.current));
         b.onclick = () => {
           Object.assign(state, { current: k, eraser: false });
@@ -64,6 +68,7 @@ export function installSegmentPanel(controller, showMessage) {
         return b;
       }),
     );
+    if (focused && !state.eraser) $('seg-classes').children[state.current]?.focus();
     $('seg-add').disabled = state.classes >= MAX_CLASSES;
   }
 
@@ -96,22 +101,32 @@ export function installSegmentPanel(controller, showMessage) {
     $(caption).textContent = map.accuracy === null ? name : `${name}: ${pct(map.accuracy)} of pixels right, mean IoU ${pct(map.meanIoU)}`;
   }
 
-  /** Classifies every pixel from the labels, once the labels name two classes; a request made while
-   * one runs is made again after it. */
+  /** Classifies every pixel from the labels, once the labels name two classes. A refresh asked for
+   * while one runs is made once after it; the API's request waits for it and then runs. */
   async function segment(quiet = true) {
-    const labels = [...state.labels].flatMap(([i, k]) => [i % state.image.width, Math.floor(i / state.image.width), k]);
+    if (state.running) {
+      if (quiet) {
+        state.again = true;
+        return null;
+      }
+      await state.running.catch(() => {});
+    }
+    if (!state.image) return null;
     if (new Set([...state.labels.values()]).size < 2) {
+      Object.assign(state, { result: null });
+      $('seg-results').hidden = true;
+      draw();
       if (!quiet) throw new Error('segment: label pixels of at least two classes');
       status('Paint a few pixels of at least two classes.');
       return null;
     }
-    if (state.busy) {
-      state.again = true;
-      return null;
-    }
-    state.busy = true;
+    const labels = [...state.labels].flatMap(([i, k]) => [i % state.image.width, Math.floor(i / state.image.width), k]);
+    const generation = state.generation;
+    const asked = controller.request({ type: 'segment', scribbles: labels, window: Number($('seg-window').value) }, [], { quiet });
+    state.running = asked;
     try {
-      const result = await controller.request({ type: 'segment', scribbles: labels, window: Number($('seg-window').value) }, [], { quiet });
+      const result = await asked;
+      if (generation !== state.generation) return null; // about an image no longer in the panel
       state.result = result;
       state.last = performance.now();
       controller.store.set({ segmentation: { accuracy: result.code.accuracy, rawAccuracy: result.rawPixels.accuracy, pcaAccuracy: result.pca.accuracy } });
@@ -123,12 +138,13 @@ export function installSegmentPanel(controller, showMessage) {
       status(`${state.labels.size} labelled pixels; the map follows the model as it trains.`);
       return result;
     } catch (e) {
+      if (generation !== state.generation) return null;
       if (!quiet) throw e;
       status(e.message ?? String(e));
       return null;
     } finally {
-      state.busy = false;
-      if (state.again) {
+      if (state.running === asked) state.running = null;
+      if (state.again && !state.running) {
         state.again = false;
         segment();
       }
@@ -163,12 +179,18 @@ export function installSegmentPanel(controller, showMessage) {
 
   /** Builds the patch dataset of `image` and a new model on it with the current settings. */
   async function load({ image, truth = null, patch = 11, name = 'image', classNames = [] }) {
-    if (!image || !(image.pixels instanceof Uint8Array)) throw new Error('loadSegmentation: give image {width, height, channels, pixels (a Uint8Array)}');
+    const bytes = image?.pixels instanceof Uint8Array || image?.pixels instanceof Uint8ClampedArray;
+    if (!bytes) throw new Error('loadSegmentation: give image {width, height, channels, pixels (a Uint8Array)}');
+    image = { ...image, pixels: new Uint8Array(image.pixels.buffer, image.pixels.byteOffset, image.pixels.length) };
     status(`Cutting ${image.width}×${image.height} patches of ${patch}×${patch}…`);
     const { key, summary } = await controller.request({ type: 'loadSegmentation', name, image, truth, patch });
+    // From here the panel's old image is gone: answers about it are dropped.
+    Object.assign(state, { generation: state.generation + 1, key: null, image: null, result: null, labels: new Map() });
     await controller.useDataset(key);
-    const classes = truth ? Math.max(2, Math.max(...truth) + 1) : 2;
-    Object.assign(state, { image, truth, classNames, labels: new Map(), classes, current: 0, eraser: false, result: null });
+    let top = 1;
+    for (const k of truth ?? []) top = Math.max(top, k);
+    Object.assign(state, { key, image, truth, classNames, labels: new Map(), classes: Math.min(MAX_CLASSES, top + 1), current: 0, eraser: false, result: null });
+    $('seg-eraser').setAttribute('aria-pressed', 'false');
     Object.assign(canvas, { width: image.width, height: image.height });
     $('seg-work').hidden = false;
     $('seg-results').hidden = true;
@@ -186,10 +208,12 @@ export function installSegmentPanel(controller, showMessage) {
     const patch = Number($('seg-patch').value);
     if (kind === 'upload') {
       $('seg-file').click();
-      return;
+      return 'picker'; // the file's own handler goes on
     }
     if (kind === 'photo') {
-      const blob = await (await fetch(new URL('../data/chelsea-192.png', import.meta.url))).blob();
+      const response = await fetch(new URL('../data/chelsea-192.png', import.meta.url));
+      if (!response.ok) throw new Error(`The photograph could not be fetched (HTTP ${response.status})`);
+      const blob = await response.blob();
       return load({ image: await imageOf(blob, 'chelsea'), patch, name: 'chelsea' });
     }
     const scene = await controller.request({ type: 'scene', kind, seed, size: kind === 'mosaic' ? 128 : 4, regions: 4 });
@@ -199,7 +223,7 @@ export function installSegmentPanel(controller, showMessage) {
     status(e.message ?? String(e));
     showMessage?.(e.message ?? String(e));
   };
-  $('seg-load').onclick = () => picked().then(() => controller.play(), fail);
+  $('seg-load').onclick = () => picked().then((r) => r !== 'picker' && controller.play(), fail);
   $('seg-image').addEventListener('change', () => ($('seg-seed-field').hidden = !['mosaic', 'digits'].includes($('seg-image').value)));
   $('seg-file').addEventListener('change', async (e) => {
     const [file] = e.target.files;
@@ -243,8 +267,14 @@ export function installSegmentPanel(controller, showMessage) {
     /** The API's segment: [{x, y, label}] replaces the labels; resolves with the maps. */
     async segment(scribbles, window) {
       if (!state.image) throw new Error('segment: load an image for segmentation first (loadSegmentation)');
-      state.labels = new Map(scribbles.map(({ x, y, label }) => [y * state.image.width + x, label]));
-      state.classes = Math.max(state.classes, ...scribbles.map((s) => s.label + 1));
+      const { width, height } = state.image;
+      for (const { x, y, label } of scribbles) {
+        if (!(Number.isInteger(x) && Number.isInteger(y) && x >= 0 && y >= 0 && x < width && y < height)) throw new Error(`segment: pixel (${x}, ${y}) is outside the ${width}×${height} image`);
+        if (!(Number.isInteger(label) && label >= 0 && label < MAX_CLASSES)) throw new Error(`segment: label ${label} — use classes 0 to ${MAX_CLASSES - 1}`);
+      }
+      if (window !== undefined && !(Number.isInteger(window) && window % 2 === 1 && window >= 1 && window <= 41)) throw new Error(`segment: the window is an odd number of pixels from 1 to 41, not ${window}`);
+      state.labels = new Map(scribbles.map(({ x, y, label }) => [y * width + x, label]));
+      for (const { label } of scribbles) state.classes = Math.max(state.classes, label + 1);
       if (window !== undefined) {
         const select = $('seg-window');
         if (![...select.options].some((o) => o.value === String(window))) select.add(new Option(`${window} px`, window));
@@ -255,7 +285,8 @@ export function installSegmentPanel(controller, showMessage) {
     },
     /** A new model: on another dataset the panel goes back to its picker. */
     ready({ settings }) {
-      if (!settings.dataset.startsWith('segment:')) {
+      if (settings.dataset !== state.key) {
+        state.generation++;
         Object.assign(state, { image: null, result: null });
         $('seg-work').hidden = true;
         controller.store.set({ segmentation: null });

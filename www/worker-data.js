@@ -21,10 +21,17 @@ export async function loadDataset(key) {
   return datasets.get(key);
 }
 
-/** An image's patch dataset, kept under `segment:<name>` (not saved for a reload: see worker.js). */
+/** An image's patch dataset, kept under `segment:<name>`, in place of the one before (not saved for
+ * a reload: see worker.js). */
 export function keepSegmentation(name, data) {
   const key = `segment:${name}`;
-  datasets.get(key)?.free();
+  // One image at a time: the models built on earlier ones keep their own hold.
+  for (const [old, kept] of datasets) {
+    if (old.startsWith('segment:')) {
+      kept.free();
+      datasets.delete(old);
+    }
+  }
   datasets.set(key, data);
   return { key, summary: data.summary() };
 }

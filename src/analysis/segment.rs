@@ -205,10 +205,14 @@ impl Session {
     /// window, the code's features are the mean of the codes around each pixel (all pixels' codes are
     /// held, at the code's width); a linear method's mean features are its features of the image
     /// averaged over the window, read in chunks like the patches themselves.
+    /// `is_labelled` marks every painted pixel (the classifier may see a sample of them): the scores
+    /// count the others.
+    #[allow(clippy::too_many_arguments)]
     fn map(
         &self,
         how: &Features,
         labelled: &[(usize, u8)],
+        is_labelled: &[bool],
         classes: usize,
         window: usize,
         truth: Option<&[u8]>,
@@ -248,8 +252,6 @@ impl Session {
                 })
                 .collect()
         };
-        let mut is_labelled = vec![false; n];
-        labelled.iter().for_each(|&(p, _)| is_labelled[p] = true);
         let (accuracy, mean_iou) = match truth {
             Some(t) => {
                 let (a, iou) = scores(&map, t, |i| !is_labelled[i]);
@@ -292,6 +294,7 @@ impl Session {
             }
             label_of[s.y as usize * w + s.x as usize] = s.label;
         }
+        let is_labelled: Vec<bool> = label_of.iter().map(|&l| l != u8::MAX).collect();
         let mut labelled: Vec<(usize, u8)> =
             label_of.iter().enumerate().filter(|(_, &l)| l != u8::MAX).map(|(i, &l)| (i, l)).collect();
         let classes = labelled.iter().map(|&(_, l)| l as usize + 1).max().unwrap_or(0);
@@ -309,21 +312,28 @@ impl Session {
         let truth = self.truth();
         let encoder = self.encoder();
         let k = encoder.output_width().min(self.data.dim());
-        let fit_rows: Vec<usize> = Rng::new(self.config.seed)
-            .stream(Purpose::Shuffle, 8)
-            .permutation(w * h)
-            .into_iter()
-            .take(PCA_FIT)
-            .map(|i| i as usize)
-            .collect();
-        let pca = Pca::fit(&self.patch_values(p, &fit_rows), fit_rows.len(), self.data.dim())?;
+        // PCA depends on the image alone: fitted once, on a fixed sample of its patches.
+        let pca = match p.pca.get() {
+            Some(pca) => pca,
+            None => {
+                let rows: Vec<usize> = Rng::new(1)
+                    .stream(Purpose::Shuffle, 8)
+                    .permutation(w * h)
+                    .into_iter()
+                    .take(PCA_FIT)
+                    .map(|i| i as usize)
+                    .collect();
+                let fitted = Pca::fit(&self.patch_values(p, &rows), rows.len(), self.data.dim())?;
+                p.pca.get_or_init(|| fitted)
+            }
+        };
         Ok(Segmentation {
             width: w,
             height: h,
             class_count: classes,
-            code: self.map(&Features::Code(&encoder), &labelled, classes, window, truth.as_deref())?,
-            raw_pixels: self.map(&Features::Raw, &labelled, classes, window, truth.as_deref())?,
-            pca: self.map(&Features::Pca(&pca, k), &labelled, classes, window, truth.as_deref())?,
+            code: self.map(&Features::Code(&encoder), &labelled, &is_labelled, classes, window, truth.as_deref())?,
+            raw_pixels: self.map(&Features::Raw, &labelled, &is_labelled, classes, window, truth.as_deref())?,
+            pca: self.map(&Features::Pca(pca, k), &labelled, &is_labelled, classes, window, truth.as_deref())?,
         })
     }
 }

@@ -24,6 +24,8 @@ pub struct Patches {
     pub height: usize,
     pub size: usize,
     pub order: Vec<u32>,
+    /// PCA of the patches, fitted once when segmentation first asks (it depends on the image alone).
+    pub pca: std::cell::OnceCell<crate::analysis::pca::Pca>,
 }
 
 /// Mirrors a coordinate into 0..n without repeating the edge (n > the patch's half width).
@@ -68,8 +70,8 @@ pub fn dataset(
     if !matches!(channels, 1 | 3) {
         fail!("{name}: {channels} values per pixel; 1 (grey) or 3 (colour) are read");
     }
-    if width < size || height < size || width * height > 1 << 22 {
-        fail!("{name}: a {width}×{height} image; patches of {size}×{size} need at least {size}×{size}, and at most 2048×2048 pixels are read");
+    if width < size || height < size || width * height > 1 << 18 {
+        fail!("{name}: a {width}×{height} image; patches of {size}×{size} need at least {size}×{size}, and at most 512×512 pixels are read");
     }
     if pixels.len() != width * height * channels {
         fail!(
@@ -94,7 +96,7 @@ pub fn dataset(
         labels,
         classes,
         n_train: ((n as f64 * TRAIN_SHARE) as usize).clamp(1, n - 1),
-        patches: Some(Patches { image: pixels.to_vec(), width, height, size, order }),
+        patches: Some(Patches { image: pixels.to_vec(), width, height, size, order, pca: Default::default() }),
         ..Dataset::default()
     };
     data.validate()?;

@@ -84,7 +84,7 @@ test('overlapping requests each get their own answer: two resets and an export a
 });
 
 /** Whether the page should call goal `goal` met now (the facts it reads, worked out here apart). */
-function expected(goal, m, settings, answers, index, fewLabels) {
+function expected(goal, m, settings, answers, index, fewLabels, segmented) {
   const order = (p) => (p.kind === 'stage' ? p.stage : p.kind === 'classifier' ? 1e6 : 1e5);
   const checks = [];
   if ('testLossBelow' in goal) checks.push(m.testLoss != null && m.testLoss < goal.testLossBelow);
@@ -94,6 +94,8 @@ function expected(goal, m, settings, answers, index, fewLabels) {
   if ('settings' in goal) checks.push(Object.entries(goal.settings).every(([k, v]) => JSON.stringify(settings[k]) === JSON.stringify(v)));
   if ('question' in goal) checks.push(answers[index] === goal.answer);
   if ('accuracyAbove' in goal) checks.push(fewLabels?.frozenCode > goal.accuracyAbove);
+  if ('segmentationLoaded' in goal) checks.push(settings.dataset.startsWith('segment:'));
+  if ('segmentationAccuracyAbove' in goal) checks.push(segmented?.accuracy > goal.segmentationAccuracyAbove);
   return checks.every(Boolean);
 }
 
@@ -129,6 +131,34 @@ test("every lesson's goals are detected when met, and not before", async () => {
         const measured = await page.evaluate(() => window.aePlayground.fewLabels(100));
         ({ status, m, settings } = await now());
         assert.equal(status.met, expected(goal, m, settings, answers, index, measured), `${lesson.key} step ${index + 1}: accuracy ${measured.frozenCode}`);
+      } else if ('segmentationLoaded' in goal) {
+        // The mosaic of seed 1 through the panel's button, then steps until the goal's.
+        await page.locator('#seg-load').click();
+        await page.waitForFunction(() => window.aePlayground.settings().dataset === 'segment:mosaic-1');
+        await page.evaluate(() => window.aePlayground.pause());
+        for (let round = 0; round < 30 && !status.met; round++) {
+          await page.evaluate(() => window.aePlayground.train({ steps: 100 }));
+          ({ status, m, settings } = await now());
+          assert.equal(status.met, expected(goal, m, settings, answers, index), `${lesson.key} step ${index + 1} at step ${m.step}`);
+        }
+        assert.ok(status.met, `${lesson.key} step ${index + 1}: ${status.goal}`);
+      } else if ('segmentationAccuracyAbove' in goal) {
+        // 20 labelled pixels of each texture, taken from the mosaic's truth.
+        const measured = await page.evaluate(async () => {
+          const s = await window.aePlayground.debug.request({ type: 'scene', kind: 'mosaic', seed: 1, size: 128, regions: 4 });
+          const picks = [];
+          const taken = [0, 0, 0, 0];
+          for (let i = 0, n = 0; n < s.truth.length && picks.length < 80; n++, i = (i + 7919) % s.truth.length) {
+            if (taken[s.truth[i]] < 20) {
+              taken[s.truth[i]]++;
+              picks.push({ x: i % s.width, y: Math.floor(i / s.width), label: s.truth[i] });
+            }
+          }
+          return window.aePlayground.segment(picks);
+        });
+        ({ status, m, settings } = await now());
+        assert.equal(status.met, expected(goal, m, settings, answers, index, undefined, measured), `${lesson.key} step ${index + 1}: accuracy ${measured.accuracy}`);
+        assert.ok(status.met, `${lesson.key} step ${index + 1}: the map at ${measured.accuracy}`);
       } else if (REACHED_HERE(lesson, goal)) {
         for (let round = 0; round < 30 && !status.met; round++) {
           await page.evaluate(() => window.aePlayground.train({ steps: 50 }));

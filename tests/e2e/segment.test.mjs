@@ -54,6 +54,9 @@ test('a seeded mosaic: the code\'s map reaches 85% and beats raw patches; it fol
   const before = await codeMap(page);
   await page.evaluate(() => window.aePlayground.play());
   await page.waitForFunction((old) => document.getElementById('seg-map-code').toDataURL() !== old, before, { timeout: 60_000 });
+  // The API's request while the panel refreshes on its own: it waits its turn and answers.
+  const during = await page.evaluate(async () => Promise.all([window.aePlayground.segment(window.picks), window.aePlayground.segment(window.picks)]).then((rs) => rs.map((r) => r.classes.length)));
+  assert.deepEqual(during, [128 * 128, 128 * 128]);
   await page.evaluate(() => window.aePlayground.pause());
 
   const download = page.waitForEvent('download');

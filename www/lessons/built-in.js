@@ -217,7 +217,7 @@ export const BUILT_IN_LESSONS = [
         goal: { segmentationLoaded: true, stepsAtLeast: 1000 },
       },
       {
-        text: 'Now label a few pixels: pick class 1 and paint a short stroke inside one texture, then class 2 in another, and so on for all four. A classifier learns from the codes of the pixels you painted alone, and colours every other pixel by its guess. Beside it, the same classifier on the raw patches and on PCA.',
+        text: 'Now label a few pixels: pick a class (the buttons are named after the textures) and paint a short stroke inside that texture, then the next, for all four. A classifier learns from the codes of the pixels you painted alone, and colours every other pixel by its guess. Beside it, the same classifier on the raw patches and on PCA.',
         watch: 'segmentation',
         goal: { segmentationAccuracyAbove: 0.85 },
       },
