@@ -33,3 +33,26 @@ export async function open(browser, url) {
 export async function openDrawer(page) {
   if (await page.locator('#drawer').isHidden()) await page.click('#drawer-open');
 }
+
+/** Texture mosaic `seed` (128², 4 textures) made in the page's worker, and 20 labelled pixels of each
+ * texture picked from its truth by a stride, kept in the page as `window.picks`: {scene, picks}. With
+ * `load`, the mosaic is also loaded for segmentation (a new model on its patches). */
+export function mosaicPicks(page, seed, load = false) {
+  return page.evaluate(
+    async ([seed, load]) => {
+      const s = await window.aePlayground.debug.request({ type: 'scene', kind: 'mosaic', seed, size: 128, regions: 4 });
+      if (load) await window.aePlayground.loadSegmentation({ image: { width: s.width, height: s.height, channels: 1, pixels: s.pixels }, truth: s.truth, patch: 11, name: `mosaic-${seed}` });
+      const picks = [];
+      const taken = [0, 0, 0, 0];
+      for (let i = 0, n = 0; n < s.truth.length && picks.length < 80; n++, i = (i + 7919) % s.truth.length) {
+        if (taken[s.truth[i]] < 20) {
+          taken[s.truth[i]]++;
+          picks.push({ x: i % s.width, y: Math.floor(i / s.width), label: s.truth[i] });
+        }
+      }
+      window.picks = picks;
+      return picks;
+    },
+    [seed, load],
+  );
+}

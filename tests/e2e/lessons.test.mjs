@@ -2,7 +2,7 @@
 // author's hide and lock hold; the address round-trips; the lesson chooser switches lessons.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { open, start, openDrawer } from './browser.mjs';
+import { mosaicPicks, open, start, openDrawer } from './browser.mjs';
 import { readFileSync } from 'node:fs';
 import { LESSONS } from '../../www/lessons.js';
 
@@ -144,18 +144,8 @@ test("every lesson's goals are detected when met, and not before", async () => {
         assert.ok(status.met, `${lesson.key} step ${index + 1}: ${status.goal}`);
       } else if ('segmentationAccuracyAbove' in goal) {
         // 20 labelled pixels of each texture, taken from the mosaic's truth.
-        const measured = await page.evaluate(async () => {
-          const s = await window.aePlayground.debug.request({ type: 'scene', kind: 'mosaic', seed: 1, size: 128, regions: 4 });
-          const picks = [];
-          const taken = [0, 0, 0, 0];
-          for (let i = 0, n = 0; n < s.truth.length && picks.length < 80; n++, i = (i + 7919) % s.truth.length) {
-            if (taken[s.truth[i]] < 20) {
-              taken[s.truth[i]]++;
-              picks.push({ x: i % s.width, y: Math.floor(i / s.width), label: s.truth[i] });
-            }
-          }
-          return window.aePlayground.segment(picks);
-        });
+        await mosaicPicks(page, 1);
+        const measured = await page.evaluate(() => window.aePlayground.segment(window.picks));
         ({ status, m, settings } = await now());
         assert.equal(status.met, expected(goal, m, settings, answers, index, undefined, measured), `${lesson.key} step ${index + 1}: accuracy ${measured.accuracy}`);
         assert.ok(status.met, `${lesson.key} step ${index + 1}: the map at ${measured.accuracy}`);
