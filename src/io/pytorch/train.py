@@ -393,6 +393,7 @@ def main():
         save_file(state, str(Path(args.out) / "model.safetensors"), metadata=saved)
         say(f"wrote {Path(args.out) / 'model.safetensors'}")
     if distributed:
+        dist.barrier()  # every process waits for rank 0's checkpoint before the group goes
         dist.destroy_process_group()
 
 
