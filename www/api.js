@@ -50,11 +50,12 @@ export function installApi(controller) {
      * the current settings; resolves with the dataset's summary. */
     loadSegmentation: (options) => controller.loadSegmentation(options),
     /** Trains the classifiers on the labelled pixels [{x, y, label}] (features averaged over `window`
-     * pixels, default 21) and draws the map: {width, height, classes (the code's map, a Uint8Array),
+     * pixels, default 21; with `fineTune` true, the encoder first trained 300 steps through a classifier
+     * on the labelled patches, the model itself unchanged) and draws the map: {width, height, classes (the code's map, a Uint8Array),
      * accuracy, meanIoU (with a truth, over unlabelled pixels), rawPixels, pca (each {classes,
      * accuracy, meanIoU})}. */
-    segment: async (scribbles, window) => {
-      const r = await controller.segment(scribbles, window);
+    segment: async (scribbles, window, fineTune) => {
+      const r = await controller.segment(scribbles, window, fineTune);
       return { width: r.width, height: r.height, classes: r.code.classes, accuracy: r.code.accuracy, meanIoU: r.code.meanIoU, rawPixels: r.rawPixels, pca: r.pca };
     },
     /** Sets the test sample the network diagram shows; resolves once its activations are in. */

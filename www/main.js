@@ -267,7 +267,7 @@ controller.upload = (files, options) => upload(controller, files, options);
 controller.exportWeights = () => request({ type: 'exportWeights' });
 controller.exportPyTorch = () => request({ type: 'exportPyTorch' });
 controller.loadSegmentation = (options) => segmentation.load(options ?? {});
-controller.segment = (scribbles, window) => segmentation.segment(scribbles, window);
+controller.segment = (scribbles, window, fineTune) => segmentation.segment(scribbles, window, fineTune);
 controller.exportCodes = () => request({ type: 'exportCodes' });
 controller.reconstruct = async (indices) => {
   const values = await request({ type: 'reconstruct', indices: [...indices] });

@@ -10,6 +10,7 @@ const RGB = COLOURS.map((c) => [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 
 const MAX_CLASSES = COLOURS.length;
 const LONGEST_SIDE = 256; // photographs are scaled down to this
 const REFRESH_MS = 1200; // the map is redrawn at most this often while training
+const FINE_TUNE_STEPS = 300; // the encoder trained through the classifier, when asked
 
 /** The RGBA pixels of a grey or colour image (`channels` bytes a pixel). */
 function rgba({ pixels, width, height, channels }) {
@@ -122,7 +123,8 @@ export function installSegmentPanel(controller, showMessage) {
     }
     const labels = [...state.labels].flatMap(([i, k]) => [i % state.image.width, Math.floor(i / state.image.width), k]);
     const generation = state.generation;
-    const asked = controller.request({ type: 'segment', scribbles: labels, window: Number($('seg-window').value) }, [], { quiet });
+    const fineTune = $('seg-tune').checked ? FINE_TUNE_STEPS : 0;
+    const asked = controller.request({ type: 'segment', scribbles: labels, window: Number($('seg-window').value), fineTune }, [], { quiet });
     state.running = asked;
     try {
       const result = await asked;
@@ -132,7 +134,7 @@ export function installSegmentPanel(controller, showMessage) {
       controller.store.set({ segmentation: { accuracy: result.code.accuracy, rawAccuracy: result.rawPixels.accuracy, pcaAccuracy: result.pca.accuracy } });
       draw();
       $('seg-results').hidden = false;
-      drawMap('seg-map-code', 'seg-score-code', 'autoencoder code', result.code);
+      drawMap('seg-map-code', 'seg-score-code', fineTune ? 'autoencoder code, fine-tuned' : 'autoencoder code', result.code);
       drawMap('seg-map-raw', 'seg-score-raw', 'raw patches', result.rawPixels);
       drawMap('seg-map-pca', 'seg-score-pca', 'PCA', result.pca);
       status(`${state.labels.size} labelled pixels; the map follows the model as it trains.`);
@@ -253,6 +255,7 @@ export function installSegmentPanel(controller, showMessage) {
   };
   $('seg-opacity').addEventListener('input', draw);
   $('seg-window').addEventListener('change', () => segment());
+  $('seg-tune').addEventListener('change', () => segment());
   $('seg-export').onclick = () => {
     if (!state.result) return fail(new Error('Paint labels of two classes first: there is no map yet.'));
     $('seg-map-code').toBlob((blob) => {
@@ -264,8 +267,10 @@ export function installSegmentPanel(controller, showMessage) {
 
   return {
     load,
-    /** The API's segment: [{x, y, label}] replaces the labels; resolves with the maps. */
-    async segment(scribbles, window) {
+    /** The API's segment: [{x, y, label}] replaces the labels; `fineTune` (a boolean) sets the box;
+     * resolves with the maps. */
+    async segment(scribbles, window, fineTune) {
+      if (fineTune !== undefined) $('seg-tune').checked = Boolean(fineTune);
       if (!state.image) throw new Error('segment: load an image for segmentation first (loadSegmentation)');
       const { width, height } = state.image;
       for (const { x, y, label } of scribbles) {

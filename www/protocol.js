@@ -25,7 +25,7 @@ export const TO_WORKER = {
   loseGpu: 'id → (tests) the WebGPU device destroyed; the engine moves to the CPU',
   scene: 'kind (mosaic | digits), seed, size, regions, id → {pixels, truth, width, height, channels, classNames}',
   loadSegmentation: 'name, image {width, height, channels, pixels}, truth, patch, id → {key, summary} of its patch dataset',
-  segment: 'scribbles [x, y, label, …], window, id → the three methods\' maps and scores',
+  segment: 'scribbles [x, y, label, …], window, fineTune (steps), id → the three methods\' maps and scores',
 };
 
 /** Worker → page. */

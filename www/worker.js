@@ -312,7 +312,7 @@ const HANDLERS = {
       const data = segmentationData(name, image.pixels, image.width, image.height, image.channels, truth ?? undefined, patch, 1);
       return keepSegmentation(name, data);
     }),
-  segment: ({ scribbles, window }) => withModel((model) => model.segment(Uint32Array.from(scribbles), window)),
+  segment: ({ scribbles, window, fineTune }) => withModel((model) => model.segment(Uint32Array.from(scribbles), window, fineTune ?? 0)),
   loseGpu() {
     running = false;
     return exclusive(async () => {

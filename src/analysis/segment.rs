@@ -20,9 +20,14 @@ use crate::analysis::pca::Pca;
 use crate::data::patches::Patches;
 use crate::error::{Error, Result};
 use crate::fail;
-use crate::model::net::{Net, Trace};
+use crate::model::architecture::{classifier, stack};
+use crate::model::corrupt::Noise;
+use crate::model::net::{CodePenalties, Net, Trace};
+use crate::model::optim::{Optimizer, OptimizerKind};
 use crate::rng::{Purpose, Rng};
+use crate::train::engine::device::Device;
 use crate::train::session::Session;
+use crate::train::trainer::{Phase, Task, Trainer};
 use nalgebra::{DMatrix, DVector};
 use serde::{Deserialize, Serialize};
 
@@ -37,6 +42,8 @@ const PCA_FIT: usize = 2000;
 /// Pixels classified at once.
 const CHUNK: usize = 4096;
 pub const MAX_CLASSES: usize = 8;
+/// The most steps the encoder may be fine-tuned through the classifier at each segmentation.
+pub const MAX_FINE_TUNE: usize = 2000;
 /// The ridge penalty, as a share of the features' mean variance (1 after standardising).
 const RIDGE: f64 = 0.1;
 
@@ -275,10 +282,58 @@ impl Session {
         Some(truth)
     }
 
+    /// The encoder trained further through a softmax head on the labelled pixels' patches (the
+    /// lecture's optional step): `steps` Adam steps at a tenth of the model's learning rate, the head
+    /// first alone for as many steps. The model itself is not changed.
+    fn fine_tuned(&self, labelled: &[(usize, u8)], classes: usize, steps: usize) -> Result<Net<f32>> {
+        let p = self.patches()?;
+        let encoder = self.encoder();
+        // The patch dataset with the painted classes as its labels, its rows the labelled pixels'.
+        let mut row_of = vec![0usize; p.order.len()];
+        p.order.iter().enumerate().for_each(|(row, &pixel)| row_of[pixel as usize] = row);
+        let mut labels = vec![0u8; p.order.len()];
+        let rows: Vec<usize> = labelled
+            .iter()
+            .map(|&(pixel, l)| {
+                labels[row_of[pixel]] = l;
+                row_of[pixel]
+            })
+            .collect();
+        let data = crate::Dataset { labels, classes, ..(*self.data).clone() };
+        let batch_size = rows.len().min(64);
+        let fit = |net: Net<f32>, frozen: Option<Net<f32>>, lr: f64| -> Result<Net<f32>> {
+            let optimizer = Optimizer::new(OptimizerKind::Adam, net.params.len(), lr, 0.0, 0.0);
+            let phase = Phase {
+                net,
+                code: None,
+                penalties: CodePenalties::default(),
+                noise: Noise::default(),
+                task: Task::Classify,
+                frozen,
+                rows: rows.clone(),
+                batch_size,
+                seed: self.config.seed,
+            };
+            let mut trainer = Trainer::new(phase, optimizer, &Device::Cpu)?;
+            for _ in 0..steps {
+                trainer.train_step(&data)?;
+            }
+            Ok(trainer.net())
+        };
+        let head = fit(
+            classifier(None, encoder.output_width(), 0, classes, self.config.seed),
+            Some(encoder.clone()),
+            self.config.learning_rate,
+        )?;
+        let tuned = fit(stack(&encoder, head), None, self.config.learning_rate / 10.0)?;
+        Ok(crate::model::architecture::encoder(&tuned, encoder.ops.len() - 1))
+    }
+
     /// Segments the image: the three methods' maps from the labelled pixels `scribbles` (the last label
     /// of a pixel counts), each pixel's features averaged over the `window`×`window` pixels around it
-    /// (1: its own patch alone). Needs labels of two classes or more.
-    pub fn segment(&self, scribbles: &[Scribble], window: usize) -> Result<Segmentation> {
+    /// (1: its own patch alone). With `fine_tune` steps, the code is the encoder's once trained further
+    /// through a classifier on the labelled patches. Needs labels of two classes or more.
+    pub fn segment(&self, scribbles: &[Scribble], window: usize, fine_tune: usize) -> Result<Segmentation> {
         let p = self.patches()?;
         if !WINDOWS.contains(&window) || window.is_multiple_of(2) {
             fail!("segment: the window is an odd number of pixels from 1 to {}, not {window}", WINDOWS.end());
@@ -310,7 +365,10 @@ impl Session {
             labelled = kept;
         }
         let truth = self.truth();
-        let encoder = self.encoder();
+        if fine_tune > MAX_FINE_TUNE {
+            fail!("segment: fine-tune for 0 to {MAX_FINE_TUNE} steps, not {fine_tune}");
+        }
+        let encoder = if fine_tune > 0 { self.fine_tuned(&labelled, classes, fine_tune)? } else { self.encoder() };
         let k = encoder.output_width().min(self.data.dim());
         // PCA depends on the image alone: fitted once, on a fixed sample of its patches.
         let pca = match p.pca.get() {

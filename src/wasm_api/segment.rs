@@ -64,12 +64,13 @@ fn map_object(map: &Map) -> Result<JsValue, JsError> {
 #[wasm_bindgen]
 impl Playground {
     /// The maps from labelled pixels (`scribbles`: x, y, label, x, y, label, …), each pixel's features
-    /// averaged over a `window`×`window` window: `{width, height, classCount, code, rawPixels, pca}`,
+    /// averaged over a `window`×`window` window, the encoder fine-tuned `fineTune` steps through a
+    /// classifier first (0: not): `{width, height, classCount, code, rawPixels, pca}`,
     /// each map `{classes (Uint8Array, row-major), accuracy, meanIoU}` (null without a truth).
-    pub fn segment(&self, scribbles: &[u32], window: usize) -> Result<JsValue, JsError> {
+    pub fn segment(&self, scribbles: &[u32], window: usize, fine_tune: usize) -> Result<JsValue, JsError> {
         let scribbles: Vec<Scribble> =
             scribbles.chunks_exact(3).map(|s| Scribble { x: s[0], y: s[1], label: s[2].min(255) as u8 }).collect();
-        let seg = self.session.segment(&scribbles, window).map_err(js_error)?;
+        let seg = self.session.segment(&scribbles, window, fine_tune).map_err(js_error)?;
         let o = js_sys::Object::new();
         set(&o, "width", seg.width.into())?;
         set(&o, "height", seg.height.into())?;

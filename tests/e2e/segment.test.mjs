@@ -31,6 +31,12 @@ test('a seeded mosaic: the code\'s map reaches 85% and beats raw patches; it fol
   assert.ok(r.accuracy >= 0.85, `the code's map: ${r.accuracy}`);
   assert.ok(r.accuracy > r.raw, `the code ${r.accuracy} against raw patches ${r.raw}`);
   assert.match(await page.locator('#seg-score-code').textContent(), /autoencoder code: \d+\.\d% of pixels right, mean IoU/);
+  // The lecture's optional step: the encoder fine-tuned through the classifier (the model unchanged).
+  const tuned = await page.evaluate(async () => (await window.aePlayground.segment(window.picks, 21, true)).accuracy);
+  console.log(`fine-tuned through the classifier: code ${tuned.toFixed(3)}`);
+  assert.ok(tuned >= 0.85, `fine-tuned: ${tuned}`);
+  assert.match(await page.locator('#seg-score-code').textContent(), /autoencoder code, fine-tuned: /);
+  assert.equal(await page.locator('#seg-tune').isChecked(), true);
 
   // Training on, the panel redraws the map by itself.
   const before = await codeMap(page);
