@@ -301,7 +301,5 @@ export function installSegmentPanel(controller, showMessage) {
     metrics() {
       if (state.image && state.result && performance.now() - state.last > REFRESH_MS) segment();
     },
-    labels: () => state.labels.size,
-    result: () => state.result,
   };
 }

@@ -11,29 +11,22 @@
 //! class; tests/segment.rs), the window chosen on mosaics 101–103: the code's pixel accuracy 0.32 and
 //! 0.43 with each patch alone, 0.85 and 0.95 over 21 pixels; raw patches 0.36/0.37 and 0.41/0.55.
 //!
-//! The classifier is a ridge regression onto one-hot classes, solved exactly (no iterations, no
-//! learning rate to tune): its scores' argmax is the class. Features are standardised on the labelled
-//! pixels. Patches are read out of the image in chunks: no array of all patches is ever held (the
-//! codes of all pixels are, at the code's width, to be averaged).
+//! The classifier is a ridge regression onto one-hot classes, solved exactly (`ridge.rs`). Patches
+//! are read out of the image in chunks: no array of all patches is ever held (the codes of all
+//! pixels are, at the code's width, to be averaged).
 
 use crate::analysis::pca::Pca;
+use crate::analysis::ridge::Ridge;
 use crate::data::patches::Patches;
 use crate::error::{Error, Result};
 use crate::fail;
-use crate::model::architecture::{classifier, stack};
-use crate::model::corrupt::Noise;
-use crate::model::net::{CodePenalties, Net, Trace};
-use crate::model::optim::{Optimizer, OptimizerKind};
+use crate::model::net::{Net, Trace};
 use crate::rng::{Purpose, Rng};
-use crate::train::engine::device::Device;
+use crate::train::few_labels::{fine_tune, HeadConfig};
 use crate::train::session::Session;
-use crate::train::trainer::{Phase, Task, Trainer};
-use nalgebra::{DMatrix, DVector};
-use serde::{Deserialize, Serialize};
 
-/// Windows the features may be averaged over (odd), and the default: about twice the default patch.
+/// Windows the features may be averaged over (odd); the page's default is 21, about twice its patch.
 pub const WINDOWS: std::ops::RangeInclusive<usize> = 1..=41;
-pub const DEFAULT_WINDOW: usize = 21;
 
 /// The most labelled pixels the classifier takes (a seeded sample of them beyond).
 const MAX_LABELLED: usize = 4000;
@@ -44,11 +37,9 @@ const CHUNK: usize = 4096;
 pub const MAX_CLASSES: usize = 8;
 /// The most steps the encoder may be fine-tuned through the classifier at each segmentation.
 pub const MAX_FINE_TUNE: usize = 2000;
-/// The ridge penalty, as a share of the features' mean variance (1 after standardising).
-const RIDGE: f64 = 0.1;
 
 /// A labelled pixel.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Scribble {
     pub x: u32,
     pub y: u32,
@@ -57,16 +48,14 @@ pub struct Scribble {
 
 /// One method's map: a class per pixel, row-major, and where the image has a truth its pixel
 /// accuracy and mean IoU over the pixels nobody labelled.
-#[derive(Clone, Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug)]
 pub struct Map {
     pub classes: Vec<u8>,
     pub accuracy: Option<f64>,
     pub mean_iou: Option<f64>,
 }
 
-#[derive(Clone, Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug)]
 pub struct Segmentation {
     pub width: usize,
     pub height: usize,
@@ -97,62 +86,6 @@ pub fn scores(predicted: &[u8], truth: &[u8], counted: impl Fn(usize) -> bool) -
     }
     let present: Vec<f64> = (0..classes).filter(|&c| union[c] > 0).map(|c| inter[c] as f64 / union[c] as f64).collect();
     (hits as f64 / total.max(1) as f64, present.iter().sum::<f64>() / present.len().max(1) as f64)
-}
-
-/// A linear classifier fitted by ridge regression on standardised features.
-struct Ridge {
-    mean: Vec<f64>,
-    scale: Vec<f64>,
-    /// [d + 1, K]: the weights, then the bias row.
-    weights: DMatrix<f64>,
-}
-
-impl Ridge {
-    fn fit(x: &[f32], labels: &[u8], d: usize, k: usize) -> Result<Ridge> {
-        let m = labels.len();
-        let column = |j: usize| x.iter().skip(j).step_by(d).map(|&v| v as f64);
-        let mean: Vec<f64> = (0..d).map(|j| column(j).sum::<f64>() / m as f64).collect();
-        let scale: Vec<f64> = (0..d)
-            .map(|j| {
-                let var = column(j).map(|v| (v - mean[j]).powi(2)).sum::<f64>() / m as f64;
-                if var > 1e-12 {
-                    1.0 / var.sqrt()
-                } else {
-                    0.0
-                }
-            })
-            .collect();
-        let a =
-            DMatrix::from_fn(m, d + 1, |i, j| if j == d { 1.0 } else { (x[i * d + j] as f64 - mean[j]) * scale[j] });
-        let y = DMatrix::from_fn(m, k, |i, c| if labels[i] as usize == c { 1.0 } else { 0.0 });
-        let mut gram = a.transpose() * &a;
-        for j in 0..d {
-            gram[(j, j)] += RIDGE * m as f64; // not the bias
-        }
-        gram[(d, d)] += 1e-9 * m as f64;
-        let rhs = a.transpose() * y;
-        let weights = gram
-            .cholesky()
-            .ok_or_else(|| Error::new("segmentation: the classifier's equations could not be solved"))?
-            .solve(&rhs);
-        Ok(Ridge { mean, scale, weights })
-    }
-
-    /// The class of each row of `x` [n, d].
-    fn predict(&self, x: &[f32], d: usize) -> Vec<u8> {
-        let k = self.weights.ncols();
-        x.chunks_exact(d)
-            .map(|row| {
-                let features =
-                    DVector::from_fn(
-                        d + 1,
-                        |j, _| if j == d { 1.0 } else { (row[j] as f64 - self.mean[j]) * self.scale[j] },
-                    );
-                let scores = self.weights.tr_mul(&features);
-                (0..k).max_by(|&a, &b| scores[a].total_cmp(&scores[b])).unwrap_or(0) as u8
-            })
-            .collect()
-    }
 }
 
 /// How each method turns pixels into features.
@@ -283,8 +216,8 @@ impl Session {
     }
 
     /// The encoder trained further through a softmax head on the labelled pixels' patches (the
-    /// lecture's optional step): `steps` Adam steps at a tenth of the model's learning rate, the head
-    /// first alone for as many steps. The model itself is not changed.
+    /// lecture's optional step, as the Few labels panel fine-tunes): about `steps` steps of the head,
+    /// then as many of both. The model itself is not changed.
     fn fine_tuned(&self, labelled: &[(usize, u8)], classes: usize, steps: usize) -> Result<Net<f32>> {
         let p = self.patches()?;
         let encoder = self.encoder();
@@ -301,31 +234,16 @@ impl Session {
             .collect();
         let data = crate::Dataset { labels, classes, ..(*self.data).clone() };
         let batch_size = rows.len().min(64);
-        let fit = |net: Net<f32>, frozen: Option<Net<f32>>, lr: f64| -> Result<Net<f32>> {
-            let optimizer = Optimizer::new(OptimizerKind::Adam, net.params.len(), lr, 0.0, 0.0);
-            let phase = Phase {
-                net,
-                code: None,
-                penalties: CodePenalties::default(),
-                noise: Noise::default(),
-                task: Task::Classify,
-                frozen,
-                rows: rows.clone(),
-                batch_size,
-                seed: self.config.seed,
-            };
-            let mut trainer = Trainer::new(phase, optimizer, &Device::Cpu)?;
-            for _ in 0..steps {
-                trainer.train_step(&data)?;
-            }
-            Ok(trainer.net())
+        let head = HeadConfig {
+            labels_per_class: 0,
+            hidden: 0,
+            epochs: (steps / (rows.len() / batch_size).max(1)).max(1),
+            learning_rate: self.config.learning_rate,
+            weight_decay: 0.0,
+            batch_size,
+            seed: self.config.seed,
         };
-        let head = fit(
-            classifier(None, encoder.output_width(), 0, classes, self.config.seed),
-            Some(encoder.clone()),
-            self.config.learning_rate,
-        )?;
-        let tuned = fit(stack(&encoder, head), None, self.config.learning_rate / 10.0)?;
+        let tuned = fine_tune(&data, &encoder, rows, &head)?.net();
         Ok(crate::model::architecture::encoder(&tuned, encoder.ops.len() - 1))
     }
 

@@ -69,12 +69,17 @@ pub fn train_head(data: &Dataset, features: Features, c: &HeadConfig) -> Result<
     let trainer = match features {
         Features::Raw => fit(data, head(data.dim()), None, rows, c.learning_rate, c)?,
         Features::FrozenCode(enc) => fit(data, head(enc.output_width()), Some(enc.clone()), rows, c.learning_rate, c)?,
-        Features::FineTuned(enc) => {
-            let trained = fit(data, head(enc.output_width()), Some(enc.clone()), rows.clone(), c.learning_rate, c)?;
-            fit(data, stack(enc, trained.net()), None, rows, c.learning_rate / 10.0, c)?
-        }
+        Features::FineTuned(enc) => fine_tune(data, enc, rows, c)?,
     };
     Ok(trainer.evaluate(data, &data.test_rows().collect::<Vec<_>>()))
+}
+
+/// A head trained on `encoder`'s frozen code, then the encoder and the head together at a tenth of
+/// the learning rate for as long, on the labelled `rows`: the net of both.
+pub fn fine_tune(data: &Dataset, encoder: &Net<f32>, rows: Vec<usize>, c: &HeadConfig) -> Result<Trainer> {
+    let head = classifier(None, encoder.output_width(), c.hidden, data.classes, c.seed);
+    let trained = fit(data, head, Some(encoder.clone()), rows.clone(), c.learning_rate, c)?;
+    fit(data, stack(encoder, trained.net()), None, rows, c.learning_rate / 10.0, c)
 }
 
 /// Trains `net` (behind `frozen` layers, if any) on the labelled rows for the configured epochs.

@@ -11,9 +11,7 @@ Every setting defaults to the exported one; `python train.py --help` lists them.
 """
 import argparse
 import copy
-import csv
 import gzip
-import io
 import json
 import os
 import struct
