@@ -228,8 +228,12 @@ window.addEventListener('hashchange', async () => {
 $('lesson-select').append(...LESSONS.map((l) => new Option(l.title, l.key)));
 store.subscribe(({ view: v }, changed) => changed.has('view') && ($('lesson-select').value = v.lesson?.key ?? ''));
 $('lesson-select').onchange = (e) => {
-  // A lesson starts from its own settings; what the author hid or locked stays so.
-  location.hash = viewToHash({ ...view, lesson: LESSONS.find((l) => l.key === e.target.value) ?? null });
+  // A lesson starts from its own settings; what the author hid or locked stays so. The view changes
+  // here, at once, so that the answer to an earlier reset still on its way writes the new lesson's
+  // address, not the old one's (setting location.hash and waiting for hashchange raced with it).
+  const lesson = LESSONS.find((l) => l.key === e.target.value) ?? null;
+  history.pushState(null, '', viewToHash({ ...view, lesson }) || location.pathname);
+  loadLesson(lesson).catch(() => {});
 };
 const datasets = SETTINGS.find((s) => s.key === 'dataset');
 // The data column's chooser and "Your data…" follow the lesson's hide and lock of the dataset.
