@@ -7,10 +7,8 @@ use ae_playground::analysis::pca::{principal_angles_degrees, Pca};
 use ae_playground::data::files;
 use ae_playground::data::Dataset;
 use ae_playground::model::config::PerLayer;
-use ae_playground::model::corrupt::Noise;
-use ae_playground::model::layers::{loss_forward, Activation, Loss};
+use ae_playground::model::layers::Activation;
 use ae_playground::model::net::Trace;
-use ae_playground::rng::{Purpose, Rng};
 use ae_playground::{Config, Session};
 
 fn digits() -> Dataset {
@@ -91,24 +89,14 @@ fn layer_wise_pretraining_beats_random_initialisation_at_equal_epochs() {
     }
 }
 
-/// Squared error against the clean test images when the inputs are masked at `fraction`.
-fn masked_error(s: &Session, data: &Dataset, fraction: f64) -> f64 {
-    let clean = values(data, data.test_rows());
-    let mut x = clean.clone();
-    Noise { masking: fraction, ..Noise::default() }.apply(&mut x, Rng::new(99).stream(Purpose::Corrupt, 0));
-    let n = data.test_rows().len();
-    let mut tr = Trace::default();
-    s.trainer.net().forward(&mut tr, &x, n, None);
-    loss_forward(Loss::SquaredError, tr.outs.last().unwrap(), &tr.logits, &clean, n) as f64
-}
-
 #[test]
 fn denoising_beats_plain_on_masked_inputs() {
     let data = digits();
     let base = Config { hidden: vec![32], learning_rate: 0.003, batch_size: 32, epochs: 40, ..Config::default() };
     let plain = train(base.clone(), &data);
     let denoising = train(Config { masking: 0.25, ..base }, &data);
-    let (p, d) = (masked_error(&plain, &data, 0.25), masked_error(&denoising, &data, 0.25));
+    let masked = |s: &Session| s.masked_test_error(0.25, usize::MAX).expect("the outputs are images");
+    let (p, d) = (masked(&plain), masked(&denoising));
     println!("25% masked test inputs, error against the clean images: plain {p:.3}, denoising {d:.3}");
     assert!(d < p, "denoising {d} vs plain {p}");
 }

@@ -1,6 +1,7 @@
 // window.aePlayground: the page API for scripts, tests and course authors (documented in README.md).
 import { describeNetwork } from './views/network-model.js';
 import { lessonNow } from './lesson-view.js';
+import { diagrammed } from './views/compare-view.js';
 
 /** Installs the API over the page's controller (main.js): its requests to the worker and its state. */
 export function installApi(controller) {
@@ -36,8 +37,9 @@ export function installApi(controller) {
     /** Every test sample's code as CSV text (label, z1, z2, …). */
     exportCodes: () => controller.exportCodes(),
     /** {step, epoch, phase: {name, index, count, width}, finished, trainLoss, testLoss, testAccuracy
-     *  (the classifier phase), samplesPerSecond,
-     *  backend, backendReason, running} */
+     *  (the classifier phase), samplesPerSecond, backend, backendReason, running, b}: `b` is B's
+     *  {step, epoch, phase, finished, trainLoss, testLoss, testAccuracy, maskedTestLoss, meanCode}
+     *  while comparing (A's figures then have maskedTestLoss and meanCode too), else null. */
     metrics: () => controller.metrics(),
     /** Test accuracy of softmax classifiers trained on `labels` labelled samples (10 to 1,000, an equal
      * share per class): {labels, raw, frozenCode, fineTuned}, each 0..1. */
@@ -58,12 +60,21 @@ export function installApi(controller) {
       const r = await controller.segment(scribbles, window, fineTune);
       return { width: r.width, height: r.height, classes: r.code.classes, accuracy: r.code.accuracy, meanIoU: r.code.meanIoU, rawPixels: r.rawPixels, pca: r.pca };
     },
+    /** Compare mode: `compare(changes)` builds a second model B with those settings changed from A's
+     * (not the dataset or engine) and starts both afresh, trained in lockstep on the same batches;
+     * `compare(null)` drops B. Resolves once done; rejects with the reason (what was in hand stays). */
+    compare: (changes) => controller.compare(changes),
+    /** B's changes and settings while comparing ({changes, settings}), else null. */
+    comparing: () => {
+      const { partner } = controller.store.get();
+      return partner ? structuredClone({ changes: partner.changes, settings: partner.settings }) : null;
+    },
     /** Sets the test sample the network diagram shows; resolves once its activations are in. */
     select: (index) => controller.select(index),
-    /** Each card of the diagram for the selected sample: [{id, role, label, units, state, values}]
+    /** Each card of the diagram (A's, or B's when it shows B) for the selected sample: [{id, role, label, units, state, values}]
      * (values an Array, or null for a layer not trained yet), input first, output last. */
     activations: () => {
-      const { settings, dataset, network } = controller.store.get();
+      const { settings, dataset, network } = diagrammed(controller.store.get()); // A's, or B's when the diagram shows B
       const dim = dataset.width * dataset.height * dataset.channels;
       return describeNetwork(settings, dim, network).cards.map(({ id, role, label, units, state, values }) => ({ id, role, label, units, state, values: values ? Array.from(values) : null }));
     },

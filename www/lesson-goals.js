@@ -42,6 +42,20 @@ function phaseReached(goal, phase) {
   return phase.kind === goal.phase;
 }
 
+/** Whether two models' phases train the same thing, so that their losses compare: the whole net
+ * (fine-tuning or end-to-end training) for both, or the same pretraining stage. */
+export function comparable(a, b) {
+  if (!a || !b) return false;
+  const whole = (p) => p.kind === 'fineTune' || p.kind === 'endToEnd';
+  return (whole(a) && whole(b)) || (a.kind === b.kind && (a.stage ?? 0) === (b.stage ?? 0));
+}
+
+/** Whether B's figure `key` is at least `fraction` below A's, both measured in phases that compare. */
+function bLower(state, key, fraction) {
+  const [a, b] = [state.metrics, state.partner?.metrics];
+  return Boolean(b) && comparable(a.phase, b.phase) && a[key] > 0 && b[key] != null && b[key] <= (1 - fraction) * a[key];
+}
+
 /** A settings object checked against the settings table: known keys, values of the right kind. */
 export function checkSettings(settings, where) {
   if (!isObject(settings)) fail(where, `expected an object of settings, got ${shown(settings)}`);
@@ -129,6 +143,28 @@ const CONDITIONS = {
     check: (v, where) => checkNumber(v, where, { min: 0, max: 1 }),
     met: (v, state) => state.segmentation?.accuracy != null && state.segmentation.accuracy > v,
     say: (v) => `get the autoencoder's map above ${percent(v)} of pixels right`,
+  },
+  comparing: {
+    check: (v, where) => {
+      if (v !== true) fail(where, `expected true, got ${shown(v)}`);
+    },
+    met: (v, state) => Boolean(state.partner),
+    say: () => 'compare A with a second model B',
+  },
+  bLowerBy: {
+    check: (v, where) => checkNumber(v, where, { min: 0, max: 1 }),
+    met: (v, state) => bLower(state, 'testLoss', v),
+    say: (v) => `get B's test loss ${percent(v)} or more below A's`,
+  },
+  bLowerMaskedBy: {
+    check: (v, where) => checkNumber(v, where, { min: 0, max: 1 }),
+    met: (v, state) => bLower(state, 'maskedTestLoss', v),
+    say: (v) => `get B's error on half-masked test images ${percent(v)} or more below A's`,
+  },
+  bMeanCodeBelow: {
+    check: (v, where) => checkNumber(v, where, { min: 0, max: 1 }),
+    met: (v, state) => state.partner?.metrics.meanCode != null && state.partner.metrics.meanCode < v,
+    say: (v) => `get B's mean code activation under ${v}`,
   },
   codeUnits: {
     check: (v, where) => checkNumber(v, where, { min: 1, integer: true }),

@@ -6,6 +6,7 @@
 // start training at once (`autoplay=1`), and name the origins allowed to drive an embedded page by
 // postMessage (`embedder=`).
 import { BUILT_IN_LESSONS } from './lessons/built-in.js';
+import { COMPARISON_LESSONS } from './lessons/comparisons.js';
 import { checkGoal, checkSettings, shown } from './lesson-goals.js';
 
 /** The parts of the network diagram a step can point at, with how the page names them. */
@@ -23,7 +24,7 @@ export const WATCH_PARTS = {
   segmentation: 'the Segmentation panel',
 };
 
-const LESSON_FIELDS = ['key', 'title', 'settings', 'steps'];
+const LESSON_FIELDS = ['key', 'title', 'settings', 'compare', 'steps'];
 const STEP_FIELDS = ['text', 'watch', 'goal'];
 const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 const fail = (where, message) => {
@@ -58,12 +59,16 @@ export function checkLesson(lesson) {
   if (typeof key !== 'string' || !/^[\w-]{1,40}$/.test(key)) fail('lesson.key', `expected a short name of letters, digits, - or _, got ${shown(key)}`);
   checkText(lesson.title, 'lesson.title');
   const settings = checkSettings(lesson.settings ?? {}, 'lesson.settings');
+  // A comparison lesson starts B beside A: the settings B changes (not the data or the engine).
+  const compare = lesson.compare == null ? null : checkSettings(lesson.compare, 'lesson.compare');
+  for (const key of ['dataset', 'engine']) if (compare && key in compare) fail(`lesson.compare.${key}`, 'B trains on A\'s data and engine: set it in settings');
+  if (compare && !Object.keys(compare).length) fail('lesson.compare', 'names no setting for B to change');
   if (!Array.isArray(lesson.steps) || !lesson.steps.length) fail('lesson.steps', `expected a list of at least one step, got ${shown(lesson.steps)}`);
   const steps = lesson.steps.map((step, i) => checkStep(step, `lesson.steps[${i}]`));
-  return { key, title: lesson.title, settings, steps };
+  return { key, title: lesson.title, settings, compare, steps };
 }
 
-export const LESSONS = BUILT_IN_LESSONS.map(checkLesson);
+export const LESSONS = [...BUILT_IN_LESSONS, ...COMPARISON_LESSONS].map(checkLesson);
 
 /** A lesson from JSON text (`where` says where the text came from, for the error message). */
 export function parseLesson(text, where = 'the lesson') {
@@ -122,7 +127,7 @@ export function viewToHash(view) {
   const lesson = view.lesson;
   if (lesson?.source) params.set(...Object.entries(lesson.source)[0]);
   else if (lesson && LESSONS.includes(lesson)) params.set('lesson', lesson.key);
-  else if (lesson) params.set('lessonJson', JSON.stringify({ key: lesson.key, title: lesson.title, settings: lesson.settings, steps: lesson.steps }));
+  else if (lesson) params.set('lessonJson', JSON.stringify({ key: lesson.key, title: lesson.title, settings: lesson.settings, ...(lesson.compare ? { compare: lesson.compare } : {}), steps: lesson.steps }));
   for (const key of ['hide', 'lock', 'embedder']) if (view[key]?.size) params.set(key, [...view[key]].join(','));
   if (view.autoplay) params.set('autoplay', '1');
   return params.toString();

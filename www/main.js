@@ -14,6 +14,7 @@ import { installExport } from './export.js';
 import { installPanels } from './panels.js';
 import { installSegmentPanel } from './panel-segment.js';
 import { installExplore } from './explore.js';
+import { compareFromHash, compareParam, installCompare } from './compare.js';
 
 const $ = (id) => document.getElementById(id);
 // Inside a course page the page is a box of its own (about 800 × 700): the course says what it is.
@@ -40,6 +41,9 @@ const store = createStore({
   answers: {},
   fewLabels: null,
   segmentation: null, // the latest map's scores: {accuracy, rawAccuracy, pcaAccuracy}
+  compare: compareFromHash(location.hash, view), // the settings B changes from A's, or null
+  partner: null, // B as last reported: {changes, settings, metrics, network, …}
+  diagram: 'a', // which model the diagram shows while comparing
   hover: null, // the code under the pointer on the latent plane, and its decoding
   drawn: null, // the drawn digit: its pixels, code and output
   neighbours: [],
@@ -76,6 +80,8 @@ function adopt(settings) {
   // A lesson file not read yet stays named in the address.
   const prefix = new URLSearchParams(viewToHash(view));
   if (view.source && !view.lesson) for (const [key, value] of Object.entries(view.source)) prefix.set(key, value);
+  const b = compareParam(store.get().compare, view);
+  if (b !== null) prefix.set('b', b);
   history.replaceState(null, '', toHash(settings, baseOf(view), prefix.toString()) || location.pathname);
   renderForm($('settings'), settings, (s) => reset(s).catch(() => {}), view);
 }
@@ -86,7 +92,7 @@ function reset(changes = {}) {
   const before = store.get().settings;
   const next = { ...before, ...changes };
   showMessage(null);
-  return request({ type: 'reset', settings: next }).then(
+  return request({ type: 'reset', settings: next, compare: store.get().compare }).then(
     () => adopt(next),
     (e) => {
       adopt(before);
@@ -122,7 +128,9 @@ const segmentation = installSegmentPanel({ request, store, play: () => player.pl
 
 /** How each worker message changes the page. */
 const handlers = {
-  ready({ dataset, settings }) {
+  ready({ dataset, settings, compare }) {
+    // B, when comparing (a model imported from a file comes alone: the comparison ends).
+    store.set({ partner: compare && { ...compare, metrics: { ...FRESH } }, compare: compare?.changes ?? null, diagram: compare ? store.get().diagram : 'a' });
     if (settings.dataset.startsWith('upload:') || settings.dataset.startsWith('segment:')) addDatasetOption(settings.dataset);
     segmentation.ready({ settings });
     adopt(settings); // the new model's, in force before anything of it is drawn
@@ -136,7 +144,7 @@ const handlers = {
     // A report with nothing new (a pause right after one) keeps the last figures of the same phase.
     const same = latest.phase?.index === m.phase.index;
     const kept = (key) => m[key] ?? (same ? latest[key] : null);
-    const metrics = { ...latest, ...m, testLoss: kept('testLoss'), testAccuracy: kept('testAccuracy'), trainLoss: kept('trainLoss'), samplesPerSecond: kept('samplesPerSecond') };
+    const metrics = { ...latest, ...m, testLoss: kept('testLoss'), testAccuracy: kept('testAccuracy'), trainLoss: kept('trainLoss'), samplesPerSecond: kept('samplesPerSecond'), maskedTestLoss: kept('maskedTestLoss'), meanCode: kept('meanCode'), rho: kept('rho') };
     store.set({ metrics, running: m.finished ? false : store.get().running });
     views.metrics(m, latest);
     segmentation.metrics();
@@ -144,7 +152,15 @@ const handlers = {
     saveSoon(m.step);
   },
   reconstructions: (m) => views.reconstructions(m),
-  network: (m) => store.set({ network: m }),
+  network: (m) => store.set(m.model === 'b' ? { partner: { ...store.get().partner, network: m } } : { network: m }),
+  compared(m) {
+    const { partner } = store.get();
+    if (!partner) return;
+    const same = partner.metrics.phase?.index === m.metrics.phase.index;
+    const kept = Object.fromEntries(['testLoss', 'testAccuracy', 'maskedTestLoss', 'meanCode', 'rho'].map((k) => [k, m.metrics[k] !== undefined ? m.metrics[k] : same ? partner.metrics[k] : null]));
+    store.set({ partner: { ...partner, metrics: { ...m.metrics, ...kept }, network: m.network, latent: m.latent, pixels: m.pixels, corrupted: m.corrupted } });
+    views.compared(m.metrics);
+  },
   latent: (m) => store.set({ latent: m }),
   phaseLosses: (m) => views.phaseLosses(m),
   latentImages: ({ images, count }) => store.set({ images: { images, count } }),
@@ -202,7 +218,7 @@ document.addEventListener('visibilitychange', () => document.hidden && saveSoon(
 /** A new lesson (or none): its settings, its first step. */
 async function loadLesson(lesson) {
   view = { ...view, lesson };
-  store.set({ view, lessonStep: 0, answers: {} });
+  store.set({ view, lessonStep: 0, answers: {}, compare: lesson?.compare ?? null });
   await reset(baseOf(view));
   return structuredClone(store.get().settings);
 }
@@ -222,7 +238,7 @@ async function viewOfAddress() {
 
 window.addEventListener('hashchange', async () => {
   view = await viewOfAddress();
-  store.set({ view, lessonStep: 0, answers: {} });
+  store.set({ view, lessonStep: 0, answers: {}, compare: compareFromHash(location.hash, view) });
   reset(fromHash(location.hash, baseOf(view))).catch(() => {});
 });
 $('lesson-select').append(...LESSONS.map((l) => new Option(l.title, l.key)));
@@ -260,8 +276,8 @@ const controller = {
   play: () => player.play(),
   pause: () => player.pause(),
   metrics: () => {
-    const { metrics, backend, running } = store.get();
-    return { ...metrics, backend: backend.name, backendReason: backend.reason, running };
+    const { metrics, backend, running, partner } = store.get();
+    return { ...metrics, backend: backend.name, backendReason: backend.reason, running, b: partner ? { ...partner.metrics } : null };
   },
   lossSeries: () => structuredClone(views.chartData()),
 };
@@ -273,6 +289,7 @@ controller.exportPyTorch = () => request({ type: 'exportPyTorch' });
 controller.loadSegmentation = (options) => segmentation.load(options ?? {});
 controller.segment = (scribbles, window, fineTune) => segmentation.segment(scribbles, window, fineTune);
 controller.exportCodes = () => request({ type: 'exportCodes' });
+Object.assign(controller, installCompare({ store, request, reset, adopt, showMessage }));
 controller.reconstruct = async (indices) => {
   const values = await request({ type: 'reconstruct', indices: [...indices] });
   const half = values.length / 2;
@@ -289,12 +306,12 @@ installUpload(controller, showMessage);
 installExplore({ scatter: views.scatter, request: (message) => request(message, [], { quiet: true }), store, select: (i) => select(i, true) });
 installApi(controller);
 if (/[#&]dataset=segment(:|%3A)/i.test(location.hash)) showMessage('A segmentation’s image is not kept across a reload: load it again in the Segmentation panel.');
-request({ type: 'init', settings: store.get().settings, resume: location.hash }).then(async (resumed) => {
+request({ type: 'init', settings: store.get().settings, resume: location.hash, compare: store.get().compare }).then(async (resumed) => {
   // A lesson from a file (or a bad one in the address) is read now; a fresh run starts from its settings.
   const fetched = view.source && !view.lesson;
   if (fetched) {
     view = await viewOfAddress();
-    store.set({ view });
+    store.set({ view, compare: compareFromHash(location.hash, view) });
   }
   if (!resumed) {
     if (fetched && view.lesson) await reset(fromHash(location.hash, baseOf(view))).catch(() => {});

@@ -4,8 +4,9 @@
 
 /** Page → worker. Those with an `id` are answered by {type: 'answer', id, value} or {type: 'error', id, message}. */
 export const TO_WORKER = {
-  init: 'settings, resume (the address hash), id → the saved run resumed, or null',
-  reset: 'settings, id → a new model of these settings (the old one stays if they are refused)',
+  init: 'settings, resume (the address hash), compare, id → the saved run resumed (not when comparing), or null',
+  reset: 'settings, compare (B\'s changes, or null), id → a new model of these settings, and B beside it (the old ones stay if refused)',
+  endCompare: 'id → B dropped; A trains on alone',
   save: 'hash, chart, step, id → the run written for a reload to resume',
   play: 'train until paused or finished',
   pause: 'stop at the end of the current slice',
@@ -30,11 +31,12 @@ export const TO_WORKER = {
 
 /** Worker → page. */
 export const FROM_WORKER = {
-  ready: 'dataset, settings: a new model is in place, built with these settings',
+  ready: 'dataset, settings, compare ({changes, settings} of B, or null): a new model is in place, built with these settings',
   backend: 'name, reason: the engine in use and why',
   metrics: 'step, epoch, phase, finished, trainLoss, testLoss, terms, testAccuracy, samplesPerSecond',
   reconstructions: 'count, pixels, corrupted: test samples and outputs (with noise, the corrupted ones too)',
-  network: 'index, phase, layers, activations: the phase\'s net with its thinned links, and test sample `index` through it',
+  network: 'index, phase, layers, activations, model (\'b\' for B): the phase\'s net with its thinned links, and test sample `index` through it',
+  compared: 'metrics, pixels, corrupted, latent (aligned to A\'s), network: B reported beside A',
   latent: 'points, labels, width, projected, basis',
   latentImages: 'images, count: the latent points as images',
   phaseLosses: 'index, losses: a finished phase own loss curve',

@@ -1,6 +1,6 @@
 // The page's views, each subscribed to the store: the network diagram and the clicked layer's
 // details, the readout, the data column's samples, the loss chart, reconstructions, phases and latent
-// plane, the lesson, the settings drawer, and what a lesson step asks to watch.
+// plane, compare mode's B beside A, the lesson, the settings drawer, and what a lesson step asks to watch.
 import { NetworkView } from './views/network.js';
 import { LayerDetails } from './views/layer-details.js';
 import { Readout } from './views/readout.js';
@@ -10,6 +10,7 @@ import { ImageGrid } from './views/image-grid.js';
 import { StageList } from './views/stages.js';
 import { LatentScatter } from './views/latent-scatter.js';
 import { ReconstructionsView } from './views/reconstructions.js';
+import { CompareView, diagrammed } from './views/compare-view.js';
 import { installLesson } from './lesson-view.js';
 
 const $ = (id) => document.getElementById(id);
@@ -35,21 +36,27 @@ export function installViews(store, { reset, select }) {
     onSelectCard: (id) => store.set({ selectedCard: id }),
   });
   const details = new LayerDetails($('layer-details'));
+  const compare = new CompareView(store, choose);
   const readout = new Readout($('readout'), $('announce'));
   const strip = new SampleStrip($('sample-strip'), choose);
   const preview = new ImageGrid($('upload-preview'), { size: 40 });
   const neighbours = new ImageGrid($('neighbours'), { size: 36 });
-  store.subscribe((s, changed) => {
+  store.subscribe((state, changed) => {
+    const s = diagrammed(state);
+    const diagramChanged = changed.has('diagram') || (changed.has('partner') && s.diagram === 'b');
     // (not on `panels`: the ‖J‖ on the code card follows with the next network message)
-    if (['settings', 'dataset', 'network', 'selectedCard', 'view', 'lessonStep'].some((k) => changed.has(k))) network.update({ ...s, dataset: s.dataset ?? provisional(s.settings), watch: watchOf(s) });
-    if (['settings', 'dataset', 'network', 'selectedCard', 'panels'].some((k) => changed.has(k))) details.update(s);
+    if (diagramChanged || ['settings', 'dataset', 'network', 'selectedCard', 'view', 'lessonStep'].some((k) => changed.has(k))) network.update({ ...s, dataset: s.dataset ?? provisional(s.settings), watch: watchOf(s) });
+    if (diagramChanged || ['settings', 'dataset', 'network', 'selectedCard', 'panels'].some((k) => changed.has(k))) details.update(s);
     if (changed.has('metrics') || changed.has('running')) readout.update(s);
     if (['images', 'dataset', 'selected'].some((k) => changed.has(k))) strip.update(s);
     if (changed.has('selected')) $('sample-pick').value = s.selected;
     if (changed.has('dataset') && s.dataset) $('sample-pick').max = s.dataset.nTest - 1;
-    if (changed.has('latent') && s.latent) scatter.update(s.latent);
+    if (changed.has('latent') && s.latent) {
+      scatter.update(s.latent);
+      if (s.partner) $('latent-what').textContent = `A (left): ${$('latent-what').textContent}`;
+    }
     if (changed.has('backend')) $('backend').textContent = $('backend').title = `Backend: ${s.backend.name} — ${s.backend.reason}`;
-    if (changed.has('images') && s.images && s.dataset) showImages(s, scatter, preview);
+    if (changed.has('images') && s.images && s.dataset) showImages(s, scatter, preview, compare.scatter);
     if (changed.has('dataset') && s.dataset) showData(s.dataset);
     if (changed.has('view') || changed.has('lessonStep')) highlight(watchOf(s));
     if (changed.has('neighbours')) showNeighbours(s, neighbours, scatter);
@@ -63,7 +70,14 @@ export function installViews(store, { reset, select }) {
       scatter.setClassNames(dataset.classNames);
       [scatter.marked, scatter.cross] = [null, null]; // the drawing's code and the cross were the old model's
       for (const id of ['decoded', 'drawn-output']) $(id).getContext('2d').clearRect(0, 0, $(id).width, $(id).height);
-      chart.reset(store.get().settings);
+      chart.reset(store.get().settings, Boolean(store.get().partner));
+      compare.newModel(dataset);
+      recon.setPartner(null); // the old B's outputs
+    },
+    /** B's report (compare mode): its losses on the chart, its outputs under A's. */
+    compared(m) {
+      chart.updatePartner(m);
+      recon.setPartner(store.get().partner);
     },
     metrics(m, before) {
       // Each phase (pretraining stage, fine-tuning) has its own loss series: their losses differ in kind.
@@ -84,8 +98,8 @@ export function installViews(store, { reset, select }) {
 
 /** The first test samples as the engine sees them: the latent plane's thumbnails, and the preview
  * under "Your data" in the drawer. */
-function showImages({ images: { images, count }, dataset: { width, height, channels } }, scatter, preview) {
-  scatter.setImages(images, count, width, height, channels);
+function showImages({ images: { images, count }, dataset: { width, height, channels } }, scatter, preview, scatterB) {
+  for (const plane of [scatter, scatterB]) plane.setImages(images, count, width, height, channels);
   const size = width * height * channels;
   preview.update([Array.from({ length: Math.min(8, count) }, (_, i) => images.subarray(i * size, (i + 1) * size))], width, height, channels);
 }
@@ -145,6 +159,11 @@ function installDrawer() {
     open(drawer.hidden);
   };
   $('drawer-close').onclick = () => open(false);
+  $('compare-open').onclick = () => {
+    opener = $('compare-open');
+    $('compare-start').open = true;
+    open(true, $('compare-preset'));
+  };
   $('upload-open').onclick = () => {
     opener = $('upload-open');
     $('drop').open = true;

@@ -2,12 +2,14 @@
 // messages are answered promptly, and posts metrics and reconstructions a few times a second. It finds
 // the WebGPU device and passes the engine setting on; the engine decides where steps run, and moves
 // to the CPU by itself when the GPU is lost (its `backend()` says so, and the worker posts it).
+// In compare mode a second model, B (worker-compare.js), trains beside A in lockstep.
 // Its messages, both ways, are declared in protocol.js; a type not declared there is answered with an error.
 import init, { Gpu, Playground, digitsScene, modelFileSettings, mosaicScene, segmentationData } from '../pkg/ae_playground.js';
 import { linearSweep, reportPanels, wanted } from './worker-panels.js';
 import { loadRun, saveRun } from './saved-run.js';
 import { keepSegmentation, keepUpload, loadDataset, readUpload, uploadOf } from './worker-data.js';
 import { networkMessage } from './worker-network.js';
+import { Partner, extraFigures, partnerSettings } from './worker-compare.js';
 import { TO_WORKER, checkMessage } from './protocol.js';
 
 const SLICE_MS = 30;
@@ -18,6 +20,7 @@ const LATENT_POINTS = 500; // test samples in the latent scatter
 const PHASE_POINTS = 300; // points in a finished phase's own loss curve
 
 let playground = null;
+let partner = null; // compare mode's model B, or null
 let info = null; // the model's dataset: name, size, split
 let datasetKey = null; // its key (see worker-data.js)
 let modelSettings = null; // the settings the model was built with
@@ -48,6 +51,9 @@ function exclusive(task) {
   return run;
 }
 
+/** Whether training is over: A's, and B's when comparing. */
+const allFinished = () => playground.finished && (!partner || partner.finished);
+
 /** Posts the engine in use and why, when it changed. */
 function postBackend() {
   const backend = playground.backend();
@@ -56,23 +62,28 @@ function postBackend() {
   backendSent = key;
 }
 
-/** Builds a new model (then `prepare(model)`, e.g. importing weights), or restores a saved `run`;
- * on bad settings, or if `prepare` throws, the old model stays and the error is reported. */
-async function build(settings, prepare, run) {
+/** Builds a new model (then `prepare(model)`, e.g. importing weights), or restores a saved `run`,
+ * and with `compare` (settings changed for B) B beside it; on bad settings, or if `prepare` throws,
+ * the old models stay and the error is reported. */
+async function build(settings, prepare, run, compare = null) {
   const { dataset, engine: chosen, ...config } = settings;
   const data = await loadDataset(dataset);
   const next = run ? Playground.restoreRun(data, run) : new Playground(config, data);
   // A device that failed (lost, or an error) is replaced for the new model.
   if (gpu?.adapter && gpu.failure) await findGpu();
+  let nextPartner = null;
   try {
     prepare?.(next);
     next.useEngine(chosen ?? 'auto', gpu); // refuses an engine setting it does not know
+    if (compare) nextPartner = new Partner(partnerSettings(settings, compare), compare, data, gpu);
   } catch (e) {
     next.free();
     throw e;
   }
   playground?.free();
+  partner?.free();
   playground = next;
+  partner = nextPartner;
   engine = chosen ?? 'auto';
   batchSize = playground.config().batchSize;
   running = false;
@@ -82,7 +93,7 @@ async function build(settings, prepare, run) {
   modelSettings = settings;
   phasesSent = 0;
   selected = Math.min(selected, info.nTest - 1);
-  post({ type: 'ready', dataset: info, settings });
+  post({ type: 'ready', dataset: info, settings, compare: partner && { changes: partner.changes, settings: partner.settings } });
   // The latent scatter's points as images, for its hover thumbnails (sent once per model).
   const count = Math.min(LATENT_POINTS, info.nTest);
   const images = playground.rows(Uint32Array.from({ length: count }, (_, i) => info.nTrain + i));
@@ -113,9 +124,11 @@ async function report(withTestLoss) {
     samplesPerSecond: pending.steps && seconds > 0 ? (pending.steps * batchSize) / seconds : null,
   };
   let evaluation = null;
-  if (withTestLoss || now - lastTestLoss >= TEST_LOSS_EVERY_MS) {
+  const withTest = withTestLoss || now - lastTestLoss >= TEST_LOSS_EVERY_MS;
+  if (withTest) {
     evaluation = playground.evaluate();
     metrics.testLoss = evaluation.loss;
+    if (partner) Object.assign(metrics, extraFigures(playground, evaluation));
     metrics.terms = { test: terms(evaluation), train: terms(playground.evaluateTrain(TRAIN_TERMS_ROWS)) };
     if (evaluation.accuracy != null) metrics.testAccuracy = evaluation.accuracy;
     lastTestLoss = now;
@@ -132,8 +145,10 @@ async function report(withTestLoss) {
   const corrupted = playground.corrupted(indices); // empty without noise
   post({ type: 'reconstructions', count: shown, pixels, corrupted }, [pixels.buffer, corrupted.buffer]);
   const latent = playground.latent(LATENT_POINTS);
+  const compared = partner && (await partner.report(withTest, indices, latent, selected));
   post({ type: 'latent', ...latent }, [latent.points.buffer, latent.labels.buffer]);
   post(networkMessage(playground, selected));
+  if (compared) post(compared, [compared.pixels.buffer, compared.corrupted.buffer, compared.latent.points.buffer]);
   reportPanels(post, playground, info, evaluation);
   pending = { loss: 0, read: 0, steps: 0, since: now };
   lastPost = now;
@@ -156,6 +171,8 @@ async function trainSlice(limit) {
     postBackend(); // the GPU may have been lost
     if (!trained.steps) break;
   }
+  // B takes as many steps as A did (all of them once A has finished), through its own phases.
+  if (partner) done = playground.finished && !done ? await partner.train(steps) : (await partner.train(done), done);
   const elapsed = performance.now() - start;
   stepsPerSlice = Math.max(1, Math.round(done * Math.min(2, SLICE_MS / Math.max(elapsed, 1))));
   pending.steps += done;
@@ -172,9 +189,9 @@ async function play() {
   try {
     while (running && generation === mine) {
       const more = await exclusive(async () => {
-        if (!running || generation !== mine || playground.finished) return false; // paused, replaced or done while it waited
+        if (!running || generation !== mine || allFinished()) return false; // paused, replaced or done while it waited
         await trainSlice(Infinity);
-        return !playground.finished;
+        return !allFinished();
       });
       if (!more) break;
       await pause();
@@ -203,7 +220,7 @@ function startPlay() {
 async function trainSteps(steps) {
   running = false;
   await exclusive(async () => {
-    for (let left = Math.floor(steps); left > 0 && !playground.finished; left -= await trainSlice(left)) await pause();
+    for (let left = Math.floor(steps); left > 0 && !allFinished(); left -= await trainSlice(left)) await pause();
     await report(true);
   });
 }
@@ -237,21 +254,22 @@ const withModel = (task) =>
     return task(playground);
   });
 
-/** A new model, built once any play loop of the one before has stopped. */
-function replaceModel(settings, prepare) {
+/** A new model (and B with `compare`), built once any play loop of the one before has stopped. */
+function replaceModel(settings, prepare, compare) {
   running = false;
   generation++;
-  return exclusive(() => build(settings, prepare));
+  return exclusive(() => build(settings, prepare, undefined, compare));
 }
 
 /** The handler of each message type of protocol.js; what it returns answers a message with an id. */
 const HANDLERS = {
-  async init({ settings, resume: hash }) {
+  async init({ settings, resume: hash, compare }) {
     return exclusive(async () => {
       await init();
       await findGpu();
-      const resumed = await resume(hash);
-      if (!resumed) await build(settings);
+      // A comparison is not saved: it starts afresh.
+      const resumed = compare ? null : await resume(hash);
+      if (!resumed) await build(settings, undefined, undefined, compare);
       return resumed;
     });
   },
@@ -259,13 +277,18 @@ const HANDLERS = {
     // `step`: the chart's last step; the run may be a few steps further on. A segmentation's image is
     // not kept for a reload: its run is not saved (the last other run stays).
     withModel(async (model) => {
-      if (datasetKey.startsWith('segment:')) return;
+      if (datasetKey.startsWith('segment:') || partner) return;
       const upload = uploadOf(datasetKey);
       const record = { hash, settings: modelSettings, run: model.saveRun(), upload: Boolean(upload), chart, step, savedAt: Date.now() };
       await saveRun(record, upload !== savedUpload ? upload : undefined);
       savedUpload = upload;
     }),
-  reset: ({ settings }) => replaceModel(settings),
+  reset: ({ settings, compare }) => replaceModel(settings, undefined, compare),
+  endCompare: () =>
+    exclusive(() => {
+      partner?.free();
+      partner = null;
+    }),
   play() {
     running = true;
     startPlay();
@@ -300,6 +323,7 @@ const HANDLERS = {
       model.activations(index); // refuses a sample that does not exist
       selected = index;
       post(networkMessage(model, selected));
+      if (partner) post({ ...networkMessage(partner.model, selected), model: 'b' });
     }),
   encode: ({ pixels }) => withModel((model) => model.encode(Float32Array.from(pixels))),
   decode: ({ code }) => withModel((model) => model.decode(Float32Array.from(code))),

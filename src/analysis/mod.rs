@@ -1,8 +1,10 @@
 //! What the panels show beyond the losses: exact PCA and principal angles (`pca`), the latent
 //! scatter's 2-D projection (`projection`), the model's reconstructions, codes, samples and
 //! interpolations (`outputs`), one sample layer by layer and any input's code (`explore`), and filters, PCA's error against k and few-label accuracy (`inspect`), and patch-wise
-//! segmentation with its two baselines (`segment`) and its classifier (`ridge`).
+//! segmentation with its two baselines (`segment`) and its classifier (`ridge`); compare mode's
+//! Procrustes alignment and masked-input error (`compare`).
 
+pub mod compare;
 pub mod explore;
 pub mod inspect;
 pub mod outputs;

@@ -7,6 +7,7 @@ use wasm_bindgen::prelude::*;
 
 #[cfg(feature = "bench")]
 mod bench;
+mod compare;
 mod data;
 mod explore;
 mod gpu;

@@ -1,6 +1,7 @@
 // Every goal of a built-in lesson (and of the example lesson file) that asks for a loss, a phase or an
 // accuracy can be reached: the built engine trains the step's settings in Node, on the CPU, and the
-// page's own goalMet says when. Guards against a threshold no student could reach.
+// page's own goalMet says when. A comparison lesson trains B beside A in lockstep, as the worker does
+// (its Partner). Guards against a threshold no student could reach.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -8,6 +9,7 @@ import init, { Data, Playground } from '../../dist/pkg/ae_playground.js';
 import { LESSONS, parseLesson } from '../../www/lessons.js';
 import { goalMet } from '../../www/lesson-goals.js';
 import { defaults } from '../../www/settings.js';
+import { Partner, extraFigures } from '../../dist/www/worker-compare.js';
 
 const MOST_STEPS = 6000; // each goal must be met within this many steps
 const CHUNK = 100; // steps between checks
@@ -31,12 +33,19 @@ async function reach(lesson, goal, stepsBefore) {
   const settings = settingsFor(lesson, goal);
   const { dataset: name, engine, ...config } = settings;
   const model = new Playground(config, await dataset(name));
-  const state = { metrics: { step: 0, testLoss: null, phase: null }, settings, fewLabels: null, answers: {} };
+  const partner = lesson.compare && new Partner({ ...settings, ...lesson.compare }, lesson.compare, await dataset(name), null);
+  const state = { metrics: { step: 0, testLoss: null, phase: null }, settings, fewLabels: null, answers: {}, partner: null };
+  const figures = (m) => {
+    const evaluation = m.evaluate();
+    return { step: m.step, testLoss: evaluation.loss, trainLoss: null, phase: m.phase(), finished: m.finished, ...(partner ? extraFigures(m, evaluation) : {}) };
+  };
   try {
     while (model.step < MOST_STEPS && !model.finished) {
-      await model.train(Math.max(CHUNK, stepsBefore - model.step));
+      const { steps } = await model.train(Math.max(CHUNK, stepsBefore - model.step));
+      await partner?.train(steps);
       await model.sync();
-      state.metrics = { step: model.step, testLoss: model.evaluate().loss, trainLoss: null, phase: model.phase() };
+      state.metrics = figures(model);
+      if (partner) state.partner = { metrics: figures(partner.model) };
       if ('accuracyAbove' in goal) state.fewLabels = model.fewLabels(FEW_LABELS, settings.seed);
       if (goalMet(goal, state)) return model.step;
       if ('accuracyAbove' in goal) return null; // measured once, after the steps the lesson asked for
@@ -44,10 +53,11 @@ async function reach(lesson, goal, stepsBefore) {
     return null;
   } finally {
     model.free();
+    partner?.free();
   }
 }
 
-const reachable = (goal) => goal && !('question' in goal) && Object.keys(goal).some((key) => ['testLossBelow', 'phase', 'accuracyAbove'].includes(key));
+const reachable = (goal) => goal && !('question' in goal) && Object.keys(goal).some((key) => ['testLossBelow', 'phase', 'accuracyAbove', 'bLowerBy', 'bLowerMaskedBy', 'bMeanCodeBelow'].includes(key));
 
 test('every loss, phase and accuracy goal of the lessons is reached within a few thousand steps', async () => {
   await init({ module_or_path: await readFile(new URL('../../dist/pkg/ae_playground_bg.wasm', import.meta.url)) });

@@ -1,6 +1,7 @@
 // The loss chart: train and test loss against the step on a log scale and, when the objective has
 // penalties (a VAE's KL, L1, KL sparsity, contractive), each term apart for train (solid) and test
-// (dashed), so that a student sees which part of the objective moves. Drawn by uPlot, which comes
+// (dashed), so that a student sees which part of the objective moves. In compare mode B's train and
+// test losses take the terms' place. Drawn by uPlot, which comes
 // from vendor/uPlot.iife.min.js, loaded by the page before this module runs.
 const { uPlot } = globalThis;
 
@@ -14,6 +15,9 @@ const TERMS = [
   { key: 'klSparsity', label: 'KL sparsity', colour: '#E69F00', on: (s) => s.klWeight > 0 },
   { key: 'contractive', label: 'contractive', colour: '#000000', on: (s) => s.contractive > 0 },
 ];
+
+// Compare mode's model B: two series drawn as a term's are (train solid, test dashed).
+const PARTNER = { key: 'b', label: 'B', colour: '#CC79A7' };
 
 /** The terms of the objective for these settings; none apart when it is the loss alone. */
 export function termsOf(settings) {
@@ -55,10 +59,11 @@ export class LossChart {
     };
   }
 
-  /** Starts afresh, with the terms of `settings` (when given) as their own series. */
-  reset(settings) {
+  /** Starts afresh, with the terms of `settings` (when given) as their own series, or B's losses
+   * when `comparing`. */
+  reset(settings, comparing = false) {
     if (settings) {
-      const terms = termsOf(settings);
+      const terms = comparing ? [PARTNER] : termsOf(settings);
       if (terms.map((t) => t.key).join() !== this.terms.map((t) => t.key).join()) {
         this.terms = terms;
         this.plot.destroy();
@@ -78,9 +83,10 @@ export class LossChart {
       span.append(line, ` ${text}`);
       return span;
     };
-    const parts = [swatch(TRAIN, 'train'), swatch(TEST, 'test'), ...this.terms.map((t) => swatch(t.colour, t.label))];
+    const comparing = this.terms[0] === PARTNER;
+    const parts = [swatch(TRAIN, comparing ? 'A train' : 'train'), swatch(TEST, comparing ? 'A test' : 'test'), ...this.terms.map((t) => swatch(t.colour, t.label))];
     this.key.replaceChildren(...parts.flatMap((p, i) => (i ? [' ', p] : [p])));
-    if (this.terms.length) this.key.append(' (terms: train solid, test dashed)');
+    if (this.terms.length) this.key.append(comparing ? ' (train solid, test dashed)' : ' (terms: train solid, test dashed)');
   }
 
   /** Puts back saved points ([steps, train, test, then each term's train and test]). */
@@ -101,6 +107,22 @@ export class LossChart {
       steps.push(step);
       series.forEach((s, i) => s.push(values[i]));
     }
+    this.plot.setData(this.data);
+  }
+
+  /** B's losses at its step (compare mode): beside A's at the same step, or a step of its own. */
+  updatePartner({ step, trainLoss, testLoss }) {
+    if (this.terms[0] !== PARTNER) return;
+    const [steps, ...series] = this.data;
+    let row = steps.lastIndexOf(step);
+    if (row < 0) {
+      steps.push(step);
+      series.forEach((s) => s.push(null));
+      row = steps.length - 1;
+    }
+    const [train, test] = [series[2], series[3]];
+    if (trainLoss > 0) train[row] ??= trainLoss;
+    if (testLoss > 0) test[row] ??= testLoss;
     this.plot.setData(this.data);
   }
 }
