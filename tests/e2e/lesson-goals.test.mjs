@@ -17,9 +17,12 @@ function stateOf({ lesson, metrics = {}, settings = {}, ...rest } = {}) {
 }
 const stage = (k) => ({ kind: 'stage', stage: k, index: k, count: 4, name: `AE ${k + 1}` });
 const phaseOf = (kind) => ({ kind, index: 3, count: 4, name: kind });
+/** A's figures and B's, both training the whole net (end to end, and fine-tuning). */
+const pair = (a, b) => ({ metrics: { phase: phaseOf('endToEnd'), ...a }, partner: { metrics: { phase: phaseOf('fineTune'), ...b } } });
 
-test('the nine built-in lessons are well formed, with their settings and two to four steps each', () => {
-  assert.deepEqual(LESSONS.map((l) => l.key), ['bottleneck', 'pretraining', 'denoising', 'sparse', 'contractive', 'vae', 'pca', 'fewLabels', 'segmentation']);
+test('the thirteen built-in lessons (four of them comparisons) are well formed, with their settings and two to four steps each', () => {
+  assert.deepEqual(LESSONS.map((l) => l.key), ['bottleneck', 'pretraining', 'denoising', 'sparse', 'contractive', 'vae', 'pca', 'fewLabels', 'segmentation', 'whyPretrain', 'denoisingVsPlain', 'sparseVsDense', 'aeVsPca']);
+  assert.deepEqual(LESSONS.filter((l) => l.compare).map((l) => l.key), ['whyPretrain', 'denoisingVsPlain', 'sparseVsDense', 'aeVsPca']);
   for (const lesson of LESSONS) {
     assert.deepEqual(checkLesson(structuredClone(lesson)), lesson, lesson.key);
     assert.ok(lesson.steps.length >= 2 && lesson.steps.length <= 4, `${lesson.key}: ${lesson.steps.length} steps`);
@@ -49,6 +52,10 @@ test('loss, step and accuracy goals are met exactly past their thresholds', () =
     [{ codeUnits: 4 }, { settings: { hidden: [4, 8] } }, { settings: { hidden: [64, 4] } }],
     [{ settings: { hidden: [2] } }, { settings: { hidden: [2, 2] } }, { settings: { hidden: [2] } }],
     [{ settings: { masking: 0, saltPepper: 0.3 } }, { settings: { masking: 0, saltPepper: 0.2 } }, { settings: { masking: 0, saltPepper: 0.3 } }],
+    [{ comparing: true }, { partner: null }, { partner: { metrics: {} } }],
+    [{ bLowerBy: 0.5 }, pair({ testLoss: 4 }, { testLoss: 2.01 }), pair({ testLoss: 4 }, { testLoss: 2 })],
+    [{ bLowerMaskedBy: 0.2 }, pair({ maskedTestLoss: 10 }, { maskedTestLoss: 8.1 }), pair({ maskedTestLoss: 10 }, { maskedTestLoss: 7.9 })],
+    [{ bMeanCodeBelow: 0.1 }, pair({ meanCode: 0.01 }, { meanCode: 0.1 }), pair({ meanCode: 0.5 }, { meanCode: 0.09 })],
   ];
   for (const [goal, below, above] of cases) {
     assert.equal(goalMet(goal, stateOf()), false, `${JSON.stringify(goal)} at the start`);
@@ -56,6 +63,12 @@ test('loss, step and accuracy goals are met exactly past their thresholds', () =
     assert.equal(goalMet(goal, stateOf(above)), true, `${JSON.stringify(goal)} with ${JSON.stringify(above)}`);
   }
   assert.equal(goalMet({ testLossBelow: 25 }, {}), false, 'a state without metrics meets no loss goal');
+  // Losses of different things do not compare: A in pretraining stage 1, B fine-tuning.
+  const apart = pair({ testLoss: 4 }, { testLoss: 1 });
+  apart.metrics.phase = stage(0);
+  assert.equal(goalMet({ bLowerBy: 0.5 }, stateOf(apart)), false, 'A pretraining, B fine-tuning');
+  apart.partner.metrics.phase = stage(0);
+  assert.equal(goalMet({ bLowerBy: 0.5 }, stateOf(apart)), true, 'both in stage 1');
 });
 
 test('every condition of a goal must hold', () => {
@@ -128,7 +141,8 @@ test('lessonStatus: where the student is, in words, and whether the goal is met'
 
 test('checkLesson refuses malformed lessons, naming the field', () => {
   const good = { title: 'T', steps: [{ text: 'Do this.' }] };
-  assert.deepEqual(checkLesson(good), { key: 'custom', title: 'T', settings: {}, steps: [{ text: 'Do this.', watch: null, goal: null }] });
+  assert.deepEqual(checkLesson(good), { key: 'custom', title: 'T', settings: {}, compare: null, steps: [{ text: 'Do this.', watch: null, goal: null }] });
+  assert.deepEqual(checkLesson({ ...good, compare: { masking: 0.3 } }).compare, { masking: 0.3 });
   const refusals = [
     [null, /^lesson: expected an object/],
     [[good], /^lesson: expected an object/],
@@ -142,6 +156,10 @@ test('checkLesson refuses malformed lessons, naming the field', () => {
     [{ ...good, settings: { dataset: 'cifar' } }, /^lesson\.settings\.dataset: expected one of mnist/],
     [{ ...good, settings: { masking: 2 } }, /^lesson\.settings\.masking: expected a number from 0 to 1, got 2/],
     [{ title: 'T', steps: ['Do this.'] }, /^lesson\.steps\[0\]: expected a step/],
+    [{ ...good, compare: { maskng: 0.3 } }, /^lesson\.compare: unknown setting "maskng"/],
+    [{ ...good, compare: { dataset: 'digits' } }, /^lesson\.compare\.dataset: B trains on A's data and engine/],
+    [{ ...good, compare: {} }, /^lesson\.compare: names no setting/],
+    [{ title: 'T', steps: [{ text: 'x', goal: { bLowerBy: 2 } }] }, /goal\.bLowerBy: expected a number from 0 to 1, got 2/],
     [{ title: 'T', steps: [{ text: '' }] }, /^lesson\.steps\[0\]\.text: expected text/],
     [{ title: 'T', steps: [{ text: 'x', watch: 'nose' }] }, /^lesson\.steps\[0\]\.watch: "nose" is not a part of the diagram/],
     [{ title: 'T', steps: [{ text: 'x', goal: 25 }] }, /^lesson\.steps\[0\]\.goal: expected an object/],

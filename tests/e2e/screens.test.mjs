@@ -83,16 +83,19 @@ test('embedded in an 800×700 frame, a lesson shows the network, the reconstruct
   mkdirSync(dir, { recursive: true });
   writeFileSync(`${dir}course.html`, `<!doctype html><title>course</title><iframe title="playground" src="${env.url}#lesson=denoising&dataset=digits" style="width:800px;height:700px;border:0"></iframe>`);
   const host = await serve(dir, 0);
-  await page.goto(`${host.url}course.html`);
-  let frame;
-  for (let tries = 0; tries < 100 && !(frame = page.frames().find((f) => f.url().startsWith(env.url))); tries++) await page.waitForTimeout(100);
-  assert.ok(frame, 'the frame loads');
-  await frame.waitForFunction(() => window.aePlayground);
-  await frame.evaluate(() => window.aePlayground.ready);
-  await frame.evaluate(() => window.aePlayground.train({ steps: 20 }));
-  await page.screenshot({ path: new URL('embedded-lesson-800x700.png', ARTIFACTS).pathname });
-  const seen = await bottoms(frame, ['.lesson-title', '#network', '#reconstructions', '#loss-chart']);
-  for (const [what, bottom] of Object.entries(seen)) assert.ok(bottom <= 700, `${what} ends at ${bottom} px of the 700 px frame`);
-  await page.close();
-  host.server.close();
+  try {
+    await page.goto(`${host.url}course.html`);
+    let frame;
+    for (let tries = 0; tries < 100 && !(frame = page.frames().find((f) => f.url().startsWith(env.url))); tries++) await page.waitForTimeout(100);
+    assert.ok(frame, 'the frame loads');
+    await frame.waitForFunction(() => window.aePlayground);
+    await frame.evaluate(() => window.aePlayground.ready);
+    await frame.evaluate(() => window.aePlayground.train({ steps: 20 }));
+    await page.screenshot({ path: new URL('embedded-lesson-800x700.png', ARTIFACTS).pathname });
+    const seen = await bottoms(frame, ['.lesson-title', '#network', '#reconstructions', '#loss-chart']);
+    for (const [what, bottom] of Object.entries(seen)) assert.ok(bottom <= 700, `${what} ends at ${bottom} px of the 700 px frame`);
+    await page.close();
+  } finally {
+    host.server.close(); // (even when an assertion fails: node would wait on it)
+  }
 });

@@ -5,14 +5,14 @@
 export const COMPARISON_LESSONS = [
   {
     key: 'whyPretrain',
-    title: 'Why pretrain? (A against B)',
+    title: 'Why pretrain?',
     settings: { dataset: 'digits', hidden: [32, 16, 8], optimizer: 'sgd', learningRate: 0.1, initGain: 1, batchSize: 32 },
     compare: { pretrainEpochs: 5 },
     steps: [
       {
         text: 'The setting of the classic texts: a deep net (64 → 32 → 16 → 8) of sigmoid units, small random weights (plain Glorot) and plain SGD. A starts from random weights; B is first pretrained layer by layer, then fine-tuned. Both take the same steps on the same batches. Press Play and watch the loss chart: A stays stuck near the mean image.',
         watch: 'loss',
-        goal: { comparing: true, stepsAtLeast: 1500, bLowerBy: 0.5 },
+        goal: { stepsAtLeast: 1500, bLowerBy: 0.5 },
       },
       {
         text: 'Greedy pretraining put B’s weights where gradients can reach the lower layers; from random weights, the gradient through three sigmoid layers is too faint for SGD. Now the modern counterpoint: in Settings choose the Adam optimizer, a learning rate of 0.003 and an initial weight scale of 0 (scaled to each activation). Both models start again.',
@@ -33,14 +33,14 @@ export const COMPARISON_LESSONS = [
   },
   {
     key: 'denoisingVsPlain',
-    title: 'Denoising against plain (A against B)',
+    title: 'Denoising vs plain',
     settings: { dataset: 'digits', hidden: [32], batchSize: 32 },
     compare: { masking: 0.3 },
     steps: [
       {
         text: 'A is a plain autoencoder; B is the same net trained to rebuild each image from a copy with 30% of its pixels masked (the middle rows of B’s reconstructions). Press Play. The bar above compares both on test images with half their pixels masked, which neither has seen.',
         watch: 'reconstructions',
-        goal: { comparing: true, stepsAtLeast: 1000, bLowerMaskedBy: 0.15 },
+        goal: { stepsAtLeast: 1000, bLowerMaskedBy: 0.15 },
       },
       {
         text: 'On clean test images, A may well be the better of the two: it was trained on exactly that. On masked ones B fills in what is missing.',
@@ -56,14 +56,14 @@ export const COMPARISON_LESSONS = [
   },
   {
     key: 'sparseVsDense',
-    title: 'Sparse against dense codes (A against B)',
+    title: 'Sparse vs dense codes',
     settings: { dataset: 'digits', hidden: [64], batchSize: 32 },
     compare: { klWeight: 0.5, klTarget: 0.05 },
     steps: [
       {
         text: 'Both have a wide code of 64 sigmoid units, more than the 64 pixels of the image. B pays a KL penalty for each unit whose mean activation ρ̂ strays from ρ = 0.05. Press Play and watch the bars of ρ̂ per unit above: A’s units are busy, B’s mostly quiet.',
         watch: 'code',
-        goal: { comparing: true, stepsAtLeast: 500, bMeanCodeBelow: 0.1 },
+        goal: { stepsAtLeast: 500, bMeanCodeBelow: 0.1 },
       },
       {
         text: 'Show B in the diagram (the B switch beside its title) and point at a few test images: a few of B’s units answer each image, different ones for different digits.',
@@ -79,14 +79,14 @@ export const COMPARISON_LESSONS = [
   },
   {
     key: 'aeVsPca',
-    title: 'Autoencoder against PCA (A against B)',
+    title: 'Autoencoder vs PCA',
     settings: { dataset: 'digits', hidden: [8], activation: 'linear', outputActivation: 'linear' },
     compare: { hidden: [64, 8], activation: 'tanh' },
     steps: [
       {
         text: 'A is a linear autoencoder with an 8-unit code: trained on squared error it finds PCA’s subspace, and its error goes down to PCA’s with 8 components (the PCA panel shows both). B keeps the 8-unit code but adds a layer of 64 tanh units before it (and after it, in the decoder). Press Play.',
         watch: 'loss',
-        goal: { comparing: true, stepsAtLeast: 2000, bLowerBy: 0.15 },
+        goal: { stepsAtLeast: 2000, bLowerBy: 0.15 },
       },
       {
         text: 'The latent planes are turned onto each other (Procrustes), so the same digit sits in the same place: where B bends the space, its classes come apart further.',
