@@ -23,7 +23,7 @@ async function run(lesson, settings, steps, goal) {
   const a = new Playground(config, await dataset(name));
   const b = new Partner({ ...settings, ...lesson.compare }, lesson.compare, await dataset(name), null);
   const began = performance.now();
-  while (a.step < steps) await b.train((await a.train(steps - a.step)).steps);
+  while (a.step < steps && !a.finished) await b.train((await a.train(steps - a.step)).steps);
   const state = { metrics: figures(a), partner: { metrics: figures(b.model) }, settings };
   const seconds = (performance.now() - began) / 1000;
   a.free();

@@ -43,6 +43,7 @@ export function describeChanges(changes) {
 export function installCompare({ store, request, reset, adopt, showMessage }) {
   async function start(changes) {
     checkSettings(changes, 'compare');
+    if (!Object.keys(changes).length) throw new Error('compare: name at least one setting B changes (compare(null) ends a comparison)');
     for (const key of SHARED) if (key in changes) throw new Error(`compare: B trains on A's ${key}; change it for both with reset()`);
     const before = store.get().compare;
     store.set({ compare: structuredClone(changes) });
@@ -55,8 +56,19 @@ export function installCompare({ store, request, reset, adopt, showMessage }) {
     }
   }
   async function end() {
-    await request({ type: 'endCompare' });
-    store.set({ compare: null, partner: null, diagram: 'a' });
+    // Cleared first, so that a reset sent before the worker answers builds A alone.
+    const before = store.get().compare;
+    store.set({ compare: null });
+    try {
+      await request({ type: 'endCompare' });
+    } catch (e) {
+      store.set({ compare: before });
+      throw e;
+    }
+    // A's figures that only a comparison measures go with B.
+    const metrics = { ...store.get().metrics };
+    for (const key of ['maskedTestLoss', 'meanCode', 'rho']) delete metrics[key];
+    store.set({ partner: null, diagram: 'a', metrics });
     adopt(store.get().settings);
   }
   const form = $('compare-form');

@@ -144,8 +144,11 @@ const handlers = {
     // A report with nothing new (a pause right after one) keeps the last figures of the same phase.
     const same = latest.phase?.index === m.phase.index;
     const kept = (key) => m[key] ?? (same ? latest[key] : null);
-    const metrics = { ...latest, ...m, testLoss: kept('testLoss'), testAccuracy: kept('testAccuracy'), trainLoss: kept('trainLoss'), samplesPerSecond: kept('samplesPerSecond'), maskedTestLoss: kept('maskedTestLoss'), meanCode: kept('meanCode'), rho: kept('rho') };
-    store.set({ metrics, running: m.finished ? false : store.get().running });
+    const metrics = { ...latest, ...m, testLoss: kept('testLoss'), testAccuracy: kept('testAccuracy'), trainLoss: kept('trainLoss'), samplesPerSecond: kept('samplesPerSecond') };
+    // What compare mode measures besides (kept, like the test loss, between test measurements).
+    if (store.get().partner) for (const key of ['maskedTestLoss', 'meanCode', 'rho']) metrics[key] = kept(key);
+    // (in compare mode training is over when both are: B may train on after A has finished)
+    store.set({ metrics, running: m.over ? false : store.get().running });
     views.metrics(m, latest);
     segmentation.metrics();
     announceReady();
@@ -248,7 +251,7 @@ $('lesson-select').onchange = (e) => {
   // here, at once, so that the answer to an earlier reset still on its way writes the new lesson's
   // address, not the old one's (setting location.hash and waiting for hashchange raced with it).
   const lesson = LESSONS.find((l) => l.key === e.target.value) ?? null;
-  history.pushState(null, '', viewToHash({ ...view, lesson }) || location.pathname);
+  history.pushState(null, '', `${location.pathname}${location.search}#${viewToHash({ ...view, lesson })}`);
   loadLesson(lesson).catch(() => {});
 };
 const datasets = SETTINGS.find((s) => s.key === 'dataset');
@@ -313,7 +316,8 @@ request({ type: 'init', settings: store.get().settings, resume: location.hash, c
     view = await viewOfAddress();
     store.set({ view, compare: compareFromHash(location.hash, view) });
   }
-  if (!resumed) {
+  // A run saved at this address came back alone: a lesson file that starts a comparison starts afresh.
+  if (!resumed || (fetched && store.get().compare)) {
     if (fetched && view.lesson) await reset(fromHash(location.hash, baseOf(view))).catch(() => {});
     return;
   }

@@ -33,7 +33,7 @@ export const TO_WORKER = {
 export const FROM_WORKER = {
   ready: 'dataset, settings, compare ({changes, settings} of B, or null): a new model is in place, built with these settings',
   backend: 'name, reason: the engine in use and why',
-  metrics: 'step, epoch, phase, finished, trainLoss, testLoss, terms, testAccuracy, samplesPerSecond',
+  metrics: 'step, epoch, phase, finished, over (A\'s training and B\'s), trainLoss, testLoss, terms, testAccuracy, samplesPerSecond',
   reconstructions: 'count, pixels, corrupted: test samples and outputs (with noise, the corrupted ones too)',
   network: 'index, phase, layers, activations, model (\'b\' for B): the phase\'s net with its thinned links, and test sample `index` through it',
   compared: 'metrics, pixels, corrupted, latent (aligned to A\'s), network: B reported beside A',

@@ -60,6 +60,11 @@ export function installViews(store, { reset, select }) {
     if (changed.has('dataset') && s.dataset) showData(s.dataset);
     if (changed.has('view') || changed.has('lessonStep')) highlight(watchOf(s));
     if (changed.has('neighbours')) showNeighbours(s, neighbours, scatter);
+    // A comparison ended: B leaves the chart and the reconstructions (A's points stay).
+    if (changed.has('partner') && !state.partner) {
+      chart.setPartner(false, state.settings);
+      recon.setPartner(null);
+    }
   });
   $('sample-pick').addEventListener('change', (e) => select(Number(e.target.value)).catch(() => (e.target.value = store.get().selected)));
   installLesson(store, $('lesson'));
@@ -77,7 +82,9 @@ export function installViews(store, { reset, select }) {
     /** B's report (compare mode): its losses on the chart, its outputs under A's. */
     compared(m) {
       chart.updatePartner(m);
-      recon.setPartner(store.get().partner);
+      // B's rows beside A's only while both rebuild the data (not a later pretraining stage's codes).
+      const later = (p) => p?.kind === 'stage' && p.stage > 0;
+      recon.setPartner(store.get().partner, later(m.phase) || later(store.get().metrics.phase));
     },
     metrics(m, before) {
       // Each phase (pretraining stage, fine-tuning) has its own loss series: their losses differ in kind.

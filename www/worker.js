@@ -120,6 +120,7 @@ async function report(withTestLoss) {
     epoch: playground.epoch,
     phase: playground.phase(),
     finished: playground.finished,
+    over: allFinished(), // A's training, and B's when comparing
     trainLoss: pending.read ? pending.loss / pending.read : null,
     samplesPerSecond: pending.steps && seconds > 0 ? (pending.steps * batchSize) / seconds : null,
   };
@@ -172,13 +173,13 @@ async function trainSlice(limit) {
     if (!trained.steps) break;
   }
   // B takes as many steps as A did (all of them once A has finished), through its own phases.
-  if (partner) done = playground.finished && !done ? await partner.train(steps) : (await partner.train(done), done);
+  const taken = !partner ? done : playground.finished && !done ? await partner.train(steps) : (await partner.train(done), done);
   const elapsed = performance.now() - start;
-  stepsPerSlice = Math.max(1, Math.round(done * Math.min(2, SLICE_MS / Math.max(elapsed, 1))));
-  pending.steps += done;
+  stepsPerSlice = Math.max(1, Math.round(taken * Math.min(2, SLICE_MS / Math.max(elapsed, 1))));
+  pending.steps += done; // A's samples per second
   const phaseChanged = playground.phaseIndex !== phase;
   if (phaseChanged || performance.now() - lastPost >= POST_EVERY_MS) await report(phaseChanged);
-  return done;
+  return taken;
 }
 
 /** Trains until paused or finished, then reports. It holds the model one slice at a time, so that the
@@ -319,11 +320,13 @@ const HANDLERS = {
   fewLabels: ({ labels }) => withModel((model) => model.fewLabels(labels, model.config().seed)),
   linearSweep: () => exclusive(async () => linearSweep(post, await loadDataset(datasetKey), info, playground.config().seed)),
   select: ({ index }) =>
-    withModel((model) => {
+    withModel(async (model) => {
       model.activations(index); // refuses a sample that does not exist
       selected = index;
       post(networkMessage(model, selected));
-      if (partner) post({ ...networkMessage(partner.model, selected), model: 'b' });
+      if (!partner) return;
+      await partner.model.sync();
+      post({ ...networkMessage(partner.model, selected), model: 'b' });
     }),
   encode: ({ pixels }) => withModel((model) => model.encode(Float32Array.from(pixels))),
   decode: ({ code }) => withModel((model) => model.decode(Float32Array.from(code))),

@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 /// B's plane points ([n, 2]) turned, scaled and shifted onto A's (Procrustes).
 #[wasm_bindgen(js_name = procrustes2d)]
 pub fn procrustes_2d(a: &[f32], b: &[f32]) -> Result<Vec<f32>, JsError> {
-    if a.len() != b.len() || a.len() % 2 != 0 {
+    if a.len() != b.len() || !a.len().is_multiple_of(2) {
         return Err(JsError::new(&format!("Procrustes pairs points: {} and {} values", a.len(), b.len())));
     }
     Ok(crate::analysis::compare::procrustes_2d(a, b))

@@ -42,11 +42,21 @@ test('A and B train in lockstep, and B trains as B alone would; the address hold
   console.log(`B in lockstep: ${paired.map((p) => `${p.step} ${p.loss}`).join(', ')}; B alone: ${alone.map((p) => `${p.step} ${p.loss}`).join(', ')}`);
   assert.deepEqual(paired.map((p) => p.loss), alone.map((p) => p.loss), 'B in lockstep loses exactly what B alone loses');
   await lone.page.close();
-  // Ended: B goes, and so does the address's b; A trains on.
+  // The worker itself refuses a B of other data, keeping both models.
+  const refused = await page.evaluate(() => window.aePlayground.debug.request({ type: 'reset', settings: window.aePlayground.settings(), compare: { dataset: 'mnist' } }).then(() => 'accepted', (e) => e.message));
+  assert.match(refused, /B trains on A's data/);
+  assert.match(await page.evaluate(() => window.aePlayground.compare({}).then(() => 'accepted', (e) => e.message)), /at least one setting/);
+  assert.equal((await page.evaluate(() => window.aePlayground.train({ steps: 1 }))).b.step, STEPS.at(-1) + 1, 'B kept');
+  // Ended: B goes from the figures, the address, the chart and the reconstructions; A trains on.
   await page.evaluate(() => window.aePlayground.compare(null));
-  assert.equal(await page.evaluate(() => window.aePlayground.metrics().b), null);
+  const m = await page.evaluate(() => window.aePlayground.metrics());
+  assert.equal(m.b, null);
+  assert.equal(m.maskedTestLoss, undefined, 'what only a comparison measures goes with B');
   assert.equal(new URLSearchParams(new URL(page.url()).hash.slice(1)).get('b'), null);
-  assert.equal((await page.evaluate(() => window.aePlayground.train({ steps: 10 }))).step, STEPS.at(-1) + 10);
+  assert.equal((await page.evaluate(() => window.aePlayground.train({ steps: 10 }))).step, STEPS.at(-1) + 11);
+  assert.equal((await page.evaluate(() => window.aePlayground.debug.lossSeries())).length, 3, 'step, train, test: B’s series gone');
+  assert.equal(await page.textContent('#recon-compare'), '');
+  assert.ok(await page.locator('#compare-bar').isHidden());
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -87,6 +97,25 @@ test('the views show both: the chart, the reconstructions, the aligned planes, t
   await page.click('#drawer-close');
   await page.screenshot({ path: new URL('compare-phone.png', ARTIFACTS).pathname });
   await page.locator('#output-title').locator('..').screenshot({ path: new URL('compare-phone-outputs.png', ARTIFACTS).pathname });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('when A finishes first, B trains on to its end, and only then is training over', async () => {
+  // A: one epoch end to end; B: two pretraining stages of an epoch, then that epoch of fine-tuning.
+  const { page, errors } = await open(env.browser, `${env.url}#dataset=digits&hidden=16,8&epochs=1&b=pretrainEpochs%3D1`);
+  await page.evaluate(() => window.aePlayground.play());
+  await page.waitForFunction(() => window.aePlayground.metrics().b?.finished && !window.aePlayground.metrics().running, null, { timeout: 60_000 });
+  const m = await page.evaluate(() => window.aePlayground.metrics());
+  console.log(`A finished at step ${m.step}, B at ${m.b.step}`);
+  assert.ok(m.finished && m.b.step > m.step, `A ${m.step}, B ${m.b.step}`);
+  const [steps] = await page.evaluate(() => window.aePlayground.debug.lossSeries());
+  assert.ok(steps.every((s, i) => i === 0 || s > steps[i - 1]), `the chart's steps ascend: ${steps.join(', ')}`);
+  assert.ok(await page.locator('#pause').isDisabled());
+  // A lesson's comparison can be turned off in the address.
+  const off = await open(env.browser, `${env.url}#lesson=denoisingVsPlain&b=off`);
+  assert.equal(await off.page.evaluate(() => window.aePlayground.comparing()), null);
+  await off.page.close();
   assert.deepEqual(errors, []);
   await page.close();
 });

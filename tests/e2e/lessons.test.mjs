@@ -58,8 +58,10 @@ test('hide and lock hold, the address round-trips, and the chooser switches less
   assert.deepEqual(params(new URL(page.url()).hash), { ...params(hash), hidden: '48' });
 
   // Choosing another lesson starts from its settings; what was hidden or locked stays so.
+  const path = new URL(page.url()).pathname;
   await page.selectOption('#lesson-select', 'sparse');
   await page.waitForFunction(() => window.aePlayground.settings().klWeight === 0.5);
+  assert.equal(new URL(page.url()).pathname, path, 'the page stays where it is: only the hash changes');
   assert.equal(await page.textContent('.lesson-title'), 'Sparse codes');
   assert.deepEqual(params(new URL(page.url()).hash), { lesson: 'sparse', hide: 'Sparse,seed', lock: 'masking' });
   assert.deepEqual(errors, []);

@@ -101,13 +101,26 @@ export class LossChart {
     const positive = (v) => (v > 0 ? v : null); // a log scale: a term at 0 is left out
     const values = [trainLoss, testLoss, ...this.terms.flatMap((t) => [terms?.train[t.key], terms?.test[t.key]])].map(positive);
     const [steps, ...series] = this.data;
-    const last = steps.length - 1;
-    if (last >= 0 && steps[last] === step) series.forEach((s, i) => (s[last] ??= values[i]));
-    else {
+    const row = steps.lastIndexOf(step);
+    if (row >= 0) series.forEach((s, i) => (s[row] ??= values[i]));
+    else if (!steps.length || step > steps.at(-1)) {
       steps.push(step);
       series.forEach((s, i) => s.push(values[i]));
-    }
+    } else return; // (a report of A's last step again, while B trains on: nothing new)
     this.plot.setData(this.data);
+  }
+
+  /** Compare mode on or off, the points so far kept: B's two series in the terms' place, or the
+   * terms of `settings` back (empty until the next points). */
+  setPartner(on, settings) {
+    const terms = on ? [PARTNER] : termsOf(settings);
+    if (terms.map((t) => t.key).join() === this.terms.map((t) => t.key).join()) return;
+    const kept = this.data.slice(0, 3);
+    this.terms = terms;
+    this.plot.destroy();
+    this.data = [...kept, ...Array.from({ length: 2 * terms.length }, () => kept[0].map(() => null))];
+    this.plot = new uPlot(this.options(), this.data, this.container);
+    this.showKey();
   }
 
   /** B's losses at its step (compare mode): beside A's at the same step, or a step of its own. */

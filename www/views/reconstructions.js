@@ -20,9 +20,10 @@ export class ReconstructionsView {
     });
   }
 
-  /** B's latest `compared` message (its pixels and corrupted inputs), or null: drawn with A's next. */
-  setPartner(partner) {
-    this.partner = partner?.pixels ? partner : null;
+  /** B's latest `compared` message (its pixels and corrupted inputs), or null: drawn with A's next;
+   * `apart` when one of them rebuilds another thing (a later stage's codes): B's rows wait. */
+  setPartner(partner, apart = false) {
+    this.partner = partner?.pixels ? { ...partner, apart } : null;
     if (this.last) this.update(...this.last);
   }
 
@@ -43,7 +44,7 @@ export class ReconstructionsView {
     const rows = noisy ? [row(pixels, 0), row(corrupted, 0), row(corrupted, count)] : [row(pixels, 0), row(pixels, count)];
     // B's rows, when its samples are A's (not while one of them pretrains a later stage).
     const b = this.partner;
-    const withB = Boolean(b) && b.pixels.length === pixels.length;
+    const withB = Boolean(b) && !b.apart && b.pixels.length === pixels.length;
     const bNoisy = withB && b.corrupted.length > 0;
     if (withB) rows.push(...(bNoisy ? [row(b.corrupted, 0), row(b.corrupted, count)] : [row(b.pixels, count)]));
     this.grid.update(rows, width, height, channels);
