@@ -88,14 +88,27 @@ fn a_few_labels_train_classifiers_well_above_chance() {
         ..config()
     };
     let s = trained(linear, 400);
-    let result = s.few_labels(100, 1).unwrap();
+    let pca = s.fit_pca().unwrap();
+    let result = s.few_labels(100, 1, &pca).unwrap();
     assert_eq!(result.labels, 100);
+    println!("{result:?}");
     // Ten classes: chance is 10%. Digits are easy: 10 labels per class already give far more.
-    for (what, accuracy) in [("raw", result.raw), ("frozen", result.frozen_code), ("fine-tuned", result.fine_tuned)] {
+    let (n, sp) = (&result.nearest, &result.spread);
+    for (what, accuracy) in [
+        ("raw", result.raw),
+        ("frozen", result.frozen_code),
+        ("fine-tuned", result.fine_tuned),
+        ("1-NN pixels", n.raw.unwrap()),
+        ("1-NN PCA", n.pca),
+        ("1-NN code", n.code),
+        ("spread PCA", sp.pca),
+        ("spread code", sp.code),
+    ] {
         assert!((0.6..=1.0).contains(&accuracy), "{what}: {accuracy}");
     }
-    assert_eq!(s.few_labels(100, 1).unwrap(), result, "seeded: the same every time");
+    assert_eq!(result.pca_width, 16, "PCA as wide as the code");
+    assert_eq!(s.few_labels(100, 1, &pca).unwrap(), result, "seeded: the same every time");
     for bad in [0, 9, 1001] {
-        assert!(s.few_labels(bad, 1).unwrap_err().message.contains("labels"), "{bad}");
+        assert!(s.few_labels(bad, 1, &pca).unwrap_err().message.contains("labels"), "{bad}");
     }
 }

@@ -42,7 +42,9 @@ export function installApi(controller) {
      *  while comparing (A's figures then have maskedTestLoss and meanCode too), else null. */
     metrics: () => controller.metrics(),
     /** Test accuracy of softmax classifiers trained on `labels` labelled samples (10 to 1,000, an equal
-     * share per class): {labels, raw, frozenCode, fineTuned}, each 0..1. */
+     * share per class): {labels, raw, frozenCode, fineTuned} (softmax heads), nearest: {raw, pca,
+     * code} (the nearest labelled neighbour), spread: {pca, code} (label spreading over every
+     * sample), each 0..1, and pcaWidth (PCA's components: as many as the code's units). */
     fewLabels: (labels) => controller.request({ type: 'fewLabels', labels }),
     /** Trains a linear autoencoder for each k = 1, 2, 4, … 64 (up to the data's width) on the current
      * dataset: {ks, errors, steps}, the test errors beside PCA's in the PCA panel. */

@@ -132,6 +132,11 @@ const CONDITIONS = {
     met: (v, state) => state.fewLabels?.frozenCode != null && state.fewLabels.frozenCode > v,
     say: (v) => `measure a frozen-code accuracy above ${percent(v)} in the Few labels panel`,
   },
+  spreadAccuracyAbove: {
+    check: (v, where) => checkNumber(v, where, { min: 0, max: 1 }),
+    met: (v, state) => state.fewLabels?.spread?.code != null && state.fewLabels.spread.code > v,
+    say: (v) => `measure label spreading over the code above ${percent(v)} in the Few labels panel`,
+  },
   segmentationLoaded: {
     check: (v, where) => {
       if (v !== true) fail(where, `expected true, got ${shown(v)}`);

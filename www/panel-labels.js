@@ -1,10 +1,24 @@
-// The "Few labels" panel: a label budget, and three classifiers trained on that many labelled
-// samples (a softmax on the raw inputs, on the frozen code, with the encoder fine-tuned), their test
-// accuracies added to a chart and a table at each press.
-import { LineChart } from './views/line-chart.js';
+// The "Few labels" panel: a label budget, and classifiers given that many labelled samples: a
+// softmax on the raw inputs, on the frozen code and with the encoder fine-tuned; the nearest labelled
+// neighbour (1-NN) on the pixels and on the code; label spreading over PCA's coordinates (as many as
+// the code's units) and over the code, which uses the unlabelled samples too. Their test accuracies
+// go on a chart and a table at each press: the label-budget curves.
+import { COLOURS, LineChart } from './views/line-chart.js';
 
 const $ = (id) => document.getElementById(id);
 const LABEL_BUDGETS = [10, 20, 50, 100, 200, 500, 1000];
+// Each readout, by its features' colour (pixels, PCA, the code, the fine-tuned encoder) and its kind
+// (softmax solid, 1-NN dotted, spreading dashed).
+const [PIXELS, PCA, CODE, TUNED] = COLOURS;
+const READOUTS = [
+  { label: 'pixels, softmax', colour: PIXELS, read: (r) => r.raw },
+  { label: 'pixels, 1-NN', colour: PIXELS, dash: [2, 3], read: (r) => r.nearest.raw },
+  { label: 'PCA, spreading', colour: PCA, dash: [6, 3], read: (r) => r.spread.pca },
+  { label: 'code, softmax', colour: CODE, read: (r) => r.frozenCode },
+  { label: 'code, 1-NN', colour: CODE, dash: [2, 3], read: (r) => r.nearest.code },
+  { label: 'code, spreading', colour: CODE, dash: [6, 3], read: (r) => r.spread.code },
+  { label: 'encoder fine-tuned, softmax', colour: TUNED, read: (r) => r.fineTuned },
+];
 
 /** Wires the panel; returns the handler of the worker's `ready` message. */
 export function installLabelsPanel(controller) {
@@ -14,13 +28,13 @@ export function installLabelsPanel(controller) {
     logX: 10,
     xRange: [10, 1000],
     yRange: [0, 1],
-    series: [{ label: 'raw inputs' }, { label: 'frozen code', dash: [6, 3] }, { label: 'fine-tuned encoder' }],
+    series: READOUTS.map(({ label, colour, dash }) => ({ label, colour, dash })),
     table: $('labels-table'),
   });
-  let accuracies = new Map(); // labels → {raw, frozenCode, fineTuned}
+  let accuracies = new Map(); // labels → the worker's answer
   const show = () => {
     const xs = [...accuracies.keys()].sort((a, b) => a - b);
-    chart.setData([xs, ...['raw', 'frozenCode', 'fineTuned'].map((key) => xs.map((x) => accuracies.get(x)[key]))]);
+    chart.setData([xs, ...READOUTS.map(({ read }) => xs.map((x) => read(accuracies.get(x))))]);
   };
   const budget = () => LABEL_BUDGETS[Number($('label-budget').value)];
   $('label-budget').addEventListener('input', () => {
@@ -30,13 +44,14 @@ export function installLabelsPanel(controller) {
   $('few-labels').onclick = async () => {
     const labels = budget();
     $('few-labels').disabled = true;
-    $('labels-status').textContent = `Training three classifiers on ${labels} labels…`;
+    $('labels-status').textContent = `Training the classifiers on ${labels} labels, and spreading them over every sample…`;
     try {
       const result = await controller.request({ type: 'fewLabels', labels });
       accuracies.set(result.labels, result);
       show();
       const pct = (v) => `${(100 * v).toFixed(1)}%`;
-      $('labels-status').textContent = `${result.labels} labels: raw inputs ${pct(result.raw)}, frozen code ${pct(result.frozenCode)}, fine-tuned encoder ${pct(result.fineTuned)}.`;
+      const best = READOUTS.reduce((a, b) => (b.read(result) > a.read(result) ? b : a));
+      $('labels-status').textContent = `${result.labels} labels: raw inputs ${pct(result.raw)}, frozen code ${pct(result.frozenCode)}, fine-tuned encoder ${pct(result.fineTuned)}; spread over the code ${pct(result.spread.code)}, over PCA-${result.pcaWidth} ${pct(result.spread.pca)}. Best: ${best.label}, ${pct(best.read(result))}.`;
     } catch (e) {
       $('labels-status').textContent = e.message;
     } finally {

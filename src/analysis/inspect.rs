@@ -1,11 +1,15 @@
 //! What the playground's panels show beyond losses and reconstructions: the first layer's filters,
 //! decoded codes (a VAE's manifold grid), PCA's reconstruction error against k, and classification
-//! accuracy with few labels on raw inputs, on the frozen code and with the encoder fine-tuned.
+//! accuracy with few labels: a softmax on raw inputs, on the frozen code and with the encoder
+//! fine-tuned; the nearest labelled neighbour and label spreading on the pixels, PCA and the code.
+
+use crate::analysis::spreading::{self, accuracy, knn_graph, nearest_labelled};
+use crate::train::few_labels::labelled_subset;
 
 use crate::analysis::pca::Pca;
 use crate::error::Result;
 use crate::fail;
-use crate::model::net::Op;
+use crate::model::net::{Net, Op, Trace};
 use crate::train::few_labels::{train_head, Features, HeadConfig};
 use crate::train::session::{PhaseKind, Session};
 
@@ -26,6 +30,21 @@ pub struct FewLabels {
     pub raw: f64,
     pub frozen_code: f64,
     pub fine_tuned: f64,
+    /// The nearest labelled neighbour's class (1-NN): on the pixels, PCA's coordinates, the code.
+    pub nearest: Readouts,
+    /// Label spreading over a kNN graph of every sample, train and test (the pixels' is left out:
+    /// too slow in a browser for 784 values a sample): on PCA's coordinates and on the code.
+    pub spread: Readouts,
+    /// PCA's width: as many components as the code has units.
+    pub pca_width: usize,
+}
+
+/// One readout's test accuracy on each kind of features (None where it is not measured).
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Readouts {
+    pub raw: Option<f64>,
+    pub pca: f64,
+    pub code: f64,
 }
 
 impl Session {
@@ -58,7 +77,7 @@ impl Session {
 
     /// Test accuracy of a softmax head trained on `labels` labelled training samples (an equal share
     /// per class): on the raw inputs, on the current encoder's frozen code, and fine-tuned with it.
-    pub fn few_labels(&self, labels: usize, seed: u32) -> Result<FewLabels> {
+    pub fn few_labels(&self, labels: usize, seed: u32, pca: &Pca) -> Result<FewLabels> {
         let data = &self.data;
         if data.labels.is_empty() || data.classes < 2 {
             fail!("few-label classification needs a labelled dataset with 2 or more classes");
@@ -79,13 +98,51 @@ impl Session {
             seed,
         };
         let encoder = self.encoder();
-        let accuracy = |features| Ok::<f64, crate::Error>(train_head(data, features, &head)?.accuracy.unwrap_or(0.0));
-        Ok(FewLabels {
-            labels: per_class * data.classes,
-            raw: accuracy(Features::Raw)?,
-            frozen_code: accuracy(Features::FrozenCode(&encoder))?,
-            fine_tuned: accuracy(Features::FineTuned(&encoder))?,
-        })
+        let softmax = |features| Ok::<f64, crate::Error>(train_head(data, features, &head)?.accuracy.unwrap_or(0.0));
+        let (raw, frozen_code, fine_tuned) = (
+            softmax(Features::Raw)?,
+            softmax(Features::FrozenCode(&encoder))?,
+            softmax(Features::FineTuned(&encoder))?,
+        );
+        let (nearest, spread, pca_width) = self.neighbour_readouts(&encoder, pca, per_class, seed)?;
+        Ok(FewLabels { labels: per_class * data.classes, raw, frozen_code, fine_tuned, nearest, spread, pca_width })
+    }
+
+    /// 1-NN and label spreading with the labelled rows of the softmax heads, over every row of the
+    /// dataset: on the pixels (1-NN only), PCA's top coordinates and the encoder's code.
+    fn neighbour_readouts(
+        &self,
+        encoder: &Net<f32>,
+        pca: &Pca,
+        per_class: usize,
+        seed: u32,
+    ) -> Result<(Readouts, Readouts, usize)> {
+        let data = &self.data;
+        let labelled = labelled_subset(data, per_class, seed)?;
+        let seeds: Vec<(usize, u8)> = labelled.iter().map(|&r| (r, data.labels[r])).collect();
+        let everything: Vec<usize> = (0..data.n_train + data.test_rows().len()).collect();
+        let test: Vec<usize> = data.test_rows().collect();
+        let x = self.data_rows(&everything);
+        let mut tr = Trace::default();
+        encoder.forward(&mut tr, &x, everything.len(), None);
+        let codes = tr.outs.pop().unwrap_or_default();
+        let width = encoder.output_width();
+        let coordinates = pca_coordinates(pca, &x, width);
+        let nearest = |f: &[f32], d: usize| accuracy(&nearest_labelled(f, d, &seeds, &test), &data.labels, &test, true);
+        let spread = |f: &[f32], d: usize| {
+            let predicted =
+                spreading::spread(&knn_graph(f, d, spreading::NEIGHBOURS), &seeds, data.classes, spreading::ALPHA);
+            accuracy(&predicted, &data.labels, &test, false)
+        };
+        Ok((
+            Readouts {
+                raw: Some(nearest(&x, data.dim())),
+                pca: nearest(&coordinates, width),
+                code: nearest(&codes, width),
+            },
+            Readouts { raw: None, pca: spread(&coordinates, width), code: spread(&codes, width) },
+            width,
+        ))
     }
 
     /// PCA fitted on the first training rows (the data itself, whatever the model).
@@ -109,17 +166,31 @@ impl Session {
     }
 }
 
+/// Samples' coordinates [n, k] on their top k principal components.
+pub fn pca_coordinates(pca: &Pca, samples: &[f32], k: usize) -> Vec<f32> {
+    let dim = pca.dim;
+    let basis = pca.basis(k);
+    let k = basis.len() / dim;
+    samples
+        .chunks_exact(dim)
+        .flat_map(|x| {
+            let centred: Vec<f64> = x.iter().zip(&pca.mean).map(|(&v, m)| v as f64 - m).collect();
+            (0..k).map(move |c| {
+                basis[c * dim..(c + 1) * dim].iter().zip(&centred).map(|(p, v)| p * v).sum::<f64>() as f32
+            })
+        })
+        .collect()
+}
+
 /// PCA's reconstruction of samples [n, dim] from their top k components.
 pub fn pca_reconstruct(pca: &Pca, samples: &[f32], k: usize) -> Vec<f32> {
     let dim = pca.dim;
     let basis = pca.basis(k);
     let k = basis.len() / dim;
-    let mut out = Vec::with_capacity(samples.len());
-    for x in samples.chunks_exact(dim) {
-        let centred: Vec<f64> = x.iter().zip(&pca.mean).map(|(&v, m)| v as f64 - m).collect();
-        let z: Vec<f64> =
-            (0..k).map(|c| basis[c * dim..(c + 1) * dim].iter().zip(&centred).map(|(p, v)| p * v).sum()).collect();
-        out.extend((0..dim).map(|i| (pca.mean[i] + (0..k).map(|c| z[c] * basis[c * dim + i]).sum::<f64>()) as f32));
-    }
-    out
+    let z = pca_coordinates(pca, samples, k);
+    z.chunks_exact(k.max(1))
+        .flat_map(|z| {
+            (0..dim).map(|i| (pca.mean[i] + (0..k).map(|c| z[c] as f64 * basis[c * dim + i]).sum::<f64>()) as f32)
+        })
+        .collect()
 }

@@ -25,11 +25,15 @@ impl Playground {
     }
 
     /// Test accuracy with `labels` labels (an equal share per class, `classes` to 1,000): a softmax
-    /// on raw inputs, on the frozen code, and fine-tuned with the encoder. `{labels, raw,
-    /// frozenCode, fineTuned}`; takes about a second.
+    /// on raw inputs, on the frozen code, and fine-tuned with the encoder; the nearest labelled
+    /// neighbour on the pixels, PCA (as wide as the code) and the code; label spreading on PCA and
+    /// the code. `{labels, raw, frozenCode, fineTuned, nearest: {raw, pca, code}, spread: {raw
+    /// (null), pca, code}, pcaWidth}`; a few seconds.
     #[wasm_bindgen(js_name = fewLabels)]
-    pub fn few_labels(&self, labels: usize, seed: u32) -> Result<JsValue, JsError> {
-        to_js(&self.session.few_labels(labels.min(MAX_LABELS), seed).map_err(js_error)?)
+    pub fn few_labels(&mut self, labels: usize, seed: u32) -> Result<JsValue, JsError> {
+        self.fit_pca()?;
+        let pca = self.pca.as_ref().ok_or_else(|| JsError::new("no PCA"))?;
+        to_js(&self.session.few_labels(labels.min(MAX_LABELS), seed, pca).map_err(js_error)?)
     }
 
     /// PCA's mean squared error per test sample for each k (fitted once per model, on up to 2,000

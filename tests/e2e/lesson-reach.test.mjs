@@ -46,9 +46,10 @@ async function reach(lesson, goal, stepsBefore) {
       await model.sync();
       state.metrics = figures(model);
       if (partner) state.partner = { metrics: figures(partner.model) };
-      if ('accuracyAbove' in goal) state.fewLabels = model.fewLabels(FEW_LABELS, settings.seed);
+      const measured = 'accuracyAbove' in goal || 'spreadAccuracyAbove' in goal;
+      if (measured) state.fewLabels = model.fewLabels(FEW_LABELS, settings.seed);
       if (goalMet(goal, state)) return model.step;
-      if ('accuracyAbove' in goal) return null; // measured once, after the steps the lesson asked for
+      if (measured) return null; // measured once, after the steps the lesson asked for
     }
     return null;
   } finally {
@@ -57,7 +58,7 @@ async function reach(lesson, goal, stepsBefore) {
   }
 }
 
-const reachable = (goal) => goal && !('question' in goal) && Object.keys(goal).some((key) => ['testLossBelow', 'phase', 'accuracyAbove', 'bLowerBy', 'bLowerMaskedBy', 'bMeanCodeBelow'].includes(key));
+const reachable = (goal) => goal && !('question' in goal) && Object.keys(goal).some((key) => ['testLossBelow', 'phase', 'accuracyAbove', 'spreadAccuracyAbove', 'bLowerBy', 'bLowerMaskedBy', 'bMeanCodeBelow'].includes(key));
 
 test('every loss, phase and accuracy goal of the lessons is reached within a few thousand steps', async () => {
   await init({ module_or_path: await readFile(new URL('../../dist/pkg/ae_playground_bg.wasm', import.meta.url)) });

@@ -196,10 +196,15 @@ export const BUILT_IN_LESSONS = [
         goal: { accuracyAbove: 0.7 },
       },
       {
-        text: 'An untrained encoder’s frozen code does much worse. Try again after more training, or with a denoising or pretrained model.',
+        text: 'A softmax learns from the labelled images alone. Label spreading also uses the 9,900 unlabelled ones: it links every image to its 10 nearest in the code and lets the labels flow along the links, so a digit takes the label of the labelled digits its neighbours lead to. Train to 3,000 steps, measure again with 100 labels, and compare “code, spreading” with “pixels, softmax”.',
+        watch: 'code',
+        goal: { stepsAtLeast: 3000, spreadAccuracyAbove: 0.85 },
+      },
+      {
+        text: 'The code’s neighbours are better neighbours than the pixels’: images of one digit lie close together in it. PCA’s coordinates (as many as the code has units) do about as well on MNIST; on the small UCI digits the code does better.',
         watch: 'code',
         goal: {
-          question: 'Where does the frozen code’s advantage over an untrained one come from?',
+          question: 'Where does the code’s advantage over an untrained one come from?',
           choices: ['The unlabelled images the autoencoder learned from', 'More labels', 'A wider code'],
           answer: 0,
         },

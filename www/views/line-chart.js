@@ -6,7 +6,7 @@ const { uPlot } = globalThis;
 export const COLOURS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00'];
 
 export class LineChart {
-  /** `series`: [{label, points?, dash?}]; `x`/`y`: axis labels; `logX`: a log x axis of that base (2 or 10), `logY`: a log y axis;
+  /** `series`: [{label, points?, dash?, colour?}]; `x`/`y`: axis labels; `logX`: a log x axis of that base (2 or 10), `logY`: a log y axis;
    * `xRange`: fixed ends of the x axis (a log axis needs them while it has no data); `height` in pixels. */
   constructor(container, { x, y, series, logX = false, logY = false, xRange, yRange, table = null, digits = 3, height = 200 }) {
     this.container = container;
@@ -24,7 +24,7 @@ export class LineChart {
         { label: x },
         ...series.map((s, i) => ({
           label: s.label,
-          stroke: COLOURS[i % COLOURS.length],
+          stroke: s.colour ?? COLOURS[i % COLOURS.length],
           width: 2,
           dash: s.dash,
           spanGaps: true,
