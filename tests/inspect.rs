@@ -87,7 +87,7 @@ fn a_few_labels_train_classifiers_well_above_chance() {
         epochs: 20,
         ..config()
     };
-    let s = trained(linear, 400);
+    let s = trained(linear.clone(), 400);
     let pca = s.fit_pca().unwrap();
     let result = s.few_labels(100, 1, &pca).unwrap();
     assert_eq!(result.labels, 100);
@@ -111,4 +111,7 @@ fn a_few_labels_train_classifiers_well_above_chance() {
     for bad in [0, 9, 1001] {
         assert!(s.few_labels(bad, 1, &pca).unwrap_err().message.contains("labels"), "{bad}");
     }
+    // A code wider than the data (128 units for 64 pixels): PCA gives what it has, 64 components.
+    let wide = trained(Config { hidden: vec![128], ..linear }, 50);
+    assert_eq!(wide.few_labels(100, 1, &wide.fit_pca().unwrap()).unwrap().pca_width, 64);
 }

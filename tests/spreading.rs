@@ -3,7 +3,7 @@
 //! gets those wrong and label spreading, which follows each ring, gets every point right; on UCI
 //! digits, spreading over an autoencoder's code beats the pixels by 5 points.
 
-use ae_playground::analysis::spreading::{accuracy, knn_graph, nearest_labelled, spread, ALPHA, NEIGHBOURS};
+use ae_playground::analysis::spreading::{accuracy, knn_graph, nearest_labelled, spread, ALPHA, NEIGHBOURS, UNREACHED};
 
 const PER_RING: usize = 150;
 
@@ -40,13 +40,19 @@ fn spreading_follows_the_rings_where_the_nearest_label_does_not() {
 }
 
 #[test]
-fn the_labelled_points_keep_their_labels_and_a_lone_label_takes_everything() {
+fn the_labelled_points_keep_their_labels_and_a_label_reaches_its_ring_only() {
     let (x, _) = rings();
     let graph = knn_graph(&x, 2, NEIGHBOURS);
     let seeds = [(3, 1u8), (PER_RING + 7, 0u8)];
     let predicted = spread(&graph, &seeds, 2, ALPHA);
     assert_eq!((predicted[3], predicted[PER_RING + 7]), (1, 0));
-    assert!(spread(&graph, &[(5, 1)], 2, ALPHA).iter().all(|&c| c == 1));
+    // One label on the inner ring: the whole inner ring takes it; the outer ring, not linked to it
+    // in the graph, is left unreached (not given the label by a tie).
+    for class in [0, 1] {
+        let lone = spread(&graph, &[(5, class)], 2, ALPHA);
+        assert!(lone[..PER_RING].iter().all(|&c| c == class), "class {class}: the inner ring");
+        assert!(lone[PER_RING..].iter().all(|&c| c == UNREACHED), "class {class}: the outer ring");
+    }
 }
 
 /// On UCI digits with 10 labels a class: spreading the labels over the code of an autoencoder

@@ -44,7 +44,8 @@ export function installApi(controller) {
     /** Test accuracy of softmax classifiers trained on `labels` labelled samples (10 to 1,000, an equal
      * share per class): {labels, raw, frozenCode, fineTuned} (softmax heads), nearest: {raw, pca,
      * code} (the nearest labelled neighbour), spread: {pca, code} (label spreading over every
-     * sample), each 0..1, and pcaWidth (PCA's components: as many as the code's units). */
+     * sample; raw: null), each 0..1, pcaWidth (PCA's components: as many as the code's units, at
+     * most the data's values) and step (the training step measured at). */
     fewLabels: (labels) => controller.request({ type: 'fewLabels', labels }),
     /** Trains a linear autoencoder for each k = 1, 2, 4, … 64 (up to the data's width) on the current
      * dataset: {ks, errors, steps}, the test errors beside PCA's in the PCA panel. */

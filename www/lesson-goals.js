@@ -134,7 +134,8 @@ const CONDITIONS = {
   },
   spreadAccuracyAbove: {
     check: (v, where) => checkNumber(v, where, { min: 0, max: 1 }),
-    met: (v, state) => state.fewLabels?.spread?.code != null && state.fewLabels.spread.code > v,
+    // (measured at the goal's steps or later: not a measurement from before it)
+    met: (v, state, goal) => state.fewLabels?.spread?.code > v && (state.fewLabels.step ?? 0) >= (goal.stepsAtLeast ?? 0),
     say: (v) => `measure label spreading over the code above ${percent(v)} in the Few labels panel`,
   },
   segmentationLoaded: {

@@ -251,7 +251,8 @@ $('lesson-select').onchange = (e) => {
   // here, at once, so that the answer to an earlier reset still on its way writes the new lesson's
   // address, not the old one's (setting location.hash and waiting for hashchange raced with it).
   const lesson = LESSONS.find((l) => l.key === e.target.value) ?? null;
-  history.pushState(null, '', `${location.pathname}${location.search}#${viewToHash({ ...view, lesson })}`);
+  const hash = viewToHash({ ...view, lesson });
+  history.pushState(null, '', `${location.pathname}${location.search}${hash ? `#${hash}` : ''}`);
   loadLesson(lesson).catch(() => {});
 };
 const datasets = SETTINGS.find((s) => s.key === 'dataset');

@@ -317,7 +317,7 @@ const HANDLERS = {
     Object.assign(wanted, more);
     return exclusive(() => report(false));
   },
-  fewLabels: ({ labels }) => withModel((model) => model.fewLabels(labels, model.config().seed)),
+  fewLabels: ({ labels }) => withModel((model) => ({ ...model.fewLabels(labels, model.config().seed), step: model.step })),
   linearSweep: () => exclusive(async () => linearSweep(post, await loadDataset(datasetKey), info, playground.config().seed)),
   select: ({ index }) =>
     withModel(async (model) => {

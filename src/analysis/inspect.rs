@@ -4,6 +4,7 @@
 //! fine-tuned; the nearest labelled neighbour and label spreading on the pixels, PCA and the code.
 
 use crate::analysis::spreading::{self, accuracy, knn_graph, nearest_labelled};
+use crate::rng::{Purpose, Rng};
 use crate::train::few_labels::labelled_subset;
 
 use crate::analysis::pca::Pca;
@@ -18,6 +19,10 @@ pub const MAX_LABELS: usize = 1000;
 /// Optimisation steps per head (the fine-tuned one takes twice this): enough for a linear softmax
 /// on 10–1,000 labels, and about a second in the browser for the default model.
 const HEAD_STEPS: usize = 600;
+/// The most rows the few-labels neighbour readouts look at: the graph's distances grow with the
+/// square of its rows (MNIST-10k's 10,000 take about 3.5 s in a browser), so a larger dataset (a
+/// segmentation's patches, an uploaded MNIST of 70,000) is sampled.
+const GRAPH_ROWS: usize = 12_000;
 /// Training rows PCA is fitted on, and test rows its error is measured on (the first ones).
 const PCA_FIT_ROWS: usize = 2000;
 const PCA_TEST_ROWS: usize = 1000;
@@ -108,8 +113,9 @@ impl Session {
         Ok(FewLabels { labels: per_class * data.classes, raw, frozen_code, fine_tuned, nearest, spread, pca_width })
     }
 
-    /// 1-NN and label spreading with the labelled rows of the softmax heads, over every row of the
-    /// dataset: on the pixels (1-NN only), PCA's top coordinates and the encoder's code.
+    /// 1-NN and label spreading with the labelled rows of the softmax heads, over the rows
+    /// `graph_rows` picks: on the pixels (1-NN only), PCA's top coordinates (as many as the code's
+    /// units, or the data's values if fewer) and the encoder's code.
     fn neighbour_readouts(
         &self,
         encoder: &Net<f32>,
@@ -119,29 +125,34 @@ impl Session {
     ) -> Result<(Readouts, Readouts, usize)> {
         let data = &self.data;
         let labelled = labelled_subset(data, per_class, seed)?;
-        let seeds: Vec<(usize, u8)> = labelled.iter().map(|&r| (r, data.labels[r])).collect();
-        let everything: Vec<usize> = (0..data.n_train + data.test_rows().len()).collect();
-        let test: Vec<usize> = data.test_rows().collect();
-        let x = self.data_rows(&everything);
+        let (rows, tested) = graph_rows(data, &labelled, seed);
+        // Positions in `rows`: the labelled ones first, then the tested ones.
+        let seeds: Vec<(usize, u8)> = labelled.iter().enumerate().map(|(p, &r)| (p, data.labels[r])).collect();
+        let test: Vec<usize> = (labelled.len()..labelled.len() + tested).collect();
+        let labels: Vec<u8> = rows.iter().map(|&r| data.labels[r]).collect();
+        let x = self.data_rows(&rows);
         let mut tr = Trace::default();
-        encoder.forward(&mut tr, &x, everything.len(), None);
+        encoder.forward(&mut tr, &x, rows.len(), None);
         let codes = tr.outs.pop().unwrap_or_default();
+        if codes.iter().any(|v| !v.is_finite()) {
+            fail!("few labels: the code has values that are not numbers (has training diverged?)");
+        }
         let width = encoder.output_width();
-        let coordinates = pca_coordinates(pca, &x, width);
-        let nearest = |f: &[f32], d: usize| accuracy(&nearest_labelled(f, d, &seeds, &test), &data.labels, &test, true);
+        let pca_width = width.min(data.dim());
+        let coordinates = pca_coordinates(pca, &x, pca_width);
+        let nearest = |f: &[f32], d: usize| accuracy(&nearest_labelled(f, d, &seeds, &test), &labels, &test, true);
         let spread = |f: &[f32], d: usize| {
-            let predicted =
-                spreading::spread(&knn_graph(f, d, spreading::NEIGHBOURS), &seeds, data.classes, spreading::ALPHA);
-            accuracy(&predicted, &data.labels, &test, false)
+            let graph = knn_graph(f, d, spreading::NEIGHBOURS);
+            accuracy(&spreading::spread(&graph, &seeds, data.classes, spreading::ALPHA), &labels, &test, false)
         };
         Ok((
             Readouts {
                 raw: Some(nearest(&x, data.dim())),
-                pca: nearest(&coordinates, width),
+                pca: nearest(&coordinates, pca_width),
                 code: nearest(&codes, width),
             },
-            Readouts { raw: None, pca: spread(&coordinates, width), code: spread(&codes, width) },
-            width,
+            Readouts { raw: None, pca: spread(&coordinates, pca_width), code: spread(&codes, width) },
+            pca_width,
         ))
     }
 
@@ -164,6 +175,21 @@ impl Session {
         self.data.gather(rows, &mut x);
         x
     }
+}
+
+/// The rows the neighbour readouts look at, at most GRAPH_ROWS: the labelled rows, the test rows (up
+/// to half the cap), then a seeded sample of the other training rows; and how many test rows.
+fn graph_rows(data: &crate::data::Dataset, labelled: &[usize], seed: u32) -> (Vec<usize>, usize) {
+    let test: Vec<usize> = data.test_rows().take(GRAPH_ROWS / 2).collect();
+    let taken: std::collections::HashSet<usize> = labelled.iter().copied().collect();
+    let others: Vec<usize> = data.train_rows().filter(|r| !taken.contains(r)).collect();
+    let room = GRAPH_ROWS.saturating_sub(labelled.len() + test.len());
+    let order = Rng::new(seed).stream(Purpose::Shuffle, u32::MAX - 1).permutation(others.len());
+    let tested = test.len();
+    let mut rows = labelled.to_vec();
+    rows.extend(test);
+    rows.extend(order.iter().take(room).map(|&i| others[i as usize]));
+    (rows, tested)
 }
 
 /// Samples' coordinates [n, k] on their top k principal components.

@@ -42,7 +42,8 @@ pub fn knn_graph(x: &[f32], d: usize, k: usize) -> Vec<Vec<(u32, f32)>> {
 
 /// Label spreading over `graph`: the classes of every node, from the labelled nodes `seeds`
 /// ((node, class)). Edges weigh exp(−d²/σ²), σ² the mean squared distance to the k-th neighbour,
-/// made symmetric and normalised as D^−½ W D^−½; F ← αSF + (1 − α)Y, then each node's largest class.
+/// made symmetric and normalised as D^−½ W D^−½; F ← αSF + (1 − α)Y, then each node's largest class
+/// (UNREACHED for a node no label reached: a part of the graph without a labelled node).
 pub fn spread(graph: &[Vec<(u32, f32)>], seeds: &[(usize, u8)], classes: usize, alpha: f32) -> Vec<u8> {
     let n = graph.len();
     let sigma2 = (graph.iter().filter_map(|g| g.last().map(|p| p.1)).sum::<f32>() / n.max(1) as f32).max(1e-12);
@@ -75,8 +76,16 @@ pub fn spread(graph: &[Vec<(u32, f32)>], seeds: &[(usize, u8)], classes: usize, 
         }
         std::mem::swap(&mut f, &mut next);
     }
-    f.chunks_exact(classes).map(|r| (0..classes).max_by(|&a, &b| r[a].total_cmp(&r[b])).unwrap_or(0) as u8).collect()
+    f.chunks_exact(classes)
+        .map(|r| match (0..classes).max_by(|&a, &b| r[a].total_cmp(&r[b])) {
+            Some(c) if r[c] > 0.0 => c as u8,
+            _ => UNREACHED,
+        })
+        .collect()
 }
+
+/// The class `spread` gives a node no label reached (counted as wrong).
+pub const UNREACHED: u8 = u8::MAX;
 
 /// The class of each query row's nearest labelled row (1-NN), rows of `x` ([n, d]).
 pub fn nearest_labelled(x: &[f32], d: usize, seeds: &[(usize, u8)], queries: &[usize]) -> Vec<u8> {
@@ -84,8 +93,12 @@ pub fn nearest_labelled(x: &[f32], d: usize, seeds: &[(usize, u8)], queries: &[u
     queries
         .iter()
         .map(|&q| {
-            let distance = |s: &usize| row(q).iter().zip(row(*s)).map(|(a, b)| (a - b) * (a - b)).sum::<f32>();
-            seeds.iter().min_by(|a, b| distance(&a.0).total_cmp(&distance(&b.0))).map_or(0, |s| s.1)
+            let distance = |s: usize| row(q).iter().zip(row(s)).map(|(a, b)| (a - b) * (a - b)).sum::<f32>();
+            seeds
+                .iter()
+                .map(|&(s, class)| (distance(s), class))
+                .min_by(|a, b| a.0.total_cmp(&b.0))
+                .map_or(UNREACHED, |s| s.1)
         })
         .collect()
 }

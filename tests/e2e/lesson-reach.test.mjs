@@ -47,7 +47,7 @@ async function reach(lesson, goal, stepsBefore) {
       state.metrics = figures(model);
       if (partner) state.partner = { metrics: figures(partner.model) };
       const measured = 'accuracyAbove' in goal || 'spreadAccuracyAbove' in goal;
-      if (measured) state.fewLabels = model.fewLabels(FEW_LABELS, settings.seed);
+      if (measured) state.fewLabels = { ...model.fewLabels(FEW_LABELS, settings.seed), step: model.step };
       if (goalMet(goal, state)) return model.step;
       if (measured) return null; // measured once, after the steps the lesson asked for
     }
