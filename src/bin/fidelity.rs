@@ -174,12 +174,19 @@ fn f4(data: &Dataset, encoder_session: &Session, scale: f64) -> Row {
     let raw = err(Features::Raw, &head);
     let frozen = err(Features::FrozenCode(&encoder), &head);
     let tuned = err(Features::FineTuned(&encoder), &head);
+    // The Few labels panel's readouts that use the unlabelled images too (k = 10, α = 0.99, fixed).
+    let pca = encoder_session.fit_pca().unwrap();
+    let r = encoder_session.few_labels(100, 1, &pca).unwrap();
+    let (spread, spread_pca) = (100.0 * (1.0 - r.spread.code), 100.0 * (1.0 - r.spread.pca));
     Row {
         id: "F4",
-        claim: "10 labels per class: raw pixels vs frozen code vs fine-tuned encoder (test error)".into(),
-        measured: format!("{raw:.1}% / {frozen:.1}% / {tuned:.1}%"),
-        goal: "fine-tuned ≤ 15%".into(),
-        met: tuned <= 15.0,
+        claim: "10 labels per class: raw pixels vs frozen code vs fine-tuned encoder (softmax heads), and label spreading over the code (test error)".into(),
+        measured: format!(
+            "{raw:.1}% / {frozen:.1}% / {tuned:.1}%; spreading over the code {spread:.1}% (over PCA-{} {spread_pca:.1}%)",
+            r.pca_width
+        ),
+        goal: "best ≤ 10%".into(),
+        met: tuned.min(spread) <= 10.0,
         seconds: t.elapsed().as_secs_f64(),
     }
 }
