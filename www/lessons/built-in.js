@@ -196,12 +196,12 @@ export const BUILT_IN_LESSONS = [
         goal: { accuracyAbove: 0.7 },
       },
       {
-        text: 'A softmax learns from the labelled images alone. Label spreading also uses the 9,900 unlabelled ones: it links every image to its 10 nearest in the code and lets the labels flow along the links, so a digit takes the label of the labelled digits its neighbours lead to. Train to 3,000 steps, measure again with 100 labels, and compare “code, spreading” with “pixels, softmax”.',
+        text: 'A softmax learns from the labelled images alone. Label spreading also uses the 9,900 unlabelled ones: it links every image to its 5 nearest in the code and lets the labels flow along the links, so a digit takes the label of the labelled digits its neighbours lead to. Train to 3,000 steps, measure again with 100 labels, and compare “code, spreading” with “pixels, softmax”.',
         watch: 'code',
         goal: { stepsAtLeast: 3000, spreadAccuracyAbove: 0.85 },
       },
       {
-        text: 'The code’s neighbours are better neighbours than the pixels’: images of one digit lie close together in it. PCA’s coordinates (as many as the code has units) do about as well on MNIST; on the small UCI digits the code does better.',
+        text: 'Spreading needs good neighbours: images of one digit close together. The code gives them, but so do PCA’s coordinates of the same width (“PCA, spreading”): on MNIST most of the gain is the spreading’s, the unlabelled images linked to the labelled ones.',
         watch: 'code',
         goal: {
           question: 'Where does the code’s advantage over an untrained one come from?',
