@@ -27,13 +27,13 @@ fn spreading_follows_the_rings_where_the_nearest_label_does_not() {
     // Labelled: the inner ring at angle 0, (1, 0); the outer at angle π, (−3, 0).
     let seeds = [(0, 0u8), (PER_RING + PER_RING / 2, 1u8)];
     let all: Vec<usize> = (0..2 * PER_RING).collect();
-    let nearest = accuracy(&nearest_labelled(&x, 2, &seeds, &all), &labels, &all, true);
+    let nearest = accuracy(nearest_labelled(&x, 2, &seeds, &all), labels.iter().copied());
     let graph = knn_graph(&x, 2, NEIGHBOURS);
     assert!(
         graph.iter().all(|g| g.len() == NEIGHBOURS && g.windows(2).all(|w| w[0].1 <= w[1].1)),
         "k neighbours each, nearest first"
     );
-    let spreading = accuracy(&spread(&graph, &seeds, 2, ALPHA), &labels, &all, false);
+    let spreading = accuracy(spread(&graph, &seeds, 2, ALPHA), labels.iter().copied());
     println!("two rings, one label each: nearest labelled neighbour {nearest:.3}, label spreading {spreading:.3}");
     assert!(nearest < 0.8, "1-NN takes most of the outer ring for the inner: {nearest}");
     assert_eq!(spreading, 1.0, "spreading follows each ring");

@@ -5,7 +5,8 @@ import { checkSettings } from './lesson-goals.js';
 import { SETTINGS, fromHash, toHash } from './settings.js';
 
 const $ = (id) => document.getElementById(id);
-const SHARED = ['dataset', 'engine']; // B always has A's
+/** What compare mode measures beside the losses, for A and B (worker-compare.js). */
+export const COMPARED = ['maskedTestLoss', 'meanCode', 'rho'];
 
 /** B's changes as the address has them (or a lesson's, without `b=`); null when not comparing. */
 export function compareFromHash(hash, view) {
@@ -42,9 +43,9 @@ export function describeChanges(changes) {
 /** The controller's compare(changes): B built with A, both from step 0; compare(null) drops B. */
 export function installCompare({ store, request, reset, adopt, showMessage }) {
   async function start(changes) {
+    // (a change of the data or the engine is refused by the worker, which says why)
     checkSettings(changes, 'compare');
     if (!Object.keys(changes).length) throw new Error('compare: name at least one setting B changes (compare(null) ends a comparison)');
-    for (const key of SHARED) if (key in changes) throw new Error(`compare: B trains on A's ${key}; change it for both with reset()`);
     const before = store.get().compare;
     store.set({ compare: structuredClone(changes) });
     try {
@@ -67,7 +68,7 @@ export function installCompare({ store, request, reset, adopt, showMessage }) {
     }
     // A's figures that only a comparison measures go with B.
     const metrics = { ...store.get().metrics };
-    for (const key of ['maskedTestLoss', 'meanCode', 'rho']) delete metrics[key];
+    for (const key of COMPARED) delete metrics[key];
     store.set({ partner: null, diagram: 'a', metrics });
     adopt(store.get().settings);
   }

@@ -8,6 +8,7 @@
 import { BUILT_IN_LESSONS } from './lessons/built-in.js';
 import { COMPARISON_LESSONS } from './lessons/comparisons.js';
 import { checkGoal, checkSettings, shown } from './lesson-goals.js';
+import { SHARED_WITH_B } from './settings.js';
 
 /** The parts of the network diagram a step can point at, with how the page names them. */
 export const WATCH_PARTS = {
@@ -61,7 +62,7 @@ export function checkLesson(lesson) {
   const settings = checkSettings(lesson.settings ?? {}, 'lesson.settings');
   // A comparison lesson starts B beside A: the settings B changes (not the data or the engine).
   const compare = lesson.compare == null ? null : checkSettings(lesson.compare, 'lesson.compare');
-  for (const key of ['dataset', 'engine']) if (compare && key in compare) fail(`lesson.compare.${key}`, 'B trains on A\'s data and engine: set it in settings');
+  for (const key of SHARED_WITH_B) if (compare && key in compare) fail(`lesson.compare.${key}`, 'B trains on A\'s data and engine: set it in settings');
   if (compare && !Object.keys(compare).length) fail('lesson.compare', 'names no setting for B to change');
   if (!Array.isArray(lesson.steps) || !lesson.steps.length) fail('lesson.steps', `expected a list of at least one step, got ${shown(lesson.steps)}`);
   const steps = lesson.steps.map((step, i) => checkStep(step, `lesson.steps[${i}]`));

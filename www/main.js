@@ -14,7 +14,7 @@ import { installExport } from './export.js';
 import { installPanels } from './panels.js';
 import { installSegmentPanel } from './panel-segment.js';
 import { installExplore } from './explore.js';
-import { compareFromHash, compareParam, installCompare } from './compare.js';
+import { COMPARED, compareFromHash, compareParam, installCompare } from './compare.js';
 
 const $ = (id) => document.getElementById(id);
 // Inside a course page the page is a box of its own (about 800 × 700): the course says what it is.
@@ -126,6 +126,13 @@ const panels = installPanels({ request }, () => store.get().dataset);
 // Its controller is filled in below (play, and a dataset to train on).
 const segmentation = installSegmentPanel({ request, store, play: () => player.play(), useDataset: (key) => (addDatasetOption(key), reset({ dataset: key })) }, showMessage);
 
+/** Figures `keys` of report `m`, those it lacks carried from `latest` while the phase is the same: a
+ * report with nothing new (a pause right after one) keeps the last figures of its phase. */
+function carried(latest, m, keys) {
+  const same = latest.phase?.index === m.phase.index;
+  return Object.fromEntries(keys.map((key) => [key, m[key] ?? (same ? latest[key] : null)]));
+}
+
 /** How each worker message changes the page. */
 const handlers = {
   ready({ dataset, settings, compare }) {
@@ -141,12 +148,9 @@ const handlers = {
   },
   metrics(m) {
     const latest = store.get().metrics;
-    // A report with nothing new (a pause right after one) keeps the last figures of the same phase.
-    const same = latest.phase?.index === m.phase.index;
-    const kept = (key) => m[key] ?? (same ? latest[key] : null);
-    const metrics = { ...latest, ...m, testLoss: kept('testLoss'), testAccuracy: kept('testAccuracy'), trainLoss: kept('trainLoss'), samplesPerSecond: kept('samplesPerSecond') };
-    // What compare mode measures besides (kept, like the test loss, between test measurements).
-    if (store.get().partner) for (const key of ['maskedTestLoss', 'meanCode', 'rho']) metrics[key] = kept(key);
+    // (what compare mode measures besides is kept, like the test loss, between test measurements)
+    const keys = ['testLoss', 'testAccuracy', 'trainLoss', 'samplesPerSecond', ...(store.get().partner ? COMPARED : [])];
+    const metrics = { ...latest, ...m, ...carried(latest, m, keys) };
     // (in compare mode training is over when both are: B may train on after A has finished)
     store.set({ metrics, running: m.over ? false : store.get().running });
     views.metrics(m, latest);
@@ -159,9 +163,8 @@ const handlers = {
   compared(m) {
     const { partner } = store.get();
     if (!partner) return;
-    const same = partner.metrics.phase?.index === m.metrics.phase.index;
-    const kept = Object.fromEntries(['testLoss', 'testAccuracy', 'maskedTestLoss', 'meanCode', 'rho'].map((k) => [k, m.metrics[k] !== undefined ? m.metrics[k] : same ? partner.metrics[k] : null]));
-    store.set({ partner: { ...partner, metrics: { ...m.metrics, ...kept }, network: m.network, latent: m.latent, pixels: m.pixels, corrupted: m.corrupted } });
+    const metrics = { ...m.metrics, ...carried(partner.metrics, m.metrics, ['testLoss', 'testAccuracy', ...COMPARED]) };
+    store.set({ partner: { ...partner, metrics, network: m.network, latent: m.latent, pixels: m.pixels, corrupted: m.corrupted } });
     views.compared(m.metrics);
   },
   latent: (m) => store.set({ latent: m }),

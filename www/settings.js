@@ -35,6 +35,9 @@ export const SETTINGS = [
   { key: 'beta', group: 'Variational', label: 'KL weight (β)', kind: 'number', initial: 1, min: 0, step: 'any' },
 ];
 
+/** The settings compare mode's B always shares with A: the data and the engine. */
+export const SHARED_WITH_B = ['dataset', 'engine'];
+
 const parse = {
   select: (text, s) => (s.options.includes(text) ? text : undefined),
   list: (text) => {

@@ -4,15 +4,14 @@
 // same test samples, its latent plane put in register with A's (Procrustes) and its network.
 import { Playground, procrustes2d } from '../pkg/ae_playground.js';
 import { networkMessage } from './worker-network.js';
-
-const SHARED = ['dataset', 'engine']; // B has A's
+import { SHARED_WITH_B } from './settings.js';
 // Both models are also measured on the first test samples with half their values masked (the
 // denoising claim); the masks come from the seed, so A and B see the same ones.
 export const MASKED = { fraction: 0.5, count: 500 };
 
 /** B's settings: A's with `changes`; a change of the data or the engine is refused. */
 export function partnerSettings(settings, changes) {
-  for (const key of SHARED) {
+  for (const key of SHARED_WITH_B) {
     if (key in changes && changes[key] !== settings[key]) throw new Error(`B trains on A's ${key === 'dataset' ? 'data' : 'engine'}: change ${key} for both (in the settings), not for B alone`);
   }
   return { ...settings, ...changes };

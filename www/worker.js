@@ -172,8 +172,10 @@ async function trainSlice(limit) {
     postBackend(); // the GPU may have been lost
     if (!trained.steps) break;
   }
-  // B takes as many steps as A did (all of them once A has finished), through its own phases.
-  const taken = !partner ? done : playground.finished && !done ? await partner.train(steps) : (await partner.train(done), done);
+  // B takes as many steps as A did, through its own phases; once A has finished, the slice's steps.
+  let taken = done;
+  if (partner && done) await partner.train(done);
+  else if (partner && playground.finished) taken = await partner.train(steps);
   const elapsed = performance.now() - start;
   stepsPerSlice = Math.max(1, Math.round(taken * Math.min(2, SLICE_MS / Math.max(elapsed, 1))));
   pending.steps += done; // A's samples per second

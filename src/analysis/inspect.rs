@@ -20,7 +20,7 @@ pub const MAX_LABELS: usize = 1000;
 /// on 10–1,000 labels, and about a second in the browser for the default model.
 const HEAD_STEPS: usize = 600;
 /// The most rows the few-labels neighbour readouts look at: the graph's distances grow with the
-/// square of its rows (MNIST-10k's 10,000 take about 3.5 s in a browser), so a larger dataset (a
+/// square of its rows (MNIST-10k's 10,000: about 3.5 s in the wasm engine, measured in Node), so a larger dataset (a
 /// segmentation's patches, an uploaded MNIST of 70,000) is sampled.
 const GRAPH_ROWS: usize = 12_000;
 /// Training rows PCA is fitted on, and test rows its error is measured on (the first ones).
@@ -38,7 +38,7 @@ pub struct FewLabels {
     /// The nearest labelled neighbour's class (1-NN): on the pixels, PCA's coordinates, the code.
     pub nearest: Readouts,
     /// Label spreading over a kNN graph of every sample, train and test (the pixels' is left out:
-    /// too slow in a browser for 784 values a sample): on PCA's coordinates and on the code.
+    /// on 784 values a sample its graph would take about 25 times the code's 32): on PCA's coordinates and on the code.
     pub spread: Readouts,
     /// PCA's width: as many components as the code has units.
     pub pca_width: usize,
@@ -116,7 +116,7 @@ impl Session {
     /// 1-NN and label spreading with the labelled rows of the softmax heads, over the rows
     /// `graph_rows` picks: on the pixels (1-NN only), PCA's top coordinates (as many as the code's
     /// units, or the data's values if fewer) and the encoder's code.
-    fn neighbour_readouts(
+    pub fn neighbour_readouts(
         &self,
         encoder: &Net<f32>,
         pca: &Pca,
@@ -140,10 +140,12 @@ impl Session {
         let width = encoder.output_width();
         let pca_width = width.min(data.dim());
         let coordinates = pca_coordinates(pca, &x, pca_width);
-        let nearest = |f: &[f32], d: usize| accuracy(&nearest_labelled(f, d, &seeds, &test), &labels, &test, true);
+        let truth = || test.iter().map(|&p| labels[p]);
+        let nearest = |f: &[f32], d: usize| accuracy(nearest_labelled(f, d, &seeds, &test), truth());
         let spread = |f: &[f32], d: usize| {
-            let graph = knn_graph(f, d, spreading::NEIGHBOURS);
-            accuracy(&spreading::spread(&graph, &seeds, data.classes, spreading::ALPHA), &labels, &test, false)
+            let predicted =
+                spreading::spread(&knn_graph(f, d, spreading::NEIGHBOURS), &seeds, data.classes, spreading::ALPHA);
+            accuracy(test.iter().map(|&p| predicted[p]), truth())
         };
         Ok((
             Readouts {

@@ -177,15 +177,15 @@ fn f4(data: &Dataset, encoder_session: &Session, scale: f64) -> Row {
     // The Few labels panel's readouts that use the unlabelled images too (its k and α, fixed), then
     // k and α chosen here on a validation split (the choice the panel's were set to).
     let pca = encoder_session.fit_pca().unwrap();
-    let r = encoder_session.few_labels(100, 1, &pca).unwrap();
-    let (spread, spread_pca) = (100.0 * (1.0 - r.spread.code), 100.0 * (1.0 - r.spread.pca));
+    let (_, spread_readouts, pca_width) = encoder_session.neighbour_readouts(&encoder, &pca, 10, 1).unwrap();
+    let (spread, spread_pca) = (100.0 * (1.0 - spread_readouts.code), 100.0 * (1.0 - spread_readouts.pca));
     let chosen = spreading_chosen_on_validation(encoder_session, data);
     Row {
         id: "F4",
         claim: "10 labels per class: raw pixels vs frozen code vs fine-tuned encoder (softmax heads), and label spreading over the code (test error)".into(),
         measured: format!(
             "{raw:.1}% / {frozen:.1}% / {tuned:.1}%; spreading over the code {spread:.1}% (over PCA-{} {spread_pca:.1}%); {chosen}",
-            r.pca_width
+            pca_width
         ),
         goal: "best ≤ 10%".into(),
         met: tuned.min(spread) <= 10.0,
@@ -210,10 +210,9 @@ fn spreading_chosen_on_validation(session: &Session, data: &Dataset) -> String {
         let graph = knn_graph(&codes, width, k);
         for alpha in [0.9, 0.99] {
             let predicted = spread(&graph, &seeds, data.classes, alpha);
-            let (on_validation, on_test) = (
-                accuracy(&predicted, &data.labels, &validation, false),
-                accuracy(&predicted, &data.labels, &test, false),
-            );
+            let on =
+                |rows: &[usize]| accuracy(rows.iter().map(|&r| predicted[r]), rows.iter().map(|&r| data.labels[r]));
+            let (on_validation, on_test) = (on(&validation), on(&test));
             if on_validation > best.0 {
                 best = (on_validation, k, alpha, on_test);
             }

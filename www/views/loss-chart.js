@@ -98,15 +98,27 @@ export class LossChart {
 
   /** Adds one point; a loss (or the terms) may be missing when not measured at this step. */
   update({ step, trainLoss, testLoss, terms }) {
-    const positive = (v) => (v > 0 ? v : null); // a log scale: a term at 0 is left out
-    const values = [trainLoss, testLoss, ...this.terms.flatMap((t) => [terms?.train[t.key], terms?.test[t.key]])].map(positive);
+    this.add(step, [trainLoss, testLoss, ...this.terms.flatMap((t) => [terms?.train[t.key], terms?.test[t.key]])]);
+  }
+
+  /** B's losses at its step (compare mode), beside A's at the same step or at a step of its own. */
+  updatePartner({ step, trainLoss, testLoss }) {
+    if (this.terms[0] === PARTNER) this.add(step, [trainLoss, testLoss], 2);
+  }
+
+  /** Puts `values` into the series from number `first` on, in `step`'s row: a new row for a new step;
+   * a step older than the last is dropped (A's last step reported again while B trains on). A log
+   * scale has no place for 0: a term at 0 is left out. */
+  add(step, values, first = 0) {
     const [steps, ...series] = this.data;
-    const row = steps.lastIndexOf(step);
-    if (row >= 0) series.forEach((s, i) => (s[row] ??= values[i]));
-    else if (!steps.length || step > steps.at(-1)) {
+    let row = steps.lastIndexOf(step);
+    if (row < 0) {
+      if (steps.length && step < steps.at(-1)) return;
       steps.push(step);
-      series.forEach((s, i) => s.push(values[i]));
-    } else return; // (a report of A's last step again, while B trains on: nothing new)
+      series.forEach((s) => s.push(null));
+      row = steps.length - 1;
+    }
+    values.forEach((v, i) => (series[first + i][row] ??= v > 0 ? v : null));
     this.plot.setData(this.data);
   }
 
@@ -121,21 +133,5 @@ export class LossChart {
     this.data = [...kept, ...Array.from({ length: 2 * terms.length }, () => kept[0].map(() => null))];
     this.plot = new uPlot(this.options(), this.data, this.container);
     this.showKey();
-  }
-
-  /** B's losses at its step (compare mode): beside A's at the same step, or a step of its own. */
-  updatePartner({ step, trainLoss, testLoss }) {
-    if (this.terms[0] !== PARTNER) return;
-    const [steps, ...series] = this.data;
-    let row = steps.lastIndexOf(step);
-    if (row < 0) {
-      steps.push(step);
-      series.forEach((s) => s.push(null));
-      row = steps.length - 1;
-    }
-    const [train, test] = [series[2], series[3]];
-    if (trainLoss > 0) train[row] ??= trainLoss;
-    if (testLoss > 0) test[row] ??= testLoss;
-    this.plot.setData(this.data);
   }
 }
