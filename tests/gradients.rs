@@ -189,3 +189,55 @@ fn classifier_heads() {
         check(name, Case { net, code: None, penalties: CodePenalties::default(), task: Task::Classify });
     }
 }
+
+/// The Γ-model's joint cost (model/ladder.rs): cross-entropy of the noisy path on labelled rows and
+/// the top denoiser's error against the clean path on unlabelled rows, through both paths, the
+/// batch normalisations, the softmax and the denoiser's ten parameters a class (set away from
+/// their starting values so that every term is live), with the noise held fixed.
+#[test]
+fn gamma_model_joint_cost() {
+    use ae_playground::model::ladder::{GammaBatch, GammaModel, GammaNoise};
+    for act in [Activation::Sigmoid, Activation::Tanh] {
+        let config = Config { activation: PerLayer::All(act), ..base() };
+        let (ae, code) = autoencoder::<f32>(&config, INPUT);
+        let encoder = ae_playground::model::architecture::encoder(&ae, code);
+        let net = classifier(Some(&encoder), INPUT, 0, 3, 2);
+        let to_f64 = |v: &[f32]| v.iter().map(|&v| v as f64).collect::<Vec<_>>();
+        let mut model = GammaModel::new(Net { input: net.input, ops: net.ops.clone(), params: to_f64(&net.params) });
+        let s = Rng::new(8).stream(Purpose::Sample, 1);
+        model.top.iter_mut().enumerate().for_each(|(i, v)| *v += 0.8 * s.uniform(i as u32) as f64 - 0.4);
+        let x = to_f64(&inputs());
+        let unlabelled: Vec<f64> = x.iter().rev().map(|v| 1.0 - v).chain(x.iter().take(INPUT).copied()).collect();
+        let batch = GammaBatch { labelled: &x, labels: &LABELS, unlabelled: &unlabelled };
+        let spreads = model.spreads(&unlabelled, B + 1);
+        let noise = GammaNoise { sigma: 0.3, spreads: &spreads, stream: Rng::new(9).stream(Purpose::Corrupt, 0) };
+        let (_, dnet, dtop, _) = model.gradients(&batch, &noise, 0.7);
+        let eps = 1e-6;
+        let mut worst = 0.0f64;
+        for (part, analytic) in [(0, dnet), (1, dtop)] {
+            for i in 0..analytic.len() {
+                let cost = |delta: f64| {
+                    let mut m = model.clone();
+                    let p = if part == 0 { &mut m.net.params } else { &mut m.top };
+                    p[i] += delta;
+                    m.gradients(&batch, &noise, 0.7).0
+                };
+                let numeric = (cost(eps) - cost(-eps)) / (2.0 * eps);
+                // The head's bias has no gradient (the normalisation takes the mean out): both sides
+                // are then round-off, below 1e-8.
+                let gap = (numeric - analytic[i]).abs();
+                let error = gap / (numeric.abs() + analytic[i].abs()).max(1e-12);
+                if gap > 1e-8 || numeric.abs() > 1e-6 {
+                    worst = worst.max(error);
+                }
+                assert!(
+                    gap < 1e-8 || error < 1e-4,
+                    "Γ-model {act:?}: {} {i}: analytic {} vs numeric {numeric}",
+                    ["net", "top"][part],
+                    analytic[i]
+                );
+            }
+        }
+        println!("Γ-model {act:?}: worst relative error {worst:.1e}");
+    }
+}

@@ -70,7 +70,7 @@ fn on_digits_spreading_over_the_code_beats_the_pixels_by_five_points() {
     let pca = s.fit_pca().unwrap();
     let r = s.few_labels(100, 1, &pca).unwrap();
     let pixels = r.raw.max(r.nearest.raw.unwrap());
-    println!("digits, 100 labels: pixels {pixels:.3} (softmax {:.3}, 1-NN {:.3}); code: softmax {:.3}, fine-tuned {:.3}, 1-NN {:.3}, spreading {:.3}; PCA-{} spreading {:.3}", r.raw, r.nearest.raw.unwrap(), r.frozen_code, r.fine_tuned, r.nearest.code, r.spread.code, r.pca_width, r.spread.pca);
+    println!("digits, 100 labels: pixels {pixels:.3} (softmax {:.3}, 1-NN {:.3}); code: softmax {:.3}, fine-tuned {:.3}, 1-NN {:.3}, spreading {:.3}; PCA-{} spreading {:.3}; Γ-model {:?}", r.raw, r.nearest.raw.unwrap(), r.frozen_code, r.fine_tuned, r.nearest.code, r.spread.code, r.pca_width, r.spread.pca, r.gamma);
     assert!(
         r.spread.code >= pixels + 0.05,
         "spreading over the code {:.3} against the pixels' best {pixels:.3}",

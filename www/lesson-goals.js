@@ -138,6 +138,11 @@ const CONDITIONS = {
     met: (v, state, goal) => state.fewLabels?.spread?.code > v && (state.fewLabels.step ?? 0) >= (goal.stepsAtLeast ?? 0),
     say: (v) => `measure label spreading over the code above ${percent(v)} in the Few labels panel`,
   },
+  gammaAccuracyAbove: {
+    check: (v, where) => checkNumber(v, where, { min: 0, max: 1 }),
+    met: (v, state, goal) => state.fewLabels?.gamma > v && (state.fewLabels.step ?? 0) >= (goal.stepsAtLeast ?? 0),
+    say: (v) => `measure the Γ-model above ${percent(v)} in the Few labels panel`,
+  },
   segmentationLoaded: {
     check: (v, where) => {
       if (v !== true) fail(where, `expected true, got ${shown(v)}`);

@@ -21,7 +21,7 @@ export const TO_WORKER = {
   importWeights: 'bytes, settings, id → the settings of the model built from the file',
   reconstruct: 'indices, id → inputs then outputs of those test samples',
   show: 'wanted, id → the panels as asked ({interpolate: [a, b]}, {pca: bool})',
-  fewLabels: 'labels, id → {raw, frozenCode, fineTuned, nearest, spread, pcaWidth} accuracies, and the step measured at',
+  fewLabels: 'labels, id → {raw, frozenCode, fineTuned, nearest, spread, pcaWidth, gamma} accuracies, and the step measured at',
   linearSweep: 'id → {ks, errors, steps} of linear autoencoders',
   loseGpu: 'id → (tests) the WebGPU device destroyed; the engine moves to the CPU',
   scene: 'kind (mosaic | digits), seed, size, regions, id → {pixels, truth, width, height, channels, classNames}',

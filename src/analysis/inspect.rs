@@ -10,8 +10,10 @@ use crate::train::few_labels::labelled_subset;
 use crate::analysis::pca::Pca;
 use crate::error::Result;
 use crate::fail;
+use crate::model::ladder::GammaModel;
 use crate::model::net::{Net, Op, Trace};
 use crate::train::few_labels::{train_head, Features, HeadConfig};
+use crate::train::gamma::{GammaClassifier, GammaConfig};
 use crate::train::session::{PhaseKind, Session};
 
 /// The most label budget the few-labels panel trains with (and the least: one per class).
@@ -19,6 +21,8 @@ pub const MAX_LABELS: usize = 1000;
 /// Optimisation steps per head (the fine-tuned one takes twice this): enough for a linear softmax
 /// on 10–1,000 labels, and about a second in the browser for the default model.
 const HEAD_STEPS: usize = 600;
+/// The Γ-model's steps, each of a labelled and an unlabelled batch of 100 rows.
+const GAMMA_STEPS: usize = 600;
 /// The most rows the few-labels neighbour readouts look at: the graph's distances grow with the
 /// square of its rows (MNIST-10k's 10,000: about 3.5 s in the wasm engine, measured in Node), so a larger dataset (a
 /// segmentation's patches, an uploaded MNIST of 70,000) is sampled.
@@ -42,6 +46,10 @@ pub struct FewLabels {
     pub spread: Readouts,
     /// PCA's width: as many components as the code has units.
     pub pca_width: usize,
+    /// The Γ-model (a ladder network's simplest form) fine-tuned from the encoder on the labelled
+    /// rows and every unlabelled training row; None for an encoder it does not run on (k-sparse,
+    /// variational).
+    pub gamma: Option<f64>,
 }
 
 /// One readout's test accuracy on each kind of features (None where it is not measured).
@@ -110,7 +118,24 @@ impl Session {
             softmax(Features::FineTuned(&encoder))?,
         );
         let (nearest, spread, pca_width) = self.neighbour_readouts(&encoder, pca, per_class, seed)?;
-        Ok(FewLabels { labels: per_class * data.classes, raw, frozen_code, fine_tuned, nearest, spread, pca_width })
+        let gamma = if GammaModel::fits(&encoder) {
+            let labelled = labelled_subset(data, per_class, seed)?;
+            let config = GammaConfig { steps: GAMMA_STEPS, seed, ..GammaConfig::default() };
+            let model = GammaClassifier::train(data, &encoder, &labelled, &config)?;
+            Some(model.accuracy(data, &data.test_rows().collect::<Vec<_>>()))
+        } else {
+            None
+        };
+        Ok(FewLabels {
+            labels: per_class * data.classes,
+            raw,
+            frozen_code,
+            fine_tuned,
+            nearest,
+            spread,
+            pca_width,
+            gamma,
+        })
     }
 
     /// 1-NN and label spreading with the labelled rows of the softmax heads, over the rows

@@ -6,6 +6,7 @@
 pub mod architecture;
 pub mod config;
 pub mod corrupt;
+pub mod ladder;
 pub mod layers;
 pub mod net;
 pub mod optim;

@@ -7,6 +7,7 @@ pub mod backend;
 pub mod engine;
 pub mod evaluation;
 pub mod few_labels;
+pub mod gamma;
 pub mod session;
 pub mod stepping;
 pub mod trainer;

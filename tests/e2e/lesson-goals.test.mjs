@@ -56,6 +56,8 @@ test('loss, step and accuracy goals are met exactly past their thresholds', () =
     [{ spreadAccuracyAbove: 0.85 }, { fewLabels: { raw: 0.9, frozenCode: 0.9, spread: { pca: 0.95, code: 0.85 } } }, { fewLabels: { raw: 0.5, spread: { pca: 0.5, code: 0.851 } } }],
     // A measurement from before the goal's steps does not count, however high.
     [{ stepsAtLeast: 3000, spreadAccuracyAbove: 0.85 }, { metrics: { step: 3000 }, fewLabels: { step: 300, spread: { code: 0.9 } } }, { metrics: { step: 3000 }, fewLabels: { step: 3000, spread: { code: 0.86 } } }],
+    [{ stepsAtLeast: 3000, gammaAccuracyAbove: 0.82 }, { metrics: { step: 3000 }, fewLabels: { step: 300, gamma: 0.9 } }, { metrics: { step: 3000 }, fewLabels: { step: 3000, gamma: 0.83 } }],
+    [{ gammaAccuracyAbove: 0.82 }, { fewLabels: { raw: 0.9, fineTuned: 0.9, gamma: null } }, { fewLabels: { gamma: 0.821 } }],
     [{ bLowerBy: 0.5 }, pair({ testLoss: 4 }, { testLoss: 2.01 }), pair({ testLoss: 4 }, { testLoss: 2 })],
     [{ bLowerMaskedBy: 0.2 }, pair({ maskedTestLoss: 10 }, { maskedTestLoss: 8.1 }), pair({ maskedTestLoss: 10 }, { maskedTestLoss: 7.9 })],
     [{ bMeanCodeBelow: 0.1 }, pair({ meanCode: 0.01 }, { meanCode: 0.1 }), pair({ meanCode: 0.5 }, { meanCode: 0.09 })],

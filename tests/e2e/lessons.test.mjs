@@ -97,6 +97,7 @@ function expected(goal, m, settings, answers, index, fewLabels, segmented) {
   if ('question' in goal) checks.push(answers[index] === goal.answer);
   if ('accuracyAbove' in goal) checks.push(fewLabels?.frozenCode > goal.accuracyAbove);
   if ('spreadAccuracyAbove' in goal) checks.push(fewLabels?.spread?.code > goal.spreadAccuracyAbove && fewLabels.step >= (goal.stepsAtLeast ?? 0));
+  if ('gammaAccuracyAbove' in goal) checks.push(fewLabels?.gamma > goal.gammaAccuracyAbove && fewLabels.step >= (goal.stepsAtLeast ?? 0));
   if ('segmentationLoaded' in goal) checks.push(settings.dataset.startsWith('segment:'));
   if ('segmentationAccuracyAbove' in goal) checks.push(segmented?.accuracy > goal.segmentationAccuracyAbove);
   // Compare mode: B's figures beside A's, of phases that train the same thing.
@@ -137,7 +138,7 @@ test("every lesson's goals are detected when met, and not before", async () => {
         await page.evaluate((s) => window.aePlayground.reset(s), goal.settings);
         ({ status, m, settings } = await now());
         assert.equal(status.met, expected(goal, m, settings, answers, index), `${lesson.key} step ${index + 1}: the settings made`);
-      } else if ('accuracyAbove' in goal || 'spreadAccuracyAbove' in goal) {
+      } else if (['accuracyAbove', 'spreadAccuracyAbove', 'gammaAccuracyAbove'].some((key) => key in goal)) {
         if (goal.stepsAtLeast) await page.evaluate((n) => window.aePlayground.train({ steps: n - window.aePlayground.metrics().step }), goal.stepsAtLeast);
         const measured = await page.evaluate(() => window.aePlayground.fewLabels(100));
         ({ status, m, settings } = await now());

@@ -115,7 +115,7 @@ test('PCA panel: its errors fall with k, no linear autoencoder beats it, the les
   await page.close();
 });
 
-test('few labels: softmax, 1-NN and label spreading on the pixels, PCA and the code, and the fine-tuned encoder', async () => {
+test('few labels: softmax, 1-NN and label spreading on the pixels, PCA and the code, the fine-tuned encoder and the Γ-model', async () => {
   const { page, errors } = await open(env.browser, `${env.url}#lesson=fewLabels`);
   await train(page, 200);
   await page.locator('#label-budget').fill('3');
@@ -123,14 +123,14 @@ test('few labels: softmax, 1-NN and label spreading on the pixels, PCA and the c
   await page.click('#few-labels');
   await page.waitForFunction(() => !document.getElementById('few-labels').disabled && /labels:/.test(document.getElementById('labels-status').textContent));
   const row = await page.$$eval('#labels-table tbody tr td', (cells) => cells.map((c) => Number(c.textContent)));
-  assert.equal(row.length, 8, 'the budget and seven readouts');
+  assert.equal(row.length, 9, 'the budget and eight readouts');
   assert.equal(row[0], 100);
   for (const accuracy of row.slice(1)) assert.ok(accuracy > 0.5 && accuracy <= 1, `MNIST with 100 labels: ${row}`);
   const again = await page.evaluate(() => window.aePlayground.fewLabels(100));
   const r = again;
-  const measured = [r.raw, r.nearest.raw, r.spread.pca, r.frozenCode, r.nearest.code, r.spread.code, r.fineTuned].map((v) => Number(v.toFixed(3)));
+  const measured = [r.raw, r.nearest.raw, r.spread.pca, r.frozenCode, r.nearest.code, r.spread.code, r.fineTuned, r.gamma].map((v) => Number(v.toFixed(3)));
   assert.deepEqual(measured, row.slice(1), 'seeded: measured again, the same, in the table\'s order');
-  console.log(`100 labels after 200 steps: pixels ${r.raw.toFixed(3)} (1-NN ${r.nearest.raw.toFixed(3)}), code ${r.frozenCode.toFixed(3)} (1-NN ${r.nearest.code.toFixed(3)}, spreading ${r.spread.code.toFixed(3)}), PCA-${r.pcaWidth} spreading ${r.spread.pca.toFixed(3)}, fine-tuned ${r.fineTuned.toFixed(3)}`);
+  console.log(`100 labels after 200 steps: pixels ${r.raw.toFixed(3)} (1-NN ${r.nearest.raw.toFixed(3)}), code ${r.frozenCode.toFixed(3)} (1-NN ${r.nearest.code.toFixed(3)}, spreading ${r.spread.code.toFixed(3)}), PCA-${r.pcaWidth} spreading ${r.spread.pca.toFixed(3)}, fine-tuned ${r.fineTuned.toFixed(3)}, Γ-model ${r.gamma.toFixed(3)}`);
   assert.ok(r.spread.code > r.raw, 'spreading over the code beats a softmax on the pixels');
   assert.match(await page.textContent('#labels-status'), /Best: /);
   await assert.rejects(page.evaluate(() => window.aePlayground.fewLabels(5)), /labels/);

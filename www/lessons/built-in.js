@@ -209,6 +209,11 @@ export const BUILT_IN_LESSONS = [
           answer: 0,
         },
       },
+      {
+        text: 'The autoencoder family has its own way to learn from the unlabelled images while it classifies: the ladder network. Its simplest form, the Γ-model, fine-tunes the encoder on the labels with noise added at every layer, and puts a small denoiser on top that must turn the noisy class scores of every unlabelled image back into the clean ones. Measure again and compare “Γ-model (ladder)” with “encoder fine-tuned, softmax”, which sees the 100 labelled images alone.',
+        watch: 'code',
+        goal: { stepsAtLeast: 3000, gammaAccuracyAbove: 0.82 },
+      },
     ],
   },
   {
