@@ -142,6 +142,20 @@ print("largest difference from the page's:", (y - torch.tensor(page["outputs"]))
   await page.waitForFunction(async (want) => (await window.aePlayground.reconstruct([0])).outputs[0] === want, before.outputs[0]);
   assert.deepEqual((await reconstruct(page)).outputs, before.outputs);
 
+  // train.py under torchrun (two processes, gloo on the CPU) trains on from the export; its checkpoint
+  // through the import picker gives PyTorch's own reconstructions of the same inputs.
+  execFileSync(python, ['-m', 'torch.distributed.run', '--standalone', '--nproc_per_node=2', folder + 'train.py', '--data', new URL('../../data/uci-digits.csv.gz', import.meta.url).pathname, '--label-column', '65', '--epochs', '1', '--device', 'cpu', '--out', folder + 'run'], { encoding: 'utf8', timeout: 300_000 });
+  const trained = execFileSync(python, ['-c', `${check.split('\n')[0]}
+page = json.load(open(sys.argv[1] + "page.json")); m = load(sys.argv[1] + "run/model.safetensors")
+print(json.dumps(m(torch.tensor(page["inputs"]).reshape(-1, page["width"])).detach().reshape(-1).tolist()))`, folder], { encoding: 'utf8' });
+  const theirs = JSON.parse(trained);
+  await page.setInputFiles('#import-weights', folder + 'run/model.safetensors');
+  await page.waitForFunction(async (want) => (await window.aePlayground.reconstruct([0])).outputs[0] !== want, before.outputs[0]);
+  const ours = (await reconstruct(page)).outputs;
+  const apart = Math.max(...ours.map((v, i) => Math.abs(v - theirs[i])));
+  console.log(`torchrun's checkpoint in the page: largest difference from PyTorch's reconstructions ${apart.toExponential(1)}`);
+  assert.ok(apart <= 1e-5, `the page and PyTorch differ by ${apart} on torchrun's checkpoint`);
+
   // The button saves the ZIP; a file that is not a model is refused and the model stays.
   const download = page.waitForEvent('download');
   await page.click('#export-pytorch');
@@ -149,7 +163,7 @@ print("largest difference from the page's:", (y - torch.tensor(page["outputs"]))
   const refusal = await page.evaluate((bytes) => window.aePlayground.importWeights(new Uint8Array(bytes)).then(() => 'accepted', (e) => e.message), Array.from(files['model.py']));
   console.log(refusal);
   assert.match(refusal, /safetensors reader refused it/);
-  assert.deepEqual((await reconstruct(page)).outputs, before.outputs);
+  assert.deepEqual((await reconstruct(page)).outputs, ours);
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -87,7 +87,7 @@ plain = cases / "plain"
 run = subprocess.run(
     [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2",
      str(plain / "export" / "train.py"), "--data", digits, "--label-column", "65", "--epochs", "3",
-     "--out", str(plain / "run")],
+     "--device", "cpu", "--out", str(plain / "run")],
     capture_output=True, text=True, timeout=600,
 )
 print(run.stdout, run.stderr[-3000:] if run.returncode else "")

@@ -250,7 +250,8 @@ def arguments():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data", action="append", required=True, help="a CSV/TSV, .npy, IDX file (images first, then labels) or a folder of images; repeatable")
     p.add_argument("--label-column", default="auto", help="a table's label column: its name, its 1-based number, auto or none")
-    p.add_argument("--epochs", type=int, default=10)
+    p.add_argument("--epochs", type=int, help="default: the exported epochs")
+    p.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto", help="auto: the GPUs where there are any (NCCL), else the CPU (gloo)")
     p.add_argument("--out", default="out", help="the folder the checkpoint model.safetensors goes to")
     p.add_argument("--model", default=str(here / "model.safetensors"), help="the model to start from")
     p.add_argument("--normalise", choices=["minMax", "standardise", "none"], default="minMax")
@@ -278,11 +279,24 @@ def check(s, task, meta):
         raise SystemExit("--task classifier: this model has no classifier head (export it from the page's classifier phase)")
 
 
+def save(model, meta, s, step, out):
+    """The checkpoint, in the exported layout with the settings it trained with: out/model.safetensors."""
+    Path(out).mkdir(parents=True, exist_ok=True)
+    state = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
+    saved = {**meta, "config": json.dumps(s), "step": str(step), "trainedBy": "train.py"}
+    path = Path(out) / "model.safetensors"
+    save_file(state, str(path), metadata=saved)
+    return path
+
+
 def main():
     args = arguments()
     distributed = "RANK" in os.environ  # started by torchrun (one process or many)
-    cuda = torch.cuda.is_available()
+    cuda = args.device == "cuda" or (args.device == "auto" and torch.cuda.is_available())
     rank, local = int(os.environ.get("RANK", "0")), int(os.environ.get("LOCAL_RANK", "0"))
+    if cuda and local >= torch.cuda.device_count():
+        raise SystemExit(f"process {local} on this node has no GPU of its own ({torch.cuda.device_count()} here): "
+                         "give --nproc_per_node at most that, or --device cpu")
     device = torch.device(f"cuda:{local}" if cuda else "cpu")
     if distributed:
         dist.init_process_group("nccl" if cuda else "gloo")
@@ -348,7 +362,8 @@ def main():
     # Each process takes its own share of each epoch's shuffled rows, all shares the same length.
     sampler = DistributedSampler(range(len(train)), num_replicas=world, rank=rank, shuffle=True, seed=s["seed"])
     say(f"epoch 0: test loss {loss_on(test):.4f}", flush=True)
-    for epoch in range(1, args.epochs + 1):
+    epochs = args.epochs if args.epochs is not None else int(s.get("epochs", 10))
+    for epoch in range(1, epochs + 1):
         sampler.set_epoch(epoch)
         started = time.perf_counter()
         mine = train[torch.tensor(list(sampler))]
@@ -384,12 +399,10 @@ def main():
             if best[1] is not None:
                 model.load_state_dict(best[1])
             break
+        if rank == 0:  # a checkpoint after every epoch, replaced by the next
+            save(model, meta, s, step, args.out)
     if rank == 0:
-        Path(args.out).mkdir(parents=True, exist_ok=True)
-        state = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
-        saved = {**meta, "config": json.dumps(s), "step": str(step), "trainedBy": "train.py"}
-        save_file(state, str(Path(args.out) / "model.safetensors"), metadata=saved)
-        say(f"wrote {Path(args.out) / 'model.safetensors'}")
+        say(f"wrote {save(model, meta, s, step, args.out)}")
     if distributed:
         dist.barrier()  # every process waits for rank 0's checkpoint before the group goes
         dist.destroy_process_group()
