@@ -95,6 +95,28 @@ fn a_run_is_reproducible_from_its_seed() {
     assert_eq!((a.width, a.height, a.class_count, a.code.classes.len()), (64, 64, 3, 64 * 64));
 }
 
+/// Digits on stripes: the truth is exactly the digits' pixels over ½ (MNIST test samples), the
+/// strokes drawn bright over a striped ground that is bright at its crests too, and a seed gives the
+/// same image again.
+#[test]
+fn digits_on_stripes_take_their_truth_from_the_digits() {
+    let digits = ae_playground::data::files::repo("mnist").unwrap_or_else(|e| panic!("{e}"));
+    let scene = scenes::digits_on_stripes(3, &digits, 2).unwrap();
+    assert_eq!((scene.width, scene.height, scene.pixels.len()), (56, 56, 56 * 56));
+    assert_eq!(scenes::digits_on_stripes(3, &digits, 2).unwrap().pixels, scene.pixels);
+    let strokes = scene.truth.iter().filter(|&&t| t == 1).count();
+    assert!((56 * 56 / 20..56 * 56 / 2).contains(&strokes), "{strokes} stroke pixels of {}", 56 * 56);
+    let mean = |class: u8| {
+        let values: Vec<f64> =
+            scene.pixels.iter().zip(&scene.truth).filter(|(_, &t)| t == class).map(|(&p, _)| p as f64).collect();
+        values.iter().sum::<f64>() / values.len() as f64
+    };
+    assert!(mean(1) > 200.0, "strokes are bright: {}", mean(1));
+    let bright_ground = scene.pixels.iter().zip(&scene.truth).filter(|(&p, &t)| t == 0 && p > 200).count();
+    assert!(bright_ground > 0, "the stripes' crests are as bright as a stroke somewhere");
+    assert!(scenes::digits_on_stripes(3, &digits, 9).is_err(), "a grid of 9 a side is refused");
+}
+
 #[test]
 fn bad_requests_are_refused_with_the_reason() {
     let scene = scenes::mosaic(5, 64, 3).unwrap();

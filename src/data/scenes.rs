@@ -19,7 +19,7 @@ pub struct Scene {
 }
 
 /// The texture families a mosaic draws its regions' textures from.
-const FAMILIES: [&str; 6] = ["stripes", "cross stripes", "checks", "dots", "fine noise", "coarse noise"];
+const FAMILIES: [&str; 6] = ["stripes", "steep stripes", "checks", "dots", "fine noise", "coarse noise"];
 
 /// A texture's value at (x, y) in 0..1: family `f` with parameters drawn from `s`.
 fn texture(f: usize, s: Stream, x: f32, y: f32) -> f32 {
