@@ -134,7 +134,17 @@ test('few labels: softmax, 1-NN and label spreading on the pixels, PCA and the c
   assert.ok(r.spread.code > r.raw, 'spreading over the code beats a softmax on the pixels');
   assert.match(await page.textContent('#labels-status'), /Best: /);
   await assert.rejects(page.evaluate(() => window.aePlayground.fewLabels(5)), /labels/);
-  await shot(page, 'labels-title', 'few-labels');
+  // The Γ-model's figure opens and fits its panel, on a desktop and on a phone.
+  await page.click('.gamma-figure summary');
+  for (const [width, name] of [[1366, 'few-labels'], [375, 'few-labels-phone']]) {
+    await page.setViewportSize({ width, height: 800 });
+    const box = await page.evaluate(() => {
+      const [figure, panel] = [document.querySelector('.gamma-figure svg'), document.querySelector('.gamma-figure')].map((e) => e.getBoundingClientRect());
+      return { width: figure.width, height: figure.height, inside: figure.left >= panel.left - 1 && figure.right <= panel.right + 1 };
+    });
+    assert.ok(box.width > 250 && box.height > 80 && box.inside, `the Γ-model's figure at ${width} px: ${JSON.stringify(box)}`);
+    await shot(page, 'labels-title', name);
+  }
   assert.deepEqual(errors, []);
   await page.close();
 });
