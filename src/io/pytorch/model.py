@@ -25,6 +25,14 @@ ACTIVATIONS = {
     "linear": lambda z: z,
 }
 
+SLOPES = {  # f'(z) written in the unit's output h = f(z)
+    "sigmoid": lambda h: h * (1 - h),
+    "tanh": lambda h: 1 - h**2,
+    "relu": lambda h: (h > 0).to(h.dtype),
+    "leakyRelu": lambda h: torch.where(h > 0, 1.0, 0.01),
+    "linear": torch.ones_like,
+}
+
 
 class TiedLinear(nn.Module):
     """A decoder layer that reuses its encoder layer's weight, transposed: only the bias is its own."""

@@ -27,7 +27,7 @@ from torch import nn
 from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import DistributedSampler
 
-from model import ACTIVATIONS, build, read_metadata
+from model import ACTIVATIONS, SLOPES, build, read_metadata
 
 LABEL_NAMES = {"label", "labels", "class", "classes", "target", "targets", "y", "category", "species"}
 
@@ -192,15 +192,6 @@ class Objective(nn.Module):
         return sum(terms.values()), terms
 
 
-SLOPES = {  # f'(z) written in the unit's output h = f(z)
-    "sigmoid": lambda h: h * (1 - h),
-    "tanh": lambda h: 1 - h**2,
-    "relu": lambda h: (h > 0).to(h.dtype),
-    "leakyRelu": lambda h: torch.where(h > 0, 1.0, 0.01),
-    "linear": torch.ones_like,
-}
-
-
 def corrupt(x, s, generator):
     """Masking, then salt-and-pepper, then Gaussian noise, as in the page (the loss is against x)."""
     y = x.clone()
@@ -280,12 +271,10 @@ def check(s, task, meta):
 
 
 def save(model, meta, s, step, out):
-    """The checkpoint, in the exported layout with the settings it trained with: out/model.safetensors."""
-    Path(out).mkdir(parents=True, exist_ok=True)
+    """Writes out/model.safetensors in the exported layout, with the settings it trained with."""
+    (path := Path(out) / "model.safetensors").parent.mkdir(parents=True, exist_ok=True)
     state = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
-    saved = {**meta, "config": json.dumps(s), "step": str(step), "trainedBy": "train.py"}
-    path = Path(out) / "model.safetensors"
-    save_file(state, str(path), metadata=saved)
+    save_file(state, str(path), metadata={**meta, "config": json.dumps(s), "step": str(step), "trainedBy": "train.py"})
     return path
 
 
@@ -295,8 +284,7 @@ def main():
     cuda = args.device == "cuda" or (args.device == "auto" and torch.cuda.is_available())
     rank, local = int(os.environ.get("RANK", "0")), int(os.environ.get("LOCAL_RANK", "0"))
     if cuda and local >= torch.cuda.device_count():
-        raise SystemExit(f"process {local} on this node has no GPU of its own ({torch.cuda.device_count()} here): "
-                         "give --nproc_per_node at most that, or --device cpu")
+        raise SystemExit(f"process {local} has no GPU of its own ({torch.cuda.device_count()} here): fewer processes a node, or --device cpu")
     device = torch.device(f"cuda:{local}" if cuda else "cpu")
     if distributed:
         dist.init_process_group("nccl" if cuda else "gloo")
