@@ -129,7 +129,8 @@ const CONDITIONS = {
   },
   accuracyAbove: {
     check: (v, where) => checkNumber(v, where, { min: 0, max: 1 }),
-    met: (v, state) => state.fewLabels?.frozenCode != null && state.fewLabels.frozenCode > v,
+    // (measured at the goal's steps or later, as below)
+    met: (v, state, goal) => state.fewLabels?.frozenCode > v && (state.fewLabels.step ?? 0) >= (goal.stepsAtLeast ?? 0),
     say: (v) => `measure a frozen-code accuracy above ${percent(v)} in the Few labels panel`,
   },
   spreadAccuracyAbove: {

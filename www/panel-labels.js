@@ -53,7 +53,7 @@ export function installLabelsPanel(controller) {
       show();
       const pct = (v) => `${(100 * v).toFixed(1)}%`;
       const best = READOUTS.reduce((a, b) => ((b.read(result) ?? -1) > (a.read(result) ?? -1) ? b : a));
-      const gamma = result.gamma == null ? 'the Γ-model does not run on this code (k-sparse or variational)' : `Γ-model ${pct(result.gamma)}`;
+      const gamma = result.gamma == null ? `no Γ-model: ${result.gammaNote}` : `Γ-model ${pct(result.gamma)}`;
       $('labels-status').textContent = `${result.labels} labels: raw inputs ${pct(result.raw)}, frozen code ${pct(result.frozenCode)}, fine-tuned encoder ${pct(result.fineTuned)}; spread over the code ${pct(result.spread.code)}, over PCA-${result.pcaWidth} ${pct(result.spread.pca)}; ${gamma}. Best: ${best.label}, ${pct(best.read(result))}.`;
     } catch (e) {
       $('labels-status').textContent = e.message;

@@ -50,6 +50,8 @@ pub struct FewLabels {
     /// rows and every unlabelled training row; None for an encoder it does not run on (k-sparse,
     /// variational).
     pub gamma: Option<f64>,
+    /// Why there is no Γ-model figure, where there is none.
+    pub gamma_note: Option<String>,
 }
 
 /// One readout's test accuracy on each kind of features (None where it is not measured).
@@ -118,13 +120,19 @@ impl Session {
             softmax(Features::FineTuned(&encoder))?,
         );
         let (nearest, spread, pca_width) = self.neighbour_readouts(&encoder, pca, per_class, seed)?;
+        // A Γ-model that cannot run or diverges leaves the other readouts standing, with the reason.
         let gamma = if GammaModel::fits(&encoder) {
             let labelled = labelled_subset(data, per_class, seed)?;
             let config = GammaConfig { steps: GAMMA_STEPS, seed, ..GammaConfig::default() };
-            let model = GammaClassifier::train(data, &encoder, &labelled, &config)?;
-            Some(model.accuracy(data, &data.test_rows().collect::<Vec<_>>()))
+            GammaClassifier::train(data, &encoder, &labelled, &config)
+                .map(|model| model.accuracy(data, &data.test_rows().collect::<Vec<_>>()))
+                .map_err(|e| e.to_string())
         } else {
-            None
+            Err("the Γ-model runs on an encoder of dense layers, not on a k-sparse or variational code".into())
+        };
+        let (gamma, gamma_note) = match gamma {
+            Ok(accuracy) => (Some(accuracy), None),
+            Err(why) => (None, Some(why)),
         };
         Ok(FewLabels {
             labels: per_class * data.classes,
@@ -135,6 +143,7 @@ impl Session {
             spread,
             pca_width,
             gamma,
+            gamma_note,
         })
     }
 

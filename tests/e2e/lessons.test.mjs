@@ -95,7 +95,7 @@ function expected(goal, m, settings, answers, index, fewLabels, segmented) {
   if ('phase' in goal) checks.push(m.phase != null && order(m.phase) >= order({ kind: goal.phase, stage: goal.stage }));
   if ('settings' in goal) checks.push(Object.entries(goal.settings).every(([k, v]) => JSON.stringify(settings[k]) === JSON.stringify(v)));
   if ('question' in goal) checks.push(answers[index] === goal.answer);
-  if ('accuracyAbove' in goal) checks.push(fewLabels?.frozenCode > goal.accuracyAbove);
+  if ('accuracyAbove' in goal) checks.push(fewLabels?.frozenCode > goal.accuracyAbove && fewLabels.step >= (goal.stepsAtLeast ?? 0));
   if ('spreadAccuracyAbove' in goal) checks.push(fewLabels?.spread?.code > goal.spreadAccuracyAbove && fewLabels.step >= (goal.stepsAtLeast ?? 0));
   if ('gammaAccuracyAbove' in goal) checks.push(fewLabels?.gamma > goal.gammaAccuracyAbove && fewLabels.step >= (goal.stepsAtLeast ?? 0));
   if ('segmentationLoaded' in goal) checks.push(settings.dataset.startsWith('segment:'));

@@ -82,6 +82,16 @@ for text, column, values, labels in [
         failures.append(f"read_table({text!r}, {column!r}) gave {v.tolist()}, {l}; the page gives {values}, {labels}")
 print("train.py's table reader: checked on 5 tables")
 
+# Without --epochs: the exported number, or 10 where the page trained until stopped (epochs 0).
+plain = cases / "plain"
+alone = subprocess.run([sys.executable, str(plain / "export" / "train.py"), "--data", digits, "--label-column", "65",
+                        "--device", "cpu", "--out", str(plain / "alone")], capture_output=True, text=True, timeout=600)
+wanted = int(json.loads(exported.read_metadata(str(plain / "export" / "model.safetensors"))["config"]).get("epochs", 0)) or 10
+ran = len(re.findall(r"epoch [1-9]\d*: test loss", alone.stdout))
+print(f"train.py without --epochs: {ran} epochs (the export says {wanted})")
+if alone.returncode != 0 or ran != wanted:
+    failures.append(f"train.py without --epochs: exit {alone.returncode}, {ran} epochs, not {wanted}: {alone.stderr[-500:]}")
+
 # torchrun: two processes on the CPU (gloo) train on from the plain variant.
 plain = cases / "plain"
 run = subprocess.run(

@@ -159,8 +159,7 @@ class Objective(nn.Module):
         b = x.shape[0]
         terms = {}
         if m.variational:
-            # z is drawn, as the page draws it: a fresh ε while training, a fixed one when measuring
-            # (so that validation losses compare), unless ε is given.
+            # z drawn as the page draws it: a fresh ε in training, a fixed one to measure (unless ε is given).
             mu, logvar = m.posterior(x)
             if eps is None:
                 fixed = torch.Generator(device=mu.device).manual_seed(0)
@@ -241,7 +240,7 @@ def arguments():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data", action="append", required=True, help="a CSV/TSV, .npy, IDX file (images first, then labels) or a folder of images; repeatable")
     p.add_argument("--label-column", default="auto", help="a table's label column: its name, its 1-based number, auto or none")
-    p.add_argument("--epochs", type=int, help="default: the exported epochs")
+    p.add_argument("--epochs", type=int, help="default: the exported epochs, or 10 where the page trained until stopped")
     p.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto", help="auto: the GPUs where there are any (NCCL), else the CPU (gloo)")
     p.add_argument("--out", default="out", help="the folder the checkpoint model.safetensors goes to")
     p.add_argument("--model", default=str(here / "model.safetensors"), help="the model to start from")
@@ -274,7 +273,8 @@ def save(model, meta, s, step, out):
     """Writes out/model.safetensors in the exported layout, with the settings it trained with."""
     (path := Path(out) / "model.safetensors").parent.mkdir(parents=True, exist_ok=True)
     state = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
-    save_file(state, str(path), metadata={**meta, "config": json.dumps(s), "step": str(step), "trainedBy": "train.py"})
+    save_file(state, str(tmp := path.with_suffix(".part")), metadata={**meta, "config": json.dumps(s), "step": str(step), "trainedBy": "train.py"})
+    os.replace(tmp, path)  # whole or not at all: a crash while writing keeps the last checkpoint
     return path
 
 
@@ -350,7 +350,7 @@ def main():
     # Each process takes its own share of each epoch's shuffled rows, all shares the same length.
     sampler = DistributedSampler(range(len(train)), num_replicas=world, rank=rank, shuffle=True, seed=s["seed"])
     say(f"epoch 0: test loss {loss_on(test):.4f}", flush=True)
-    epochs = args.epochs if args.epochs is not None else int(s.get("epochs", 10))
+    epochs = args.epochs or int(s.get("classifierEpochs" if task == "classifier" else "epochs", 0)) or 10  # 0: "until stopped"
     for epoch in range(1, epochs + 1):
         sampler.set_epoch(epoch)
         started = time.perf_counter()
