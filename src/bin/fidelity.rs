@@ -9,6 +9,7 @@ use ae_playground::data::{files, Dataset};
 use ae_playground::model::config::PerLayer;
 use ae_playground::model::layers::{Activation, Loss};
 use ae_playground::train::few_labels::{train_head, Features, HeadConfig};
+use ae_playground::train::gamma::{GammaClassifier, GammaConfig};
 use ae_playground::{Config, Session};
 use std::time::Instant;
 
@@ -111,6 +112,9 @@ fn f2_f3(data: &Dataset, scale: f64) -> (Row, Row, Session) {
         learning_rate: 0.001,
         batch_size: 64,
         validation: 0.1,
+        // Chosen on the validation rows among 0, 1e-4 and 1e-3 (README, F2): the 1.7-million-weight
+        // net overfits 7,200 images without it.
+        weight_decay: 1e-3,
         ..Config::default()
     };
     let pca = {
@@ -180,15 +184,22 @@ fn f4(data: &Dataset, encoder_session: &Session, scale: f64) -> Row {
     let (_, spread_readouts, pca_width) = encoder_session.neighbour_readouts(&encoder, &pca, 10, 1).unwrap();
     let (spread, spread_pca) = (100.0 * (1.0 - spread_readouts.code), 100.0 * (1.0 - spread_readouts.pca));
     let chosen = spreading_chosen_on_validation(encoder_session, data);
+    // The Γ-model from the same encoder, with the σ and λ the lesson model's validation split chose.
+    let started = Instant::now();
+    let labelled = ae_playground::train::few_labels::labelled_subset(data, 10, 1).unwrap();
+    let config = GammaConfig { steps: epochs(3000, scale), ..GammaConfig::default() };
+    let gamma = GammaClassifier::train(data, &encoder, &labelled, &config).unwrap();
+    let gamma = 100.0 * (1.0 - gamma.accuracy(data, &data.test_rows().collect::<Vec<_>>()));
+    let gamma_seconds = started.elapsed().as_secs_f64();
     Row {
         id: "F4",
-        claim: "10 labels per class: raw pixels vs frozen code vs fine-tuned encoder (softmax heads), and label spreading over the code (test error)".into(),
+        claim: "10 labels per class: raw pixels vs frozen code vs fine-tuned encoder (softmax heads), the Γ-model fine-tuned from the encoder, and label spreading over the code (test error)".into(),
         measured: format!(
-            "{raw:.1}% / {frozen:.1}% / {tuned:.1}%; spreading over the code {spread:.1}% (over PCA-{} {spread_pca:.1}%); {chosen}",
-            pca_width
+            "{raw:.1}% / {frozen:.1}% / {tuned:.1}%; Γ-model {gamma:.1}% ({} steps, {gamma_seconds:.0} s); spreading over the code {spread:.1}% (over PCA-{} {spread_pca:.1}%); {chosen}",
+            config.steps, pca_width
         ),
         goal: "best ≤ 10%".into(),
-        met: tuned.min(spread) <= 10.0,
+        met: tuned.min(spread).min(gamma) <= 10.0,
         seconds: t.elapsed().as_secs_f64(),
     }
 }
