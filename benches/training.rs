@@ -12,7 +12,7 @@ use ae_playground::train::backend::cpu::CpuBackend;
 use ae_playground::train::backend::gpu::GpuBackend;
 use ae_playground::train::backend::Backend;
 use ae_playground::train::engine::Engine;
-use ae_playground::train::trainer::Phase;
+use ae_playground::train::phase::Phase;
 use std::time::Instant;
 
 const MIN_SECONDS: f64 = 2.0;

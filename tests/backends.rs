@@ -19,7 +19,7 @@ use ae_playground::train::backend::cpu::CpuBackend;
 use ae_playground::train::backend::gpu::GpuBackend;
 use ae_playground::train::backend::Backend;
 use ae_playground::train::engine::Engine;
-use ae_playground::train::trainer::{Phase, Task};
+use ae_playground::train::phase::{Phase, Task};
 use pollster::block_on;
 
 /// Generates, for each test `fn name<B: Backend>(make: impl Fn() -> B)`, one test per backend.

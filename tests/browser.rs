@@ -117,7 +117,7 @@ async fn webgpu_training_step_matches_the_cpu() {
     use ae_playground::train::backend::cpu::CpuBackend;
     use ae_playground::train::backend::gpu::GpuBackend;
     use ae_playground::train::engine::Engine;
-    use ae_playground::train::trainer::Phase;
+    use ae_playground::train::phase::Phase;
     let ctx = GpuContext::new().await.unwrap_or_else(|why| panic!("WebGPU is required here: {why}"));
     let (b, dim) = (32, 64);
     let c = Config { hidden: vec![24, 8], seed: 2, ..Config::default() };

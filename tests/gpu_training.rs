@@ -17,7 +17,7 @@ use ae_playground::train::backend::cpu::CpuBackend;
 use ae_playground::train::backend::gpu::GpuBackend;
 use ae_playground::train::backend::Backend;
 use ae_playground::train::engine::Engine;
-use ae_playground::train::trainer::{Phase, Task};
+use ae_playground::train::phase::{Phase, Task};
 
 fn batch(data: &Dataset, step: usize, b: usize) -> Vec<f32> {
     let rows: Vec<usize> = (0..b).map(|i| (step * b + i) % data.n_train).collect();

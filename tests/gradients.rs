@@ -12,7 +12,7 @@ use ae_playground::rng::{Purpose, Rng, Stream};
 use ae_playground::train::backend::cpu::CpuBackend;
 use ae_playground::train::engine::Engine;
 use ae_playground::train::evaluation::{objective, Batch};
-use ae_playground::train::trainer::{Phase, Task};
+use ae_playground::train::phase::{Phase, Task};
 
 const B: usize = 4;
 const INPUT: usize = 7;

@@ -7,8 +7,8 @@
 #![cfg(not(target_arch = "wasm32"))] // reads the bundled data from disk, runs Python
 
 use ae_playground::data::{files, zip};
-use ae_playground::io::model_file::{pack, unpack, Tensors};
 use ae_playground::io::pytorch::torch_tensors;
+use ae_playground::io::tensors::{pack, unpack, Tensors};
 use ae_playground::model::architecture::{autoencoder, encoder, stack};
 use ae_playground::model::config::PerLayer;
 use ae_playground::model::layers::{Activation, Loss};
@@ -18,8 +18,8 @@ use ae_playground::rng::{Purpose, Rng};
 use ae_playground::train::backend::cpu::CpuBackend;
 use ae_playground::train::engine::Engine;
 use ae_playground::train::evaluation::{objective, Batch};
+use ae_playground::train::phase::{Phase, Task};
 use ae_playground::train::session::PhaseKind;
-use ae_playground::train::trainer::{Phase, Task};
 use ae_playground::{Config, Session};
 use serde_json::json;
 use std::path::{Path, PathBuf};

@@ -1,6 +1,6 @@
-// window.aePlayground: the page API for scripts, tests and course authors (documented in README.md).
+// window.aePlayground: the page API for scripts, tests and course authors (documented in docs/instructors.md).
 import { describeNetwork } from './views/network-model.js';
-import { lessonNow } from './lesson-view.js';
+import { lessonNow } from './lessons/view.js';
 import { diagrammed } from './views/compare-view.js';
 
 /** Installs the API over the page's controller (main.js): its requests to the worker and its state. */
@@ -25,7 +25,7 @@ export function installApi(controller) {
     upload: (files, options) => controller.upload(files, options),
     /** Test samples `indices` through the model: {inputs, outputs, width}, each [indices.length, width]. */
     reconstruct: (indices) => controller.reconstruct(indices),
-    /** The current phase's model as safetensors bytes (Uint8Array; tensor names in the README). */
+    /** The current phase's model as safetensors bytes (Uint8Array; tensor names in docs/practitioners.md). */
     exportWeights: () => controller.exportWeights(),
     /** "Export for PyTorch": the bytes (Uint8Array) of a ZIP holding model.safetensors in PyTorch's
      * names and layout, model.py, train.py, README.md and requirements.txt. */

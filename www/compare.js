@@ -1,11 +1,11 @@
 // Compare mode on the page: which settings B changes from A's (`compare` in the store), how that goes
 // in the address (`b=masking%3D0.3`, `b=off` where a lesson's comparison was ended), the page API's
 // compare(), and the bar that says what is compared and how it comes out, with the form to start one.
-import { checkSettings } from './lesson-goals.js';
+import { checkSettings } from './lessons/goals.js';
 import { SETTINGS, fromHash, toHash } from './settings.js';
 
 const $ = (id) => document.getElementById(id);
-/** What compare mode measures beside the losses, for A and B (worker-compare.js). */
+/** What compare mode measures beside the losses, for A and B (worker/compare.js). */
 export const COMPARED = ['maskedTestLoss', 'meanCode', 'rho'];
 
 /** B's changes as the address has them (or a lesson's, without `b=`); null when not comparing. */

@@ -67,7 +67,7 @@ class AePlayground extends HTMLElement {
   }
 
   /** Switches to a lesson: a built-in one's key, or a lesson object of the JSON format (see the
-   * README's Lessons); resolves with the settings in force, rejects with what is wrong. */
+   * docs/instructors.md); resolves with the settings in force, rejects with what is wrong. */
   loadPreset(lesson) {
     return this.request('ae:load', { lesson });
   }

@@ -3,7 +3,7 @@
 // included. Requests: {type: 'ae:load', lesson (a built-in lesson's key, or a whole lesson), id}, {type: 'ae:play' | 'ae:pause' | 'ae:metrics', id};
 // replies: {type: 'ae:reply', id, value} or {type: 'ae:reply', id, error}. Once ready it tells each
 // allowed parent {type: 'ae:ready'}.
-import { LESSONS, checkLesson } from './lessons.js';
+import { LESSONS, checkLesson } from './lessons/lessons.js';
 
 export function installEmbedding(controller, view, loadLesson) {
   const allowed = new Set([location.origin, ...view.embedder]);

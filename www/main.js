@@ -2,24 +2,24 @@
 // each worker message (declared in protocol.js) to the store; views subscribe to it. No training
 // happens on this thread.
 import { defaults, fromHash, renderForm, toHash, addDatasetOption, SETTINGS } from './settings.js';
-import { LESSONS, viewFromHash, viewToHash, loadLesson as readLesson } from './lessons.js';
+import { LESSONS, viewFromHash, viewToHash, loadLesson as readLesson } from './lessons/lessons.js';
 import { installEmbedding } from './embedding.js';
 import { createStore } from './store.js';
 import { Player } from './player.js';
 import { FROM_WORKER, checkMessage } from './protocol.js';
-import { installViews } from './views.js';
+import { installViews } from './views/index.js';
 import { installApi } from './api.js';
-import { installUpload, upload } from './upload.js';
-import { installExport } from './export.js';
-import { installPanels } from './panels.js';
-import { installSegmentPanel } from './panel-segment.js';
-import { installExplore } from './explore.js';
+import { installUpload, upload } from './data/upload.js';
+import { installExport } from './data/export.js';
+import { installPanels } from './panels/panels.js';
+import { installSegmentPanel } from './panels/segment.js';
+import { installExplore } from './views/explore.js';
 import { COMPARED, compareFromHash, compareParam, installCompare } from './compare.js';
 
 const $ = (id) => document.getElementById(id);
 // Inside a course page the page is a box of its own (about 800 × 700): the course says what it is.
 document.documentElement.classList.toggle('embedded', window.parent !== window);
-const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+const worker = new Worker(new URL('./worker/worker.js', import.meta.url), { type: 'module' });
 const FRESH = { step: 0, epoch: 0, trainLoss: null, testLoss: null, testAccuracy: null, samplesPerSecond: null, phase: null, finished: false };
 
 let view = viewFromHash(location.hash); // the lesson, and the controls hidden or locked

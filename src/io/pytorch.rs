@@ -10,7 +10,7 @@
 
 use crate::error::{Error, Result};
 use crate::fail;
-use crate::io::model_file::{self, meta_text, ModelFile, Tensors};
+use crate::io::tensors::{self, meta_text, ModelFile, Tensors};
 use crate::model::architecture::{assemble, autoencoder};
 use crate::model::config::{Config, MAX_BATCH};
 use crate::model::layers::WeightLayout;
@@ -143,7 +143,7 @@ impl Session {
         }
         let views: Vec<(String, Vec<usize>, &[f32])> =
             tensors.iter().map(|(n, s, v)| (n.clone(), s.clone(), &v[..])).collect();
-        model_file::pack(meta, &views)
+        tensors::pack(meta, &views)
     }
 
     /// "Export for PyTorch": a ZIP of model.safetensors, model.py, train.py, README.md and

@@ -6,7 +6,7 @@
 
 use crate::error::{Error, Result};
 use crate::fail;
-use crate::io::model_file::{meta_text, pack, unpack};
+use crate::io::tensors::{meta_text, pack, unpack};
 use crate::model::optim::Optimizer;
 use crate::train::session::PhaseKind;
 use crate::{Config, Dataset, Session};

@@ -2,7 +2,8 @@
 //! squared error, penalties, code statistics, a classifier's accuracy), and the objective a training
 //! step minimises on one batch, which the gradient checks differentiate numerically.
 
-use super::trainer::{Task, Trainer, EVAL_CHUNK};
+use super::phase::Task;
+use super::trainer::{Trainer, EVAL_CHUNK};
 use crate::data::Dataset;
 use crate::model::layers::{loss_forward, softmax_cross_entropy, Loss};
 use crate::model::net::{CodePenalties, Net, PenaltyValues, Trace};

@@ -10,7 +10,8 @@ use crate::model::net::{CodePenalties, Net};
 use crate::model::optim::{Optimizer, OptimizerKind};
 use crate::rng::{Purpose, Rng};
 use crate::train::evaluation::Evaluation;
-use crate::train::trainer::{Phase, Task, Trainer};
+use crate::train::phase::{Phase, Task};
+use crate::train::trainer::Trainer;
 
 /// What the head sees.
 pub enum Features<'a> {

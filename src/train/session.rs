@@ -16,7 +16,8 @@ use crate::model::optim::Optimizer;
 use crate::train::engine::device::Device;
 use crate::train::evaluation::Evaluation;
 use crate::train::few_labels::labelled_subset_of;
-use crate::train::trainer::{Phase, Task, Trainer};
+use crate::train::phase::{Phase, Task};
+use crate::train::trainer::Trainer;
 use serde::{Deserialize, Serialize};
 use std::rc::Rc;
 

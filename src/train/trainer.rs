@@ -7,26 +7,17 @@
 use crate::data::Dataset;
 use crate::error::Result;
 use crate::fail;
-use crate::model::corrupt::Noise;
-use crate::model::layers::Loss;
-use crate::model::net::{CodePenalties, Net, Trace};
+use crate::model::net::{Net, Trace};
 use crate::model::optim::Optimizer;
 use crate::rng::{Purpose, Rng, Stream};
 use crate::train::engine::device::{now, AnyEngine, Device};
 use crate::train::engine::State;
+use crate::train::phase::{Phase, Task};
 
 /// Steps between checkpoints that divergence rolls back to.
 const CHECKPOINT_EVERY: u64 = 50;
 /// Rows per forward pass when evaluating, to bound scratch memory.
 pub(super) const EVAL_CHUNK: usize = 256;
-
-#[derive(Clone, Debug, PartialEq)]
-pub enum Task {
-    /// Reconstruct the (clean) input.
-    Reconstruct(Loss),
-    /// Predict the dataset's labels.
-    Classify,
-}
 
 /// A step's batch and the streams that corrupt it and draw the VAE's noise.
 struct StepBatch {
@@ -34,41 +25,6 @@ struct StepBatch {
     labels: Vec<u8>,
     corrupt: Stream,
     sample: Stream,
-}
-
-/// Everything that defines a phase except the optimizer's state.
-#[derive(Clone)]
-pub struct Phase {
-    pub net: Net<f32>,
-    /// The code op, where penalties apply.
-    pub code: Option<usize>,
-    pub penalties: CodePenalties,
-    pub noise: Noise,
-    pub task: Task,
-    /// Frozen layers mapping dataset rows to this net's input (the lower stages).
-    pub frozen: Option<Net<f32>>,
-    /// Dataset rows trained on.
-    pub rows: Vec<usize>,
-    pub batch_size: usize,
-    pub seed: u32,
-}
-
-impl Phase {
-    /// An autoencoder trained end to end as a config says (batch size, loss, penalties, corruption,
-    /// seed), with `code` its code op, on dataset `rows`.
-    pub fn reconstruction(net: Net<f32>, code: usize, c: &crate::model::config::Config, rows: Vec<usize>) -> Phase {
-        Phase {
-            net,
-            code: Some(code),
-            penalties: c.code_penalties(),
-            noise: c.noise(),
-            task: Task::Reconstruct(c.loss),
-            frozen: None,
-            rows,
-            batch_size: c.batch_size,
-            seed: c.seed,
-        }
-    }
 }
 
 /// A good state to come back to, and the phase's step it was taken at.

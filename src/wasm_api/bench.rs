@@ -1,4 +1,4 @@
-//! Benchmarks for the bench page (www/bench.html) and `npm run bench:gemm`: the CPU matmul, the WGSL
+//! Benchmarks for the bench page (www/bench/bench.html) and `npm run bench:gemm`: the CPU matmul, the WGSL
 //! matmul and whole training steps on either engine, timed with `performance.now()` (std's clock
 //! panics on wasm). GPU timings wait for the GPU at the end of every timed batch (a read-back), so
 //! queued work is never counted as done.
@@ -13,7 +13,7 @@ use crate::rng::{Purpose, Rng};
 use crate::train::backend::cpu::CpuBackend;
 use crate::train::backend::gpu::GpuBackend;
 use crate::train::engine::Engine;
-use crate::train::trainer::Phase;
+use crate::train::phase::Phase;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 

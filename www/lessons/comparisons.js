@@ -1,6 +1,6 @@
 // The comparison lessons: each starts B beside A (`compare`: the settings B changes) and asks the
 // student to watch how the two part. Their thresholds were measured with scripts/measure-comparisons.mjs
-// (the page's engine in Node, on the CPU, seeds 1 to 3; figures in the README) and hold for each seed.
+// (the page's engine in Node, on the CPU, seeds 1 to 3; figures in docs/instructors.md) and hold for each seed.
 
 export const COMPARISON_LESSONS = [
   {

@@ -2,7 +2,7 @@
 // half-masked test images, the code's mean activation ρ̂ per unit), B's latent plane beside A's turned
 // onto it by Procrustes, and the switch of the diagram between A and B.
 import { LatentScatter } from './latent-scatter.js';
-import { comparable } from '../lesson-goals.js';
+import { comparable } from '../lessons/goals.js';
 
 const $ = (id) => document.getElementById(id);
 const figure = (v) => (v == null ? '–' : v >= 100 ? v.toFixed(0) : v >= 1 ? v.toFixed(2) : v.toFixed(3));

@@ -2,8 +2,8 @@
 // to watch, the goal with a live mark (✓ met, ○ not yet), a question's choices, and Back / Next. Next
 // is never held back by the goal (a guide, not a gate); it only says so when the goal is met. The card
 // draws into its own element only, from update(lesson, stepIndex, state).
-import { WATCH_PARTS } from '../lessons.js';
-import { describeGoal, goalMet } from '../lesson-goals.js';
+import { WATCH_PARTS } from '../lessons/lessons.js';
+import { describeGoal, goalMet } from '../lessons/goals.js';
 
 const el = (tag, props = {}, ...children) => {
   const node = Object.assign(document.createElement(tag), props);

@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::model::net::Op;
 use crate::model::optim::Optimizer;
 use crate::train::backend::{Backend, LOSS_SUM_SPAN};
-use crate::train::trainer::{Phase, Task};
+use crate::train::phase::{Phase, Task};
 
 pub(super) struct Buffers<B: Backend> {
     pub params: B::Buffer,

@@ -6,7 +6,7 @@ use crate::error::Result;
 use crate::model::optim::Optimizer;
 use crate::rng::Stream;
 use crate::train::backend::cpu::CpuBackend;
-use crate::train::trainer::Phase;
+use crate::train::phase::Phase;
 use std::future::Future;
 use std::pin::Pin;
 

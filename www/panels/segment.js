@@ -213,7 +213,7 @@ export function installSegmentPanel(controller, showMessage) {
       return 'picker'; // the file's own handler goes on
     }
     if (kind === 'photo') {
-      const response = await fetch(new URL('../data/chelsea-192.png', import.meta.url));
+      const response = await fetch(new URL('../../data/chelsea-192.png', import.meta.url));
       if (!response.ok) throw new Error(`The photograph could not be fetched (HTTP ${response.status})`);
       const blob = await response.blob();
       return load({ image: await imageOf(blob, 'chelsea'), patch, name: 'chelsea' });

@@ -2,7 +2,7 @@
 // to the worker unread (as Blobs, which cost the page nothing); it streams them into the engine, which
 // keeps the dataset, then the model is rebuilt on them. A refused file leaves the dataset, the model and
 // the curves as they were.
-import { addDatasetOption } from './settings.js';
+import { addDatasetOption } from '../settings.js';
 
 const $ = (id) => document.getElementById(id);
 

@@ -1,12 +1,12 @@
 // The panels beyond loss, reconstructions and latent space: first-layer filters, code activity and
 // ‖J‖, interpolation and a VAE's samples and manifold (here), PCA against linear autoencoders
-// (panel-pca.js), and accuracy with few labels (panel-labels.js). The worker computes
-// (worker-panels.js); these modules only draw.
-import { ImageGrid } from './views/image-grid.js';
-import { LineChart } from './views/line-chart.js';
-import { CodeBars } from './views/code-bars.js';
-import { installPcaPanel } from './panel-pca.js';
-import { installLabelsPanel } from './panel-labels.js';
+// (pca.js), and accuracy with few labels (labels.js). The worker computes
+// (worker/panels.js); these modules only draw.
+import { ImageGrid } from '../views/image-grid.js';
+import { LineChart } from '../views/line-chart.js';
+import { CodeBars } from '../views/code-bars.js';
+import { installPcaPanel } from './pca.js';
+import { installLabelsPanel } from './labels.js';
 
 const $ = (id) => document.getElementById(id);
 const FILTERS_PER_ROW = 8;

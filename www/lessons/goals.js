@@ -1,7 +1,7 @@
 // A lesson step's goal: what it asks of the student, checked against the page's state. Pure functions,
 // no DOM, so that the page, its API and the Node tests read goals the same way. A goal is one object;
 // every condition in it must hold ({testLossBelow: 25, codeUnits: 4}), or it is a question.
-import { SETTINGS } from './settings.js';
+import { SETTINGS } from '../settings.js';
 
 /** A value as it appears in an error message: short JSON. */
 export function shown(value) {

@@ -1,7 +1,7 @@
 // The lesson in the network column: its current step drawn by LessonCard (Back and Next move through
 // the steps), its goal checked against the store at every change, and what the page API reports.
-import { LessonCard } from './views/lesson-card.js';
-import { lessonStatus } from './lesson-goals.js';
+import { LessonCard } from '../views/lesson-card.js';
+import { lessonStatus } from './goals.js';
 
 export function installLesson(store, root) {
   const card = new LessonCard(root, {

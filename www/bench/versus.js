@@ -3,7 +3,7 @@
 // reports the median milliseconds per step of each, their ratio, and whether both reached the same
 // loss; then a GEMM micro-benchmark (512³, plain and transposed) and, where WebGPU is, the same step
 // on the GPU. window.aeVersus = {done: Promise<report>} for scripts/bench.mjs and the tests.
-import init, { Data, Gpu, Playground, benchMatmul } from '../pkg-bench/ae_playground.js';
+import init, { Data, Gpu, Playground, benchMatmul } from '../../pkg-bench/ae_playground.js';
 
 const tf = globalThis.tf;
 const quick = location.hash.includes('quick');
@@ -202,8 +202,8 @@ async function webgpu(data, batchOf) {
 
 async function run() {
   await init();
-  tf.wasm.setWasmPaths(new URL('../vendor/tfjs/', import.meta.url).href);
-  const response = await fetch(new URL('../data/mnist.aepk', import.meta.url));
+  tf.wasm.setWasmPaths(new URL('../../vendor/tfjs/', import.meta.url).href);
+  const response = await fetch(new URL('../../data/mnist.aepk', import.meta.url));
   const data = Data.fromPacked(new Uint8Array(await response.arrayBuffer()));
   const ours = ourNet(data, null);
   const nTrain = ours.playground.dataset().nTrain;

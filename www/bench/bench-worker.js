@@ -1,6 +1,6 @@
 // The benchmark worker: CPU and WebGPU matrix products, then whole training steps of the default net
 // (784-32-784, batch 64) and the deep net (784-1000-500-250-30, batch 256) on each engine.
-import init, { Gpu, benchMatmul, benchGpuMatmul, benchTrainingCpu, benchTrainingGpu } from '../pkg-bench/ae_playground.js';
+import init, { Gpu, benchMatmul, benchGpuMatmul, benchTrainingCpu, benchTrainingGpu } from '../../pkg-bench/ae_playground.js';
 
 const post = (message) => self.postMessage(message);
 const row = (what, engine, size, result) => post({ type: 'row', row: { what, engine, size, result } });

@@ -1,17 +1,17 @@
 // The page's views, each subscribed to the store: the network diagram and the clicked layer's
 // details, the readout, the data column's samples, the loss chart, reconstructions, phases and latent
 // plane, compare mode's B beside A, the lesson, the settings drawer, and what a lesson step asks to watch.
-import { NetworkView } from './views/network.js';
-import { LayerDetails } from './views/layer-details.js';
-import { Readout } from './views/readout.js';
-import { SampleStrip } from './views/sample-strip.js';
-import { LossChart } from './views/loss-chart.js';
-import { ImageGrid } from './views/image-grid.js';
-import { StageList } from './views/stages.js';
-import { LatentScatter } from './views/latent-scatter.js';
-import { ReconstructionsView } from './views/reconstructions.js';
-import { CompareView, diagrammed } from './views/compare-view.js';
-import { installLesson } from './lesson-view.js';
+import { NetworkView } from './network.js';
+import { LayerDetails } from './layer-details.js';
+import { Readout } from './readout.js';
+import { SampleStrip } from './sample-strip.js';
+import { LossChart } from './loss-chart.js';
+import { ImageGrid } from './image-grid.js';
+import { StageList } from './stages.js';
+import { LatentScatter } from './latent-scatter.js';
+import { ReconstructionsView } from './reconstructions.js';
+import { CompareView, diagrammed } from './compare-view.js';
+import { installLesson } from '../lessons/view.js';
 
 const $ = (id) => document.getElementById(id);
 // The bundled datasets' shapes, so that the diagram is drawn at once, before the data arrives (nothing

@@ -4,7 +4,7 @@
 // the code's units) and over the code, which uses the unlabelled samples too; and the Γ-model (the
 // encoder fine-tuned with a denoising cost on unlabelled samples). Their test accuracies
 // go on a chart and a table at each press: the label-budget curves.
-import { COLOURS, LineChart } from './views/line-chart.js';
+import { COLOURS, LineChart } from '../views/line-chart.js';
 
 const $ = (id) => document.getElementById(id);
 const LABEL_BUDGETS = [10, 20, 50, 100, 200, 500, 1000];

@@ -1,7 +1,7 @@
 // The "Linear autoencoder and PCA" panel: PCA's test error against k beside linear autoencoders'
 // and this model's, and test images above their PCA and autoencoder reconstructions.
-import { ImageGrid } from './views/image-grid.js';
-import { LineChart } from './views/line-chart.js';
+import { ImageGrid } from '../views/image-grid.js';
+import { LineChart } from '../views/line-chart.js';
 
 const $ = (id) => document.getElementById(id);
 const split = (values, count, size = values.length / count) => Array.from({ length: count }, (_, i) => values.subarray(i * size, (i + 1) * size));

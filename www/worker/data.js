@@ -1,9 +1,9 @@
 // The datasets the training worker holds, by key: the bundled ones (fetched once), the synthetic ones
 // (generated from seed 1) and uploads (streamed into the engine), each an engine `Data` shared by every
 // model built on it. An upload's files are kept too, for the saved run.
-import { Data, syntheticDataset } from '../pkg/ae_playground.js';
-import { hasImages, imagesToIdx } from './image-upload.js';
-import { readFiles } from './read-files.js';
+import { Data, syntheticDataset } from '../../pkg/ae_playground.js';
+import { hasImages, imagesToIdx } from '../data/image-upload.js';
+import { readFiles } from '../data/read-files.js';
 
 const SYNTHETIC = ['swissRoll', 'circles', 'sines'];
 
@@ -14,7 +14,7 @@ const uploads = new Map(); // key → {files, options} of an upload
 export async function loadDataset(key) {
   if (!datasets.has(key) && SYNTHETIC.includes(key)) datasets.set(key, syntheticDataset(key, 1));
   if (!datasets.has(key)) {
-    const response = await fetch(new URL(`../data/${key}.aepk`, import.meta.url));
+    const response = await fetch(new URL(`../../data/${key}.aepk`, import.meta.url));
     if (!response.ok) throw new Error(`dataset ${key}: HTTP ${response.status}`);
     datasets.set(key, Data.fromPacked(new Uint8Array(await response.arrayBuffer())));
   }

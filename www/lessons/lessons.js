@@ -1,14 +1,14 @@
 // Lessons: a title, the settings it starts from, and a few steps, each an instruction, the part of the
-// network diagram to watch, and a goal the page checks (lesson-goals.js). The built-in ones are chosen
+// network diagram to watch, and a goal the page checks (goals.js). The built-in ones are chosen
 // by `#lesson=<key>`; an instructor's comes whole in the address (`#lessonJson=<encodeURIComponent(JSON)>`)
 // or from a JSON file on the same site (`#lessonUrl=<path>`). Other settings in the hash apply on top.
 // A course author can also hide or lock controls (`hide=`, `lock=`: setting keys or group names),
 // start training at once (`autoplay=1`), and name the origins allowed to drive an embedded page by
 // postMessage (`embedder=`).
-import { BUILT_IN_LESSONS } from './lessons/built-in.js';
-import { COMPARISON_LESSONS } from './lessons/comparisons.js';
-import { checkGoal, checkSettings, shown } from './lesson-goals.js';
-import { SHARED_WITH_B } from './settings.js';
+import { BUILT_IN_LESSONS } from './built-in.js';
+import { COMPARISON_LESSONS } from './comparisons.js';
+import { checkGoal, checkSettings, shown } from './goals.js';
+import { SHARED_WITH_B } from '../settings.js';
 
 /** The parts of the network diagram a step can point at, with how the page names them. */
 export const WATCH_PARTS = {

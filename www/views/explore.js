@@ -2,7 +2,7 @@
 // at once, clicking it shows the nearest test samples (and sends the nearest through the diagram),
 // and a pad takes a digit drawn with the pointer or a finger, shows where its code lands and what the
 // network makes of it.
-import { pixelImage } from './views/image-grid.js';
+import { pixelImage } from './image-grid.js';
 
 const $ = (id) => document.getElementById(id);
 const NEIGHBOURS = 6;

@@ -2,9 +2,9 @@
 // engine (one seed: the same batches, and the same first weights where the shapes agree), trained as
 // many steps as A in every slice, and reported whenever A is: its figures, its reconstructions of the
 // same test samples, its latent plane put in register with A's (Procrustes) and its network.
-import { Playground, procrustes2d } from '../pkg/ae_playground.js';
-import { networkMessage } from './worker-network.js';
-import { SHARED_WITH_B } from './settings.js';
+import { Playground, procrustes2d } from '../../pkg/ae_playground.js';
+import { networkMessage } from './network.js';
+import { SHARED_WITH_B } from '../settings.js';
 // Both models are also measured on the first test samples with half their values masked (the
 // denoising claim); the masks come from the seed, so A and B see the same ones.
 export const MASKED = { fraction: 0.5, count: 500 };

@@ -1,0 +1,45 @@
+// The training worker's state, one object per owner. Each part says which functions write it; the
+// rest only read it, so that what a handler reads and writes shows in its code (`models.playground`,
+// `play.running`). Constants stay in worker.js; the datasets held are data.js's, the panels' wishes
+// panels.js's.
+
+/** The models in hand and what they were built from. Written by build() alone (endCompare drops B). */
+export const models = {
+  playground: null, // model A
+  partner: null, // compare mode's model B, or null
+  info: null, // A's dataset: name, size, split
+  datasetKey: null, // its key (see data.js)
+  settings: null, // the settings A was built with
+  batchSize: 0,
+};
+
+/** Play and pause. Written by the play loop and the play, pause, train and reset handlers. */
+export const play = {
+  running: false,
+  generation: 0, // a new model (reset, import) ends any play loop of the one before
+  looping: false, // a play loop is running (at most one)
+};
+
+/** What the page was last told, and the pace of training. Written by report() and trainSlice(). */
+export const reports = {
+  pending: pendingSince(0), // steps since the last report, and the losses read of them
+  lastPost: 0,
+  lastTestLoss: 0,
+  stepsPerSlice: 1,
+  backendSent: '', // the engine in use and why, as last posted
+  phasesSent: 0, // finished phases whose loss series the page has
+};
+
+/** The WebGPU device found (a Gpu, whose failure says why there is none). Written by findGpu(). */
+export const device = { gpu: null };
+
+/** The test sample the network diagram shows. Written by the select handler (and build, to keep it in range). */
+export const view = { selected: 0 };
+
+/** The upload last written with the saved run (written again only when it changes). Written by save and resume. */
+export const saving = { upload: null };
+
+/** No steps yet since `since` (ms). */
+export function pendingSince(since) {
+  return { loss: 0, read: 0, steps: 0, since };
+}
