@@ -1,6 +1,6 @@
 //! Writes the "Export for PyTorch" ZIP of a model on a bundled dataset, trained some steps, and the
 //! dataset beside it as IDX files (images as values 0..1 × 255, labels): for trying `train.py` and `torchrun` on a machine
-//! without the page (the README's GPU figures for train.py came from this).
+//! without the page (docs/performance.md's GPU figures for train.py came from this).
 //!
 //!     cargo run --release --example export_pytorch -- mnist 1000,500,250,30 200 OUT_DIR
 

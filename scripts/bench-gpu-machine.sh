@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The GPU benchmarks on a machine with a real GPU and no toolchain (the README's H100 figures came from
+# The GPU benchmarks on a machine with a real GPU and no toolchain (docs/performance.md's H100 figures came from
 # it): `prepare` here builds the bench binaries into .devbench/ and fetches the Vulkan loader's .debs
 # into .gl/ (both ignored by git); `run` there unpacks the loader and prints the markdown tables of
 # cargo bench (gemm, training) and of benches/pytorch_reference.py, and copies them to $OUT if set.

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The bench page (www/bench.html) in headless Chromium on a machine with a GPU but no Node: serves
+"""The bench page (www/bench/bench.html) in headless Chromium on a machine with a GPU but no Node: serves
 dist/, finds a set of Chromium flags under which WebGPU gets a hardware adapter (a probe page reports
 the adapter each set gives), then runs the bench page with them and writes its rows as a markdown
 table. Used by `scripts/bench-gpu-machine.sh chromium` on the lent GPU machine.
@@ -124,7 +124,7 @@ def main():
     if not chosen:
         sys.exit("no flag set gave WebGPU a hardware adapter")
     flags, probe = chosen
-    result = run_chromium(binary, flags, f"{base}/www/bench.html#report{'-quick' if quick else ''}", 570,
+    result = run_chromium(binary, flags, f"{base}/www/bench/bench.html#report{'-quick' if quick else ''}", 570,
                           f"{out}/chromium-bench.log")
     if not result or "rows" not in result:
         sys.exit(f"the bench page did not finish: {result}")

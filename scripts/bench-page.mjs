@@ -1,4 +1,4 @@
-// npm run bench:page: serves dist/, runs the bench page (www/bench.html) in headless Chromium and
+// npm run bench:page: serves dist/, runs the bench page (www/bench/bench.html) in headless Chromium and
 // prints its results as a markdown table with the browser's version and the date.
 // Usage: node scripts/bench-page.mjs [--quick]
 import { serve } from './serve.mjs';
@@ -9,7 +9,7 @@ const { server, url } = await serve('dist', 0);
 const browser = await launch();
 try {
   const page = await browser.newPage();
-  await page.goto(`${url}www/bench.html${quick ? '#quick' : ''}`);
+  await page.goto(`${url}www/bench/bench.html${quick ? '#quick' : ''}`);
   const rows = await page.evaluate(() => window.aeBench.done);
   console.log(`Bench page, ${browser.version()}, ${new Date().toISOString().slice(0, 10)}${quick ? ' (quick)' : ''}\n`);
   console.log('| what | engine | size | result |\n|---|---|---|---|');

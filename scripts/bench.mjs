@@ -1,4 +1,4 @@
-// npm run bench: serves dist/, runs the side-by-side page (www/versus.html: this engine against TF.js
+// npm run bench: serves dist/, runs the side-by-side page (www/bench/versus.html: this engine against TF.js
 // on the same network, weights and batches) in headless Chromium, then measures the playground's page
 // load, and prints the results as markdown with the machine, the browser and the date.
 // Usage: node scripts/bench.mjs [--quick]
@@ -50,7 +50,7 @@ const browser = await launch();
 try {
   const page = await browser.newPage();
   page.on('console', (m) => m.type() === 'error' && console.error(`page: ${m.text()}`));
-  await page.goto(`${url}www/versus.html${quick ? '#quick' : ''}`);
+  await page.goto(`${url}www/bench/versus.html${quick ? '#quick' : ''}`);
   const report = await page.evaluate(() => window.aeVersus.done);
   console.log(`Side by side with TF.js ${report.tfjs.version}: ${browser.version()}, ${model} at ${mhz.toFixed(0)} MHz (${quick ? 'quick run, ' : ''}${new Date().toISOString().slice(0, 10)})\n`);
   console.log('| what | engine | result |\n|---|---|---|');

@@ -31,7 +31,7 @@ cp index.html dist/
 # Each module minified in place (esbuild; names, paths and imports unchanged): a third less to download.
 (cd dist && ../node_modules/.bin/esbuild $(find www -name '*.js') --minify --outdir=www --outbase=www --allow-overwrite --log-level=warning)
 cp node_modules/uplot/dist/uPlot.iife.min.js node_modules/uplot/dist/uPlot.min.css node_modules/uplot/LICENSE dist/vendor/
-# TensorFlow.js, for the side-by-side benchmark page only (www/versus.html): the union bundle (core with
+# TensorFlow.js, for the side-by-side benchmark page only (www/bench/versus.html): the union bundle (core with
 # its gradients, and the plain-JS CPU backend), the wasm and WebGPU backends; each keeps its licence header.
 mkdir -p dist/vendor/tfjs
 cp node_modules/@tensorflow/tfjs/dist/tf.es2017.min.js dist/vendor/tfjs/

@@ -4,10 +4,10 @@
 // figures its goals read and whether each goal holds at each seed.
 import { readFile } from 'node:fs/promises';
 import init, { Data, Playground } from '../dist/pkg/ae_playground.js';
-import { LESSONS } from '../www/lessons.js';
-import { goalMet } from '../www/lesson-goals.js';
+import { LESSONS } from '../www/lessons/lessons.js';
+import { goalMet } from '../www/lessons/goals.js';
 import { defaults } from '../www/settings.js';
-import { Partner, extraFigures } from '../dist/www/worker-compare.js';
+import { Partner, extraFigures } from '../dist/www/worker/compare.js';
 
 await init({ module_or_path: await readFile(new URL('../dist/pkg/ae_playground_bg.wasm', import.meta.url)) });
 const data = new Map();

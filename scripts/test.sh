@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # npm test: set up what is missing, check formatting and clippy (native and wasm32, warnings as
 # errors), build, then every test — native (GPU tests on Mesa's lavapipe),
-# wasm-bindgen-test in headless Chromium on WebGPU, and browser end-to-end tests, which run last so
+# wasm-bindgen-test in headless Chromium on WebGPU, and browser end-to-end tests with the docs' checks, which run last so
 # that their closing line is the one CI reads.
 source "$(dirname "$0")/lib.sh"
 bash scripts/setup.sh --test
@@ -21,5 +21,5 @@ step "browser tests (wasm-bindgen-test in headless Chromium)"
 CHROMEDRIVER=$(command -v chromedriver) WASM_BINDGEN_TEST_TIMEOUT=180 \
   cargo test --target wasm32-unknown-unknown --test browser -- --nocapture
 
-step "end-to-end tests (playwright-core, node --test)"
-node --test --test-reporter=spec tests/e2e/*.test.mjs
+step "end-to-end tests (playwright-core, node --test), and the docs' layout table and links"
+node --test --test-reporter=spec tests/docs.test.mjs tests/e2e/*.test.mjs

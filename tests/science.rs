@@ -66,7 +66,7 @@ fn linear_autoencoder_matches_pca() {
 
 /// The texts' setting: SGD with momentum and tied stages, so that the decoder assembled from
 /// transposed encoders is exactly what each stage learned. (With Adam and the activation-scaled
-/// initialisation, random initialisation ends lower on this small data: see README, "Findings".)
+/// initialisation, random initialisation ends lower on this small data: see docs/claims.md, "Findings".)
 #[test]
 fn layer_wise_pretraining_beats_random_initialisation_at_equal_epochs() {
     let data = digits();

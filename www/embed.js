@@ -66,7 +66,7 @@ class AePlayground extends HTMLElement {
     return this.request('ae:pause');
   }
 
-  /** Switches to a lesson: a built-in one's key, or a lesson object of the JSON format (see the
+  /** Switches to a lesson: a built-in one's key, or a lesson object of the JSON format (see
    * docs/instructors.md); resolves with the settings in force, rejects with what is wrong. */
   loadPreset(lesson) {
     return this.request('ae:load', { lesson });

@@ -112,7 +112,7 @@ fn f2_f3(data: &Dataset, scale: f64) -> (Row, Row, Session) {
         learning_rate: 0.001,
         batch_size: 64,
         validation: 0.1,
-        weight_decay: 1e-3, // chosen on the validation rows (README, F2): without it the net overfits
+        weight_decay: 1e-3, // chosen on the validation rows (docs/claims.md, F2): without it the net overfits
         ..Config::default()
     };
     let pca = {

@@ -81,7 +81,7 @@ impl Playground {
 
 #[wasm_bindgen]
 impl Playground {
-    /// The current phase's model as a safetensors file (tensor names in the README).
+    /// The current phase's model as a safetensors file (tensor names in docs/practitioners.md).
     #[wasm_bindgen(js_name = exportWeights)]
     pub fn export_weights(&self) -> Vec<u8> {
         self.session.export_model()

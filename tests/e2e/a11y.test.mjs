@@ -39,7 +39,7 @@ test('the free-play page has no accessibility violations', async () => {
 
 test('no lesson has accessibility violations', async () => {
   const { page } = await open(env.browser, env.url);
-  const keys = await page.evaluate(async () => (await import('/www/lessons.js')).LESSONS.map((l) => l.key));
+  const keys = await page.evaluate(async () => (await import('/www/lessons/lessons.js')).LESSONS.map((l) => l.key));
   await page.close();
   assert.ok(keys.length > 0, 'the page lists its lessons');
   console.log(`checking ${keys.length} lessons: ${keys.join(', ')}`);

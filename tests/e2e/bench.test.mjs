@@ -11,7 +11,7 @@ test('the bench page measures matmul and training on the CPU engine and on WebGP
   const page = await env.browser.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${env.url}www/bench.html#quick`);
+  await page.goto(`${env.url}www/bench/bench.html#quick`);
   const rows = await page.evaluate(() => window.aeBench.done);
   const value = (r) => Number.parseFloat(r.result);
   const cpu = rows.filter((r) => r.engine.startsWith('CPU'));
@@ -28,7 +28,7 @@ test('side by side, TF.js and this engine train the same net to the same losses,
   const page = await env.browser.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${env.url}www/versus.html#quick`);
+  await page.goto(`${env.url}www/bench/versus.html#quick`);
   const report = await page.evaluate(() => window.aeVersus.done);
   assert.equal(report.tfjs.simd, true, 'TF.js wasm runs with SIMD');
   assert.deepEqual(report.agreement.map((a) => a.engine), ['wasm', 'cpu']);

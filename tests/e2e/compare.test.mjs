@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ARTIFACTS, open, openDrawer, start } from './browser.mjs';
-import { LESSONS } from '../../www/lessons.js';
+import { LESSONS } from '../../www/lessons/lessons.js';
 
 let env;
 before(async () => (env = await start()));

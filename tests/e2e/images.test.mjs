@@ -134,7 +134,7 @@ test('an image that is not square is cropped to its centre square, stretched, or
   // A 60×20 image: white, then a grey middle third, then white; drawn at 10×10 three ways. Pixels
   // (row, column) read: (0, 0), (0, 5), (5, 0), (5, 5).
   const pixels = await page.evaluate(async () => {
-    const { imagesToIdx } = await import('./www/image-upload.js');
+    const { imagesToIdx } = await import('./www/data/image-upload.js');
     const canvas = new OffscreenCanvas(60, 20);
     const ctx = canvas.getContext('2d');
     ctx.fillStyle = '#fff';

@@ -23,7 +23,7 @@ async function cardPage() {
   await page.setContent('<main><p id="other">not the card’s</p><section id="card"></section></main>');
   await page.evaluate(async () => {
     const { LessonCard } = await import('/www/views/lesson-card.js');
-    const { LESSONS } = await import('/www/lessons.js');
+    const { LESSONS } = await import('/www/lessons/lessons.js');
     window.calls = [];
     window.lesson = LESSONS.find((l) => l.key === 'bottleneck');
     const FRESH = { step: 0, testLoss: null, phase: null };

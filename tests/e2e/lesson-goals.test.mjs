@@ -4,8 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { LESSONS, checkLesson, loadLesson, parseLesson, viewFromHash, viewToHash } from '../../www/lessons.js';
-import { describeGoal, goalMet, lessonStatus } from '../../www/lesson-goals.js';
+import { LESSONS, checkLesson, loadLesson, parseLesson, viewFromHash, viewToHash } from '../../www/lessons/lessons.js';
+import { describeGoal, goalMet, lessonStatus } from '../../www/lessons/goals.js';
 import { defaults } from '../../www/settings.js';
 
 const FRESH = { step: 0, epoch: 0, trainLoss: null, testLoss: null, testAccuracy: null, samplesPerSecond: null, phase: null, finished: false };
@@ -244,12 +244,12 @@ test('a lesson file on the same site is fetched; another site, a missing file an
   await assert.rejects(loadLesson(view, { fetch: offline, base }), /could not be fetched: Failed to fetch/);
 });
 
-test('the example lesson file is a valid lesson, the one the README shows', async () => {
+test('the example lesson file is a valid lesson, the one the docs/instructors.md shows', async () => {
   const text = await readFile(EXAMPLE, 'utf8');
   const lesson = parseLesson(text, 'example.json');
   assert.equal(lesson.key, 'codeSize');
   assert.equal(lesson.steps.length, 3);
-  const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+  const readme = await readFile(new URL('../../docs/instructors.md', import.meta.url), 'utf8');
   const shown = readme.split('## Lessons')[1].match(/```json\n([^`]*)```/)[1];
   assert.deepEqual(JSON.parse(shown), JSON.parse(text));
 });

@@ -6,10 +6,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import init, { Data, Playground } from '../../dist/pkg/ae_playground.js';
-import { LESSONS, parseLesson } from '../../www/lessons.js';
-import { goalMet } from '../../www/lesson-goals.js';
+import { LESSONS, parseLesson } from '../../www/lessons/lessons.js';
+import { goalMet } from '../../www/lessons/goals.js';
 import { defaults } from '../../www/settings.js';
-import { Partner, extraFigures } from '../../dist/www/worker-compare.js';
+import { Partner, extraFigures } from '../../dist/www/worker/compare.js';
 
 const MOST_STEPS = 6000; // each goal must be met within this many steps
 const CHUNK = 100; // steps between checks

@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mosaicPicks, open, start, openDrawer } from './browser.mjs';
 import { readFileSync } from 'node:fs';
-import { LESSONS } from '../../www/lessons.js';
+import { LESSONS } from '../../www/lessons/lessons.js';
 
 let env;
 before(async () => (env = await start()));

@@ -25,7 +25,6 @@ test('MNIST trains in the worker: the test loss halves, reconstructions appear, 
   assert.equal(first.step, 0);
   assert.ok(first.testLoss > 0, `initial test loss ${first.testLoss}`);
   assert.equal(first.backend, 'CPU');
-
   let m = first;
   for (let round = 0; round < 10 && m.testLoss > first.testLoss / 2; round++) {
     m = await page.evaluate(() => window.aePlayground.train({ steps: 100 }));
@@ -43,7 +42,7 @@ test('MNIST trains in the worker: the test loss halves, reconstructions appear, 
 
   // The engine lives in the worker: the wasm was fetched there, never by the page itself.
   const [worker] = page.workers();
-  assert.match(worker.url(), /www\/worker\.js$/);
+  assert.match(worker.url(), /www\/worker\/worker\.js$/);
   const fetched = (ctx) => ctx.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).join(' '));
   assert.match(await fetched(worker), /ae_playground_bg\.wasm/);
   assert.doesNotMatch(await fetched(page), /ae_playground_bg\.wasm/);

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { ARTIFACTS, start } from './browser.mjs';
 import { serve } from '../../scripts/serve.mjs';
-import { LESSONS } from '../../www/lessons.js';
+import { LESSONS } from '../../www/lessons/lessons.js';
 
 let env;
 before(async () => (env = await start()));

@@ -1,6 +1,6 @@
 // The training worker's state, one object per owner. Each part says which functions write it; the
 // rest only read it, so that what a handler reads and writes shows in its code (`models.playground`,
-// `play.running`). Constants stay in worker.js; the datasets held are data.js's, the panels' wishes
+// `training.running`). Constants stay in worker.js; the datasets held are data.js's, the panels' wishes
 // panels.js's.
 
 /** The models in hand and what they were built from. Written by build() alone (endCompare drops B). */
@@ -14,7 +14,7 @@ export const models = {
 };
 
 /** Play and pause. Written by the play loop and the play, pause, train and reset handlers. */
-export const play = {
+export const training = {
   running: false,
   generation: 0, // a new model (reset, import) ends any play loop of the one before
   looping: false, // a play loop is running (at most one)

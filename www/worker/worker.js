@@ -11,7 +11,7 @@ import { keepSegmentation, keepUpload, loadDataset, readUpload, uploadOf } from 
 import { networkMessage } from './network.js';
 import { Partner, extraFigures, partnerSettings } from './compare.js';
 import { TO_WORKER, checkMessage } from '../protocol.js';
-import { device, models, pendingSince, play, reports, saving, view } from './state.js';
+import { device, models, pendingSince, reports, saving, training, view } from './state.js';
 
 const SLICE_MS = 30;
 const POST_EVERY_MS = 200;
@@ -70,7 +70,7 @@ async function build(settings, prepare, run, compare = null) {
   models.playground = next;
   models.partner = nextPartner;
   models.batchSize = models.playground.config().batchSize;
-  play.running = false;
+  training.running = false;
   reports.pending = pendingSince(performance.now());
   models.info = models.playground.dataset();
   models.datasetKey = dataset;
@@ -172,39 +172,39 @@ async function trainSlice(limit) {
  * page's requests (a sample to show, a point to decode, a save) are answered between slices while it
  * trains. Errors (a divergence, say) stop it and are posted. */
 async function play() {
-  const mine = play.generation;
+  const mine = training.generation;
   try {
-    while (play.running && play.generation === mine) {
+    while (training.running && training.generation === mine) {
       const more = await exclusive(async () => {
-        if (!play.running || play.generation !== mine || allFinished()) return false; // paused, replaced or done while it waited
+        if (!training.running || training.generation !== mine || allFinished()) return false; // paused, replaced or done while it waited
         await trainSlice(Infinity);
         return !allFinished();
       });
       if (!more) break;
       await pause();
     }
-    if (play.generation !== mine) return; // a new model replaced this one: its own reports follow
-    play.running = false;
+    if (training.generation !== mine) return; // a new model replaced this one: its own reports follow
+    training.running = false;
     await exclusive(() => report(true));
   } catch (e) {
-    play.running = false;
-    post({ type: 'error', message: e.message ?? String(e), running: play.running });
+    training.running = false;
+    post({ type: 'error', message: e.message ?? String(e), running: training.running });
   }
 }
 
 /** Starts the play loop unless one runs; a Play that came as it was ending starts it again. */
 function startPlay() {
-  if (play.looping) return;
-  play.looping = true;
+  if (training.looping) return;
+  training.looping = true;
   play().finally(() => {
-    play.looping = false;
-    if (play.running) startPlay();
+    training.looping = false;
+    if (training.running) startPlay();
   });
 }
 
 /** Pauses play, then trains exactly `steps` steps (fewer if training finishes). */
 async function trainSteps(steps) {
-  play.running = false;
+  training.running = false;
   await exclusive(async () => {
     for (let left = Math.floor(steps); left > 0 && !allFinished(); left -= await trainSlice(left)) await pause();
     await report(true);
@@ -242,8 +242,8 @@ const withModel = (task) =>
 
 /** A new model (and B with `compare`), built once any play loop of the one before has stopped. */
 function replaceModel(settings, prepare, compare) {
-  play.running = false;
-  play.generation++;
+  training.running = false;
+  training.generation++;
   return exclusive(() => build(settings, prepare, undefined, compare));
 }
 
@@ -276,11 +276,11 @@ const HANDLERS = {
       models.partner = null;
     }),
   play() {
-    play.running = true;
+    training.running = true;
     startPlay();
   },
   pause() {
-    play.running = false; // the play loop ends its slice and reports
+    training.running = false; // the play loop ends its slice and reports
   },
   train: ({ steps }) => trainSteps(steps),
   // Read and kept under a key of its own; the model changes only when settings name it.
@@ -326,7 +326,7 @@ const HANDLERS = {
     }),
   segment: ({ scribbles, window, fineTune }) => withModel((model) => model.segment(Uint32Array.from(scribbles), window, fineTune ?? 0)),
   loseGpu() {
-    play.running = false;
+    training.running = false;
     return exclusive(async () => {
       device.gpu?.destroy();
       await report(true); // the lost device fails the read-back: the engine falls back to the CPU
@@ -342,6 +342,6 @@ self.onmessage = async ({ data: message }) => {
   } catch (e) {
     // Refused: said to the page, with whether training goes on (a failed hover-decode does not stop
     // it; a refused reset has stopped the old model's play loop).
-    post({ type: 'error', message: e.message ?? String(e), id: message?.id, running: play.running });
+    post({ type: 'error', message: e.message ?? String(e), id: message?.id, running: training.running });
   }
 };

@@ -1,5 +1,5 @@
-// What the matmul kernels share (matmul.wgsl, matmul_large.wgsl; each is compiled with this in front,
-// then the operands as scalars, matmul_scalar.wgsl, or as vectors of 4, matmul_vector.wgsl):
+// What the matmul kernels share (matmul.wgsl with matmul_scalar.wgsl; matmul_large.wgsl with its
+// operands read as scalars, matmul_large_scalar.wgsl, or as vectors of 4, matmul_large_vector.wgsl):
 // C[M, N] = op(A) · op(B) (+ C when accumulating), row-major f32, where op(A) is [M, K] (A stored
 // [M, K], or [K, M] read transposed) and op(B) is [K, N] (B stored [K, N], or [N, K] transposed).
 // Each matrix starts at an element offset into its buffer, so layers can be views of one flat buffer.
