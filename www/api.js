@@ -3,11 +3,13 @@ import { describeNetwork } from './views/network-model.js';
 import { lessonNow } from './lessons/view.js';
 import { diagrammed } from './views/compare-view.js';
 
-/** Installs the API over the page's controller (main.js): its requests to the worker and its state. */
+/** Installs the API over the page's controller (main.js): its requests to the worker and its state.
+ * What it resolves, it resolves once the page has drawn it: the views draw once a frame
+ * (views/pacing.js), and a script that reads the page after `await train()` finds it drawn. */
 export function installApi(controller) {
-  window.aePlayground = {
+  const api = {
     /** Resolves once the engine, the data and the first metrics are ready. */
-    ready: controller.ready,
+    ready: drawn(controller.ready),
     /** Trains exactly `steps` steps (pausing play first); resolves with the metrics after them. */
     train: ({ steps = 1 } = {}) => controller.request({ type: 'train', steps }).then(() => controller.metrics()),
     play: () => controller.play(),
@@ -103,4 +105,30 @@ export function installApi(controller) {
       explored: () => structuredClone({ hover: controller.store.get().hover, drawn: controller.store.get().drawn, neighbours: controller.store.get().neighbours }),
     },
   };
+  for (const [name, member] of Object.entries(api)) {
+    if (typeof member === 'function') api[name] = (...args) => settled(member(...args));
+  }
+  api.ready.catch(() => {}); // (the worker's failure is shown on the page; a script that awaits ready hears it too)
+  window.aePlayground = api;
+}
+
+/** `value` as it is, or a promise of it settled once the page has drawn the frame after it. */
+function settled(value) {
+  return typeof value?.then === 'function' ? drawn(value) : value;
+}
+
+/** Resolves (or rejects) as `promise` does, after the next frame's drawing; in a hidden page, which
+ * draws no frames, after 100 ms. */
+function drawn(promise) {
+  const frame = () => new Promise((resolve) => {
+    requestAnimationFrame(() => setTimeout(resolve));
+    setTimeout(resolve, 100);
+  });
+  return promise.then(
+    async (value) => (await frame(), value),
+    async (error) => {
+      await frame();
+      throw error;
+    },
+  );
 }

@@ -8,6 +8,7 @@ import { createStore } from './store.js';
 import { Player } from './player.js';
 import { FROM_WORKER, checkMessage } from './protocol.js';
 import { installViews } from './views/index.js';
+import { later, revealWhenNear } from './views/pacing.js';
 import { installApi } from './api.js';
 import { installUpload, upload } from './data/upload.js';
 import { installExport } from './data/export.js';
@@ -83,7 +84,18 @@ function adopt(settings) {
   const b = compareParam(store.get().compare, view);
   if (b !== null) prefix.set('b', b);
   history.replaceState(null, '', toHash(settings, baseOf(view), prefix.toString()) || location.pathname);
-  renderForm($('settings'), settings, (s) => reset(s).catch(() => {}), view);
+  // The drawer's form: now when it is open, else when the page is idle or the drawer opens.
+  form.stale = true;
+  if ($('drawer').hidden) later(showForm);
+  else showForm();
+}
+
+const form = { stale: true };
+/** Draws the drawer's form with the settings in force, unless it shows them already. */
+function showForm() {
+  if (!form.stale) return;
+  form.stale = false;
+  renderForm($('settings'), store.get().settings, (s) => reset(s).catch(() => {}), view);
 }
 
 /** Rebuilds the model with some settings changed; resolves once it is ready. If the settings are
@@ -122,7 +134,15 @@ function select(index, quiet = false) {
     });
 }
 const views = installViews(store, { reset, select });
-const panels = installPanels({ request }, () => store.get().dataset);
+document.documentElement.classList.add('started'); // the diagram is in place: the rest may show (style.css)
+// The panels below the first screen are made when the page is idle; the worker's messages for them
+// wait until then, in order.
+const panels = { drawers: null, waiting: [] };
+revealWhenNear(document.querySelectorAll('.panel.unseen'));
+later(() => {
+  panels.drawers = installPanels({ request }, () => store.get().dataset);
+  for (const m of panels.waiting.splice(0)) later(() => panels.drawers[m.type]?.(m)); // a task each
+});
 // Its controller is filled in below (play, and a dataset to train on).
 const segmentation = installSegmentPanel({ request, store, play: () => player.play(), useDataset: (key) => (addDatasetOption(key), reset({ dataset: key })) }, showMessage);
 
@@ -194,7 +214,8 @@ worker.onmessage = ({ data }) => {
     return;
   }
   handlers[data.type]?.(data);
-  panels[data.type]?.(data);
+  if (panels.drawers) panels.drawers[data.type]?.(data);
+  else panels.waiting.push(data);
 };
 worker.onerror = (e) => {
   const error = new Error(`The training worker failed: ${e.message}`);
@@ -269,7 +290,9 @@ store.subscribe(({ settings, view: v }, changed) => {
   $('upload-open').hidden = named(v.lock) || named(v.hide);
 });
 $('dataset-pick').onchange = (e) => reset({ dataset: e.target.value }).catch(() => {});
-renderForm($('settings'), store.get().settings, (s) => reset(s).catch(() => {}), view);
+// The drawer's form, closed at first, is drawn after the first screen (and again by adopt()).
+later(showForm);
+$('drawer-open').addEventListener('click', showForm);
 
 const controller = {
   ready,

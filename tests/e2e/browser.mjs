@@ -29,6 +29,18 @@ export async function open(browser, url) {
   return { page, errors, offOrigin };
 }
 
+/** A screenshot of the whole page into artifacts/`name`, taken after scrolling through it as a
+ * person would: the views below the first screen draw, and the panels are laid out, once in view. */
+export async function wholePageShot(page, name) {
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  for (let y = 0; y < height; y += 500) {
+    await page.evaluate((top) => scrollTo(0, top), y);
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  }
+  await page.evaluate(() => scrollTo(0, 0));
+  await page.screenshot({ path: new URL(name, ARTIFACTS).pathname, fullPage: true });
+}
+
 /** Opens the settings drawer (the settings, the upload and export controls live there). */
 export async function openDrawer(page) {
   if (await page.locator('#drawer').isHidden()) await page.click('#drawer-open');

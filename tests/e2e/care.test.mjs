@@ -3,7 +3,7 @@
 // has a label. (How free the main thread stays is measured, not asserted: npm run measure:main-thread.)
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ARTIFACTS, open, start } from './browser.mjs';
+import { open, start, wholePageShot } from './browser.mjs';
 
 let env;
 before(async () => (env = await start()));
@@ -36,7 +36,7 @@ test('the page fits a 360 px wide screen, and every control has a label', async 
   await page.waitForTimeout(300); // the charts follow their containers' new size
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow} px at 360 px`);
-  await page.screenshot({ path: new URL('phone-360.png', ARTIFACTS).pathname, fullPage: true });
+  await wholePageShot(page, 'phone-360.png');
   // Someone who arrives knowing nothing reads what an autoencoder is, in two sentences, at the top.
   const intro = await page.textContent('#intro');
   assert.equal(intro.split(/(?<=\.) /).length, 2, intro);

@@ -2,7 +2,7 @@
 // table alternative and a thumbnail under the pointer; a 2-unit code is drawn as it is.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ARTIFACTS, open, start } from './browser.mjs';
+import { open, start, wholePageShot } from './browser.mjs';
 
 let env;
 before(async () => (env = await start()));
@@ -44,7 +44,7 @@ test('the latent scatter shows the codes by label, with a legend, a table and ho
   await page.waitForSelector('#latent-tip:not([hidden])');
   assert.match(await page.textContent('#latent-tip'), /test sample \d+, label \d/);
   assert.equal(await page.locator('#latent-tip canvas').count(), 1);
-  await page.screenshot({ path: new URL('latent-2d.png', ARTIFACTS).pathname, fullPage: true });
+  await wholePageShot(page, 'latent-2d.png');
 
   // A wider code is projected on its principal directions.
   await page.evaluate(() => window.aePlayground.reset({ hidden: [32] }));
@@ -62,7 +62,7 @@ test('the synthetic manifolds train in the page and colour the latent scatter by
     console.log(`${dataset}: test loss ${first.testLoss.toFixed(3)} → ${m.testLoss.toFixed(3)} after ${m.step} steps`);
     assert.ok(m.testLoss < 0.6 * first.testLoss, `${dataset}: ${first.testLoss} → ${m.testLoss}`);
     assert.equal(await page.locator('#latent-legend li').count(), classes, dataset);
-    if (dataset === 'swissRoll') await page.screenshot({ path: new URL('latent-swiss-roll.png', ARTIFACTS).pathname, fullPage: true });
+    if (dataset === 'swissRoll') await wholePageShot(page, 'latent-swiss-roll.png');
     // Not images: no strip of samples, no decoded image under the pointer, no drawing pad.
     for (const id of ['#samples-images', '#explore', '#pad']) assert.ok(await page.locator(id).isHidden(), `${dataset}: ${id} hidden`);
     assert.deepEqual(errors, []);

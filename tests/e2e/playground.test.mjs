@@ -2,7 +2,7 @@
 // reconstructions, keeps to its own origin, and answers the page API.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ARTIFACTS, open, start, openDrawer } from './browser.mjs';
+import { ARTIFACTS, open, start, openDrawer, wholePageShot } from './browser.mjs';
 
 let env;
 before(async () => (env = await start()));
@@ -25,6 +25,15 @@ test('MNIST trains in the worker: the test loss halves, reconstructions appear, 
   assert.equal(first.step, 0);
   assert.ok(first.testLoss > 0, `initial test loss ${first.testLoss}`);
   assert.equal(first.backend, 'CPU');
+  // The first screen came from MNIST's first slice; the whole comes when training starts, and the
+  // page speaks of the whole throughout.
+  const fetched = (ctx) => ctx.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).join(' '));
+  const [worker] = page.workers();
+  assert.match(await fetched(worker), /data\/mnist-first\.aepk/);
+  assert.doesNotMatch(await fetched(worker), /data\/mnist\.aepk/);
+  const described = () => page.textContent('#data-what');
+  assert.match(await described(), /8000 train and 2000 test samples/);
+
   let m = first;
   for (let round = 0; round < 10 && m.testLoss > first.testLoss / 2; round++) {
     m = await page.evaluate(() => window.aePlayground.train({ steps: 100 }));
@@ -41,9 +50,9 @@ test('MNIST trains in the worker: the test loss halves, reconstructions appear, 
   assert.ok(m.testLoss < 40, `test loss ${m.testLoss} after ${m.step} steps: stuck at the mean image?`);
 
   // The engine lives in the worker: the wasm was fetched there, never by the page itself.
-  const [worker] = page.workers();
   assert.match(worker.url(), /www\/worker\/worker\.js$/);
-  const fetched = (ctx) => ctx.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).join(' '));
+  assert.match(await fetched(worker), /data\/mnist\.aepk/, 'training fetched the whole of MNIST');
+  assert.match(await described(), /8000 train and 2000 test samples/);
   assert.match(await fetched(worker), /ae_playground_bg\.wasm/);
   assert.doesNotMatch(await fetched(page), /ae_playground_bg\.wasm/);
 
@@ -57,7 +66,7 @@ test('MNIST trains in the worker: the test loss halves, reconstructions appear, 
   const backend = await page.textContent('#backend');
   console.log(backend);
   assert.doesNotMatch(backend, /starting|checking/);
-  await page.screenshot({ path: new URL('playground.png', ARTIFACTS).pathname, fullPage: true });
+  await wholePageShot(page, 'playground.png');
 
   assert.deepEqual(errors, [], 'console errors');
   assert.deepEqual(offOrigin, [], 'requests off the page origin');
@@ -113,6 +122,8 @@ test('layer-wise pretraining runs stage by stage in the page, then fine-tunes, t
   assert.match(await page.textContent('#readout'), /classifier \(4 of 4\), finished.*Test accuracy[\d.]+%/);
   // Each phase in the list: done, a full bar, its steps and speed, its own loss curve and table, its
   // reconstructions (the classifier's: of the autoencoder it sits on), and the classifier's accuracy.
+  // Its curves are charts, made as they come into view (below the first screen here), as a person scrolls.
+  await page.locator('#stages').scrollIntoViewIfNeeded();
   await page.waitForFunction(() => document.querySelectorAll('#stages .stage-curve canvas').length >= 4);
   const items = await page.$$eval('#stages li', (lis) =>
     lis.map((li) => ({
@@ -130,7 +141,7 @@ test('layer-wise pretraining runs stage by stage in the page, then fine-tunes, t
     assert.match(item.text, /^done: [\d,]+ steps.*, [\d,]+ samples\/s(, test accuracy [\d.]+%)?$/, item.name);
     assert.ok(item.rows > 10 && item.thumb > 0, `${item.name}: ${item.rows} loss rows, reconstructions ${item.thumb} px wide`);
   }
-  await page.screenshot({ path: new URL('pretraining.png', ARTIFACTS).pathname, fullPage: true });
+  await wholePageShot(page, 'pretraining.png');
   assert.deepEqual(errors, []);
   await page.close();
 });

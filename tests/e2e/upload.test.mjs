@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
-import { ARTIFACTS, open, start, openDrawer } from './browser.mjs';
+import { ARTIFACTS, open, start, openDrawer, wholePageShot } from './browser.mjs';
 
 let env;
 before(async () => (env = await start()));
@@ -49,7 +49,7 @@ test('every format uploads, by the picker, by drag and drop and by the API, and 
   assert.ok(Number.isFinite(m.testLoss), JSON.stringify(m));
   assert.deepEqual(await page.locator('#latent-legend li').allTextContents(), ['ant', 'bee', 'cat'], 'the names of the label column in the legend');
   assert.equal(await page.inputValue('#setting-dataset'), 'upload:clusters.csv', 'the dataset control offers and shows the upload');
-  await page.screenshot({ path: new URL('upload-csv.png', ARTIFACTS).pathname, fullPage: true });
+  await wholePageShot(page, 'upload-csv.png');
 
   // IDX images and labels, gzipped, both through the picker (labels first: the page reorders them).
   const pixels = Array.from({ length: 60 * 8 * 8 }, (_, i) => (i * 37) % 256);

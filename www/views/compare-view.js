@@ -2,6 +2,7 @@
 // half-masked test images, the code's mean activation ρ̂ per unit), B's latent plane beside A's turned
 // onto it by Procrustes, and the switch of the diagram between A and B.
 import { LatentScatter } from './latent-scatter.js';
+import { grouped } from './numbers.js';
 import { comparable } from '../lessons/goals.js';
 
 const $ = (id) => document.getElementById(id);
@@ -18,10 +19,10 @@ export function diagrammed(s) {
 
 /** One line on the difference: "Step 1,500: B's test loss is 69% lower than A's (1.48 against 4.76)." */
 export function headline(a, b) {
-  const step = `Step ${(b?.step ?? 0).toLocaleString('en')}`;
+  const step = `Step ${grouped(b?.step ?? 0)}`;
   if (a?.testLoss == null || b?.testLoss == null) return 'A and B train in lockstep: the same steps, on the same batches.';
   if (!comparable(a.phase, b.phase)) return `${step}: A is in ${phaseName(a.phase)}, B in ${phaseName(b.phase)}; their losses compare once both train the same thing.`;
-  if (a.finished && b.step > a.step) return `${step}: A has finished (at step ${a.step.toLocaleString('en')}); B trains on.`;
+  if (a.finished && b.step > a.step) return `${step}: A has finished (at step ${grouped(a.step)}); B trains on.`;
   const change = Math.round(100 * Math.abs(1 - b.testLoss / a.testLoss));
   const how = change === 0 ? 'about the same as' : `${change}% ${b.testLoss < a.testLoss ? 'lower' : 'higher'} than`;
   return `${step}: B's test loss is ${how} A's (${figure(b.testLoss)} against ${figure(a.testLoss)}).`;

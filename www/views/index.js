@@ -12,6 +12,7 @@ import { LatentScatter } from './latent-scatter.js';
 import { ReconstructionsView } from './reconstructions.js';
 import { CompareView, diagrammed } from './compare-view.js';
 import { installLesson } from '../lessons/view.js';
+import { inView, perFrame } from './pacing.js';
 
 const $ = (id) => document.getElementById(id);
 // The bundled datasets' shapes, so that the diagram is drawn at once, before the data arrives (nothing
@@ -36,6 +37,21 @@ export function installViews(store, { reset, select }) {
     onSelectCard: (id) => store.set({ selectedCard: id }),
   });
   const details = new LayerDetails($('layer-details'));
+  // Drawn once a frame from the latest state (pacing.js); those below a phone's first screen only
+  // while in view.
+  const drawNetwork = perFrame((s) => network.update(s));
+  const drawDetails = inView($('layer-details'), (s) => details.update(s));
+  const drawStrip = inView($('sample-strip'), (s) => strip.update(s));
+  const drawLatent = inView($('latent'), (latent, comparing) => {
+    scatter.update(latent);
+    if (comparing) $('latent-what').textContent = `A (left): ${$('latent-what').textContent}`;
+  });
+  const drawImages = inView($('latent'), (s) => showImages(s, scatter, preview, compare.scatter));
+  const drawReconstructions = inView($('reconstructions'), (m) => {
+    recon.update(m, store.get().dataset);
+    const { phase } = store.get().metrics;
+    if (phase) stages.setReconstruction(phase.index, $('reconstructions'));
+  });
   const compare = new CompareView(store, choose);
   const readout = new Readout($('readout'), $('announce'));
   const strip = new SampleStrip($('sample-strip'), choose);
@@ -45,18 +61,15 @@ export function installViews(store, { reset, select }) {
     const s = diagrammed(state);
     const diagramChanged = changed.has('diagram') || (changed.has('partner') && s.diagram === 'b');
     // (not on `panels`: the ‖J‖ on the code card follows with the next network message)
-    if (diagramChanged || ['settings', 'dataset', 'network', 'selectedCard', 'view', 'lessonStep'].some((k) => changed.has(k))) network.update({ ...s, dataset: s.dataset ?? provisional(s.settings), watch: watchOf(s) });
-    if (diagramChanged || ['settings', 'dataset', 'network', 'selectedCard', 'panels'].some((k) => changed.has(k))) details.update(s);
+    if (diagramChanged || ['settings', 'dataset', 'network', 'selectedCard', 'view', 'lessonStep'].some((k) => changed.has(k))) drawNetwork({ ...s, dataset: s.dataset ?? provisional(s.settings), watch: watchOf(s) });
+    if (diagramChanged || ['settings', 'dataset', 'network', 'selectedCard', 'panels'].some((k) => changed.has(k))) drawDetails(s);
     if (changed.has('metrics') || changed.has('running')) readout.update(s);
-    if (['images', 'dataset', 'selected'].some((k) => changed.has(k))) strip.update(s);
+    if (['images', 'dataset', 'selected'].some((k) => changed.has(k))) drawStrip(s);
     if (changed.has('selected')) $('sample-pick').value = s.selected;
     if (changed.has('dataset') && s.dataset) $('sample-pick').max = s.dataset.nTest - 1;
-    if (changed.has('latent') && s.latent) {
-      scatter.update(s.latent);
-      if (s.partner) $('latent-what').textContent = `A (left): ${$('latent-what').textContent}`;
-    }
+    if (changed.has('latent') && s.latent) drawLatent(s.latent, Boolean(s.partner));
     if (changed.has('backend')) $('backend').textContent = $('backend').title = `Backend: ${s.backend.name} — ${s.backend.reason}`;
-    if (changed.has('images') && s.images && s.dataset) showImages(s, scatter, preview, compare.scatter);
+    if (changed.has('images') && s.images && s.dataset) drawImages(s);
     if (changed.has('dataset') && s.dataset) showData(s.dataset);
     if (changed.has('view') || changed.has('lessonStep')) highlight(watchOf(s));
     if (changed.has('neighbours')) showNeighbours(s, neighbours, scatter);
@@ -92,11 +105,7 @@ export function installViews(store, { reset, select }) {
       chart.update(m);
       stages.update(store.get().metrics);
     },
-    reconstructions(m) {
-      recon.update(m, store.get().dataset);
-      const { phase } = store.get().metrics;
-      if (phase) stages.setReconstruction(phase.index, $('reconstructions'));
-    },
+    reconstructions: (m) => drawReconstructions(m),
     phaseLosses: ({ index, losses }) => stages.setLosses(index, losses),
     chartData: () => chart.data,
     restoreChart: (data) => chart.restore(data),

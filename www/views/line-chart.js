@@ -1,6 +1,7 @@
 // A small uPlot line chart (‖J‖ over time, PCA against the linear autoencoder, accuracy against the
-// label budget) with a table beside it as its text alternative.
-const { uPlot } = globalThis;
+// label budget) with a table beside it as its text alternative. The chart is made when it comes near
+// the screen (charting.js), and keeps the data it is given until then.
+import { whenNear } from './charting.js';
 
 // Okabe–Ito colours: distinguishable with every common colour-vision deficiency.
 export const COLOURS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00'];
@@ -33,8 +34,17 @@ export class LineChart {
         })),
       ],
     };
-    this.plot = new uPlot(options, this.data, container);
-    new ResizeObserver(() => this.plot.setSize(this.size())).observe(container);
+    this.plot = null;
+    whenNear(container, (uPlot) => {
+      this.plot = new uPlot({ ...options, ...this.size() }, this.drawn(this.data), container);
+      new ResizeObserver(() => this.plot.setSize(this.size())).observe(container);
+    });
+  }
+
+  /** The columns as drawn: a log scale has no place for 0 (PCA with every component reconstructs
+   * exactly, to rounding: uPlot's log axis fails on values as small as 1e-29); the table shows them. */
+  drawn(columns) {
+    return this.logY ? columns.map((c, i) => (i === 0 ? c : c.map((v) => (v > 1e-9 ? v : null)))) : columns;
   }
 
   size() {
@@ -44,10 +54,7 @@ export class LineChart {
   /** Columns: [xs, ys of series 1, …]; a missing value is null. */
   setData(columns) {
     this.data = columns;
-    // A log scale has no place for 0 (PCA with every component reconstructs exactly, to rounding:
-    // uPlot's log axis fails on values as small as 1e-29); the table shows them.
-    const drawn = this.logY ? columns.map((c, i) => (i === 0 ? c : c.map((v) => (v > 1e-9 ? v : null)))) : columns;
-    this.plot.setData(drawn);
+    this.plot?.setData(this.drawn(columns));
     if (!this.table) return;
     const head = this.table.createTHead();
     head.replaceChildren(row('th', this.labels));

@@ -1,9 +1,9 @@
 // The loss chart: train and test loss against the step on a log scale and, when the objective has
 // penalties (a VAE's KL, L1, KL sparsity, contractive), each term apart for train (solid) and test
 // (dashed), so that a student sees which part of the objective moves. In compare mode B's train and
-// test losses take the terms' place. Drawn by uPlot, which comes
-// from vendor/uPlot.iife.min.js, loaded by the page before this module runs.
-const { uPlot } = globalThis;
+// test losses take the terms' place. Drawn by uPlot once the chart comes near the screen
+// (charting.js); its points are kept until then.
+import { whenNear } from './charting.js';
 
 // Okabe–Ito colours: distinguishable with every common colour-vision deficiency.
 const TRAIN = '#0072B2';
@@ -31,9 +31,20 @@ export class LossChart {
   constructor(container, height = 150, key = null) {
     Object.assign(this, { container, height, terms: [], key: key ?? document.createElement('p') });
     this.data = [[], [], []];
-    this.plot = new uPlot(this.options(), this.data, container);
+    this.plot = null;
     this.showKey();
-    new ResizeObserver(() => this.plot.setSize(this.size())).observe(container);
+    whenNear(container, (uPlot) => {
+      this.uPlot = uPlot;
+      this.draw();
+      new ResizeObserver(() => this.plot.setSize(this.size())).observe(container);
+    });
+  }
+
+  /** Makes the chart anew for the current series (once uPlot is in). */
+  draw() {
+    if (!this.uPlot) return;
+    this.plot?.destroy();
+    this.plot = new this.uPlot(this.options(), this.data, this.container);
   }
 
   size() {
@@ -62,16 +73,12 @@ export class LossChart {
   /** Starts afresh, with the terms of `settings` (when given) as their own series, or B's losses
    * when `comparing`. */
   reset(settings, comparing = false) {
-    if (settings) {
-      const terms = comparing ? [PARTNER] : termsOf(settings);
-      if (terms.map((t) => t.key).join() !== this.terms.map((t) => t.key).join()) {
-        this.terms = terms;
-        this.plot.destroy();
-        this.plot = new uPlot(this.options(), [[]], this.container);
-      }
-    }
+    const terms = settings ? (comparing ? [PARTNER] : termsOf(settings)) : this.terms;
+    const changed = terms.map((t) => t.key).join() !== this.terms.map((t) => t.key).join();
+    this.terms = terms;
     this.data = Array.from({ length: 3 + 2 * this.terms.length }, () => []);
-    this.plot.setData(this.data);
+    if (changed) this.draw();
+    else this.plot?.setData(this.data);
     this.showKey();
   }
 
@@ -93,7 +100,7 @@ export class LossChart {
   restore(data) {
     const width = 3 + 2 * this.terms.length;
     this.data = Array.from({ length: width }, (_, i) => data[i] ?? data[0].map(() => null));
-    this.plot.setData(this.data);
+    this.plot?.setData(this.data);
   }
 
   /** Adds one point; a loss (or the terms) may be missing when not measured at this step. */
@@ -119,7 +126,7 @@ export class LossChart {
       row = steps.length - 1;
     }
     values.forEach((v, i) => (series[first + i][row] ??= v > 0 ? v : null));
-    this.plot.setData(this.data);
+    this.plot?.setData(this.data);
   }
 
   /** Compare mode on or off, the points so far kept: B's two series in the terms' place, or the
@@ -129,9 +136,8 @@ export class LossChart {
     if (terms.map((t) => t.key).join() === this.terms.map((t) => t.key).join()) return;
     const kept = this.data.slice(0, 3);
     this.terms = terms;
-    this.plot.destroy();
     this.data = [...kept, ...Array.from({ length: 2 * terms.length }, () => kept[0].map(() => null))];
-    this.plot = new uPlot(this.options(), this.data, this.container);
+    this.draw();
     this.showKey();
   }
 }

@@ -70,10 +70,10 @@ function fill(ctx, width, height) {
   ctx.fillRect(0, 0, width, height);
 }
 
-/** Where unit `unit` of `card` meets a link, relative to `box`: on the canvas's edge facing the flow
- * (`end` 'out' towards the next card, 'in' from the one before); unit −1 is the edge's middle. */
-export function unitCentre(canvas, card, isImage, image, unit, vertical, end, box) {
-  const r = canvas.getBoundingClientRect();
+/** Where unit `unit` of `card` meets a link, relative to `box`: on the edge of its canvas (`r`, the
+ * canvas's bounding rectangle) facing the flow (`end` 'out' towards the next card, 'in' from the one
+ * before); unit −1 is the edge's middle. */
+export function unitCentre(r, card, isImage, image, unit, vertical, end, box) {
   let across = 0.5;
   if (unit >= 0 && isImage) {
     const pixel = Math.floor(unit / image.channels);

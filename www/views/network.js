@@ -28,7 +28,8 @@ export class NetworkView {
     this.overlay.setAttribute('aria-hidden', 'true');
     root.replaceChildren(this.overlay, this.row);
     this.shape = '';
-    new ResizeObserver(() => this.drawLinks()).observe(root);
+    this.drawn = ''; // the size the links were last drawn at: a resize that changes nothing draws nothing
+    new ResizeObserver(() => this.drawLinks(true)).observe(root);
   }
 
   /** Draws the net for `state` (settings, dataset, network, selectedCard, watch, panels). */
@@ -47,13 +48,14 @@ export class NetworkView {
     this.links = links;
     this.image = dataset.height > 1 ? dataset : null;
     const max = Math.max(...cards.map((c) => c.units));
+    const vertical = this.vertical(); // read once: each card's drawing changes styles, and a read after it lays out again
     for (const card of cards) {
       const el = this.elements.get(card.id);
       el.root.classList.toggle('selected', card.id === selectedCard);
       el.title.setAttribute('aria-pressed', String(card.id === selectedCard));
       el.root.classList.toggle('watched', watch === card.role || (watch === 'encoder' && card.role === 'code'));
-      drawUnits(el.canvas, card, this.isImage(card), this.image, max, this.vertical());
-      if (card.stageDecoder) drawUnits(el.stage, { ...card.stageDecoder, role: 'stage' }, card.stageDecoder.image && Boolean(this.image), this.image, max, this.vertical());
+      drawUnits(el.canvas, card, this.isImage(card), this.image, max, vertical);
+      if (card.stageDecoder) drawUnits(el.stage, { ...card.stageDecoder, role: 'stage' }, card.stageDecoder.image && Boolean(this.image), this.image, max, vertical);
       el.note.textContent = this.note(card, settings, panels);
     }
     this.drawLinks();
@@ -138,22 +140,28 @@ export class NetworkView {
     return box;
   }
 
-  /** The strongest links between neighbouring cards, on one canvas over the row. */
-  drawLinks() {
+  /** The strongest links between neighbouring cards, on one canvas over the row (`resized`: only if
+   * the row's size changed since they were last drawn). */
+  drawLinks(resized = false) {
     if (!this.cards) return;
     const box = this.root.getBoundingClientRect();
+    const size = `${box.width}×${box.height}`;
+    if (resized && size === this.drawn) return;
+    this.drawn = size;
     const ratio = devicePixelRatio || 1;
     Object.assign(this.overlay, { width: Math.round(box.width * ratio), height: Math.round(box.height * ratio) });
     const ctx = this.overlay.getContext('2d');
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     ctx.clearRect(0, 0, box.width, box.height);
     const vertical = this.vertical();
+    // Each card's canvas measured once (not once a link).
+    const rects = new Map(this.cards.map((card) => [card.id, this.elements.get(card.id).canvas.getBoundingClientRect()]));
     const largest = Math.max(1e-9, ...this.links.map((l) => l?.largest ?? 0));
     this.cards.slice(1).forEach((to, i) => {
       const from = this.cards[i];
-      const [a, b] = [this.elements.get(from.id).canvas, this.elements.get(to.id).canvas];
+      const [a, b] = [rects.get(from.id), rects.get(to.id)];
       const link = this.links[i];
-      const edge = (canvas, card, unit, end) => unitCentre(canvas, card, this.isImage(card), this.image, unit, vertical, end, box);
+      const edge = (rect, card, unit, end) => unitCentre(rect, card, this.isImage(card), this.image, unit, vertical, end, box);
       if (!link) {
         // Not known here (a frozen layer, a layer still waiting, the corruption): one faint band.
         ctx.strokeStyle = from.role === 'input' && to.role === 'noise' ? '#b3261e' : '#c8ccd0';

@@ -3,6 +3,7 @@
 // per second, then, once the phase is done, its own loss curve (with a table) and its last
 // reconstructions (a stage k > 1 reconstructs the code of the stage below, Z_{k−1}); the classifier
 // shows its test accuracy instead.
+import { grouped } from './numbers.js';
 import { LineChart } from './line-chart.js';
 
 const el = (tag, props = {}) => Object.assign(document.createElement(tag), props);
@@ -46,7 +47,7 @@ export class StageList {
   /** Progress from a metrics report ({phase, epoch, finished, samplesPerSecond, testAccuracy}). */
   update({ phase: p, epoch, finished, samplesPerSecond, testAccuracy }) {
     this.ensure(p.names);
-    const fmt = (n) => Math.round(n).toLocaleString('en');
+    const fmt = grouped;
     this.items.forEach((item, i) => {
       const done = i < p.index || (i === p.index && finished);
       item.li.dataset.state = done ? 'done' : i === p.index ? 'current' : 'waiting';

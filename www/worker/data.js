@@ -1,24 +1,54 @@
 // The datasets the training worker holds, by key: the bundled ones (fetched once), the synthetic ones
 // (generated from seed 1) and uploads (streamed into the engine), each an engine `Data` shared by every
 // model built on it. An upload's files are kept too, for the saved run.
+// MNIST comes in two parts: its first slice (every test row and the first 2,000 training rows, a third
+// of the download) is all the first screen needs, and the whole comes when training starts.
 import { Data, syntheticDataset } from '../../pkg/ae_playground.js';
 import { hasImages, imagesToIdx } from '../data/image-upload.js';
 import { readFiles } from '../data/read-files.js';
 
 const SYNTHETIC = ['swissRoll', 'circles', 'sines'];
 
+// A bundled dataset's first slice: its file, and the whole's size (checked when the whole arrives).
+const FIRST_SLICES = { mnist: { file: 'mnist-first', n: 10000, nTrain: 8000 } };
+
 const datasets = new Map(); // key → Data
 const uploads = new Map(); // key → {files, options} of an upload
 
-/** The dataset `key`: a bundled or synthetic one by name, or an upload read before. */
+/** The dataset `key`, whole: a bundled or synthetic one by name, or an upload read before. */
 export async function loadDataset(key) {
   if (!datasets.has(key) && SYNTHETIC.includes(key)) datasets.set(key, syntheticDataset(key, 1));
   if (!datasets.has(key)) {
-    const response = await fetch(new URL(`../../data/${key}.aepk`, import.meta.url));
-    if (!response.ok) throw new Error(`dataset ${key}: HTTP ${response.status}`);
-    datasets.set(key, Data.fromPacked(new Uint8Array(await response.arrayBuffer())));
+    const data = await fetchPacked(key);
+    const first = FIRST_SLICES[key];
+    const { n, nTrain } = data.summary();
+    if (first && (n !== first.n || nTrain !== first.nTrain)) throw new Error(`dataset ${key}: ${n} samples (${nTrain} train), not the ${first.n} (${first.nTrain} train) its first slice promised`);
+    datasets.set(key, data);
   }
   return datasets.get(key);
+}
+
+/** What the first screen needs of dataset `key`: `{data, whole}`, where `whole` is null when `data` is
+ * the whole dataset, else the whole's `{n, nTrain}` (the first slice has every test row and the whole's
+ * first training rows, in order: a model built on it starts as one built on the whole). */
+export async function loadFirst(key) {
+  const first = FIRST_SLICES[key];
+  if (!first || datasets.has(key)) return { data: await loadDataset(key), whole: null };
+  if (!datasets.has(first.file)) datasets.set(first.file, await fetchPacked(first.file));
+  return { data: datasets.get(first.file), whole: { n: first.n, nTrain: first.nTrain } };
+}
+
+/** Lets go of dataset `key`'s first slice once the whole is in (the models on it hold their own). */
+export function dropFirst(key) {
+  const file = FIRST_SLICES[key]?.file;
+  datasets.get(file)?.free();
+  datasets.delete(file);
+}
+
+async function fetchPacked(file) {
+  const response = await fetch(new URL(`../../data/${file}.aepk`, import.meta.url));
+  if (!response.ok) throw new Error(`dataset ${file}: HTTP ${response.status}`);
+  return Data.fromPacked(new Uint8Array(await response.arrayBuffer()));
 }
 
 /** An image's patch dataset, kept under `segment:<name>`, in place of the one before (not saved for

@@ -3,13 +3,15 @@
 // `training.running`). Constants stay in worker.js; the datasets held are data.js's, the panels' wishes
 // panels.js's.
 
-/** The models in hand and what they were built from. Written by build() alone (endCompare drops B). */
+/** The models in hand and what they were built from. Written by build() (endCompare drops B, ensureWhole
+ * moves both onto the whole dataset). */
 export const models = {
   playground: null, // model A
   partner: null, // compare mode's model B, or null
   info: null, // A's dataset: name, size, split
   datasetKey: null, // its key (see data.js)
   settings: null, // the settings A was built with
+  whole: null, // while the models are on a bundled dataset's first slice, the whole's {n, nTrain} (see data.js)
   batchSize: 0,
 };
 

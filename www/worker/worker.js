@@ -7,7 +7,7 @@
 import init, { Gpu, Playground, digitsScene, modelFileSettings, mosaicScene, segmentationData } from '../../pkg/ae_playground.js';
 import { linearSweep, reportPanels, wanted } from './panels.js';
 import { loadRun, saveRun } from './saved-run.js';
-import { keepSegmentation, keepUpload, loadDataset, readUpload, uploadOf } from './data.js';
+import { dropFirst, keepSegmentation, keepUpload, loadDataset, loadFirst, readUpload, uploadOf } from './data.js';
 import { networkMessage } from './network.js';
 import { Partner, extraFigures, partnerSettings } from './compare.js';
 import { TO_WORKER, checkMessage } from '../protocol.js';
@@ -52,7 +52,9 @@ function postBackend() {
  * the old models stay and the error is reported. */
 async function build(settings, prepare, run, compare = null) {
   const { dataset, engine: chosen, ...config } = settings;
-  const data = await loadDataset(dataset);
+  // A new model starts on what the first screen needs (see data.js); one that brings its weights (a
+  // saved run, an import) on the whole dataset.
+  const { data, whole } = run || prepare ? { data: await loadDataset(dataset), whole: null } : await loadFirst(dataset);
   const next = run ? Playground.restoreRun(data, run) : new Playground(config, data);
   // A device that failed (lost, or an error) is replaced for the new model.
   if (device.gpu?.adapter && device.gpu.failure) await findGpu();
@@ -72,7 +74,8 @@ async function build(settings, prepare, run, compare = null) {
   models.batchSize = models.playground.config().batchSize;
   training.running = false;
   reports.pending = pendingSince(performance.now());
-  models.info = models.playground.dataset();
+  models.whole = whole;
+  models.info = { ...models.playground.dataset(), ...whole }; // the whole dataset's size, as the page shows it
   models.datasetKey = dataset;
   models.settings = settings;
   reports.phasesSent = 0;
@@ -80,10 +83,34 @@ async function build(settings, prepare, run, compare = null) {
   post({ type: 'ready', dataset: models.info, settings, compare: models.partner && { changes: models.partner.changes, settings: models.partner.settings } });
   // The latent scatter's points as images, for its hover thumbnails (sent once per model).
   const count = Math.min(LATENT_POINTS, models.info.nTest);
-  const images = models.playground.rows(Uint32Array.from({ length: count }, (_, i) => models.info.nTrain + i));
+  const firstTest = models.playground.dataset().nTrain; // the model's own rows: a first slice has fewer
+  const images = models.playground.rows(Uint32Array.from({ length: count }, (_, i) => firstTest + i));
   post({ type: 'latentImages', images, count }, [images.buffer]);
   reports.backendSent = '';
   await report(true);
+}
+
+/** Moves the models built on a first slice onto the whole dataset before they first train. Nothing
+ * has changed them (a model that brings its weights is built on the whole), so they are built again
+ * from their settings: the same models, on every row. */
+async function ensureWhole() {
+  if (!models.whole) return;
+  if (models.playground.step > 0) throw new Error('a model trained on a first slice of its data (a bug: training starts on the whole)');
+  const data = await loadDataset(models.datasetKey);
+  const { dataset, engine, ...config } = models.settings;
+  const next = new Playground(config, data);
+  let partner = null;
+  try {
+    next.useEngine(engine ?? 'auto', device.gpu);
+    if (models.partner) partner = new Partner(models.partner.settings, models.partner.changes, data, device.gpu);
+  } catch (e) {
+    next.free();
+    throw e;
+  }
+  models.playground.free();
+  models.partner?.free();
+  Object.assign(models, { playground: next, partner, whole: null });
+  dropFirst(dataset);
 }
 
 /** The objective split into its terms: the loss proper (reconstruction, or the classifier's
@@ -177,6 +204,7 @@ async function play() {
     while (training.running && training.generation === mine) {
       const more = await exclusive(async () => {
         if (!training.running || training.generation !== mine || allFinished()) return false; // paused, replaced or done while it waited
+        await ensureWhole();
         await trainSlice(Infinity);
         return !allFinished();
       });
@@ -206,6 +234,7 @@ function startPlay() {
 async function trainSteps(steps) {
   training.running = false;
   await exclusive(async () => {
+    await ensureWhole();
     for (let left = Math.floor(steps); left > 0 && !allFinished(); left -= await trainSlice(left)) await pause();
     await report(true);
   });
@@ -233,9 +262,11 @@ async function findGpu() {
   device.gpu = await Gpu.find();
 }
 
-/** Runs `task(model)` on model A once it is its turn and in step with the device. */
-const withModel = (task) =>
+/** Runs `task(model)` on model A once it is its turn and in step with the device; with `whole`, on
+ * the whole dataset (a task that trains, or reads training rows). */
+const withModel = (task, whole = false) =>
   exclusive(async () => {
+    if (whole) await ensureWhole();
     await models.playground.sync();
     return task(models.playground);
   });
@@ -263,7 +294,8 @@ const HANDLERS = {
     // `step`: the chart's last step; the run may be a few steps further on. A segmentation's image is
     // not kept for a reload: its run is not saved (the last other run stays).
     withModel(async (model) => {
-      if (models.datasetKey.startsWith('segment:') || models.partner) return;
+      // (Nor is a model on a first slice: it has not trained, and the address rebuilds it.)
+      if (models.datasetKey.startsWith('segment:') || models.partner || models.whole) return;
       const upload = uploadOf(models.datasetKey);
       const record = { hash, settings: models.settings, run: model.saveRun(), upload: Boolean(upload), chart, step, savedAt: Date.now() };
       await saveRun(record, upload !== saving.upload ? upload : undefined);
@@ -302,7 +334,7 @@ const HANDLERS = {
     Object.assign(wanted, more);
     return exclusive(() => report(false));
   },
-  fewLabels: ({ labels }) => withModel((model) => ({ ...model.fewLabels(labels, model.config().seed), step: model.step })),
+  fewLabels: ({ labels }) => withModel((model) => ({ ...model.fewLabels(labels, model.config().seed), step: model.step }), true),
   linearSweep: () => exclusive(async () => linearSweep(post, await loadDataset(models.datasetKey), models.info, models.playground.config().seed)),
   select: ({ index }) =>
     withModel(async (model) => {
@@ -324,7 +356,7 @@ const HANDLERS = {
       const data = segmentationData(name, image.pixels, image.width, image.height, image.channels, truth ?? undefined, patch, 1);
       return keepSegmentation(name, data);
     }),
-  segment: ({ scribbles, window, fineTune }) => withModel((model) => model.segment(Uint32Array.from(scribbles), window, fineTune ?? 0)),
+  segment: ({ scribbles, window, fineTune }) => withModel((model) => model.segment(Uint32Array.from(scribbles), window, fineTune ?? 0), true),
   loseGpu() {
     training.running = false;
     return exclusive(async () => {
