@@ -4,8 +4,9 @@ import { lessonNow } from './lessons/view.js';
 import { diagrammed } from './views/compare-view.js';
 
 /** Installs the API over the page's controller (main.js): its requests to the worker and its state.
- * What it resolves, it resolves once the page has drawn it: the views draw once a frame
- * (views/pacing.js), and a script that reads the page after `await train()` finds it drawn. */
+ * What it resolves, it resolves after the page's next frame: the views draw once a frame
+ * (views/pacing.js), so a script that reads the page after `await train()` finds drawn what is in
+ * view (the views and charts below the first screen draw as they come into view). */
 export function installApi(controller) {
   const api = {
     /** Resolves once the engine, the data and the first metrics are ready. */

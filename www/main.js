@@ -136,12 +136,19 @@ function select(index, quiet = false) {
 const views = installViews(store, { reset, select });
 document.documentElement.classList.add('started'); // the diagram is in place: the rest may show (style.css)
 // The panels below the first screen are made when the page is idle; the worker's messages for them
-// wait until then, in order.
-const panels = { drawers: null, waiting: [] };
+// wait until then and are drawn in order, a task each (those that come meanwhile join the queue).
+const PANEL_MESSAGES = new Set(['ready', 'filters', 'code', 'generated', 'pca', 'sweep']);
+const panels = { handlers: null, waiting: [] };
 revealWhenNear(document.querySelectorAll('.panel.unseen'));
 later(() => {
-  panels.drawers = installPanels({ request }, () => store.get().dataset);
-  for (const m of panels.waiting.splice(0)) later(() => panels.drawers[m.type]?.(m)); // a task each
+  const handlers = installPanels({ request }, () => store.get().dataset);
+  const drain = () => {
+    const m = panels.waiting.shift();
+    if (m) handlers[m.type]?.(m);
+    if (panels.waiting.length) later(drain);
+    else panels.handlers = handlers;
+  };
+  drain();
 });
 // Its controller is filled in below (play, and a dataset to train on).
 const segmentation = installSegmentPanel({ request, store, play: () => player.play(), useDataset: (key) => (addDatasetOption(key), reset({ dataset: key })) }, showMessage);
@@ -191,6 +198,7 @@ const handlers = {
   phaseLosses: (m) => views.phaseLosses(m),
   latentImages: ({ images, count }) => store.set({ images: { images, count } }),
   backend: ({ name, reason }) => store.set({ backend: { name, reason } }),
+  status: ({ text }) => ($('run-status').textContent = text),
   filters: (m) => store.set({ panels: { ...store.get().panels, filters: m } }),
   code: (m) => store.set({ panels: { ...store.get().panels, code: m } }),
   answer({ id, value }) {
@@ -214,8 +222,8 @@ worker.onmessage = ({ data }) => {
     return;
   }
   handlers[data.type]?.(data);
-  if (panels.drawers) panels.drawers[data.type]?.(data);
-  else panels.waiting.push(data);
+  if (panels.handlers) panels.handlers[data.type]?.(data);
+  else if (PANEL_MESSAGES.has(data.type)) panels.waiting.push(data);
 };
 worker.onerror = (e) => {
   const error = new Error(`The training worker failed: ${e.message}`);
@@ -292,7 +300,7 @@ store.subscribe(({ settings, view: v }, changed) => {
 $('dataset-pick').onchange = (e) => reset({ dataset: e.target.value }).catch(() => {});
 // The drawer's form, closed at first, is drawn after the first screen (and again by adopt()).
 later(showForm);
-$('drawer-open').addEventListener('click', showForm);
+new MutationObserver(() => $('drawer').hidden || showForm()).observe($('drawer'), { attributeFilter: ['hidden'] }); // however it opens
 
 const controller = {
   ready,

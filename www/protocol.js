@@ -42,6 +42,7 @@ export const FROM_WORKER = {
   phaseLosses: 'index, losses: a finished phase own loss curve',
   filters: 'values, count', code: 'meanCode, jacobianNorm, target…', generated: 'interpolation, samples, manifold',
   pca: 'the PCA panel', sweep: 'the linear sweep so far',
+  status: 'text: what the worker is doing that the page should say (loading the whole dataset), or \'\' when done',
   answer: 'id, value: a request done',
   error: 'message, id?, running: a request refused (with its id) or training stopped, and whether training goes on',
 };

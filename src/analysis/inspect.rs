@@ -29,6 +29,8 @@ const GAMMA_STEPS: usize = 600;
 const GRAPH_ROWS: usize = 12_000;
 /// Training rows PCA is fitted on, and test rows its error is measured on (the first ones).
 const PCA_FIT_ROWS: usize = 2000;
+// PCA's fit on a bundled dataset's first slice is its fit on the whole (the page opens on the slice).
+const _: () = assert!(crate::data::pack::FIRST_TRAIN_ROWS >= PCA_FIT_ROWS, "PCA's fit reads past the first slice");
 const PCA_TEST_ROWS: usize = 1000;
 
 /// Test accuracy (0..1) of a softmax head trained on `labels` labelled training samples.

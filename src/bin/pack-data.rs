@@ -9,15 +9,11 @@ use ae_playground::data::{files, pack};
 use std::path::Path;
 use std::process::ExitCode;
 
-/// MNIST's training rows in its first slice: the first 2,000 (PCA's fit and the loss terms' measure
-/// read no further).
-const FIRST_TRAIN_ROWS: usize = 2000;
-
 fn run(digits_dir: &Path, data_dir: &Path, out_dir: &Path) -> Result<(), String> {
     let mnist = files::mnist(digits_dir, &data_dir.join("mnist10k-split.json")).map_err(|e| e.message)?;
     let digits = files::uci_digits(&data_dir.join("uci-digits.csv.gz")).map_err(|e| e.message)?;
     std::fs::create_dir_all(out_dir).map_err(|e| format!("{}: {e}", out_dir.display()))?;
-    let first = pack::first_slice(&mnist, FIRST_TRAIN_ROWS).map_err(|e| e.message)?;
+    let first = pack::first_slice(&mnist, pack::FIRST_TRAIN_ROWS).map_err(|e| e.message)?;
     for (file, data) in [("mnist-first", &first), ("mnist", &mnist), ("digits", &digits)] {
         let path = out_dir.join(format!("{file}.aepk"));
         std::fs::write(&path, pack::encode(data)).map_err(|e| format!("{}: {e}", path.display()))?;

@@ -17,6 +17,11 @@ const MAGIC: &[u8; 4] = b"AEPK";
 const VERSION: u32 = 3;
 const HEADER: usize = 44;
 
+/// Training rows in a bundled dataset's first slice: what the first screen reads of them by position,
+/// PCA's fit (`analysis::inspect::PCA_FIT_ROWS`, checked as it compiles) and the loss terms' 500 rows
+/// (`www/worker/worker.js`), is in it.
+pub const FIRST_TRAIN_ROWS: usize = 2000;
+
 /// The first `train` training rows of `data` and all its test rows, in order (row i < `train` is the
 /// whole's row i; test row j is the whole's test row j), so that what the engine reads of training
 /// rows by position (the first rows measured, PCA's fit) is the same on both.
@@ -30,11 +35,19 @@ pub fn first_slice(data: &Dataset, train: usize) -> Result<Dataset> {
         rows.iter().flat_map(|&r| values[r * dim..(r + 1) * dim].iter().copied()).collect()
     }
     Ok(Dataset {
+        name: data.name.clone(),
+        height: data.height,
+        width: data.width,
+        channels: data.channels,
         bytes: if data.bytes.is_empty() { Vec::new() } else { take(&data.bytes, &rows, dim) },
+        scale: data.scale,
         floats: if data.floats.is_empty() { Vec::new() } else { take(&data.floats, &rows, dim) },
         labels: if data.labels.is_empty() { Vec::new() } else { take(&data.labels, &rows, 1) },
+        classes: data.classes,
+        class_names: data.class_names.clone(),
         n_train: train,
-        ..data.clone()
+        table: data.table.clone(),
+        patches: None,
     })
 }
 

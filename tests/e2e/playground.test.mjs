@@ -73,6 +73,22 @@ test('MNIST trains in the worker: the test loss halves, reconstructions appear, 
   await page.close();
 });
 
+test('a model that starts on MNIST\'s first slice is the model built on the whole, and trains as it does', async () => {
+  const { page, errors } = await open(env.browser, env.url);
+  const start = await page.evaluate(() => window.aePlayground.metrics());
+  const sliced = await page.evaluate(() => window.aePlayground.train({ steps: 60 }));
+  // The whole is in hand now: the same settings build the model on it from the start.
+  await page.evaluate(() => window.aePlayground.reset({}));
+  const again = await page.evaluate(() => window.aePlayground.metrics());
+  const whole = await page.evaluate(() => window.aePlayground.train({ steps: 60 }));
+  console.log(`test loss at step 0: ${start.testLoss} (first slice), ${again.testLoss} (whole); at step 60: ${sliced.testLoss}, ${whole.testLoss}`);
+  assert.equal(again.step, 0);
+  assert.equal(start.testLoss, again.testLoss, 'the first screen is the whole model\'s');
+  assert.equal(sliced.testLoss, whole.testLoss, 'trained on the same batches to the same weights');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('bad settings are refused with a message and the trained model is kept', async () => {
   const { page, errors } = await open(env.browser, env.url);
   const trained = await page.evaluate(() => window.aePlayground.train({ steps: 20 }));

@@ -4,7 +4,7 @@
 let library = null;
 
 /** uPlot (vendor/uPlot.iife.min.js, a global), loaded once. */
-export function loadUplot() {
+function loadUplot() {
   library ??= new Promise((resolve, reject) => {
     const script = Object.assign(document.createElement('script'), { src: new URL('../../vendor/uPlot.iife.min.js', import.meta.url).href });
     script.onload = () => resolve(globalThis.uPlot);
@@ -16,7 +16,7 @@ export function loadUplot() {
 
 /** Calls `make(uPlot)` once, when `container` comes into view; if the
  * library cannot be had, says so in the container. */
-export function whenNear(container, make) {
+export function whenInView(container, make) {
   const watch = new IntersectionObserver(
     (entries) => {
       if (!entries.some((e) => e.isIntersecting)) return;

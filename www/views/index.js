@@ -46,7 +46,8 @@ export function installViews(store, { reset, select }) {
     scatter.update(latent);
     if (comparing) $('latent-what').textContent = `A (left): ${$('latent-what').textContent}`;
   });
-  const drawImages = inView($('latent'), (s) => showImages(s, scatter, preview, compare.scatter));
+  const drawImages = inView($('latent'), (s) => showImages(s, scatter, compare.scatter));
+  const drawPreview = perFrame((s) => showPreview(s, preview)); // in the drawer, which may open any time
   const drawReconstructions = inView($('reconstructions'), (m) => {
     recon.update(m, store.get().dataset);
     const { phase } = store.get().metrics;
@@ -69,7 +70,10 @@ export function installViews(store, { reset, select }) {
     if (changed.has('dataset') && s.dataset) $('sample-pick').max = s.dataset.nTest - 1;
     if (changed.has('latent') && s.latent) drawLatent(s.latent, Boolean(s.partner));
     if (changed.has('backend')) $('backend').textContent = $('backend').title = `Backend: ${s.backend.name} — ${s.backend.reason}`;
-    if (changed.has('images') && s.images && s.dataset) drawImages(s);
+    if (changed.has('images') && s.images && s.dataset) {
+      drawImages(s);
+      drawPreview(s);
+    }
     if (changed.has('dataset') && s.dataset) showData(s.dataset);
     if (changed.has('view') || changed.has('lessonStep')) highlight(watchOf(s));
     if (changed.has('neighbours')) showNeighbours(s, neighbours, scatter);
@@ -112,10 +116,13 @@ export function installViews(store, { reset, select }) {
   };
 }
 
-/** The first test samples as the engine sees them: the latent plane's thumbnails, and the preview
- * under "Your data" in the drawer. */
-function showImages({ images: { images, count }, dataset: { width, height, channels } }, scatter, preview, scatterB) {
+/** The first test samples as the engine sees them, as the latent planes' thumbnails. */
+function showImages({ images: { images, count }, dataset: { width, height, channels } }, scatter, scatterB) {
   for (const plane of [scatter, scatterB]) plane.setImages(images, count, width, height, channels);
+}
+
+/** The first test samples in the preview under "Your data" in the drawer. */
+function showPreview({ images: { images, count }, dataset: { width, height, channels } }, preview) {
   const size = width * height * channels;
   preview.update([Array.from({ length: Math.min(8, count) }, (_, i) => images.subarray(i * size, (i + 1) * size))], width, height, channels);
 }

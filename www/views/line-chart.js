@@ -1,7 +1,7 @@
 // A small uPlot line chart (‖J‖ over time, PCA against the linear autoencoder, accuracy against the
 // label budget) with a table beside it as its text alternative. The chart is made when it comes near
 // the screen (charting.js), and keeps the data it is given until then.
-import { whenNear } from './charting.js';
+import { whenInView } from './charting.js';
 
 // Okabe–Ito colours: distinguishable with every common colour-vision deficiency.
 export const COLOURS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00'];
@@ -35,7 +35,7 @@ export class LineChart {
       ],
     };
     this.plot = null;
-    whenNear(container, (uPlot) => {
+    whenInView(container, (uPlot) => {
       this.plot = new uPlot({ ...options, ...this.size() }, this.drawn(this.data), container);
       new ResizeObserver(() => this.plot.setSize(this.size())).observe(container);
     });

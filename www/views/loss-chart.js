@@ -3,7 +3,7 @@
 // (dashed), so that a student sees which part of the objective moves. In compare mode B's train and
 // test losses take the terms' place. Drawn by uPlot once the chart comes near the screen
 // (charting.js); its points are kept until then.
-import { whenNear } from './charting.js';
+import { whenInView } from './charting.js';
 
 // Okabe–Ito colours: distinguishable with every common colour-vision deficiency.
 const TRAIN = '#0072B2';
@@ -33,7 +33,7 @@ export class LossChart {
     this.data = [[], [], []];
     this.plot = null;
     this.showKey();
-    whenNear(container, (uPlot) => {
+    whenInView(container, (uPlot) => {
       this.uPlot = uPlot;
       this.draw();
       new ResizeObserver(() => this.plot.setSize(this.size())).observe(container);

@@ -46,8 +46,11 @@ export function later(fn, timeout = 1000) {
 
 function next(timeout) {
   const run = () => {
-    idle.shift()();
-    if (idle.length) next(timeout);
+    try {
+      idle.shift()();
+    } finally {
+      if (idle.length) next(timeout); // (a piece that throws does not stop the rest)
+    }
   };
   if (globalThis.requestIdleCallback) requestIdleCallback(run, { timeout });
   else setTimeout(run, 50); // WebKit has no requestIdleCallback

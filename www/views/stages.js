@@ -47,17 +47,16 @@ export class StageList {
   /** Progress from a metrics report ({phase, epoch, finished, samplesPerSecond, testAccuracy}). */
   update({ phase: p, epoch, finished, samplesPerSecond, testAccuracy }) {
     this.ensure(p.names);
-    const fmt = grouped;
     this.items.forEach((item, i) => {
       const done = i < p.index || (i === p.index && finished);
       item.li.dataset.state = done ? 'done' : i === p.index ? 'current' : 'waiting';
       if (i === p.index && samplesPerSecond) item.speed = samplesPerSecond;
       if (i === p.index && testAccuracy != null) item.accuracy = testAccuracy;
       const accuracy = item.accuracy != null ? `, test accuracy ${(100 * item.accuracy).toFixed(1)}%` : '';
-      const speed = `${item.speed ? `, ${fmt(item.speed)} samples/s` : ''}${accuracy}`;
+      const speed = `${item.speed ? `, ${grouped(item.speed)} samples/s` : ''}${accuracy}`;
       if (done) {
         item.bar.value = 1;
-        item.state.textContent = `done: ${fmt(p.doneSteps[i])} steps${speed}`;
+        item.state.textContent = `done: ${grouped(p.doneSteps[i])} steps${speed}`;
       } else if (i > p.index) {
         item.bar.value = 0;
         item.state.textContent = 'waiting';
@@ -66,7 +65,7 @@ export class StageList {
         if (total) item.bar.value = Math.min(1, p.steps / total);
         else item.bar.removeAttribute('value'); // no end: an indeterminate bar
         const epochs = p.epochs ? ` of ${p.epochs}` : ' (no end)';
-        item.state.textContent = `training: step ${fmt(p.steps)}${total ? ` of ${fmt(total)}` : ''}, epoch ${epoch}${epochs}${speed}`;
+        item.state.textContent = `training: step ${grouped(p.steps)}${total ? ` of ${grouped(total)}` : ''}, epoch ${epoch}${epochs}${speed}`;
       }
     });
   }

@@ -9,10 +9,12 @@ import { readFiles } from '../data/read-files.js';
 
 const SYNTHETIC = ['swissRoll', 'circles', 'sines'];
 
-// A bundled dataset's first slice: its file, and the whole's size (checked when the whole arrives).
-const FIRST_SLICES = { mnist: { file: 'mnist-first', n: 10000, nTrain: 8000 } };
+// A bundled dataset's first slice: its file, and the whole's training rows (checked when the whole
+// arrives; src/bin/pack-data.rs writes both files).
+const FIRST_SLICES = { mnist: { file: 'mnist-first', nTrain: 8000 } };
 
 const datasets = new Map(); // key → Data
+const fetching = new Map(); // file → the promise of its Data, while it downloads
 const uploads = new Map(); // key → {files, options} of an upload
 
 /** The dataset `key`, whole: a bundled or synthetic one by name, or an upload read before. */
@@ -20,22 +22,22 @@ export async function loadDataset(key) {
   if (!datasets.has(key) && SYNTHETIC.includes(key)) datasets.set(key, syntheticDataset(key, 1));
   if (!datasets.has(key)) {
     const data = await fetchPacked(key);
-    const first = FIRST_SLICES[key];
-    const { n, nTrain } = data.summary();
-    if (first && (n !== first.n || nTrain !== first.nTrain)) throw new Error(`dataset ${key}: ${n} samples (${nTrain} train), not the ${first.n} (${first.nTrain} train) its first slice promised`);
+    const promised = FIRST_SLICES[key]?.nTrain;
+    const { nTrain } = data.summary();
+    if (promised && nTrain !== promised) throw new Error(`dataset ${key}: ${nTrain} training rows, not the ${promised} its first slice promised`);
     datasets.set(key, data);
   }
   return datasets.get(key);
 }
 
-/** What the first screen needs of dataset `key`: `{data, whole}`, where `whole` is null when `data` is
- * the whole dataset, else the whole's `{n, nTrain}` (the first slice has every test row and the whole's
- * first training rows, in order: a model built on it starts as one built on the whole). */
+/** What the first screen needs of dataset `key`: `{data, wholeToCome}`, where `wholeToCome` is null
+ * when `data` is the whole dataset, else the whole's `{nTrain}` (the first slice has every test row
+ * and the whole's first training rows, in order: a model built on it starts as one built on the whole). */
 export async function loadFirst(key) {
   const first = FIRST_SLICES[key];
-  if (!first || datasets.has(key)) return { data: await loadDataset(key), whole: null };
+  if (!first || datasets.has(key)) return { data: await loadDataset(key), wholeToCome: null };
   if (!datasets.has(first.file)) datasets.set(first.file, await fetchPacked(first.file));
-  return { data: datasets.get(first.file), whole: { n: first.n, nTrain: first.nTrain } };
+  return { data: datasets.get(first.file), wholeToCome: { nTrain: first.nTrain } };
 }
 
 /** Lets go of dataset `key`'s first slice once the whole is in (the models on it hold their own). */
@@ -45,10 +47,17 @@ export function dropFirst(key) {
   datasets.delete(file);
 }
 
-async function fetchPacked(file) {
-  const response = await fetch(new URL(`../../data/${file}.aepk`, import.meta.url));
-  if (!response.ok) throw new Error(`dataset ${file}: HTTP ${response.status}`);
-  return Data.fromPacked(new Uint8Array(await response.arrayBuffer()));
+/** A packed file's Data, downloaded once however many ask for it while it comes. */
+function fetchPacked(file) {
+  if (!fetching.has(file)) {
+    const download = async () => {
+      const response = await fetch(new URL(`../../data/${file}.aepk`, import.meta.url));
+      if (!response.ok) throw new Error(`dataset ${file}: HTTP ${response.status}`);
+      return Data.fromPacked(new Uint8Array(await response.arrayBuffer()));
+    };
+    fetching.set(file, download().finally(() => fetching.delete(file)));
+  }
+  return fetching.get(file);
 }
 
 /** An image's patch dataset, kept under `segment:<name>`, in place of the one before (not saved for

@@ -11,7 +11,7 @@ export const models = {
   info: null, // A's dataset: name, size, split
   datasetKey: null, // its key (see data.js)
   settings: null, // the settings A was built with
-  whole: null, // while the models are on a bundled dataset's first slice, the whole's {n, nTrain} (see data.js)
+  wholeToCome: null, // while the models are on a bundled dataset's first slice, the whole's {nTrain} (see data.js)
   batchSize: 0,
 };
 
@@ -36,7 +36,7 @@ export const reports = {
 export const device = { gpu: null };
 
 /** The test sample the network diagram shows. Written by the select handler (and build, to keep it in range). */
-export const view = { selected: 0 };
+export const diagram = { selected: 0 };
 
 /** The upload last written with the saved run (written again only when it changes). Written by save and resume. */
 export const saving = { upload: null };

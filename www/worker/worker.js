@@ -11,7 +11,7 @@ import { dropFirst, keepSegmentation, keepUpload, loadDataset, loadFirst, readUp
 import { networkMessage } from './network.js';
 import { Partner, extraFigures, partnerSettings } from './compare.js';
 import { TO_WORKER, checkMessage } from '../protocol.js';
-import { device, models, pendingSince, reports, saving, training, view } from './state.js';
+import { device, diagram, models, pendingSince, reports, saving, training } from './state.js';
 
 const SLICE_MS = 30;
 const POST_EVERY_MS = 200;
@@ -47,39 +47,49 @@ function postBackend() {
   reports.backendSent = key;
 }
 
+/** Model A for `settings` on `data` (from a saved `run`, or new and then `prepare(model)`, e.g.
+ * importing weights) and with `compare` (settings changed for B) B beside it: {playground, partner}.
+ * Throws, keeping nothing, on bad settings or if `prepare` throws. */
+async function makeModels(settings, data, { prepare, run, compare } = {}) {
+  const { dataset, engine, ...config } = settings;
+  const playground = run ? Playground.restoreRun(data, run) : new Playground(config, data);
+  // A device that failed (lost, or an error) is replaced for the new model.
+  if (device.gpu?.adapter && device.gpu.failure) await findGpu();
+  try {
+    prepare?.(playground);
+    playground.useEngine(engine ?? 'auto', device.gpu); // refuses an engine setting it does not know
+    const partner = compare ? new Partner(partnerSettings(settings, compare), compare, data, device.gpu) : null;
+    return { playground, partner };
+  } catch (e) {
+    playground.free();
+    throw e;
+  }
+}
+
 /** Builds a new model (then `prepare(model)`, e.g. importing weights), or restores a saved `run`,
  * and with `compare` (settings changed for B) B beside it; on bad settings, or if `prepare` throws,
  * the old models stay and the error is reported. */
 async function build(settings, prepare, run, compare = null) {
-  const { dataset, engine: chosen, ...config } = settings;
+  const { dataset } = settings;
   // A new model starts on what the first screen needs (see data.js); one that brings its weights (a
-  // saved run, an import) on the whole dataset.
-  const { data, whole } = run || prepare ? { data: await loadDataset(dataset), whole: null } : await loadFirst(dataset);
-  const next = run ? Playground.restoreRun(data, run) : new Playground(config, data);
-  // A device that failed (lost, or an error) is replaced for the new model.
-  if (device.gpu?.adapter && device.gpu.failure) await findGpu();
-  let nextPartner = null;
-  try {
-    prepare?.(next);
-    next.useEngine(chosen ?? 'auto', device.gpu); // refuses an engine setting it does not know
-    if (compare) nextPartner = new Partner(partnerSettings(settings, compare), compare, data, device.gpu);
-  } catch (e) {
-    next.free();
-    throw e;
-  }
+  // saved run, an import), a classifier (its labels per class) or a large validation share (the rows
+  // the loss terms are measured on) starts on the whole dataset.
+  const needsWhole = (s) => s.classifierEpochs > 0 || s.validation > 0.5;
+  const whole = run || prepare || needsWhole(settings) || (compare && needsWhole({ ...settings, ...compare }));
+  const first = whole ? { data: await loadDataset(dataset), wholeToCome: null } : await loadFirst(dataset);
+  const made = await makeModels(settings, first.data, { prepare, run, compare });
   models.playground?.free();
   models.partner?.free();
-  models.playground = next;
-  models.partner = nextPartner;
+  Object.assign(models, made);
   models.batchSize = models.playground.config().batchSize;
   training.running = false;
   reports.pending = pendingSince(performance.now());
-  models.whole = whole;
-  models.info = { ...models.playground.dataset(), ...whole }; // the whole dataset's size, as the page shows it
+  models.wholeToCome = first.wholeToCome;
+  models.info = { ...models.playground.dataset(), ...first.wholeToCome }; // the whole dataset's size, as the page shows it
   models.datasetKey = dataset;
   models.settings = settings;
   reports.phasesSent = 0;
-  view.selected = Math.min(view.selected, models.info.nTest - 1);
+  diagram.selected = Math.min(diagram.selected, models.info.nTest - 1);
   post({ type: 'ready', dataset: models.info, settings, compare: models.partner && { changes: models.partner.changes, settings: models.partner.settings } });
   // The latent scatter's points as images, for its hover thumbnails (sent once per model).
   const count = Math.min(LATENT_POINTS, models.info.nTest);
@@ -94,23 +104,19 @@ async function build(settings, prepare, run, compare = null) {
  * has changed them (a model that brings its weights is built on the whole), so they are built again
  * from their settings: the same models, on every row. */
 async function ensureWhole() {
-  if (!models.whole) return;
+  if (!models.wholeToCome) return;
   if (models.playground.step > 0) throw new Error('a model trained on a first slice of its data (a bug: training starts on the whole)');
-  const data = await loadDataset(models.datasetKey);
-  const { dataset, engine, ...config } = models.settings;
-  const next = new Playground(config, data);
-  let partner = null;
+  post({ type: 'status', text: `Loading the whole of ${models.info.name} to train on…` });
   try {
-    next.useEngine(engine ?? 'auto', device.gpu);
-    if (models.partner) partner = new Partner(models.partner.settings, models.partner.changes, data, device.gpu);
-  } catch (e) {
-    next.free();
-    throw e;
+    const data = await loadDataset(models.datasetKey);
+    const made = await makeModels(models.settings, data, { compare: models.partner?.changes });
+    models.playground.free();
+    models.partner?.free();
+    Object.assign(models, made, { wholeToCome: null });
+    dropFirst(models.datasetKey);
+  } finally {
+    post({ type: 'status', text: '' });
   }
-  models.playground.free();
-  models.partner?.free();
-  Object.assign(models, { playground: next, partner, whole: null });
-  dropFirst(dataset);
 }
 
 /** The objective split into its terms: the loss proper (reconstruction, or the classifier's
@@ -157,9 +163,9 @@ async function report(withTestLoss) {
   const corrupted = models.playground.corrupted(indices); // empty without noise
   post({ type: 'reconstructions', count: shown, pixels, corrupted }, [pixels.buffer, corrupted.buffer]);
   const latent = models.playground.latent(LATENT_POINTS);
-  const compared = models.partner && (await models.partner.report(withTest, indices, latent, view.selected));
+  const compared = models.partner && (await models.partner.report(withTest, indices, latent, diagram.selected));
   post({ type: 'latent', ...latent }, [latent.points.buffer, latent.labels.buffer]);
-  post(networkMessage(models.playground, view.selected));
+  post(networkMessage(models.playground, diagram.selected));
   if (compared) post(compared, [compared.pixels.buffer, compared.corrupted.buffer, compared.latent.points.buffer]);
   reportPanels(post, models.playground, models.info, evaluation);
   reports.pending = pendingSince(now);
@@ -203,8 +209,10 @@ async function play() {
   try {
     while (training.running && training.generation === mine) {
       const more = await exclusive(async () => {
-        if (!training.running || training.generation !== mine || allFinished()) return false; // paused, replaced or done while it waited
+        const stopped = () => !training.running || training.generation !== mine || allFinished();
+        if (stopped()) return false; // paused, replaced or done while it waited
         await ensureWhole();
+        if (stopped()) return false; // paused while the whole dataset came
         await trainSlice(Infinity);
         return !allFinished();
       });
@@ -295,7 +303,7 @@ const HANDLERS = {
     // not kept for a reload: its run is not saved (the last other run stays).
     withModel(async (model) => {
       // (Nor is a model on a first slice: it has not trained, and the address rebuilds it.)
-      if (models.datasetKey.startsWith('segment:') || models.partner || models.whole) return;
+      if (models.datasetKey.startsWith('segment:') || models.partner || models.wholeToCome) return;
       const upload = uploadOf(models.datasetKey);
       const record = { hash, settings: models.settings, run: model.saveRun(), upload: Boolean(upload), chart, step, savedAt: Date.now() };
       await saveRun(record, upload !== saving.upload ? upload : undefined);
@@ -339,11 +347,11 @@ const HANDLERS = {
   select: ({ index }) =>
     withModel(async (model) => {
       model.activations(index); // refuses a sample that does not exist
-      view.selected = index;
-      post(networkMessage(model, view.selected));
+      diagram.selected = index;
+      post(networkMessage(model, diagram.selected));
       if (!models.partner) return;
       await models.partner.model.sync();
-      post({ ...networkMessage(models.partner.model, view.selected), model: 'b' });
+      post({ ...networkMessage(models.partner.model, diagram.selected), model: 'b' });
     }),
   encode: ({ pixels }) => withModel((model) => model.encode(Float32Array.from(pixels))),
   decode: ({ code }) => withModel((model) => model.decode(Float32Array.from(code))),
