@@ -249,6 +249,9 @@ function saveSoon(step) {
     });
 }
 document.addEventListener('visibilitychange', () => document.hidden && saveSoon(store.get().metrics.step));
+// The first touch, click or key: training may follow, so the whole of a dataset the page opened on a
+// slice of starts to come (www/worker/data.js). A page only looked at never downloads it.
+for (const type of ['pointerdown', 'keydown']) addEventListener(type, () => send({ type: 'prefetch' }), { once: true, capture: true });
 
 /** A new lesson (or none): its settings, its first step. */
 async function loadLesson(lesson) {

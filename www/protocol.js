@@ -21,6 +21,7 @@ export const TO_WORKER = {
   importWeights: 'bytes, settings, id → the settings of the model built from the file',
   reconstruct: 'indices, id → inputs then outputs of those test samples',
   show: 'wanted, id → the panels as asked ({interpolate: [a, b]}, {pca: bool})',
+  prefetch: 'the whole of a dataset the model is on a first slice of starts to come (the user did something: training may follow)',
   fewLabels: 'labels, id → {raw, frozenCode, fineTuned, nearest, spread, pcaWidth, gamma} accuracies, and the step measured at',
   linearSweep: 'id → {ks, errors, steps} of linear autoencoders',
   loseGpu: 'id → (tests) the WebGPU device destroyed; the engine moves to the CPU',

@@ -13,6 +13,8 @@ test('while training with the panels open, the live region speaks calmly', async
   // Fine-tuning without an end (epochs=0): the run cannot finish inside the 6 s, however fast it goes.
   const { page, errors } = await open(env.browser, `${env.url}#lesson=pretraining&epochs=0`);
   await page.click('#pca-panel summary');
+  // One step first: the whole of MNIST comes (the page opens on a slice of it), and the engine warms.
+  await page.evaluate(() => window.aePlayground.train({ steps: 1 }));
   await page.evaluate(() => {
     window.announcements = 0;
     new MutationObserver(() => window.announcements++).observe(document.getElementById('announce'), { childList: true, characterData: true, subtree: true });

@@ -338,9 +338,16 @@ const HANDLERS = {
     return settings;
   },
   show({ wanted: more }) {
-    // What the panels want drawn: {interpolate: [a, b]}, {pca: true}.
+    // What the panels want drawn: {interpolate: [a, b]}, {pca: true}. PCA is fitted once, on the
+    // whole dataset (on a first slice it would be fitted again when training starts).
     Object.assign(wanted, more);
-    return exclusive(() => report(false));
+    return exclusive(async () => {
+      if (more.pca) await ensureWhole();
+      await report(false);
+    });
+  },
+  prefetch() {
+    if (models.wholeToCome) loadDataset(models.datasetKey).catch(() => {}); // (training reports a failure)
   },
   fewLabels: ({ labels }) => withModel((model) => ({ ...model.fewLabels(labels, model.config().seed), step: model.step }), true),
   linearSweep: () => exclusive(async () => linearSweep(post, await loadDataset(models.datasetKey), models.info, models.playground.config().seed)),
