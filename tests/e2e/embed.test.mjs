@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { ARTIFACTS, start } from './browser.mjs';
+import { ARTIFACTS, start, wholePageShot } from './browser.mjs';
 import { serve } from '../../scripts/serve.mjs';
 
 let env;
@@ -113,7 +113,7 @@ test('the example course page: the element and the postMessage iframe both work'
   await frame.waitForFunction(() => window.aePlayground.settings().variational === true);
   await page.click('#frame-play');
   await page.waitForFunction(() => document.getElementById('frame-loss').value !== '–');
-  await page.screenshot({ path: new URL('course.png', ARTIFACTS).pathname, fullPage: true });
+  await wholePageShot(page, 'course.png'); // scrolled through: each frame's views draw as they come into view
   assert.deepEqual(errors, []);
   await page.close();
 });
