@@ -13,7 +13,7 @@
 //! names the tensor (or "transpose of layers.{j}.weight"), or `{op: "kSparse", k}` /
 //! `{op: "reparameterize", code}`.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::fail;
 use crate::io::tensors::{meta_text, pack, unpack, ModelFile, Tensors};
 use crate::model::architecture::{classifier, encoder, stack};
@@ -88,8 +88,7 @@ pub fn read(bytes: &[u8]) -> Result<ModelFile> {
     if text("format")? != FORMAT {
         fail!("model file format {:?} is not {FORMAT:?}", text("format")?);
     }
-    let config: Config = serde_json::from_str(text("config")?)
-        .map_err(|e| Error::new(format!("model file: its settings are not valid: {e}")))?;
+    let config: Config = crate::io::json::from_json(text("config")?, "model file: its settings")?;
     Ok(ModelFile {
         config,
         phase: phase_kind(text("phase")?)?,

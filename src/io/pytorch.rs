@@ -181,8 +181,8 @@ impl Session {
 /// playground's own: the deep autoencoder's tensors, and with a classifier head the classifier phase's.
 /// Every tensor must be there with its shape, and nothing else may be.
 pub fn read(meta: &Map<String, Value>, tensors: Tensors) -> Result<ModelFile> {
-    let mut config: Config = serde_json::from_str(meta_text(meta, "config")?)
-        .map_err(|e| Error::new(format!("PyTorch checkpoint: its settings are not valid: {e}")))?;
+    let mut config: Config =
+        crate::io::json::from_json(meta_text(meta, "config")?, "PyTorch checkpoint: its settings")?;
     // Training settings of a cluster run that the page does not take: a batch above its largest, and
     // early stopping without validation rows (train.py refuses that).
     config.batch_size = config.batch_size.min(MAX_BATCH);

@@ -39,7 +39,7 @@ fn parse_json<T: serde::de::DeserializeOwned + Default>(value: &JsValue, what: &
         return Ok(T::default());
     }
     let json = js_sys::JSON::stringify(value).map_err(|_| JsError::new(&format!("{what}: not a plain object")))?;
-    serde_json::from_str(&String::from(json)).map_err(|e| JsError::new(&format!("{what}: {e}")))
+    crate::io::json::from_json(&String::from(json), what).map_err(js_error)
 }
 
 /// Every setting with its default, as a plain object.
