@@ -1,7 +1,7 @@
 // The page's controller: starts the training worker, keeps the page's state in one store, and hands
 // each worker message (declared in protocol.js) to the store; views subscribe to it. No training
 // happens on this thread.
-import { defaults, fromHash, renderForm, toHash, addDatasetOption, SETTINGS } from './settings.js';
+import { defaults, fromHash, renderForm, toHash, addDatasetOption, SETTINGS, checkSettings } from './settings.js';
 import { LESSONS, viewFromHash, viewToHash, loadLesson as readLesson } from './lessons/lessons.js';
 import { installEmbedding } from './embedding.js';
 import { createStore } from './store.js';
@@ -16,6 +16,7 @@ import { installPanels } from './panels/panels.js';
 import { installSegmentPanel } from './panels/segment.js';
 import { installExplore } from './views/explore.js';
 import { COMPARED, compareFromHash, compareParam, installCompare } from './compare.js';
+import { made } from './views/guard.js';
 
 const $ = (id) => document.getElementById(id);
 // Inside a course page the page is a box of its own (about 800 × 700): the course says what it is.
@@ -26,7 +27,7 @@ const FRESH = { step: 0, epoch: 0, trainLoss: null, testLoss: null, testAccuracy
 let view = viewFromHash(location.hash); // the lesson, and the controls hidden or locked
 const baseOf = (v) => ({ ...defaults(), ...(v.lesson?.settings ?? {}) });
 const store = createStore({
-  settings: fromHash(location.hash, baseOf(view)),
+  settings: addressed(location.hash, baseOf(view)),
   view,
   dataset: null,
   metrics: { ...FRESH },
@@ -49,6 +50,15 @@ const store = createStore({
   drawn: null, // the drawn digit: its pixels, code and output
   neighbours: [],
 });
+
+/** The settings of the address over `base`; values no setting takes are left out, and the page says
+ * which and why. */
+function addressed(hash, base) {
+  const refused = [];
+  const settings = fromHash(hash, base, refused);
+  if (refused.length) setTimeout(() => showMessage(`Left out of the address: ${refused.join('; ')}.`));
+  return settings;
+}
 
 let nextId = 1;
 const waiting = new Map();
@@ -104,6 +114,12 @@ function reset(changes = {}) {
   const before = store.get().settings;
   const next = { ...before, ...changes };
   showMessage(null);
+  try {
+    checkSettings(next);
+  } catch (e) {
+    showMessage(e.message);
+    return Promise.reject(e);
+  }
   return request({ type: 'reset', settings: next, compare: store.get().compare }).then(
     () => adopt(next),
     (e) => {
@@ -141,7 +157,7 @@ const PANEL_MESSAGES = new Set(['ready', 'filters', 'code', 'generated', 'pca', 
 const panels = { handlers: null, waiting: [] };
 revealWhenNear(document.querySelectorAll('.panel.unseen'));
 later(() => {
-  const handlers = installPanels({ request }, () => store.get().dataset);
+  const handlers = made(document.querySelector('.more'), () => installPanels({ request }, () => store.get().dataset)) ?? {};
   const drain = () => {
     const m = panels.waiting.shift();
     if (m) handlers[m.type]?.(m);
@@ -151,7 +167,7 @@ later(() => {
   drain();
 });
 // Its controller is filled in below (play, and a dataset to train on).
-const segmentation = installSegmentPanel({ request, store, play: () => player.play(), useDataset: (key) => (addDatasetOption(key), reset({ dataset: key })) }, showMessage);
+const segmentation = made($('segment-panel'), () => installSegmentPanel({ request, store, play: () => player.play(), useDataset: (key) => (addDatasetOption(key), reset({ dataset: key })) }, showMessage));
 
 /** Figures `keys` of report `m`, those it lacks carried from `latest` while the phase is the same: a
  * report with nothing new (a pause right after one) keeps the last figures of its phase. */
@@ -241,8 +257,8 @@ function saveSoon(step) {
   const { running } = store.get();
   if (saved.busy || step === saved.step || (running && performance.now() - saved.at < SAVE_EVERY_MS)) return;
   saved = { step, at: performance.now(), busy: true };
-  request({ type: 'save', hash: location.hash, chart: views.chartData(), step })
-    .catch((e) => console.warn(`the run was not saved: ${e.message}`))
+  request({ type: 'save', hash: location.hash, chart: views.chartData(), step }, [], { quiet: true })
+    .catch((e) => ($('run-status').textContent = `The run could not be saved: ${e.message}. A reload here starts afresh.`))
     .finally(() => {
       saved.busy = false;
       if (!store.get().running) saveSoon(store.get().metrics.step); // steps taken while it was saving
@@ -277,7 +293,7 @@ async function viewOfAddress() {
 window.addEventListener('hashchange', async () => {
   view = await viewOfAddress();
   store.set({ view, lessonStep: 0, answers: {}, compare: compareFromHash(location.hash, view) });
-  reset(fromHash(location.hash, baseOf(view))).catch(() => {});
+  reset(addressed(location.hash, baseOf(view))).catch(() => {});
 });
 $('lesson-select').append(...LESSONS.map((l) => new Option(l.title, l.key)));
 store.subscribe(({ view: v }, changed) => changed.has('view') && ($('lesson-select').value = v.lesson?.key ?? ''));
@@ -330,7 +346,7 @@ controller.exportPyTorch = () => request({ type: 'exportPyTorch' });
 controller.loadSegmentation = (options) => segmentation.load(options ?? {});
 controller.segment = (scribbles, window, fineTune) => segmentation.segment(scribbles, window, fineTune);
 controller.exportCodes = () => request({ type: 'exportCodes' });
-Object.assign(controller, installCompare({ store, request, reset, adopt, showMessage }));
+Object.assign(controller, made($('compare-start'), () => installCompare({ store, request, reset, adopt, showMessage })));
 controller.reconstruct = async (indices) => {
   const values = await request({ type: 'reconstruct', indices: [...indices] });
   const half = values.length / 2;
@@ -342,10 +358,12 @@ controller.importWeights = async (bytes) => {
   adopt(settings);
   return settings;
 };
-installExport(controller, showMessage);
-installUpload(controller, showMessage);
-installExplore({ scatter: views.scatter, request: (message) => request(message, [], { quiet: true }), store, select: (i) => select(i, true) });
+made($('export-weights').parentElement, () => installExport(controller, showMessage));
+made($('drop'), () => installUpload(controller, showMessage));
+made($('explore'), () => installExplore({ scatter: views.scatter, request: (message) => request(message, [], { quiet: true }), store, select: (i) => select(i, true) }));
 installApi(controller);
+// From here on the page shows its own errors; until now www/boot.js stood guard.
+document.documentElement.classList.add('wired');
 if (/[#&]dataset=segment(:|%3A)/i.test(location.hash)) showMessage('A segmentation’s image is not kept across a reload: load it again in the Segmentation panel.');
 request({ type: 'init', settings: store.get().settings, resume: location.hash, compare: store.get().compare }).then(async (resumed) => {
   // A lesson from a file (or a bad one in the address) is read now; a fresh run starts from its settings.
@@ -356,7 +374,7 @@ request({ type: 'init', settings: store.get().settings, resume: location.hash, c
   }
   // A run saved at this address came back alone: a lesson file that starts a comparison starts afresh.
   if (!resumed || (fetched && store.get().compare)) {
-    if (fetched && view.lesson) await reset(fromHash(location.hash, baseOf(view))).catch(() => {});
+    if (fetched && view.lesson) await reset(addressed(location.hash, baseOf(view))).catch(() => {});
     return;
   }
   // A reload at the same address: the saved run came back, its settings and curves with it.

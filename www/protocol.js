@@ -1,6 +1,9 @@
 // The one message protocol between the page and the training worker: every message type either side
-// may send is declared here once, with what it carries. A message of a type not declared is answered
+// may send is declared here once, with what it carries, and the numbers the page API passes on are
+// checked here. A message of a type not declared is answered
 // with an error (by the worker) or reported (by the page), never dropped in silence.
+
+import { shown } from './settings.js';
 
 /** Page → worker. Those with an `id` are answered by {type: 'answer', id, value} or {type: 'error', id, message}. */
 export const TO_WORKER = {
@@ -53,5 +56,42 @@ export function checkMessage(table, message) {
   const type = message?.type;
   if (typeof type !== 'string' || !Object.hasOwn(table, type)) {
     throw new Error(`unknown message type ${JSON.stringify(type)} (known: ${Object.keys(table).join(', ')})`);
+  }
+}
+
+const whole = (v, min, max = Infinity) => Number.isInteger(v) && v >= min && v <= max;
+function refuse(field, value, allowed) {
+  throw new Error(`${field}: ${shown(value)} is not ${allowed}`);
+}
+
+/** The numbers a page → worker message carries, checked before the worker acts on it (the page API
+ * passes them on as given): a refusal names the field, the value given and what is allowed. `nTest`
+ * is the number of test samples in hand. */
+export function checkArguments(message, nTest) {
+  const sample = `a test sample (a whole number from 0 to ${nTest - 1})`;
+  switch (message.type) {
+    case 'train':
+      if (!whole(message.steps, 1)) refuse('steps', message.steps, 'a whole number ≥ 1');
+      break;
+    case 'select':
+      if (!whole(message.index, 0, nTest - 1)) refuse('index', message.index, sample);
+      break;
+    case 'reconstruct': {
+      const { indices } = message;
+      if (!Array.isArray(indices) || !indices.length) refuse('indices', indices, 'a list of test samples');
+      const bad = indices.findIndex((i) => !whole(i, 0, nTest - 1));
+      if (bad >= 0) refuse(`indices[${bad}]`, indices[bad], sample);
+      break;
+    }
+    case 'fewLabels':
+      if (!whole(message.labels, 1)) refuse('labels', message.labels, 'a whole number ≥ 1');
+      break;
+    case 'encode':
+    case 'decode': {
+      const [field, values] = message.type === 'encode' ? ['pixels', message.pixels] : ['code', message.code];
+      if (!(Array.isArray(values) || ArrayBuffer.isView(values)) || !values.every(Number.isFinite)) refuse(field, values, 'a list of numbers');
+      break;
+    }
+    default:
   }
 }

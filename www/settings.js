@@ -3,20 +3,20 @@
 
 export const SETTINGS = [
   { key: 'dataset', group: 'Data', label: 'Dataset', kind: 'select', options: ['mnist', 'digits', 'swissRoll', 'circles', 'sines'], initial: 'mnist' },
-  { key: 'hidden', group: 'Model', label: 'Hidden layers (encoder widths, code last)', kind: 'list', initial: [32] },
-  { key: 'activation', group: 'Model', label: 'Hidden activation', kind: 'select', options: ['sigmoid', 'tanh', 'relu', 'leakyRelu', 'linear'], initial: 'sigmoid' },
+  { key: 'hidden', group: 'Model', label: 'Hidden layers (encoder widths, code last)', kind: 'list', initial: [32], max: 8192 },
+  { key: 'activation', group: 'Model', label: 'Hidden activation', kind: 'select', options: ['sigmoid', 'tanh', 'relu', 'leakyRelu', 'linear'], initial: 'sigmoid', perLayer: true },
   { key: 'outputActivation', group: 'Model', label: 'Output activation', kind: 'select', options: ['sigmoid', 'linear'], initial: 'sigmoid' },
   { key: 'loss', group: 'Model', label: 'Loss', kind: 'select', options: ['squaredError', 'crossEntropy'], initial: 'squaredError' },
   { key: 'tied', group: 'Model', label: 'Tied decoder weights', kind: 'checkbox', initial: false },
   { key: 'engine', group: 'Training', label: 'Engine (auto: WebGPU on a real GPU, else CPU)', kind: 'select', options: ['auto', 'cpu', 'webgpu'], initial: 'auto' },
   { key: 'optimizer', group: 'Training', label: 'Optimizer', kind: 'select', options: ['adam', 'sgd'], initial: 'adam' },
-  { key: 'learningRate', group: 'Training', label: 'Learning rate', kind: 'number', initial: 0.003, min: 0, step: 'any' },
-  { key: 'momentum', group: 'Training', label: 'Momentum (SGD)', kind: 'number', initial: 0.9, min: 0, step: 'any' },
+  { key: 'learningRate', group: 'Training', label: 'Learning rate', kind: 'number', initial: 0.003, min: 0, above: 0, step: 'any' },
+  { key: 'momentum', group: 'Training', label: 'Momentum (SGD)', kind: 'number', initial: 0.9, min: 0, below: 1, step: 'any' },
   { key: 'weightDecay', group: 'Training', label: 'Weight decay', kind: 'number', initial: 0, min: 0, step: 'any' },
-  { key: 'batchSize', group: 'Training', label: 'Batch size', kind: 'number', initial: 64, min: 1, step: 1 },
-  { key: 'seed', group: 'Training', label: 'Seed', kind: 'number', initial: 1, min: 0, step: 1 },
+  { key: 'batchSize', group: 'Training', label: 'Batch size', kind: 'number', initial: 64, min: 1, max: 4096, step: 1 },
+  { key: 'seed', group: 'Training', label: 'Seed', kind: 'number', initial: 1, min: 0, max: 4294967295, step: 1 },
   { key: 'initGain', group: 'Training', label: 'Initial weight scale (0: by activation)', kind: 'number', initial: 0, min: 0, step: 'any' },
-  { key: 'validation', group: 'Training', label: 'Validation fraction (held out for early stopping)', kind: 'number', initial: 0, min: 0, max: 0.9, step: 'any' },
+  { key: 'validation', group: 'Training', label: 'Validation fraction (held out for early stopping)', kind: 'number', initial: 0, min: 0, max: 0.9, below: 0.9, step: 'any' },
   { key: 'patience', group: 'Training', label: 'Early stopping patience in epochs (0: off)', kind: 'number', initial: 0, min: 0, step: 1 },
   { key: 'pretrainEpochs', group: 'Layer-wise pretraining', label: 'Epochs per stage (0: end to end)', kind: 'number', initial: 0, min: 0, step: 1 },
   { key: 'epochs', group: 'Layer-wise pretraining', label: 'Epochs of fine-tuning (0: until paused)', kind: 'number', initial: 0, min: 0, step: 1 },
@@ -35,11 +35,70 @@ export const SETTINGS = [
   { key: 'beta', group: 'Variational', label: 'KL weight (β)', kind: 'number', initial: 1, min: 0, step: 'any' },
 ];
 
+/** A value as it appears in a refusal: short JSON, numbers as JavaScript writes them (NaN, -64). */
+export function shown(value) {
+  const text = value === undefined ? 'nothing' : typeof value === 'number' ? String(value) : JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** What setting `s` takes, in words: "a whole number from 1 to 4096", "one of adam, sgd". */
+function allowed(s) {
+  if (s.kind === 'select') return `one of ${s.options.join(', ')}${s.perLayer ? ', or a list of them (one per encoder layer)' : ''}`;
+  if (s.kind === 'checkbox') return 'true or false';
+  if (s.kind === 'list') return `a list of whole numbers from 1 to ${s.max}, such as [64, 8] (the encoder's widths, the code last)`;
+  const low = s.above !== undefined ? `> ${s.above}` : `≥ ${s.min}`;
+  const range = s.below !== undefined ? `${low} and < ${s.below}` : s.max !== undefined && s.above === undefined ? `from ${s.min} to ${s.max}` : low;
+  return `${s.step === 1 ? 'a whole number' : 'a number'} ${range}`;
+}
+
+/** Whether `value` is one setting `s` takes (the engine checks what depends on other settings). */
+function fits(s, value) {
+  if (s.kind === 'select') return s.options.includes(value) || (s.perLayer && Array.isArray(value) && value.length > 0 && value.every((v) => s.options.includes(v)));
+  if (s.kind === 'checkbox') return typeof value === 'boolean';
+  if (s.kind === 'list') return Array.isArray(value) && value.length > 0 && value.every((w) => Number.isInteger(w) && w >= 1 && w <= s.max);
+  if (typeof value !== 'number' || !Number.isFinite(value) || (s.step === 1 && !Number.isInteger(value))) return false;
+  return (s.above !== undefined ? value > s.above : value >= s.min) && (s.below !== undefined ? value < s.below : value <= (s.max ?? Infinity));
+}
+
+/** Why `value` cannot be setting `key` ("batchSize: -64 is not a whole number from 1 to 4096"), or
+ * null when it can. An upload's dataset ("upload:…") is any name here: the worker knows which it has. */
+export function settingProblem(key, value) {
+  const s = SETTINGS.find((s) => s.key === key);
+  if (!s) {
+    const near = SETTINGS.find((s) => editDistance(s.key.toLowerCase(), String(key).toLowerCase()) <= 2);
+    return `${key} is not a setting${near ? ` (did you mean ${near.key}?)` : ' (docs/settings.md lists them)'}`;
+  }
+  if (fits(s, value) || (key === 'dataset' && /^(upload|segment):./.test(value))) return null;
+  return `${key}: ${shown(value)} is not ${allowed(s)}${key === 'dataset' ? " (or an upload's name)" : ''}`;
+}
+
+/** Levenshtein distance: how many letters to change, add or drop to turn `a` into `b`. */
+function editDistance(a, b) {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length];
+}
+
+/** Throws at the first value of `settings` that no setting takes, naming it, the value and what is
+ * allowed; `where` goes before the name ("lesson.settings."). */
+export function checkSettings(settings, where = '') {
+  if (settings === null || typeof settings !== 'object' || Array.isArray(settings)) throw new Error(`${where || 'settings: '}expected an object of settings, got ${shown(settings)}`);
+  for (const [key, value] of Object.entries(settings)) {
+    const problem = settingProblem(key, value);
+    if (problem) throw new Error(`${where}${problem}`);
+  }
+  return settings;
+}
+
 /** The settings compare mode's B always shares with A: the data and the engine. */
 export const SHARED_WITH_B = ['dataset', 'engine'];
 
 const parse = {
-  select: (text, s) => (s.options.includes(text) ? text : undefined),
+  select: (text, s) => (s.options.includes(text) || (s.key === 'dataset' && /^(upload|segment):./.test(text)) ? text : undefined),
   list: (text) => {
     const widths = text.split(/[,\s]+/).filter(Boolean).map(Number);
     return widths.length && widths.every(Number.isInteger) ? widths : undefined;
@@ -55,13 +114,17 @@ export function defaults() {
 }
 
 /** Settings from a URL hash such as "#dataset=digits&hidden=64,16", on top of `base` (the defaults,
- * or a lesson's settings over them); unknown or bad values are dropped. */
-export function fromHash(hash, base = defaults()) {
+ * or a lesson's settings over them). A value no setting takes is left out; `refused` (if given)
+ * gathers why, for the page to say. */
+export function fromHash(hash, base = defaults(), refused = []) {
   const state = structuredClone(base);
   for (const [key, text] of new URLSearchParams(hash.replace(/^#/, ''))) {
     const setting = SETTINGS.find((s) => s.key === key);
-    const value = setting && parse[setting.kind](text, setting);
-    if (value !== undefined) state[key] = value;
+    if (!setting) continue; // (the address also holds the view's parameters: lesson, hide, …)
+    const value = parse[setting.kind](text, setting);
+    const problem = value === undefined ? `${key}: ${shown(text)} is not ${allowed(setting)}` : settingProblem(key, value);
+    if (problem) refused.push(problem);
+    else state[key] = value;
   }
   return state;
 }

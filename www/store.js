@@ -11,13 +11,22 @@ export function createStore(initial) {
       const changed = Object.keys(patch).filter((k) => patch[k] !== state[k]);
       if (!changed.length) return;
       state = { ...state, ...patch };
-      for (const listener of listeners) listener(state, new Set(changed));
+      for (const listener of listeners) told(listener, state, new Set(changed));
     },
     /** Calls `listener(state, changedKeys)` on every change, and once now; returns the unsubscribe. */
     subscribe(listener) {
       listeners.add(listener);
-      listener(state, new Set(Object.keys(state)));
+      told(listener, state, new Set(Object.keys(state)));
       return () => listeners.delete(listener);
     },
   };
+}
+
+/** Calls one listener; one that throws is reported, and the others are still told. */
+function told(listener, state, changed) {
+  try {
+    listener(state, changed);
+  } catch (e) {
+    console.error(e);
+  }
 }

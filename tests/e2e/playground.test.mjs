@@ -93,12 +93,66 @@ test('bad settings are refused with a message and the trained model is kept', as
   const { page, errors } = await open(env.browser, env.url);
   const trained = await page.evaluate(() => window.aePlayground.train({ steps: 20 }));
   const refusal = await page.evaluate(() => window.aePlayground.reset({ hidden: [32, 0] }).then(() => 'accepted', (e) => e.message));
-  assert.match(refusal, /width 0/);
-  assert.match(await page.textContent('#message'), /width 0/);
+  assert.match(refusal, /^hidden: \[32,0\] is not a list of whole numbers from 1 to 8192/);
+  assert.match(await page.textContent('#message'), /hidden: \[32,0\]/);
   const after = await page.evaluate(() => window.aePlayground.train({ steps: 1 }));
   assert.equal(after.step, trained.step + 1, 'training continues from the same model');
   assert.deepEqual(await page.evaluate(() => window.aePlayground.settings().hidden), [32]);
   assert.deepEqual(errors, []);
+  await page.close();
+});
+
+// Every bad value a script or an address can give, and the start of its refusal: the setting (or
+// argument), the value given, what is allowed; never a JSON line and column.
+const REFUSED = [
+  ['reset', { learningRate: NaN }, /^learningRate: NaN is not a number > 0$/],
+  ['reset', { batchSize: -64 }, /^batchSize: -64 is not a whole number from 1 to 4096$/],
+  ['reset', { batchSize: 2.5 }, /^batchSize: 2\.5 is not a whole number from 1 to 4096$/],
+  ['reset', { seed: -1 }, /^seed: -1 is not a whole number from 0 to 4294967295$/],
+  ['reset', { momentum: 1 }, /^momentum: 1 is not a number ≥ 0 and < 1$/],
+  ['reset', { validation: 0.95 }, /^validation: 0\.95 is not a number ≥ 0 and < 0\.9$/],
+  ['reset', { masking: '0.5' }, /^masking: "0\.5" is not a number from 0 to 1$/],
+  ['reset', { hidden: [] }, /^hidden: \[\] is not a list of whole numbers from 1 to 8192/],
+  ['reset', { activation: 'swish' }, /^activation: "swish" is not one of sigmoid, tanh, relu, leakyRelu, linear, or a list of them/],
+  ['reset', { tied: 'yes' }, /^tied: "yes" is not true or false$/],
+  ['reset', { dataset: 'cifar' }, /^dataset: "cifar" is not one of mnist, digits, swissRoll, circles, sines/],
+  ['reset', { batchsize: 64 }, /^batchsize is not a setting \(did you mean batchSize\?\)$/],
+  ['reset', { kSparse: 100 }, /^kSparse 100 is larger than the code \(32 units\)$/], // the engine's: it depends on hidden
+  ['compare', { masking: 2 }, /^compare\.masking: 2 is not a number from 0 to 1$/],
+  ['train', { steps: -5 }, /^steps: -5 is not a whole number ≥ 1$/],
+  ['train', { steps: 2.5 }, /^steps: 2\.5 is not a whole number ≥ 1$/],
+  ['train', { steps: '10' }, /^steps: "10" is not a whole number ≥ 1$/],
+  ['reconstruct', [-1], /^indices\[0\]: -1 is not a test sample \(a whole number from 0 to 1999\)$/],
+  ['reconstruct', [0, 2000], /^indices\[1\]: 2000 is not a test sample/],
+  ['select', -1, /^index: -1 is not a test sample \(a whole number from 0 to 1999\)$/],
+  ['fewLabels', 0, /^labels: 0 is not a whole number ≥ 1$/],
+  ['decode', ['a'], /^code: \["a"\] is not a list of numbers$/],
+];
+
+test('every bad value through the page API is refused naming its setting, and the model trains on', async () => {
+  const { page } = await open(env.browser, env.url);
+  const before = await page.evaluate(() => window.aePlayground.train({ steps: 5 }));
+  const said = await page.evaluate(async (table) => {
+    const messages = [];
+    for (const [call, arg] of table) messages.push(await window.aePlayground[call](arg).then(() => 'accepted', (e) => e.message));
+    return messages;
+  }, REFUSED.map(([call, arg]) => [call, arg]));
+  REFUSED.forEach(([call, arg, expected], i) => assert.match(said[i], expected, `${call}(${JSON.stringify(arg)})`));
+  const after = await page.evaluate(() => window.aePlayground.train({ steps: 1 }));
+  assert.equal(after.step, before.step + 1, 'the model in hand trains on');
+  assert.equal(await page.evaluate(() => window.aePlayground.settings().batchSize), 64);
+  await page.close();
+});
+
+test('bad values in the address are left out, and the page says which and why', async () => {
+  const { page } = await open(env.browser, `${env.url}#dataset=digits&batchSize=-64&learningRate=abc&hidden=32,0&seed=3`);
+  const settings = await page.evaluate(() => window.aePlayground.settings());
+  assert.deepEqual([settings.dataset, settings.batchSize, settings.learningRate, settings.hidden, settings.seed], ['digits', 64, 0.003, [32], 3]);
+  await page.waitForFunction(() => document.getElementById('message').textContent);
+  assert.equal(
+    await page.textContent('#message'),
+    'Left out of the address: batchSize: -64 is not a whole number from 1 to 4096; learningRate: "abc" is not a number > 0; hidden: [32,0] is not a list of whole numbers from 1 to 8192, such as [64, 8] (the encoder\'s widths, the code last).',
+  );
   await page.close();
 });
 

@@ -1,13 +1,9 @@
 // A lesson step's goal: what it asks of the student, checked against the page's state. Pure functions,
 // no DOM, so that the page, its API and the Node tests read goals the same way. A goal is one object;
 // every condition in it must hold ({testLossBelow: 25, codeUnits: 4}), or it is a question.
-import { SETTINGS } from '../settings.js';
+import { SETTINGS, checkSettings as checkEach, shown } from '../settings.js';
 
-/** A value as it appears in an error message: short JSON. */
-export function shown(value) {
-  const text = value === undefined ? 'nothing' : JSON.stringify(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
+export { shown };
 
 const fail = (where, message) => {
   throw new Error(`${where}: ${message}`);
@@ -56,21 +52,10 @@ function bLower(state, key, fraction) {
   return Boolean(b) && comparable(a.phase, b.phase) && a[key] > 0 && b[key] != null && b[key] <= (1 - fraction) * a[key];
 }
 
-/** A settings object checked against the settings table: known keys, values of the right kind. */
+/** A settings object checked against the settings table (settings.js): known keys, values each takes. */
 export function checkSettings(settings, where) {
   if (!isObject(settings)) fail(where, `expected an object of settings, got ${shown(settings)}`);
-  for (const [key, value] of Object.entries(settings)) {
-    const s = SETTINGS.find((s) => s.key === key);
-    const at = `${where}.${key}`;
-    if (!s) fail(where, `unknown setting ${shown(key)} (known: ${SETTINGS.map((s) => s.key).join(', ')})`);
-    if (s.kind === 'select' && !s.options.includes(value)) fail(at, `expected one of ${s.options.join(', ')}, got ${shown(value)}`);
-    if (s.kind === 'checkbox' && typeof value !== 'boolean') fail(at, `expected true or false, got ${shown(value)}`);
-    if (s.kind === 'number') checkNumber(value, at, { min: s.min, max: s.max, integer: s.step === 1 });
-    if (s.kind === 'list' && !(Array.isArray(value) && value.length && value.every((w) => Number.isInteger(w) && w > 0))) {
-      fail(at, `expected a list of positive whole numbers such as [64, 8], got ${shown(value)}`);
-    }
-  }
-  return settings;
+  return checkEach(settings, `${where}.`);
 }
 
 /** A setting's label, short and in lower case for a sentence: "KL sparsity weight", "k-sparse". */

@@ -13,6 +13,7 @@ import { ReconstructionsView } from './reconstructions.js';
 import { CompareView, diagrammed } from './compare-view.js';
 import { installLesson } from '../lessons/view.js';
 import { inView, perFrame } from './pacing.js';
+import { guarded, made } from './guard.js';
 
 const $ = (id) => document.getElementById(id);
 // The bundled datasets' shapes, so that the diagram is drawn at once, before the data arrives (nothing
@@ -22,42 +23,43 @@ const OUTSIDE = { loss: 'loss-block', reconstructions: 'recon-block', latent: 'l
 
 export function installViews(store, { reset, select }) {
   const choose = (i) => select(i, true).catch(() => {}); // a sample chosen by pointing
-  const chart = new LossChart($('loss-chart'), 130, $('loss-key'));
+  // Each view is made, and draws, on its own (guard.js): one that fails shows why in its place.
+  const chart = made($('loss-chart'), () => new LossChart($('loss-chart'), 130, $('loss-key')), LossChart);
   // A phase's item shows its layer in the diagram: a stage its encoder layer, fine-tuning the code.
-  const stages = new StageList($('stages'), (index) => {
+  const stages = made($('stages'), () => new StageList($('stages'), (index) => {
     const { metrics, settings } = store.get();
     const phase = metrics.phase?.kinds?.[index];
     store.set({ selectedCard: phase?.kind === 'stage' ? `enc${phase.stage}` : `enc${settings.hidden.length - 1}` });
     $('network').scrollIntoView({ block: 'nearest' });
-  });
-  const scatter = new LatentScatter({ canvas: $('latent'), caption: $('latent-what'), legend: $('latent-legend'), table: $('latent-table'), tip: $('latent-tip'), onPoint: choose });
-  const recon = new ReconstructionsView($('reconstructions'), choose);
-  const network = new NetworkView($('network'), {
+  }), StageList);
+  const scatter = made($('latent-block'), () => new LatentScatter({ canvas: $('latent'), caption: $('latent-what'), legend: $('latent-legend'), table: $('latent-table'), tip: $('latent-tip'), onPoint: choose }), LatentScatter);
+  const recon = made($('reconstructions'), () => new ReconstructionsView($('reconstructions'), choose), ReconstructionsView);
+  const network = made($('network'), () => new NetworkView($('network'), {
     onHidden: (hidden) => reset({ hidden }).catch(() => {}),
     onSelectCard: (id) => store.set({ selectedCard: id }),
-  });
-  const details = new LayerDetails($('layer-details'));
+  }), NetworkView);
+  const details = made($('layer-details'), () => new LayerDetails($('layer-details')), LayerDetails);
   // Drawn once a frame from the latest state (pacing.js); those below a phone's first screen only
   // while in view.
-  const drawNetwork = perFrame((s) => network.update(s));
+  const drawNetwork = perFrame((s) => network.update(s)); // (each view's methods are guarded)
   const drawDetails = inView($('layer-details'), (s) => details.update(s));
   const drawStrip = inView($('sample-strip'), (s) => strip.update(s));
   const drawLatent = inView($('latent'), (latent, comparing) => {
     scatter.update(latent);
     if (comparing) $('latent-what').textContent = `A (left): ${$('latent-what').textContent}`;
   });
-  const drawImages = inView($('latent'), (s) => showImages(s, scatter, compare.scatter));
-  const drawPreview = perFrame((s) => showPreview(s, preview)); // in the drawer, which may open any time
+  const drawImages = inView($('latent'), guarded($('latent-block'), (s) => showImages(s, scatter, compare.scatter)));
+  const drawPreview = perFrame(guarded($('upload-preview'), (s) => showPreview(s, preview))); // in the drawer, which may open any time
   const drawReconstructions = inView($('reconstructions'), (m) => {
     recon.update(m, store.get().dataset);
     const { phase } = store.get().metrics;
     if (phase) stages.setReconstruction(phase.index, $('reconstructions'));
   });
-  const compare = new CompareView(store, choose);
-  const readout = new Readout($('readout'), $('announce'));
-  const strip = new SampleStrip($('sample-strip'), choose);
-  const preview = new ImageGrid($('upload-preview'), { size: 40 });
-  const neighbours = new ImageGrid($('neighbours'), { size: 36 });
+  const compare = made($('compare-bar'), () => new CompareView(store, choose), CompareView);
+  const readout = made($('readout'), () => new Readout($('readout'), $('announce')), Readout);
+  const strip = made($('sample-strip'), () => new SampleStrip($('sample-strip'), choose), SampleStrip);
+  const preview = made($('upload-preview'), () => new ImageGrid($('upload-preview'), { size: 40 }), ImageGrid);
+  const neighbours = made($('neighbours'), () => new ImageGrid($('neighbours'), { size: 36 }), ImageGrid);
   store.subscribe((state, changed) => {
     const s = diagrammed(state);
     const diagramChanged = changed.has('diagram') || (changed.has('partner') && s.diagram === 'b');
@@ -84,8 +86,8 @@ export function installViews(store, { reset, select }) {
     }
   });
   $('sample-pick').addEventListener('change', (e) => select(Number(e.target.value)).catch(() => (e.target.value = store.get().selected)));
-  installLesson(store, $('lesson'));
-  installDrawer();
+  made($('lesson'), () => installLesson(store, $('lesson')));
+  made($('drawer'), installDrawer);
   return {
     scatter,
     newModel(dataset) {
@@ -118,7 +120,7 @@ export function installViews(store, { reset, select }) {
 
 /** The first test samples as the engine sees them, as the latent planes' thumbnails. */
 function showImages({ images: { images, count }, dataset: { width, height, channels } }, scatter, scatterB) {
-  for (const plane of [scatter, scatterB]) plane.setImages(images, count, width, height, channels);
+  for (const plane of [scatter, scatterB]) plane?.setImages(images, count, width, height, channels);
 }
 
 /** The first test samples in the preview under "Your data" in the drawer. */

@@ -9,12 +9,30 @@ const STORE = 'runs';
 const KEY = 'current';
 const UPLOAD = 'upload';
 
+// Storage that does not answer in this long is given up for the page's life: a page framed by a
+// top-level about:blank page (one an LMS opens and writes) gets an IndexedDB in Chromium whose open
+// neither succeeds nor fails.
+const WAIT_MS = 3000;
+let unanswered = null;
+
+/** Why the storage was given up, or null while it answers. */
+export const storageGivenUp = () => unanswered;
+
 function open() {
+  if (unanswered) return Promise.reject(unanswered);
   return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject((unanswered = new Error(`the browser's storage (IndexedDB) did not answer in ${WAIT_MS / 1000} s`))), WAIT_MS);
     const request = indexedDB.open(DB, 1);
     request.onupgradeneeded = () => request.result.createObjectStore(STORE);
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
+    request.onsuccess = () => {
+      clearTimeout(timer);
+      if (unanswered) request.result.close();
+      resolve(request.result);
+    };
+    request.onerror = () => {
+      clearTimeout(timer);
+      reject(request.error);
+    };
   });
 }
 

@@ -6,11 +6,11 @@
 // Its state is in state.js, one object per owner. Its messages, both ways, are declared in ../protocol.js; a type not declared there is answered with an error.
 import init, { Gpu, Playground, digitsScene, modelFileSettings, mosaicScene, segmentationData } from '../../pkg/ae_playground.js';
 import { linearSweep, reportPanels, wanted } from './panels.js';
-import { loadRun, saveRun } from './saved-run.js';
+import { loadRun, saveRun, storageGivenUp } from './saved-run.js';
 import { dropFirst, keepSegmentation, keepUpload, loadDataset, loadFirst, readUpload, uploadOf } from './data.js';
 import { networkMessage } from './network.js';
 import { Partner, extraFigures, partnerSettings } from './compare.js';
-import { TO_WORKER, checkMessage } from '../protocol.js';
+import { checkArguments, TO_WORKER, checkMessage } from '../protocol.js';
 import { device, diagram, models, pendingSince, reports, saving, training } from './state.js';
 
 const SLICE_MS = 30;
@@ -258,7 +258,8 @@ async function resume(hash) {
     if (record.upload) saving.upload = uploadOf((await keepUpload(record.upload)).key);
     await build(record.settings, undefined, record.run);
   } catch (e) {
-    post({ type: 'error', message: `The saved run could not be resumed (${e.message ?? e}); a new one starts.` });
+    const message = storageGivenUp() ? `This page cannot keep the run: ${e.message}. It trains as ever; a reload starts afresh.` : `The saved run could not be resumed (${e.message ?? e}); a new one starts.`;
+    post({ type: 'error', message });
     return null;
   }
   const { settings, chart, savedAt } = record;
@@ -384,6 +385,7 @@ const HANDLERS = {
 self.onmessage = async ({ data: message }) => {
   try {
     checkMessage(TO_WORKER, message);
+    checkArguments(message, models.info?.nTest ?? 0);
     const value = await HANDLERS[message.type](message);
     if (message.id !== undefined) answer(message.id, value);
   } catch (e) {
