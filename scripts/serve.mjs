@@ -18,12 +18,18 @@ const TYPES = {
   '.aepk': 'application/octet-stream',
 };
 
-/** Serves `dir`; resolves to { server, url } once listening. */
-export function serve(dir, port = 0) {
+/** Serves `dir`; resolves to { server, url } once listening. For tests of a page whose parts fail,
+ * `replace` maps a path ("/www/views/readout.js") to the text served in its place, or to null for a 404. */
+export function serve(dir, port = 0, { replace = {} } = {}) {
   const root = resolve(dir);
   const server = createServer(async (req, res) => {
     try {
       const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+      if (Object.hasOwn(replace, path)) {
+        if (replace[path] === null) throw Object.assign(new Error('replaced'), { code: 'ENOENT' });
+        res.writeHead(200, { 'Content-Type': TYPES[extname(path)] ?? 'text/plain', 'Cache-Control': 'no-cache' });
+        return res.end(replace[path]);
+      }
       let file = normalize(join(root, path));
       if (file !== root && !file.startsWith(root + sep)) throw Object.assign(new Error('outside root'), { code: 'ENOENT' });
       if ((await stat(file)).isDirectory()) file = join(file, 'index.html');

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs only what is missing. Always: the wasm32 target, the wasm-bindgen CLI at the version
 # Cargo.toml pins, the npm packages. With --browser also Chromium (the benchmarks and measurements
-# drive it); with --lint clippy and rustfmt; with --test Chromium, chromedriver, Mesa's lavapipe (software Vulkan) and clippy and
+# drive it); with --lint clippy and rustfmt; with --test Chromium, chromedriver, Firefox ESR, WebKitGTK's
+# WebKitWebDriver and Xvfb, Mesa's lavapipe (software Vulkan) and clippy and
 # rustfmt, through apt or rustup when run as root, otherwise it says what to install; a Python
 # virtual environment (.venv) with numpy and safetensors for the check of exported models; and one
 # with PyTorch ($AE_TORCH_ENV, under ~/.cache: 5.5 GB, made once per machine) for the hand-off's tests.
@@ -30,6 +31,11 @@ case "${1:-}" in
   --test)
     command -v chromium >/dev/null || missing+=(chromium)
     command -v chromedriver >/dev/null || missing+=(chromium-driver)
+    # The other engines of the cross-engine tests: Firefox ESR, and WebKitGTK's driver and
+    # MiniBrowser on a virtual display.
+    command -v firefox-esr >/dev/null || missing+=(firefox-esr)
+    command -v WebKitWebDriver >/dev/null || missing+=(webkit2gtk-driver)
+    command -v Xvfb >/dev/null || missing+=(xvfb)
     compgen -G "/usr/share/vulkan/icd.d/lvp_icd.*.json" >/dev/null || missing+=(mesa-vulkan-drivers libvulkan1)
     python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
     ;;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # npm test: set up what is missing, check formatting and clippy (native and wasm32, warnings as
 # errors), build, then every test — native (GPU tests on Mesa's lavapipe),
-# wasm-bindgen-test in headless Chromium on WebGPU, and browser end-to-end tests with the docs' checks, which run last so
+# wasm-bindgen-test in headless Chromium on WebGPU, and browser end-to-end tests (Chromium; a cross-engine
+# subset in Firefox ESR and WebKit too) with the docs' checks, which run last so
 # that their closing line is the one CI reads.
 source "$(dirname "$0")/lib.sh"
 bash scripts/setup.sh --test
