@@ -26,8 +26,13 @@ fn without_position(message: &str) -> String {
 /// serde's message at `path` said as "path: value is not what it takes".
 fn refusal(path: &str, said: &str) -> String {
     if let Some(rest) = said.strip_prefix("unknown field `") {
-        let field = rest.split('`').next().unwrap_or(rest);
-        return format!("{field} is not a setting here");
+        let (field, known) = rest.split_once('`').unwrap_or((rest, ""));
+        let near =
+            known.split('`').skip(1).step_by(2).find(|k| edit_distance(&k.to_lowercase(), &field.to_lowercase()) <= 2);
+        return match near {
+            Some(k) => format!("{field} is not a setting here (did you mean {k}?)"),
+            None => format!("{field} is not a setting here"),
+        };
     }
     if let Some(rest) = said.strip_prefix("unknown variant `") {
         let (given, expected) = rest.split_once("`, expected ").unwrap_or((rest, ""));
@@ -42,6 +47,20 @@ fn refusal(path: &str, said: &str) -> String {
         return format!("{path}: the value given is not one this setting takes");
     }
     format!("{path}: {said}")
+}
+
+/// Levenshtein distance: letters changed, added or dropped to turn `a` into `b`.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut next = vec![i + 1];
+        for (j, &cb) in b.iter().enumerate() {
+            next.push((row[j + 1] + 1).min(next[j] + 1).min(row[j] + usize::from(ca != cb)));
+        }
+        row = next;
+    }
+    row[b.len()]
 }
 
 /// serde's "integer `-64`", "floating point `2.5`", "string \"x\"" as the value itself.
@@ -90,7 +109,8 @@ mod tests {
             (r#"{"hidden": [64, -1]}"#, "settings: hidden[1]: -1 is not a whole number ≥ 0"),
             (r#"{"hidden": 8}"#, "settings: hidden: 8 is not a list"),
             (r#"{"optimizer": "rmsprop"}"#, "settings: optimizer: \"rmsprop\" is not one of sgd, adam"),
-            (r#"{"batchsize": 64}"#, "settings: batchsize is not a setting here"),
+            (r#"{"batchsize": 64}"#, "settings: batchsize is not a setting here (did you mean batchSize?)"),
+            (r#"{"zzz": 1}"#, "settings: zzz is not a setting here"),
         ];
         for (json, message) in cases {
             assert_eq!(refused(json), message, "{json}");
