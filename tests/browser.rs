@@ -92,7 +92,7 @@ fn exported_api_refuses_bad_input_with_messages() {
     let message = |r: Result<Playground, wasm_bindgen::JsError>| text(r.err().expect("refused"));
     assert!(message(Playground::new(js(r#"{"hidden": [0]}"#), &tiny_pack())).contains("width 0"));
     let misspelt = message(Playground::new(js(r#"{"hiden": [3]}"#), &tiny_pack()));
-    assert_eq!(misspelt, "settings: hiden is not a setting here (did you mean hidden?)");
+    assert_eq!(misspelt, "settings: hiden is not known here (did you mean hidden?)");
     let negative = message(Playground::new(js(r#"{"batchSize": -64}"#), &tiny_pack()));
     assert_eq!(negative, "settings: batchSize: -64 is not a whole number ≥ 0");
     let nonsense = ae_playground::wasm_api::Data::from_packed(b"nonsense").err().expect("refused");

@@ -8,12 +8,15 @@ const $ = (id) => document.getElementById(id);
 /** What compare mode measures beside the losses, for A and B (worker/compare.js). */
 export const COMPARED = ['maskedTestLoss', 'meanCode', 'rho'];
 
-/** B's changes as the address has them (or a lesson's, without `b=`); null when not comparing. */
-export function compareFromHash(hash, view) {
+/** B's changes as the address has them (or a lesson's, without `b=`); null when not comparing.
+ * `refused` gathers what of `b=` no setting takes, for the page to say. */
+export function compareFromHash(hash, view, refused = []) {
   const b = new URLSearchParams(hash.replace(/^#/, '')).get('b');
   if (b === 'off') return null;
   if (b === null) return view.lesson?.compare ?? null;
-  const changes = fromHash(b, {});
+  const bad = [];
+  const changes = fromHash(b, {}, bad, { strict: true });
+  refused.push(...bad.map((problem) => `B's ${problem}`));
   return Object.keys(changes).length ? changes : null;
 }
 
@@ -24,12 +27,12 @@ export function compareParam(compare, view) {
   return compare ? toHash(compare, {}).slice(1) : 'off';
 }
 
-/** B's changes read from text such as "masking=0.3&hidden=64,8"; throws on what is not a setting. */
+/** B's changes read from text such as "masking=0.3&hidden=64,8"; throws naming what is not a
+ * setting, or a value its setting does not take. */
 export function parseChanges(text) {
-  const params = new URLSearchParams(text.trim().replace(/^#/, ''));
-  const changes = fromHash(params.toString(), {});
-  const bad = [...params.keys()].filter((key) => !(key in changes));
-  if (bad.length) throw new Error(`B's changes: ${bad.map((k) => `"${k}=${params.get(k)}"`).join(', ')} is not a setting and a value it takes`);
+  const refused = [];
+  const changes = fromHash(text.trim().replace(/^#/, ''), {}, refused, { strict: true });
+  if (refused.length) throw new Error(`B's changes: ${refused.join('; ')}`);
   if (!Object.keys(changes).length) throw new Error('B\'s changes name no setting (write them as in the address, e.g. masking=0.3)');
   return changes;
 }

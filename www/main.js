@@ -24,6 +24,23 @@ document.documentElement.classList.toggle('embedded', window.parent !== window);
 const worker = new Worker(new URL('./worker/worker.js', import.meta.url), { type: 'module' });
 const FRESH = { step: 0, epoch: 0, trainLoss: null, testLoss: null, testAccuracy: null, samplesPerSecond: null, phase: null, finished: false };
 
+/** The settings of the address over `base`, and B's changes in it: values no setting takes are left
+ * out, and the page says which and why (once, for both). */
+const leftOut = [];
+let sayLater = false;
+const addressed = (hash, base) => said(fromHash(hash, base, leftOut));
+const comparedInAddress = (hash, v) => said(compareFromHash(hash, v, leftOut));
+function said(value) {
+  if (leftOut.length && !sayLater) {
+    sayLater = true;
+    setTimeout(() => {
+      sayLater = false;
+      if (leftOut.length) showMessage(`Left out of the address: ${leftOut.splice(0).join('; ')}.`);
+    });
+  }
+  return value;
+}
+
 let view = viewFromHash(location.hash); // the lesson, and the controls hidden or locked
 const baseOf = (v) => ({ ...defaults(), ...(v.lesson?.settings ?? {}) });
 const store = createStore({
@@ -43,22 +60,13 @@ const store = createStore({
   answers: {},
   fewLabels: null,
   segmentation: null, // the latest map's scores: {accuracy, rawAccuracy, pcaAccuracy}
-  compare: compareFromHash(location.hash, view), // the settings B changes from A's, or null
+  compare: comparedInAddress(location.hash, view), // the settings B changes from A's, or null
   partner: null, // B as last reported: {changes, settings, metrics, network, …}
   diagram: 'a', // which model the diagram shows while comparing
   hover: null, // the code under the pointer on the latent plane, and its decoding
   drawn: null, // the drawn digit: its pixels, code and output
   neighbours: [],
 });
-
-/** The settings of the address over `base`; values no setting takes are left out, and the page says
- * which and why. */
-function addressed(hash, base) {
-  const refused = [];
-  const settings = fromHash(hash, base, refused);
-  if (refused.length) setTimeout(() => showMessage(`Left out of the address: ${refused.join('; ')}.`));
-  return settings;
-}
 
 let nextId = 1;
 const waiting = new Map();
@@ -292,7 +300,7 @@ async function viewOfAddress() {
 
 window.addEventListener('hashchange', async () => {
   view = await viewOfAddress();
-  store.set({ view, lessonStep: 0, answers: {}, compare: compareFromHash(location.hash, view) });
+  store.set({ view, lessonStep: 0, answers: {}, compare: comparedInAddress(location.hash, view) });
   reset(addressed(location.hash, baseOf(view))).catch(() => {});
 });
 $('lesson-select').append(...LESSONS.map((l) => new Option(l.title, l.key)));
@@ -370,7 +378,7 @@ request({ type: 'init', settings: store.get().settings, resume: location.hash, c
   const fetched = view.source && !view.lesson;
   if (fetched) {
     view = await viewOfAddress();
-    store.set({ view, compare: compareFromHash(location.hash, view) });
+    store.set({ view, compare: comparedInAddress(location.hash, view) });
   }
   // A run saved at this address came back alone: a lesson file that starts a comparison starts afresh.
   if (!resumed || (fetched && store.get().compare)) {

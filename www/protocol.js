@@ -64,22 +64,22 @@ function refuse(field, value, allowed) {
   throw new Error(`${field}: ${shown(value)} is not ${allowed}`);
 }
 
-/** The numbers a page → worker message carries, checked before the worker acts on it (the page API
- * passes them on as given): a refusal names the field, the value given and what is allowed. `nTest`
- * is the number of test samples in hand. */
-export function checkArguments(message, nTest) {
-  const sample = `a test sample (a whole number from 0 to ${nTest - 1})`;
+/** The numbers a page → worker message carries, checked as it arrives (the page API passes them on
+ * as given): a refusal names the field, the value given and what is allowed. Whether a test sample
+ * exists the engine says when the message's turn comes, on the model then in hand. */
+export function checkArguments(message) {
+  const sample = "a test sample's number (a whole number ≥ 0)";
   switch (message.type) {
     case 'train':
       if (!whole(message.steps, 1)) refuse('steps', message.steps, 'a whole number ≥ 1');
       break;
     case 'select':
-      if (!whole(message.index, 0, nTest - 1)) refuse('index', message.index, sample);
+      if (!whole(message.index, 0, 2 ** 32 - 1)) refuse('index', message.index, sample);
       break;
     case 'reconstruct': {
       const { indices } = message;
-      if (!Array.isArray(indices) || !indices.length) refuse('indices', indices, 'a list of test samples');
-      const bad = indices.findIndex((i) => !whole(i, 0, nTest - 1));
+      if (!Array.isArray(indices) || !indices.length) refuse('indices', indices, "a list of test samples' numbers");
+      const bad = indices.findIndex((i) => !whole(i, 0, 2 ** 32 - 1));
       if (bad >= 0) refuse(`indices[${bad}]`, indices[bad], sample);
       break;
     }

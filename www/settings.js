@@ -98,7 +98,11 @@ export function checkSettings(settings, where = '') {
 export const SHARED_WITH_B = ['dataset', 'engine'];
 
 const parse = {
-  select: (text, s) => (s.options.includes(text) || (s.key === 'dataset' && /^(upload|segment):./.test(text)) ? text : undefined),
+  select: (text, s) => {
+    const list = s.perLayer && text.includes(',') ? text.split(',') : null; // one activation per layer
+    if (list) return list.every((t) => s.options.includes(t)) ? list : undefined;
+    return s.options.includes(text) ? text : undefined;
+  },
   list: (text) => {
     const widths = text.split(/[,\s]+/).filter(Boolean).map(Number);
     return widths.length && widths.every(Number.isInteger) ? widths : undefined;
@@ -115,12 +119,18 @@ export function defaults() {
 
 /** Settings from a URL hash such as "#dataset=digits&hidden=64,16", on top of `base` (the defaults,
  * or a lesson's settings over them). A value no setting takes is left out; `refused` (if given)
- * gathers why, for the page to say. */
-export function fromHash(hash, base = defaults(), refused = []) {
+ * gathers why, for the page to say. Other parameters (a lesson, hide, …) are the view's, not refused
+ * unless `strict`. An upload's or a segmentation's dataset is left to the saved run: the address
+ * cannot carry the files. */
+export function fromHash(hash, base = defaults(), refused = [], { strict = false } = {}) {
   const state = structuredClone(base);
   for (const [key, text] of new URLSearchParams(hash.replace(/^#/, ''))) {
     const setting = SETTINGS.find((s) => s.key === key);
-    if (!setting) continue; // (the address also holds the view's parameters: lesson, hide, …)
+    if (!setting) {
+      if (strict) refused.push(settingProblem(key));
+      continue;
+    }
+    if (key === 'dataset' && /^(upload|segment):/.test(text) && !setting.options.includes(text)) continue;
     const value = parse[setting.kind](text, setting);
     const problem = value === undefined ? `${key}: ${shown(text)} is not ${allowed(setting)}` : settingProblem(key, value);
     if (problem) refused.push(problem);

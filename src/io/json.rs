@@ -30,8 +30,8 @@ fn refusal(path: &str, said: &str) -> String {
         let near =
             known.split('`').skip(1).step_by(2).find(|k| edit_distance(&k.to_lowercase(), &field.to_lowercase()) <= 2);
         return match near {
-            Some(k) => format!("{field} is not a setting here (did you mean {k}?)"),
-            None => format!("{field} is not a setting here"),
+            Some(k) => format!("{field} is not known here (did you mean {k}?)"),
+            None => format!("{field} is not known here"),
         };
     }
     if let Some(rest) = said.strip_prefix("unknown variant `") {
@@ -40,7 +40,8 @@ fn refusal(path: &str, said: &str) -> String {
     }
     for prefix in ["invalid type: ", "invalid value: "] {
         if let Some((given, expected)) = said.strip_prefix(prefix).and_then(|rest| rest.split_once(", expected ")) {
-            return format!("{path}: {} is not {}", value_of(given), in_words(expected));
+            let at = if path == "." { String::new() } else { format!("{path}: ") };
+            return format!("{at}{} is not {}", value_of(given), in_words(expected));
         }
     }
     if said.starts_with("data did not match any variant") {
@@ -83,6 +84,7 @@ fn in_words(expected: &str) -> String {
         "f64" | "f32" => "a number".into(),
         "a boolean" => "true or false".into(),
         "a sequence" => "a list".into(),
+        _ if expected.starts_with("struct ") => "an object of named values".into(),
         _ if expected.starts_with("one of ") || expected.starts_with('`') => {
             format!("one of {}", expected.trim_start_matches("one of ").replace("` or `", ", ").replace('`', ""))
         }
@@ -109,8 +111,9 @@ mod tests {
             (r#"{"hidden": [64, -1]}"#, "settings: hidden[1]: -1 is not a whole number ≥ 0"),
             (r#"{"hidden": 8}"#, "settings: hidden: 8 is not a list"),
             (r#"{"optimizer": "rmsprop"}"#, "settings: optimizer: \"rmsprop\" is not one of sgd, adam"),
-            (r#"{"batchsize": 64}"#, "settings: batchsize is not a setting here (did you mean batchSize?)"),
-            (r#"{"zzz": 1}"#, "settings: zzz is not a setting here"),
+            (r#"{"batchsize": 64}"#, "settings: batchsize is not known here (did you mean batchSize?)"),
+            (r#"{"zzz": 1}"#, "settings: zzz is not known here"),
+            ("5", "settings: 5 is not an object of named values"),
         ];
         for (json, message) in cases {
             assert_eq!(refused(json), message, "{json}");

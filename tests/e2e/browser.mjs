@@ -29,15 +29,20 @@ export async function open(browser, url) {
   return { page, errors, offOrigin };
 }
 
-/** A screenshot of the whole page into artifacts/`name`, taken after scrolling through it as a
- * person would: the views below the first screen draw, and the panels are laid out, once in view. */
-export async function wholePageShot(page, name) {
+/** Scrolls through the page as a person would, a frame at each stop: the views below the first
+ * screen draw, and the panels are laid out, once in view. Any page with `evaluate` (engines.mjs too). */
+export async function scrollThrough(page) {
   const height = await page.evaluate(() => document.documentElement.scrollHeight);
   for (let y = 0; y < height; y += 500) {
     await page.evaluate((top) => scrollTo(0, top), y);
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   }
   await page.evaluate(() => scrollTo(0, 0));
+}
+
+/** A screenshot of the whole page into artifacts/`name`, taken after scrolling through it. */
+export async function wholePageShot(page, name) {
+  await scrollThrough(page);
   await page.screenshot({ path: new URL(name, ARTIFACTS).pathname, fullPage: true });
 }
 

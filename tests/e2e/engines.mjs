@@ -22,8 +22,9 @@ function claimLanguage(language) {
   Object.defineProperty(Navigator.prototype, 'languages', { get: () => [language], configurable: true });
 }
 
-/** Launches engine `name`; `locale` ('C', say) is the one it starts in. */
-export async function launchEngine(name, { locale } = {}) {
+/** Launches engine `name`; `locale` ('C', say) is the one it starts in; `webgpu: false` leaves
+ * Firefox's WebGPU off, as it ships on Linux. */
+export async function launchEngine(name, { locale, webgpu = true } = {}) {
   if (name === 'chromium') {
     const browser = await launchChromium();
     return {
@@ -42,7 +43,7 @@ export async function launchEngine(name, { locale } = {}) {
       browser: 'firefox',
       executablePath: process.env.FIREFOX ?? '/usr/bin/firefox-esr',
       headless: true,
-      extraPrefsFirefox: { ...FIREFOX_WEBGPU, ...(locale ? { 'intl.accept_languages': locale } : {}) },
+      extraPrefsFirefox: { ...(webgpu ? FIREFOX_WEBGPU : {}), ...(locale ? { 'intl.accept_languages': locale } : {}) },
       env: { ...process.env, VK_ICD_FILENAMES: process.env.VK_ICD_FILENAMES ?? LAVAPIPE },
     });
     return {
@@ -76,15 +77,17 @@ function driven(page, resize, frame) {
   });
 }
 
-/** WebKit: one WebDriver session, so one page at a time. */
+/** WebKit: a WebDriver session (a MiniBrowser of its own) for each page, one at a time. */
 async function launchedWebKit(locale) {
   // (Debian's default environment, LANG=C.UTF-8, is the one where WebKitGTK says "C")
   const browser = await webkit.launchWebKit(locale ? { lang: locale === 'C' ? 'C.UTF-8' : locale } : {});
-  const { session } = browser;
   return {
     name: 'webkit',
-    version: browser.version,
+    get version() {
+      return browser.version;
+    },
     async newPage({ width = 1200, height = 900 } = {}) {
+      const session = await browser.session();
       await webkit.setViewport(session, width, height);
       return withWaiting({
         errors: [],
@@ -101,19 +104,20 @@ async function launchedWebKit(locale) {
         },
         setViewport: (w, h) => webkit.setViewport(session, w, h),
         screenshot: (path, options) => webkit.screenshot(session, path, options),
-        close: () => session('POST', '/url', { url: 'about:blank' }),
+        close: () => session.end(),
       });
     },
     close: () => browser.close(),
   };
 }
 
-/** Adds `waitFor(fn, arg, {timeout, what})`: polls `fn(arg)` in the page until it returns something truthy. */
+/** Adds `waitFor(fn, arg, {timeout, what, inFrame})`: polls `fn(arg)` in the page (or its first
+ * iframe) until it returns something truthy, and returns that. */
 function withWaiting(page) {
-  page.waitFor = async (fn, arg, { timeout = 60_000, what = String(fn) } = {}) => {
+  page.waitFor = async (fn, arg, { timeout = 60_000, what = String(fn), inFrame = false } = {}) => {
     const end = Date.now() + timeout;
     for (;;) {
-      const value = await page.evaluate(fn, arg).catch(() => undefined);
+      const value = await (inFrame ? page.inFrame(fn, arg) : page.evaluate(fn, arg)).catch(() => undefined);
       if (value) return value;
       if (Date.now() > end) throw new Error(`waited ${timeout} ms for ${what}`);
       await new Promise((r) => setTimeout(r, 100));
@@ -127,8 +131,15 @@ function withWaiting(page) {
 export async function openPlayground(page, url, { timeout = 60_000 } = {}) {
   await page.goto(url);
   const lines = () => page.evaluate(() => `backend line "${document.getElementById('backend')?.textContent}", message "${document.getElementById('message')?.textContent}"`);
-  await page.waitFor(() => Boolean(window.aePlayground), null, { timeout, what: 'the page API' }).catch(async (e) => {
-    throw new Error(`${e.message}: ${await lines()}`);
+  const failed = async (e) => {
+    throw new Error(`${e.message}: ${await lines().catch(() => 'the page does not answer')}`);
+  };
+  await page.waitFor(() => Boolean(window.aePlayground), null, { timeout, what: 'the page API' }).catch(failed);
+  // (polled, not awaited in one script: a page that never gets ready fails here, not at the driver's timeout)
+  await page.evaluate(() => {
+    window.readiness = 'waiting';
+    window.aePlayground.ready.then(() => (window.readiness = 'ready'), (e) => (window.readiness = `refused: ${e.message}`));
   });
-  await page.evaluate(() => window.aePlayground.ready);
+  const readiness = await page.waitFor(() => window.readiness !== 'waiting' && window.readiness, null, { timeout, what: 'the page to be ready' }).catch(failed);
+  if (readiness !== 'ready') await failed(new Error(readiness));
 }

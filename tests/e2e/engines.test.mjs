@@ -8,7 +8,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { ARTIFACTS } from './browser.mjs';
+import { ARTIFACTS, scrollThrough } from './browser.mjs';
 import { ENGINES, launchEngine, openPlayground } from './engines.mjs';
 import { serve } from '../../scripts/serve.mjs';
 
@@ -24,23 +24,12 @@ before(async () => {
     page: await serve(DIST, 0),
     noCharts: await broken('/vendor/uPlot.iife.min.js', null),
     throwingCharts: await broken('/vendor/uPlot.iife.min.js', 'throw new Error("uPlot broken on purpose");'),
-    throwingView: await broken('/www/views/readout.js', "export class Readout { constructor() { throw new Error('the readout is broken on purpose'); } }"),
+    // (a class whose constructor throws: the page's stand-in has its methods, doing nothing)
+    throwingView: await broken('/www/views/readout.js', "export class Readout { constructor() { throw new Error('the readout is broken on purpose'); } update() {} }"),
     missingModule: await broken('/www/views/readout.js', null),
   };
 });
 after(() => Object.values(servers).forEach((s) => s?.server.close()));
-
-/** Scrolls through the page as a person would (the views below the first screen draw in view). */
-const scrollThrough = (page) =>
-  page.evaluate(async () => {
-    const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-    for (let y = 0; y < document.documentElement.scrollHeight; y += 400) {
-      scrollTo(0, y);
-      await frame();
-    }
-    scrollTo(0, 0);
-    await frame();
-  });
 
 /** How many pixels of canvas `id` are drawn (not transparent, not white). */
 const inked = (page, id) =>
@@ -74,17 +63,6 @@ const features = (page) =>
       webgpu: !navigator.gpu ? 'no navigator.gpu' : adapter ? `adapter ${adapter.info?.vendor || '?'} ${adapter.info?.architecture || ''}`.trim() : 'no adapter',
     };
   });
-
-/** Waits, in the page's first iframe, for `fn` to return something truthy. */
-async function waitInFrame(page, fn, what, timeout = 60_000) {
-  const end = Date.now() + timeout;
-  for (;;) {
-    const value = await page.inFrame(fn).catch(() => undefined);
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`waited ${timeout} ms in the frame for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 for (const name of ENGINES) {
   describe(name, () => {
@@ -235,7 +213,7 @@ for (const name of ENGINES) {
       const page = await engine.newPage();
       await page.goto(servers.missingModule.url);
       const text = await page.waitFor(() => document.getElementById('message').textContent, null, { what: 'the message line' });
-      assert.match(text, /could not start: .*could not be loaded|could not start/);
+      assert.match(text, /^The playground could not start: http:\/\/127\.0\.0\.1:\d+\/www\/main\.js could not be loaded\./);
       assert.equal(await page.evaluate(() => document.getElementById('backend').textContent), 'Backend: not started');
       await page.close();
     });
@@ -245,7 +223,10 @@ for (const name of ENGINES) {
       await openPlayground(page, servers.throwingView.url);
       assert.equal((await page.evaluate(() => window.aePlayground.train({ steps: 20 }))).step, 20);
       assert.match(await page.evaluate(() => document.querySelector('.view-failed')?.textContent), /the readout is broken on purpose/);
+      await scrollThrough(page);
       assert.ok((await inked(page, 'reconstructions')) > 500, 'the other views draw');
+      assert.ok((await inked(page, 'latent')) > 200, 'the latent plane too');
+      assert.match(await page.evaluate(() => document.getElementById('backend').textContent), /^Backend: (CPU|WebGPU) — /);
       await page.close();
     });
 
@@ -270,7 +251,7 @@ for (const name of ENGINES) {
         document.write(`<!doctype html><iframe src="${src}" width="1000" height="800"></iframe>`);
         document.close();
       }, `${servers.page.url}#dataset=digits`);
-      await waitInFrame(page, async () => (window.aePlayground ? (await window.aePlayground.ready, true) : false), 'the framed page to be ready');
+      await page.waitFor(async () => (window.aePlayground ? (await window.aePlayground.ready, true) : false), null, { inFrame: true, what: 'the framed page to be ready' });
       const framed = await page.inFrame(async () => ({
         step: (await window.aePlayground.train({ steps: 20 })).step,
         message: document.getElementById('message').textContent,
@@ -279,6 +260,7 @@ for (const name of ENGINES) {
       assert.equal(framed.step, 20);
       assert.match(framed.backend, /^Backend: (CPU|WebGPU) — /);
       // (Chromium's IndexedDB never answers there; the others store the run)
+      if (name === 'chromium') assert.ok(framed.message, 'Chromium gives up its storage');
       if (framed.message) assert.match(framed.message, /^This page cannot keep the run: the browser's storage \(IndexedDB\) did not answer in 3 s\. It trains as ever; a reload starts afresh\.$/);
       found[name].framedStorage = framed.message ? 'gave up after 3 s' : 'answered';
       await page.close();
@@ -303,6 +285,20 @@ for (const name of ENGINES) {
     });
 
     if (name === 'firefox') {
+      test('Firefox as it ships on Linux (WebGPU off): the CPU engine, and the backend line says why', async () => {
+        const plain = await launchEngine(name, { webgpu: false });
+        try {
+          const page = await plain.newPage();
+          await openPlayground(page, servers.page.url);
+          const backend = await page.evaluate(() => document.getElementById('backend').textContent);
+          assert.equal(backend, 'Backend: CPU — this browser has no WebGPU (navigator.gpu is missing)');
+          found[name].backendAsShipped = backend;
+          await page.close();
+        } finally {
+          await plain.close();
+        }
+      });
+
       test("Firefox's own WebGPU (wgpu on lavapipe) trains, its reconstructions within 1e-4 of the CPU's", async () => {
         const page = await engine.newPage();
         await openPlayground(page, `${servers.page.url}#dataset=digits`);

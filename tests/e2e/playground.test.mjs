@@ -122,9 +122,10 @@ const REFUSED = [
   ['train', { steps: -5 }, /^steps: -5 is not a whole number ≥ 1$/],
   ['train', { steps: 2.5 }, /^steps: 2\.5 is not a whole number ≥ 1$/],
   ['train', { steps: '10' }, /^steps: "10" is not a whole number ≥ 1$/],
-  ['reconstruct', [-1], /^indices\[0\]: -1 is not a test sample \(a whole number from 0 to 1999\)$/],
-  ['reconstruct', [0, 2000], /^indices\[1\]: 2000 is not a test sample/],
-  ['select', -1, /^index: -1 is not a test sample \(a whole number from 0 to 1999\)$/],
+  ['reconstruct', [-1], /^indices\[0\]: -1 is not a test sample's number \(a whole number ≥ 0\)$/],
+  ['reconstruct', [0, 2000], /^test sample 2000 does not exist \(there are 2000\)$/], // the engine's, on the model in hand
+  ['select', -1, /^index: -1 is not a test sample's number \(a whole number ≥ 0\)$/],
+  ['select', 2.5, /^index: 2\.5 is not a test sample's number/],
   ['fewLabels', 0, /^labels: 0 is not a whole number ≥ 1$/],
   ['decode', ['a'], /^code: \["a"\] is not a list of numbers$/],
 ];

@@ -30,7 +30,9 @@ async function listening(url) {
 }
 
 /** Starts Xvfb and WebKitWebDriver; `lang` is the locale the browser starts in (its LANG; under
- * C.UTF-8, Debian's default, WebKitGTK's navigator.language is "C"). */
+ * C.UTF-8, Debian's default, WebKitGTK's navigator.language is "C"). `session()` starts a MiniBrowser
+ * (one at a time: a page of the tests is a session of its own, so that one that hangs leaves the
+ * next page a fresh browser). */
 export async function launchWebKit({ lang = 'en_US.UTF-8' } = {}) {
   const display = `:${90 + Math.floor(Math.random() * 800)}`;
   const xvfb = spawn('Xvfb', [display, '-screen', '0', '1600x1200x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
@@ -44,18 +46,23 @@ export async function launchWebKit({ lang = 'en_US.UTF-8' } = {}) {
     return answer.value;
   };
   const capabilities = { browserName: 'MiniBrowser', 'webkitgtk:browserOptions': { binary: MINIBROWSER, args: ['--automation'] } };
-  const { sessionId, capabilities: found } = await call('POST', '/session', { capabilities: { alwaysMatch: capabilities } });
-  const session = (method, path, body) => call(method, `/session/${sessionId}${path}`, body);
-  await session('POST', '/timeouts', { script: 300_000, pageLoad: 60_000 });
-  return {
-    version: `WebKitGTK ${found.browserVersion}`,
-    session,
-    async close() {
-      await session('DELETE', '').catch(() => {});
+  const browser = {
+    version: null,
+    /** A new MiniBrowser: a function that sends it WebDriver commands, and `end()`. */
+    async session() {
+      const { sessionId, capabilities: found } = await call('POST', '/session', { capabilities: { alwaysMatch: capabilities } });
+      browser.version = `WebKitGTK ${found.browserVersion}`;
+      const session = (method, path, body) => call(method, `/session/${sessionId}${path}`, body);
+      await session('POST', '/timeouts', { script: 120_000, pageLoad: 60_000 });
+      session.end = () => session('DELETE', '').catch(() => {});
+      return session;
+    },
+    close() {
       driver.kill();
       xvfb.kill();
     },
   };
+  return browser;
 }
 
 /** `fn(arg)` run in the page (awaited there); its JSON result, or its error thrown here. */

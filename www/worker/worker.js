@@ -243,7 +243,7 @@ async function trainSteps(steps) {
   training.running = false;
   await exclusive(async () => {
     await ensureWhole();
-    for (let left = Math.floor(steps); left > 0 && !allFinished(); left -= await trainSlice(left)) await pause();
+    for (let left = steps; left > 0 && !allFinished(); left -= await trainSlice(left)) await pause();
     await report(true);
   });
 }
@@ -385,7 +385,7 @@ const HANDLERS = {
 self.onmessage = async ({ data: message }) => {
   try {
     checkMessage(TO_WORKER, message);
-    checkArguments(message, models.info?.nTest ?? 0);
+    checkArguments(message);
     const value = await HANDLERS[message.type](message);
     if (message.id !== undefined) answer(message.id, value);
   } catch (e) {
