@@ -3,7 +3,7 @@
 // Usage: node scripts/serve.mjs <dir> [port]   (port 0 picks a free one)
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { basename, extname, join, normalize, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const TYPES = {
@@ -17,6 +17,21 @@ const TYPES = {
   '.svg': 'image/svg+xml',
   '.aepk': 'application/octet-stream',
 };
+
+// What the playground's documents (the page, the example course page) may run: their own scripts and
+// wasm (no eval), their own data. Any page may frame them (no frame-ancestors: a blank page an LMS
+// writes has no origin a list could name). The bench pages (TF.js) and other pages go without. A host
+// of dist/ should send the same (docs/instructors.md).
+const PLAYGROUND_PAGES = ['index.html', 'course.html'];
+export const POLICY = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+].join('; ');
 
 /** Serves `dir`; resolves to { server, url } once listening. For tests of a page whose parts fail,
  * `replace` maps a path ("/www/views/readout.js") to the text served in its place, or to null for a 404. */
@@ -39,6 +54,7 @@ export function serve(dir, port = 0, { replace = {} } = {}) {
         'Cache-Control': 'no-cache',
         Vary: 'Accept-Encoding',
         'Access-Control-Allow-Origin': '*',
+        ...(PLAYGROUND_PAGES.includes(basename(file)) ? { 'Content-Security-Policy': POLICY } : {}),
       };
       const accepted = String(req.headers['accept-encoding'] ?? '');
       let body = null;

@@ -81,13 +81,15 @@ function driven(page, resize, frame) {
 async function launchedWebKit(locale) {
   // (Debian's default environment, LANG=C.UTF-8, is the one where WebKitGTK says "C")
   const browser = await webkit.launchWebKit(locale ? { lang: locale === 'C' ? 'C.UTF-8' : locale } : {});
+  let current = null;
   return {
     name: 'webkit',
     get version() {
       return browser.version;
     },
     async newPage({ width = 1200, height = 900 } = {}) {
-      const session = await browser.session();
+      await current?.end(); // (a test that failed may have left its page open)
+      const session = (current = await browser.session());
       await webkit.setViewport(session, width, height);
       return withWaiting({
         errors: [],
@@ -107,7 +109,7 @@ async function launchedWebKit(locale) {
         close: () => session.end(),
       });
     },
-    close: () => browser.close(),
+    close: async () => (await current?.end(), browser.close()),
   };
 }
 

@@ -1,6 +1,7 @@
 // End to end in every engine a student may have: Chromium, Firefox ESR and WebKit (Safari's engine),
 // one test body each (engines.mjs). What differs between engines: the page loads and trains MNIST to
-// the same test loss (bit for bit), says which backend and why, draws its views, reads uploads (a CSV,
+// the same test loss (bit for bit), says which backend and why, draws its views, runs under its
+// Content-Security-Policy, reads uploads (a CSV,
 // a folder of images), exports and imports a model, resumes after a reload (IndexedDB), embeds, and
 // never stalls at "starting…" (a "C" locale, a charts library that fails, a view that throws, a
 // page that cannot start, storage that never answers). Firefox also trains on its own WebGPU
@@ -100,6 +101,22 @@ for (const name of ENGINES) {
       await scrollThrough(page);
       await page.screenshot(new URL(`engine-${name}-phone.png`, ARTIFACTS).pathname, { fullPage: true });
       assert.deepEqual(page.errors, []);
+      await page.close();
+    });
+
+    test('runs under its Content-Security-Policy: nothing the page does is refused, an inline script is', async () => {
+      const page = await engine.newPage();
+      await openPlayground(page, servers.page.url);
+      await page.evaluate(() => window.aePlayground.train({ steps: 20 }));
+      await scrollThrough(page); // the charts' library and the panels load too
+      assert.deepEqual(page.errors, [], 'no violation (WebKit reports none here: the probe below speaks for it)');
+      const inline = await page.evaluate(async () => {
+        const script = Object.assign(document.createElement('script'), { textContent: 'window.inlineRan = true' });
+        document.head.append(script);
+        await new Promise((r) => setTimeout(r, 50));
+        return window.inlineRan === true ? 'ran' : 'refused';
+      });
+      assert.equal(inline, 'refused', 'the policy is in force');
       await page.close();
     });
 
