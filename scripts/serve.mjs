@@ -3,7 +3,7 @@
 // Usage: node scripts/serve.mjs <dir> [port]   (port 0 picks a free one)
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
-import { basename, extname, join, normalize, resolve, sep } from 'node:path';
+import { extname, join, normalize, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const TYPES = {
@@ -22,7 +22,7 @@ const TYPES = {
 // wasm (no eval), their own data. Any page may frame them (no frame-ancestors: a blank page an LMS
 // writes has no origin a list could name). The bench pages (TF.js) and other pages go without. A host
 // of dist/ should send the same (docs/instructors.md).
-const PLAYGROUND_PAGES = ['index.html', 'course.html'];
+const PLAYGROUND_PAGES = ['/index.html', '/www/course.html'];
 export const POLICY = [
   "default-src 'self'",
   "script-src 'self' 'wasm-unsafe-eval'",
@@ -54,7 +54,7 @@ export function serve(dir, port = 0, { replace = {} } = {}) {
         'Cache-Control': 'no-cache',
         Vary: 'Accept-Encoding',
         'Access-Control-Allow-Origin': '*',
-        ...(PLAYGROUND_PAGES.includes(basename(file)) ? { 'Content-Security-Policy': POLICY } : {}),
+        ...(PLAYGROUND_PAGES.includes(file.slice(root.length).replaceAll(sep, '/')) ? { 'Content-Security-Policy': POLICY } : {}),
       };
       const accepted = String(req.headers['accept-encoding'] ?? '');
       let body = null;
