@@ -22,7 +22,9 @@ const TYPES = {
 // wasm (no eval), their own data. Any page may frame them (no frame-ancestors: a blank page an LMS
 // writes has no origin a list could name). The bench pages (TF.js) and other pages go without. A host
 // of dist/ should send the same (docs/instructors.md).
-const PLAYGROUND_PAGES = ['/index.html', '/www/course.html'];
+// (and the training worker's scripts: a worker takes its policy from its own response, and it is the
+// worker that compiles the wasm)
+const governed = (path) => ['/index.html', '/www/course.html'].includes(path) || path.startsWith('/www/worker/');
 export const POLICY = [
   "default-src 'self'",
   "script-src 'self' 'wasm-unsafe-eval'",
@@ -34,8 +36,9 @@ export const POLICY = [
 ].join('; ');
 
 /** Serves `dir`; resolves to { server, url } once listening. For tests of a page whose parts fail,
- * `replace` maps a path ("/www/views/readout.js") to the text served in its place, or to null for a 404. */
-export function serve(dir, port = 0, { replace = {} } = {}) {
+ * `replace` maps a path ("/www/views/readout.js") to the text served in its place, or to null for a
+ * 404; `policy` stands for POLICY. */
+export function serve(dir, port = 0, { replace = {}, policy = POLICY } = {}) {
   const root = resolve(dir);
   const server = createServer(async (req, res) => {
     try {
@@ -54,7 +57,7 @@ export function serve(dir, port = 0, { replace = {} } = {}) {
         'Cache-Control': 'no-cache',
         Vary: 'Accept-Encoding',
         'Access-Control-Allow-Origin': '*',
-        ...(PLAYGROUND_PAGES.includes(file.slice(root.length).replaceAll(sep, '/')) ? { 'Content-Security-Policy': POLICY } : {}),
+        ...(governed(file.slice(root.length).replaceAll(sep, '/')) ? { 'Content-Security-Policy': policy } : {}),
       };
       const accepted = String(req.headers['accept-encoding'] ?? '');
       let body = null;

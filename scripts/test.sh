@@ -23,4 +23,5 @@ CHROMEDRIVER=$(command -v chromedriver) WASM_BINDGEN_TEST_TIMEOUT=180 \
   cargo test --target wasm32-unknown-unknown --test browser -- --nocapture
 
 step "end-to-end tests (playwright-core, node --test), and the docs' layout table and links"
-node --test --test-reporter=spec tests/docs.test.mjs tests/e2e/*.test.mjs
+# (no test may take over 10 minutes: a browser that hangs fails its test instead of the whole run)
+node --test --test-reporter=spec --test-timeout=600000 tests/docs.test.mjs tests/e2e/*.test.mjs

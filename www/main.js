@@ -260,13 +260,17 @@ worker.onerror = (e) => {
 // The run is saved (in the worker, to IndexedDB) when it stops with new steps, and every
 // SAVE_EVERY_MS while it trains, so that a reload resumes it.
 const SAVE_EVERY_MS = 10_000;
+const NOT_SAVED = 'The run could not be saved'; // said until a save succeeds
 let saved = { step: 0, at: performance.now(), busy: false };
 function saveSoon(step) {
   const { running } = store.get();
   if (saved.busy || step === saved.step || (running && performance.now() - saved.at < SAVE_EVERY_MS)) return;
   saved = { step, at: performance.now(), busy: true };
   request({ type: 'save', hash: location.hash, chart: views.chartData(), step }, [], { quiet: true })
-    .catch((e) => ($('run-status').textContent = `The run could not be saved: ${e.message}. A reload here starts afresh.`))
+    .then(
+      () => $('run-status').textContent.startsWith(NOT_SAVED) && ($('run-status').textContent = ''),
+      (e) => ($('run-status').textContent = `${NOT_SAVED}: ${e.message}. A reload here starts afresh.`),
+    )
     .finally(() => {
       saved.busy = false;
       if (!store.get().running) saveSoon(store.get().metrics.step); // steps taken while it was saving

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { ARTIFACTS, scrollThrough } from './browser.mjs';
 import { ENGINES, launchEngine, openPlayground } from './engines.mjs';
-import { serve } from '../../scripts/serve.mjs';
+import { POLICY, serve } from '../../scripts/serve.mjs';
 
 const DIST = new URL('../../dist/', import.meta.url).pathname;
 const STEPS = 200;
@@ -28,6 +28,7 @@ before(async () => {
     // (a class whose constructor throws: the page's stand-in has its methods, doing nothing)
     throwingView: await broken('/www/views/readout.js', "export class Readout { constructor() { throw new Error('the readout is broken on purpose'); } update() {} }"),
     missingModule: await broken('/www/views/readout.js', null),
+    noWasmCompiling: await serve(DIST, 0, { policy: POLICY.replace(" 'wasm-unsafe-eval'", '') }),
   };
 });
 after(() => Object.values(servers).forEach((s) => s?.server.close()));
@@ -117,6 +118,15 @@ for (const name of ENGINES) {
         return window.inlineRan === true ? 'ran' : 'refused';
       });
       assert.equal(inline, 'refused', 'the policy is in force');
+      await page.close();
+    });
+
+    test("the policy reaches the worker, where the wasm compiles: without 'wasm-unsafe-eval' the page says it cannot start", async () => {
+      const page = await engine.newPage();
+      await page.goto(servers.noWasmCompiling.url);
+      const text = await page.waitFor(() => document.getElementById('message').textContent, null, { what: 'the message line' });
+      assert.match(text, /WebAssembly|wasm|Content.Security.Policy|unsafe-eval/i);
+      assert.notEqual(await page.evaluate(() => document.getElementById('backend').textContent), 'Backend: starting…');
       await page.close();
     });
 

@@ -20,9 +20,9 @@ function freePort() {
   });
 }
 
-/** Resolves once `url` answers (the driver is listening), trying for 10 s. */
+/** Resolves once `url` answers (the driver is listening), trying for 30 s. */
 async function listening(url) {
-  for (let tries = 0; tries < 100; tries++) {
+  for (let tries = 0; tries < 300; tries++) {
     if (await fetch(url).then(() => true, () => false)) return;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -34,14 +34,28 @@ async function listening(url) {
  * (one at a time: a page of the tests is a session of its own, so that one that hangs leaves the
  * next page a fresh browser). */
 export async function launchWebKit({ lang = 'en_US.UTF-8' } = {}) {
-  const display = `:${90 + Math.floor(Math.random() * 800)}`;
-  const xvfb = spawn('Xvfb', [display, '-screen', '0', '1600x1200x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
-  const port = await freePort();
-  const driver = spawn('WebKitWebDriver', [`--port=${port}`], { env: { ...process.env, DISPLAY: display, LANG: lang, LC_ALL: lang }, stdio: 'ignore' });
-  const base = `http://127.0.0.1:${port}`;
-  await listening(`${base}/status`);
+  // Xvfb picks a free display and writes its number to fd 3.
+  const xvfb = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1600x1200x24', '-nolisten', 'tcp'], { stdio: ['ignore', 'ignore', 'ignore', 'pipe'] });
+  let driver = null;
+  let base = null;
+  const stop = () => (driver?.kill(), xvfb.kill());
+  process.once('exit', stop);
+  try {
+    const display = await new Promise((resolve, reject) => {
+      xvfb.stdio[3].once('data', (d) => resolve(`:${String(d).trim()}`));
+      xvfb.once('exit', () => reject(new Error('Xvfb did not start')));
+    });
+    const port = await freePort();
+    driver = spawn('WebKitWebDriver', [`--port=${port}`], { env: { ...process.env, DISPLAY: display, LANG: lang, LC_ALL: lang }, stdio: 'ignore' });
+    base = `http://127.0.0.1:${port}`;
+    await listening(`${base}/status`);
+  } catch (e) {
+    stop();
+    throw e;
+  }
   const call = async (method, path, body) => {
-    const answer = await (await fetch(base + path, { method, headers: { 'Content-Type': 'application/json' }, body: body && JSON.stringify(body) })).json();
+    // (a hung MiniBrowser fails the call a little after the script timeout, not never)
+    const answer = await (await fetch(base + path, { method, headers: { 'Content-Type': 'application/json' }, body: body && JSON.stringify(body), signal: AbortSignal.timeout(150_000) })).json();
     if (answer.value?.error) throw new Error(`${answer.value.error}: ${answer.value.message}`);
     return answer.value;
   };
@@ -57,10 +71,7 @@ export async function launchWebKit({ lang = 'en_US.UTF-8' } = {}) {
       session.end = () => session('DELETE', '').catch(() => {});
       return session;
     },
-    close() {
-      driver.kill();
-      xvfb.kill();
-    },
+    close: stop,
   };
   return browser;
 }

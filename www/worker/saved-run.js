@@ -9,9 +9,10 @@ const STORE = 'runs';
 const KEY = 'current';
 const UPLOAD = 'upload';
 
-// Storage that does not answer in this long is given up until it does: a page framed by a top-level
-// about:blank page (one an LMS opens and writes) gets an IndexedDB in Chromium whose open neither
-// succeeds nor fails; a transaction can wait as long on a connection another page left open.
+// Storage whose open does not answer in this long is given up for the page's life: a page framed by
+// a top-level about:blank page (one an LMS opens and writes) gets an IndexedDB in Chromium whose open
+// neither succeeds nor fails. (Only the open is timed: reading a large run may take longer, and a run
+// given up as unread must not then be overwritten by the next save.)
 const WAIT_MS = 3000;
 let unanswered = null;
 
@@ -19,43 +20,34 @@ let unanswered = null;
 export const storageGivenUp = () => unanswered;
 
 function open() {
+  if (unanswered) return Promise.reject(unanswered);
   return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject((unanswered = new Error(`the browser's storage (IndexedDB) did not answer in ${WAIT_MS / 1000} s`))), WAIT_MS);
     const request = indexedDB.open(DB, 1);
     request.onupgradeneeded = () => request.result.createObjectStore(STORE);
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
+    request.onsuccess = () => {
+      clearTimeout(timer);
+      if (unanswered) request.result.close(); // too late: given up
+      else resolve(request.result);
+    };
+    request.onerror = () => {
+      clearTimeout(timer);
+      reject(request.error);
+    };
   });
 }
 
-/** `act(store)` in a transaction of `mode`; its request's result once the transaction completes. Given
- * up after WAIT_MS (and at once while the storage is given up); one that completes late lifts that. */
 async function inStore(mode, act) {
-  if (unanswered) throw unanswered;
-  const work = (async () => {
-    const db = await open();
-    try {
-      return await new Promise((resolve, reject) => {
-        const tx = db.transaction(STORE, mode);
-        const request = act(tx.objectStore(STORE));
-        tx.oncomplete = () => resolve(request.result);
-        tx.onerror = tx.onabort = () => reject(tx.error ?? new Error('the saved run could not be stored'));
-      });
-    } finally {
-      db.close();
-    }
-  })();
-  let timer;
-  const late = new Promise((_, reject) => {
-    timer = setTimeout(() => {
-      unanswered = new Error(`the browser's storage (IndexedDB) did not answer in ${WAIT_MS / 1000} s`);
-      work.then(() => (unanswered = null), () => {}); // it answered after all: the next save may use it
-      reject(unanswered);
-    }, WAIT_MS);
-  });
+  const db = await open();
   try {
-    return await Promise.race([work, late]);
+    return await new Promise((resolve, reject) => {
+      const tx = db.transaction(STORE, mode);
+      const request = act(tx.objectStore(STORE));
+      tx.oncomplete = () => resolve(request.result);
+      tx.onerror = tx.onabort = () => reject(tx.error ?? new Error('the saved run could not be stored'));
+    });
   } finally {
-    clearTimeout(timer);
+    db.close();
   }
 }
 
