@@ -11,6 +11,7 @@
       message.hidden = false;
       message.textContent = `The playground could not start: ${what}. Reloading may help; if it does not, this browser may lack something the page needs (WebAssembly, module workers).`;
       document.getElementById('backend').textContent = 'Backend: not started';
+      for (const control of document.querySelectorAll('.bar button, .bar select')) control.disabled = true; // nothing would answer them
     };
     if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', show);
     else show();

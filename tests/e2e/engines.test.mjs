@@ -242,6 +242,7 @@ for (const name of ENGINES) {
       const text = await page.waitFor(() => document.getElementById('message').textContent, null, { what: 'the message line' });
       assert.match(text, /^The playground could not start: http:\/\/127\.0\.0\.1:\d+\/www\/main\.js could not be loaded\./);
       assert.equal(await page.evaluate(() => document.getElementById('backend').textContent), 'Backend: not started');
+      assert.ok(await page.evaluate(() => document.getElementById('play').disabled), 'Play, which nothing would answer, is off');
       await page.close();
     });
 

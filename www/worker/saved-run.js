@@ -9,10 +9,11 @@ const STORE = 'runs';
 const KEY = 'current';
 const UPLOAD = 'upload';
 
-// Storage whose open does not answer in this long is given up for the page's life: a page framed by
-// a top-level about:blank page (one an LMS opens and writes) gets an IndexedDB in Chromium whose open
-// neither succeeds nor fails. (Only the open is timed: reading a large run may take longer, and a run
-// given up as unread must not then be overwritten by the next save.)
+// Storage that does not answer a read or write in this long is given up for the page's life: a page
+// framed by a top-level about:blank page (one an LMS opens and writes) gets an IndexedDB in Chromium
+// whose open neither succeeds nor fails, and in WebKit a page's transaction can wait on one that a
+// page navigated away from left open. Given up means never written again by this page: a run read too
+// slowly is left as it is for the next load, not overwritten.
 const WAIT_MS = 3000;
 let unanswered = null;
 
@@ -20,34 +21,39 @@ let unanswered = null;
 export const storageGivenUp = () => unanswered;
 
 function open() {
-  if (unanswered) return Promise.reject(unanswered);
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject((unanswered = new Error(`the browser's storage (IndexedDB) did not answer in ${WAIT_MS / 1000} s`))), WAIT_MS);
     const request = indexedDB.open(DB, 1);
     request.onupgradeneeded = () => request.result.createObjectStore(STORE);
-    request.onsuccess = () => {
-      clearTimeout(timer);
-      if (unanswered) request.result.close(); // too late: given up
-      else resolve(request.result);
-    };
-    request.onerror = () => {
-      clearTimeout(timer);
-      reject(request.error);
-    };
+    request.onsuccess = () => (unanswered ? request.result.close() : resolve(request.result)); // (too late: given up)
+    request.onerror = () => reject(request.error);
   });
 }
 
+/** `act(store)` in a transaction of `mode`: its request's result once the transaction completes. */
 async function inStore(mode, act) {
-  const db = await open();
+  if (unanswered) throw unanswered;
+  const work = (async () => {
+    const db = await open();
+    try {
+      return await new Promise((resolve, reject) => {
+        const tx = db.transaction(STORE, mode);
+        const request = act(tx.objectStore(STORE));
+        tx.oncomplete = () => resolve(request.result);
+        tx.onerror = tx.onabort = () => reject(tx.error ?? new Error('the saved run could not be stored'));
+      });
+    } finally {
+      db.close();
+    }
+  })();
+  let timer;
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(() => reject((unanswered = new Error(`the browser's storage (IndexedDB) did not answer in ${WAIT_MS / 1000} s`))), WAIT_MS);
+  });
+  work.catch(() => {}); // (a failure after the give-up is nobody's to hear)
   try {
-    return await new Promise((resolve, reject) => {
-      const tx = db.transaction(STORE, mode);
-      const request = act(tx.objectStore(STORE));
-      tx.oncomplete = () => resolve(request.result);
-      tx.onerror = tx.onabort = () => reject(tx.error ?? new Error('the saved run could not be stored'));
-    });
+    return await Promise.race([work, late]);
   } finally {
-    db.close();
+    clearTimeout(timer);
   }
 }
 
