@@ -1,7 +1,7 @@
 // The one message protocol between the page and the training worker: every message type either side
 // may send is declared here once, with what it carries, and the numbers the page API passes on are
-// checked here. A message of a type not declared is answered
-// with an error (by the worker) or reported (by the page), never dropped in silence.
+// checked here. A message of a type not declared is answered with an error (by the worker) or
+// reported (by the page), never dropped in silence.
 
 import { shown } from './settings.js';
 

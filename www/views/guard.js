@@ -37,10 +37,13 @@ export function made(container, make, Class = null) {
     return standIn(Class);
   }
   if (view === undefined || view === null) return view;
+  const wrapped = new Map(); // each method guarded once, not at every call (views draw every frame)
   return new Proxy(view, {
     get(target, key) {
       const value = Reflect.get(target, key, target);
-      return typeof value === 'function' && !/^class /.test(String(value)) ? guarded(container, value.bind(target)) : value;
+      if (typeof value !== 'function' || /^class /.test(String(value))) return value;
+      if (wrapped.get(key)?.of !== value) wrapped.set(key, { of: value, call: guarded(container, value.bind(target)) });
+      return wrapped.get(key).call;
     },
   });
 }
