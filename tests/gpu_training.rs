@@ -193,6 +193,8 @@ fn classifier_heads_match_the_cpu() {
             rows: Vec::new(),
             batch_size: b,
             seed: 0,
+            schedule: Default::default(),
+            cd_steps: 0,
         };
         let cpu =
             one_step(&mut Engine::new(CpuBackend::<f32>::new(), &phase, &optimizer).unwrap(), &x, &labels, streams(0));

@@ -56,6 +56,8 @@ fn analytic(case: &Case, x: &[f32]) -> Vec<f64> {
         rows: Vec::new(),
         batch_size: B,
         seed: 0,
+        schedule: Default::default(),
+        cd_steps: 0,
     };
     let optimizer = Optimizer::new(OptimizerKind::Adam, case.net.params.len(), 0.001, 0.9, 0.0);
     let mut engine = Engine::new(CpuBackend::<f64>::new(), &phase, &optimizer).unwrap();

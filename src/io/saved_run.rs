@@ -1,13 +1,15 @@
 //! A whole run saved and restored, so that the page can keep it (in IndexedDB) and a reload resumes
 //! it exactly: every trained stage (and the finished autoencoder while a classifier trains), the
 //! current phase's weights and optimizer state, where it is in
-//! its epoch, the step counts, each phase's loss series and early stopping's best so far. The same
+//! its epoch, the step counts, each phase's loss series, early stopping's best so far and the
+//! learning-rate schedule's plateau watch. The same
 //! safetensors container as model files, with metadata `format` "ae-playground run 1".
 
 use crate::error::{Error, Result};
 use crate::fail;
 use crate::io::tensors::{meta_text, pack, unpack};
 use crate::model::optim::Optimizer;
+use crate::model::schedule::Plateau;
 use crate::train::session::PhaseKind;
 use crate::{Config, Dataset, Session};
 use serde_json::json;
@@ -47,8 +49,10 @@ impl Session {
                 "cursor": cursor,
                 "optimizerT": o.t,
                 "history": thinned(&self.history),
+                "rates": thinned(&self.rates),
                 "stoppedEarly": self.stopped_early,
                 "best": self.best.as_ref().map(|(loss, epoch, _)| (loss, epoch)),
+                "plateau": t.plateau,
             })
             .to_string(),
         });
@@ -107,7 +111,9 @@ impl Session {
         };
         t.load_state(tensor("params", len)?, optimizer)?;
         t.resume_at(run.phase_step, run.epoch, run.cursor)?;
+        t.plateau = run.plateau;
         s.step = run.step;
+        s.rates = if run.rates.len() == run.history.len() { run.rates } else { vec![Vec::new(); run.history.len()] };
         s.history = run.history;
         s.stopped_early = run.stopped_early;
         s.best = match run.best {
@@ -128,8 +134,13 @@ struct Run {
     cursor: usize,
     optimizer_t: u32,
     history: Vec<Vec<(u64, f32)>>,
+    #[serde(default)]
+    rates: Vec<Vec<(u64, f32)>>,
     stopped_early: bool,
     best: Option<(f64, u32)>,
+    /// The schedule's plateau watch (runs saved before schedules have none).
+    #[serde(default)]
+    plateau: Plateau,
 }
 
 /// Loss points kept per phase in a saved run: a phase's curve beyond this is thinned (every k-th point

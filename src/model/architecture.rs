@@ -125,6 +125,24 @@ pub fn stage<T: Real>(c: &Config, input: usize, k: usize) -> (Net<T>, usize) {
     (b.finish(c.seed.wrapping_add(k as u32 + 1), c.init_gain), code)
 }
 
+/// Pretraining stage k as a restricted Boltzmann machine: hidden[k] units of the layer's activation
+/// over `visible` units (sigmoid: binary; linear: Gaussian), stored as one dense layer and its tied
+/// decoder (see model/rbm.rs). Weights start N(0, 0.01²), as Hinton's practical guide advises
+/// (UTML TR 2010-003, §8), biases at zero.
+pub fn rbm_stage<T: Real>(c: &Config, input: usize, k: usize, visible: Activation) -> (Net<T>, usize) {
+    let inputs = if k == 0 { input } else { c.hidden[k - 1] };
+    let mut b = Builder::new(inputs);
+    let enc = b.dense(c.hidden[k], c.activation.get(k));
+    b.tied(enc, visible);
+    let mut net: Net<T> = b.finish(c.seed.wrapping_add(k as u32 + 1), 1.0);
+    let stream = Rng::new(c.seed.wrapping_add(k as u32 + 1)).stream(Purpose::Init, 0);
+    let weights = net.dense(enc).expect("a dense layer").weight_range();
+    for (j, w) in net.params[weights].iter_mut().enumerate() {
+        *w = T::of(crate::model::rbm::INITIAL_SPREAD * stream.normal(j as u32) as f64);
+    }
+    (net, enc)
+}
+
 /// The deep autoencoder assembled from trained stages: encoder layer k is stage k's encoder; the
 /// decoder layer mirroring it starts from the transpose of that encoder weight (or borrows it, when
 /// tied) with stage k's decoder bias.

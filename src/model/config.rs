@@ -7,6 +7,7 @@ use crate::model::corrupt::Noise;
 use crate::model::layers::{Activation, Loss};
 use crate::model::net::CodePenalties;
 use crate::model::optim::OptimizerKind;
+use crate::model::schedule::ScheduleKind;
 use serde::{Deserialize, Serialize};
 
 /// One activation for every hidden layer, or one per encoder layer (the decoder mirrors them).
@@ -24,6 +25,17 @@ impl PerLayer {
             PerLayer::Each(list) => list[layer],
         }
     }
+}
+
+/// What a layer-wise pretraining stage is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Pretrain {
+    /// A shallow autoencoder trained by backpropagation (the stacked autoencoders of the lecture).
+    #[default]
+    Autoencoder,
+    /// A restricted Boltzmann machine trained by contrastive divergence (Hinton & Salakhutdinov 2006).
+    Rbm,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -64,6 +76,20 @@ pub struct Config {
     pub beta: f64,
     /// Greedy layer-wise pretraining: epochs per stage; 0 trains the deep net end to end from random weights.
     pub pretrain_epochs: usize,
+    /// What each pretraining stage is: a shallow autoencoder, or a restricted Boltzmann machine.
+    pub pretrain: Pretrain,
+    /// An RBM stage's steps of Gibbs sampling per update (contrastive divergence CD-k).
+    pub cd_steps: usize,
+    /// The learning rate's schedule within each phase, and its settings.
+    pub schedule: ScheduleKind,
+    /// Step: epochs between cuts.
+    pub decay_every: usize,
+    /// Step and plateau: what each cut multiplies the rate by.
+    pub decay_factor: f64,
+    /// Cosine: epochs of linear warm-up.
+    pub warmup_epochs: usize,
+    /// Plateau: epochs without a better validation loss before a cut.
+    pub plateau_patience: usize,
     /// Scale of the Glorot-uniform initial weights; 0 chooses by activation (sigmoid 4, ReLU √2, else 1).
     pub init_gain: f64,
     /// Fraction of the training rows held out for validation (the last ones; 0: none).
@@ -106,6 +132,13 @@ impl Default for Config {
             variational: false,
             beta: 1.0,
             pretrain_epochs: 0,
+            pretrain: Pretrain::Autoencoder,
+            cd_steps: 1,
+            schedule: ScheduleKind::Constant,
+            decay_every: 10,
+            decay_factor: 0.5,
+            warmup_epochs: 0,
+            plateau_patience: 2,
             init_gain: 0.0,
             validation: 0.0,
             patience: 0,
@@ -118,6 +151,8 @@ impl Default for Config {
 
 pub const MAX_WIDTH: usize = 8192;
 pub const MAX_BATCH: usize = 4096;
+/// The most Gibbs steps an RBM update may take.
+pub const MAX_CD_STEPS: usize = 1000;
 
 impl Config {
     pub fn code_width(&self) -> usize {
@@ -141,7 +176,59 @@ impl Config {
     pub fn validate(&self) -> Result<()> {
         self.validate_shape()?;
         self.validate_training()?;
-        self.validate_variants()
+        self.validate_schedule()?;
+        self.validate_variants()?;
+        self.validate_rbm()
+    }
+
+    fn validate_schedule(&self) -> Result<()> {
+        if !(self.decay_factor.is_finite() && self.decay_factor > 0.0 && self.decay_factor < 1.0) {
+            fail!("decayFactor {} must be between 0 and 1 (each cut multiplies the learning rate by it)", self.decay_factor);
+        }
+        if self.decay_every == 0 {
+            fail!("decayEvery must be 1 or more epochs");
+        }
+        if self.plateau_patience == 0 {
+            fail!("plateauPatience must be 1 or more epochs");
+        }
+        match self.schedule {
+            ScheduleKind::Cosine if self.epochs == 0 => fail!(
+                "schedule cosine takes the rate to zero over the phase, so it needs the phase's length: set epochs (0 trains until stopped)"
+            ),
+            ScheduleKind::Cosine if self.warmup_epochs >= self.epochs => {
+                fail!("warmupEpochs {} must be fewer than epochs {}", self.warmup_epochs, self.epochs)
+            }
+            ScheduleKind::Plateau if self.validation == 0.0 => {
+                fail!("schedule plateau watches the validation loss: set validation, e.g. 0.1")
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// RBM stages model sigmoid (binary) units, and the code's linear (Gaussian) or sigmoid ones.
+    fn validate_rbm(&self) -> Result<()> {
+        if self.pretrain != Pretrain::Rbm {
+            return Ok(());
+        }
+        if self.pretrain_epochs == 0 {
+            fail!("pretrain rbm: set pretrainEpochs, the epochs each RBM stage trains (0 trains no stages)");
+        }
+        if !(1..=MAX_CD_STEPS).contains(&self.cd_steps) {
+            fail!("cdSteps {} must be from 1 to {MAX_CD_STEPS}", self.cd_steps);
+        }
+        let n = self.hidden.len();
+        for l in 0..n {
+            let a = self.activation.get(l);
+            let fits = a == Activation::Sigmoid || (l + 1 == n && a == Activation::Linear);
+            if !fits {
+                let what = if l + 1 == n { "sigmoid or linear" } else { "sigmoid" };
+                fail!("pretrain rbm: hidden layer {} is {a:?}, but an RBM stage's hidden units must be {what} (binary units, or linear ones at the code)", l + 1);
+            }
+        }
+        if self.k_sparse > 0 {
+            fail!("kSparse does not combine with RBM stages (an RBM's hidden units are not a k-sparse code)");
+        }
+        Ok(())
     }
 
     fn validate_shape(&self) -> Result<()> {

@@ -1,7 +1,7 @@
 //! What is trained: dense layers, activations and losses as forward/backward pairs (`layers`), the
 //! code's penalties (`penalties`), input corruption (`corrupt`), a network as ops over one flat
 //! parameter buffer (`net`), the deep autoencoder, its pretraining stages and classifier heads built
-//! from the settings (`architecture`, `config`), and SGD and Adam (`optim`).
+//! from the settings (`architecture`, `config`), restricted Boltzmann machines for Hinton's pretraining (`rbm`), SGD and Adam (`optim`) and learning-rate schedules (`schedule`).
 
 pub mod architecture;
 pub mod config;
@@ -11,3 +11,5 @@ pub mod layers;
 pub mod net;
 pub mod optim;
 pub mod penalties;
+pub mod rbm;
+pub mod schedule;

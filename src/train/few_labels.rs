@@ -107,6 +107,8 @@ fn fit(
         rows,
         batch_size,
         seed: c.seed,
+        schedule: Default::default(),
+        cd_steps: 0,
     };
     let mut trainer = Trainer::new(phase, optimizer, &crate::train::engine::device::Device::Cpu)?;
     for _ in 0..steps {

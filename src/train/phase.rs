@@ -5,6 +5,7 @@
 use crate::model::corrupt::Noise;
 use crate::model::layers::Loss;
 use crate::model::net::{CodePenalties, Net};
+use crate::model::schedule::Schedule;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Task {
@@ -29,6 +30,11 @@ pub struct Phase {
     pub rows: Vec<usize>,
     pub batch_size: usize,
     pub seed: u32,
+    /// The learning rate's schedule over the phase.
+    pub schedule: Schedule,
+    /// An RBM stage's Gibbs steps per update (CD-k) in place of backpropagation; 0: backpropagation.
+    /// The net is then one dense layer and its tied decoder (see model/rbm.rs).
+    pub cd_steps: usize,
 }
 
 impl Phase {
@@ -45,6 +51,8 @@ impl Phase {
             rows,
             batch_size: c.batch_size,
             seed: c.seed,
+            schedule: Schedule::default(),
+            cd_steps: 0,
         }
     }
 }

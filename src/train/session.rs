@@ -8,11 +8,13 @@
 use crate::data::Dataset;
 use crate::error::Result;
 use crate::fail;
-use crate::model::architecture::{assemble, autoencoder, classifier, encoder, stack, stage};
-use crate::model::config::Config;
+use crate::model::architecture::{assemble, autoencoder, classifier, encoder, rbm_stage, stack, stage};
+use crate::model::config::{Config, Pretrain};
 use crate::model::layers::{Activation, Loss};
 use crate::model::net::{CodePenalties, Net};
 use crate::model::optim::Optimizer;
+use crate::model::rbm;
+use crate::model::schedule::{Schedule, ScheduleKind};
 use crate::train::engine::device::Device;
 use crate::train::evaluation::Evaluation;
 use crate::train::few_labels::labelled_subset_of;
@@ -76,6 +78,8 @@ pub struct Session {
     pub step: u64,
     /// Each phase's own loss series: (step over all phases, batch loss), one list per phase.
     pub history: Vec<Vec<(u64, f32)>>,
+    /// The learning rate at each recorded loss's step, one list per phase (the schedule's line).
+    pub rates: Vec<Vec<(u64, f32)>>,
     /// Early stopping's best validation loss so far in the last phase, its epoch and weights.
     pub(crate) best: Option<(f64, u32, Vec<f32>)>,
     pub(crate) stopped_early: bool,
@@ -120,6 +124,7 @@ impl Session {
             autoencoder: None,
             step: 0,
             history: vec![Vec::new(); phase_count],
+            rates: vec![Vec::new(); phase_count],
             best: None,
             stopped_early: false,
             device: Device::Cpu,
@@ -139,6 +144,14 @@ impl Session {
         Self::split(&self.config, &self.data).1
     }
 
+    /// A phase's name for display: an RBM stage says so ("RBM 1"), otherwise `PhaseKind::name`.
+    pub fn phase_name(&self, kind: PhaseKind) -> String {
+        match kind {
+            PhaseKind::Stage(k) if self.config.pretrain == Pretrain::Rbm => format!("RBM {}", k + 1),
+            _ => kind.name(),
+        }
+    }
+
     pub fn phase(&self) -> PhaseKind {
         self.phases[self.current]
     }
@@ -153,6 +166,9 @@ impl Session {
     ) -> Result<Trainer> {
         let input = data.dim();
         let (net, code, penalties, task, frozen) = match kind {
+            PhaseKind::Stage(k) if c.pretrain == Pretrain::Rbm => {
+                return Self::rbm_trainer(c, data, k, stages, device);
+            }
             PhaseKind::Stage(k) => {
                 let (net, code) = stage::<f32>(c, input, k);
                 let out_act = if k == 0 { c.output_activation } else { c.activation.get(k - 1) };
@@ -180,6 +196,8 @@ impl Session {
             }
         };
         let optimizer = Optimizer::new(c.optimizer, net.params.len(), c.learning_rate, c.momentum, c.weight_decay);
+        let rows = Self::split(c, data).0;
+        let schedule = schedule(c, rows.len(), c.batch_size, Self::epochs_for(c, kind));
         let phase = Phase {
             net,
             code: Some(code),
@@ -187,9 +205,41 @@ impl Session {
             noise: c.noise(),
             task,
             frozen,
-            rows: Self::split(c, data).0,
+            rows,
             batch_size: c.batch_size,
             seed: c.seed,
+            schedule,
+            cd_steps: 0,
+        };
+        Trainer::new(phase, optimizer, device)
+    }
+
+    /// Pretraining stage k as an RBM trained by CD-k on the clean codes of the stages below (its
+    /// loss is the squared error of one mean-field Gibbs step). The first stage's visible units are
+    /// binary for data in 0..1 and Gaussian otherwise; the layers above see sigmoid codes.
+    fn rbm_trainer(c: &Config, data: &Dataset, k: usize, stages: &[Net<f32>], device: &Device) -> Result<Trainer> {
+        let (min, max) = data.value_range();
+        let visible = match k {
+            0 if min >= 0.0 && max <= 1.0 => Activation::Sigmoid,
+            0 => Activation::Linear,
+            _ => c.activation.get(k - 1),
+        };
+        let (net, code) = rbm_stage::<f32>(c, data.dim(), k, visible);
+        let optimizer = rbm::optimizer(net.params.len(), visible, c.activation.get(k));
+        let rows = Self::split(c, data).0;
+        let schedule = schedule(c, rows.len(), c.batch_size, c.pretrain_epochs);
+        let phase = Phase {
+            net,
+            code: Some(code),
+            penalties: CodePenalties::default(),
+            noise: Default::default(),
+            task: Task::Reconstruct(Loss::SquaredError),
+            frozen: frozen_encoder(stages),
+            rows,
+            batch_size: c.batch_size,
+            seed: c.seed,
+            schedule,
+            cd_steps: c.cd_steps,
         };
         Trainer::new(phase, optimizer, device)
     }
@@ -201,6 +251,7 @@ impl Session {
         let head = classifier(None, encoder.output_width(), 0, data.classes, c.seed);
         let (net, frozen) = if c.classifier_frozen { (head, Some(encoder)) } else { (stack(&encoder, head), None) };
         let optimizer = Optimizer::new(c.optimizer, net.params.len(), c.learning_rate, c.momentum, c.weight_decay);
+        let batch_size = c.batch_size.min(rows.len());
         let phase = Phase {
             net,
             code: None,
@@ -208,19 +259,25 @@ impl Session {
             noise: Default::default(),
             task: Task::Classify,
             frozen,
-            batch_size: c.batch_size.min(rows.len()),
+            batch_size,
+            schedule: schedule(c, rows.len(), batch_size, c.classifier_epochs),
             rows,
             seed: c.seed,
+            cd_steps: 0,
         };
         Trainer::new(phase, optimizer, device)
     }
 
     /// The epochs phase `kind` trains for (0: until stopped).
     pub fn epochs_of(&self, kind: PhaseKind) -> usize {
+        Self::epochs_for(&self.config, kind)
+    }
+
+    fn epochs_for(c: &Config, kind: PhaseKind) -> usize {
         match kind {
-            PhaseKind::Stage(_) => self.config.pretrain_epochs,
-            PhaseKind::FineTune | PhaseKind::EndToEnd => self.config.epochs,
-            PhaseKind::Classifier => self.config.classifier_epochs,
+            PhaseKind::Stage(_) => c.pretrain_epochs,
+            PhaseKind::FineTune | PhaseKind::EndToEnd => c.epochs,
+            PhaseKind::Classifier => c.classifier_epochs,
         }
     }
 
@@ -255,11 +312,22 @@ impl Session {
         Ok(())
     }
 
-    /// What follows the step that began epoch `epoch + 1` (the weights in hand): early stopping's
-    /// check in the last phase, and the next phase once this one has run its epochs.
+    /// What follows the step that began epoch `epoch + 1` (the weights in hand): the plateau
+    /// schedule's watch and, in the last phase, early stopping's check, both on the validation loss;
+    /// then the next phase once this one has run its epochs.
     pub(crate) fn after_epoch(&mut self, finished_epoch: u32) -> Result<()> {
-        if self.current + 1 == self.phases.len() && self.config.patience > 0 {
-            self.early_stopping_check(finished_epoch)?;
+        let plateau = self.trainer.phase.schedule.kind == ScheduleKind::Plateau;
+        let stopping = self.current + 1 == self.phases.len() && self.config.patience > 0;
+        if plateau || stopping {
+            let e = self.trainer.evaluate(&self.data, &self.validation_rows());
+            let loss = e.loss + e.penalties.total();
+            if plateau {
+                let (step, patience) = (self.trainer.step, self.trainer.phase.schedule.patience);
+                self.trainer.plateau.observe(loss, step, patience);
+            }
+            if stopping {
+                self.early_stopping_check(loss, finished_epoch)?;
+            }
         }
         let epochs = self.epochs_of(self.phase());
         if self.current + 1 < self.phases.len() && self.trainer.epoch as usize >= epochs {
@@ -272,6 +340,16 @@ impl Session {
     /// one loss per read-back).
     pub(crate) fn record_loss(&mut self, loss: f32) {
         self.history[self.current].push((self.step, loss));
+        let rate = self.trainer.learning_rate_at(self.trainer.step.saturating_sub(1)) as f32;
+        self.rates[self.current].push((self.step, rate));
+    }
+
+    /// Phase `index`'s learning rate as (step, rate), at most `points` of them, at the steps
+    /// `phase_losses` gives (each run's last rate).
+    pub fn phase_rates(&self, index: usize, points: usize) -> Vec<(u64, f32)> {
+        let Some(series) = self.rates.get(index) else { return Vec::new() };
+        let run = series.len().div_ceil(points.max(1)).max(1);
+        series.chunks(run).map(|c| c[c.len() - 1]).collect()
     }
 
     /// Phase `index`'s batch losses as (step, loss), at most `points` of them: means of equal runs of
@@ -314,9 +392,7 @@ impl Session {
 
     /// After each epoch of the last phase: remember the best validation loss (loss + penalties) and
     /// its weights; after `patience` epochs without improvement, restore them and stop.
-    fn early_stopping_check(&mut self, finished_epoch: u32) -> Result<()> {
-        let e = self.trainer.evaluate(&self.data, &self.validation_rows());
-        let loss = e.loss + e.penalties.total();
+    fn early_stopping_check(&mut self, loss: f64, finished_epoch: u32) -> Result<()> {
         if self.best.as_ref().is_none_or(|(best, _, _)| loss < *best) {
             self.best = Some((loss, finished_epoch, self.trainer.net().params));
         }
@@ -352,6 +428,19 @@ impl Session {
     pub fn evaluate_train(&self, count: usize) -> Evaluation {
         let rows = &self.trainer.phase.rows;
         self.trainer.evaluate(&self.data, &rows[..count.min(rows.len())])
+    }
+}
+
+/// A phase's learning-rate schedule as the config sets it, over `rows` rows in batches of `batch`.
+fn schedule(c: &Config, rows: usize, batch: usize, epochs: usize) -> Schedule {
+    Schedule {
+        kind: c.schedule,
+        steps_per_epoch: (rows / batch.max(1)) as u64,
+        epochs: epochs as u64,
+        every: c.decay_every as u64,
+        factor: c.decay_factor,
+        warmup: c.warmup_epochs as u64,
+        patience: c.plateau_patience as u32,
     }
 }
 

@@ -9,6 +9,8 @@ use crate::error::Result;
 use crate::fail;
 use crate::model::net::{Net, Trace};
 use crate::model::optim::Optimizer;
+use crate::model::rbm;
+use crate::model::schedule::Plateau;
 use crate::rng::{Purpose, Rng, Stream};
 use crate::train::engine::device::{now, AnyEngine, Device};
 use crate::train::engine::State;
@@ -45,6 +47,8 @@ pub struct Trainer {
     /// back (`sync`), which evaluation, the views and saved files see.
     checkpoint: Checkpoint,
     engine: AnyEngine,
+    /// Plateau's watch over the validation loss, and the steps where it cut the rate.
+    pub plateau: Plateau,
 }
 
 /// One step's numbers: the task loss on the batch (before the step's update).
@@ -62,7 +66,8 @@ impl Trainer {
         let state = State { loss: f32::NAN, params: phase.net.params.clone(), optimizer };
         let engine = AnyEngine::new(device, &phase, &state)?;
         let checkpoint = Checkpoint { state, step: 0 };
-        let mut t = Trainer { phase, step: 0, epoch: 0, order: Vec::new(), cursor: 0, checkpoint, engine };
+        let plateau = Plateau::default();
+        let mut t = Trainer { phase, step: 0, epoch: 0, order: Vec::new(), cursor: 0, checkpoint, engine, plateau };
         t.shuffle();
         Ok(t)
     }
@@ -113,6 +118,26 @@ impl Trainer {
     /// Changes the learning rate from the next step on (after divergence, say).
     pub fn set_learning_rate(&mut self, learning_rate: f32) -> Result<()> {
         let o = Optimizer { learning_rate, ..self.optimizer().clone() };
+        self.engine.set_optimizer(&o)
+    }
+
+    /// What the schedule multiplies the learning rate by at phase step `step` (from 0).
+    pub fn rate_factor(&self, step: u64) -> f64 {
+        self.phase.schedule.factor(step, self.plateau.cuts_by(step))
+    }
+
+    /// The learning rate at phase step `step`.
+    pub fn learning_rate_at(&self, step: u64) -> f64 {
+        self.optimizer().learning_rate as f64 * self.rate_factor(step)
+    }
+
+    /// An RBM stage's momentum, from the start's to the final one once the weights settle.
+    fn switch_rbm_momentum(&mut self) -> Result<()> {
+        let final_momentum = rbm::MOMENTUM_FINAL as f32;
+        if self.optimizer().momentum == final_momentum {
+            return Ok(());
+        }
+        let o = Optimizer { momentum: final_momentum, ..self.optimizer().clone() };
         self.engine.set_optimizer(&o)
     }
 
@@ -206,6 +231,10 @@ impl Trainer {
     /// `loss`, and `sync` checks the weights.
     pub fn train_step(&mut self, data: &Dataset) -> Result<Option<f64>> {
         let batch = self.next_step_batch(data);
+        self.engine.set_rate_factor(self.rate_factor(self.step));
+        if self.phase.cd_steps > 0 && self.epoch >= rbm::MOMENTUM_SWITCH_EPOCH {
+            self.switch_rbm_momentum()?;
+        }
         self.engine.step(&batch.clean, &batch.labels, Some(batch.corrupt), Some(batch.sample))?;
         if self.on_gpu() {
             self.step += 1;

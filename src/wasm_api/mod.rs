@@ -135,7 +135,7 @@ impl Playground {
         self.session.current
     }
 
-    /// The current phase: `{kind, stage (a stage's, from 0), name, index, count, width (of what it
+    /// The current phase: `{kind, stage (a stage's, from 0), name, rbm, index, count, width (of what it
     /// reconstructs), kinds, names, steps, epochs, stepsPerEpoch, doneSteps}`; `kind` is 'stage',
     /// 'fineTune', 'endToEnd' or 'classifier' (`kinds`: each phase's `{kind, stage}`); names are for
     /// display only.
@@ -146,6 +146,8 @@ impl Playground {
             #[serde(flatten)]
             kind: crate::train::session::PhaseKind,
             name: String,
+            /// An RBM stage (trained by contrastive divergence), drawn as one.
+            rbm: bool,
             index: usize,
             count: usize,
             width: usize,
@@ -163,12 +165,13 @@ impl Playground {
         let t = &s.trainer;
         to_js(&Phase {
             kind: s.phase(),
-            name: s.phase().name(),
+            name: s.phase_name(s.phase()),
+            rbm: t.phase.cd_steps > 0,
             index: s.current,
             count: s.phases.len(),
             width: t.phase.net.input,
             kinds: s.phases.clone(),
-            names: s.phases.iter().map(|p| p.name()).collect(),
+            names: s.phases.iter().map(|&p| s.phase_name(p)).collect(),
             steps: t.step,
             epochs: s.epochs_of(s.phase()),
             steps_per_epoch: t.phase.rows.len() / t.phase.batch_size,
@@ -181,6 +184,12 @@ impl Playground {
     #[wasm_bindgen(js_name = phaseLosses)]
     pub fn phase_losses(&self, index: usize, points: usize) -> Vec<f32> {
         self.session.phase_losses(index, points).into_iter().flat_map(|(step, loss)| [step as f32, loss]).collect()
+    }
+
+    /// Phase `index`'s learning rate at the steps `phase_losses` gives, as [step, rate, …].
+    #[wasm_bindgen(js_name = phaseRates)]
+    pub fn phase_rates(&self, index: usize, points: usize) -> Vec<f32> {
+        self.session.phase_rates(index, points).into_iter().flat_map(|(step, rate)| [step as f32, rate]).collect()
     }
 
     /// The current phase's loss per test sample (its own loss: squared error or cross-entropy).

@@ -35,10 +35,12 @@ pub enum Entry {
     ContractiveDw,
     Corrupt,
     SoftmaxXent,
+    SampleUnits,
+    ScaledCopy,
 }
 
 impl Entry {
-    const ALL: [Entry; 19] = [
+    const ALL: [Entry; 21] = [
         Entry::BiasActivation,
         Entry::ActivationBackward,
         Entry::ColumnSum,
@@ -58,6 +60,8 @@ impl Entry {
         Entry::ContractiveDw,
         Entry::Corrupt,
         Entry::SoftmaxXent,
+        Entry::SampleUnits,
+        Entry::ScaledCopy,
     ];
 
     fn name(self) -> &'static str {
@@ -81,6 +85,8 @@ impl Entry {
             Entry::ContractiveDw => "contractive_dw",
             Entry::Corrupt => "corrupt",
             Entry::SoftmaxXent => "softmax_xent",
+            Entry::SampleUnits => "sample_units",
+            Entry::ScaledCopy => "scaled_copy",
         }
     }
 }
@@ -106,7 +112,9 @@ pub struct Params {
     pub rows: u32,
     pub act: u32,
     pub off: u32,
-    pub pad: [u32; 3],
+    /// sample_units: which substream of the step's sample stream it draws from.
+    pub draw: u32,
+    pub pad: [u32; 2],
     pub scale: f32,
     pub lr: f32,
     pub beta1: f32,

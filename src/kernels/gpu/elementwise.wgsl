@@ -10,7 +10,7 @@ struct Params {
     rows: u32,     // rows to sum
     act: u32,      // activation: 0 sigmoid, 1 tanh, 2 relu, 3 leaky relu, 4 linear; loss: 0 squared error, 1 cross-entropy
     off: u32,      // element offset of the view into `a` (a bias or gradient slice of the flat buffer)
-    _pad0: u32,
+    draw: u32,     // sample_units: the substream drawn from (its key is keys.x; k = 0: no stream)
     _pad1: u32,
     _pad2: u32,
     scale: f32,    // loss gradient scale
@@ -290,6 +290,29 @@ fn draw_normal(key: u32, index: u32) -> f32 {
     let u1 = 1.0 - draw_uniform(key, index * 2u);
     let u2 = draw_uniform(key, index * 2u + 1u);
     return sqrt(-2.0 * log(u1)) * cos(6.2831855 * u2);
+}
+
+// rbm::sample: binary units (sigmoid means) are 1 where u < mean, linear (Gaussian) ones get N(0, 1)
+// added, value i drawing index i of the stream keys.x; without a stream (k = 0) the means pass.
+// Bindings: a = out, b = mean.
+@compute @workgroup_size(WORKGROUP)
+fn sample_units(@builtin(global_invocation_id) id: vec3u) {
+    let i = id.x;
+    if (i >= p.n) { return; }
+    if (p.k == 0u) { a[i] = b[i]; return; }
+    if (p.act == 4u) {
+        a[i] = b[i] + draw_normal(p.keys.x, i);
+    } else {
+        a[i] = select(0.0, 1.0, draw_uniform(p.keys.x, i) < b[i]);
+    }
+}
+
+// Backend::scaled_copy: a[off + i] = scale · b[i]. Bindings: a = out, b = inp.
+@compute @workgroup_size(WORKGROUP)
+fn scaled_copy(@builtin(global_invocation_id) id: vec3u) {
+    let i = id.x;
+    if (i >= p.n) { return; }
+    a[p.off + i] = p.scale * b[i];
 }
 
 // Noise::apply: masking, then salt-and-pepper, then Gaussian noise, each value's draws taken at its

@@ -12,6 +12,7 @@ use crate::model::layers::{
 use crate::model::net::Dense;
 use crate::model::optim::Optimizer;
 use crate::model::penalties;
+use crate::model::rbm;
 use crate::real::Real;
 use std::cell::{Ref, RefCell, RefMut};
 
@@ -351,7 +352,37 @@ impl<T: Real> Backend for CpuBackend<T> {
         let optimizer = Optimizer { m: Vec::new(), v: Vec::new(), ..optimizer.clone() };
         self.record(p, move |m, step| {
             let (mut params, mut first, mut second) = (write(m, params), write(m, m1), write(m, m2));
-            optimizer.apply(step.t, &mut params[..n], &read(m, grads)[..n], &mut first[..n], &mut second);
+            let o = Optimizer { learning_rate: step.learning_rate, m: Vec::new(), v: Vec::new(), ..optimizer };
+            o.apply(step.t, &mut params[..n], &read(m, grads)[..n], &mut first[..n], &mut second);
+        })
+    }
+
+    fn sample_units(
+        &self,
+        p: &mut Program<Self>,
+        out: &CpuBuffer,
+        mean: &CpuBuffer,
+        act: Activation,
+        draw: u32,
+        n: usize,
+    ) -> Result<()> {
+        let (out, mean) = (*out, *mean);
+        self.record(p, move |m, step| {
+            let mut out = write(m, out);
+            out[..n].copy_from_slice(&read(m, mean)[..n]);
+            if let Some(stream) = step.sample {
+                rbm::sample(&mut out[..n], act, stream.substream(draw));
+            }
+        })
+    }
+
+    fn scaled_copy(&self, p: &mut Program<Self>, out: View<CpuBuffer>, inp: &CpuBuffer, scale: f64, n: usize) -> Result<()> {
+        let (o, at, inp) = (*out.buffer, out.offset, *inp);
+        self.record(p, move |m, _| {
+            let scale = T::of(scale);
+            for (y, &x) in write(m, o)[at..at + n].iter_mut().zip(&read(m, inp)[..n]) {
+                *y = scale * x;
+            }
         })
     }
 

@@ -320,9 +320,35 @@ impl Backend for GpuBackend {
         }
     }
 
+    fn sample_units(
+        &self,
+        p: &mut Program<Self>,
+        out: &wgpu::Buffer,
+        mean: &wgpu::Buffer,
+        act: Activation,
+        draw: u32,
+        n: usize,
+    ) -> Result<()> {
+        let u = Params { n: n as u32, act: act_code(act), draw, ..Params::default() };
+        self.ew(p, Entry::SampleUnits, u, &[out, mean], n)
+    }
+
+    fn scaled_copy(
+        &self,
+        p: &mut Program<Self>,
+        out: View<wgpu::Buffer>,
+        inp: &wgpu::Buffer,
+        scale: f64,
+        n: usize,
+    ) -> Result<()> {
+        let u = Params { n: n as u32, off: out.offset as u32, scale: scale as f32, ..Params::default() };
+        self.ew(p, Entry::ScaledCopy, u, &[out.buffer, inp], n)
+    }
+
     fn run(&self, zero: &wgpu::Buffer, programs: &[&Program<Self>], step: StepValues) -> Result<()> {
         let launches = || programs.iter().flat_map(|p| p.iter());
-        // The values that change per step: the corruption's stream keys and Adam's bias corrections.
+        // The values that change per step: the corruption's and sampling's stream keys, the learning
+        // rate and Adam's bias corrections.
         for launch in launches() {
             let GpuLaunch::Elementwise(l) = launch else { continue };
             let params = match (l.entry, step.corrupt) {
@@ -331,8 +357,17 @@ impl Backend for GpuBackend {
                 (Entry::Corrupt, None) => Params { masking: 0.0, salt_pepper: 0.0, gaussian: 0.0, ..l.params },
                 (Entry::Adam, _) => {
                     let t = step.t as i32;
-                    Params { c1: 1.0 - ADAM_BETA1.powi(t), c2: 1.0 - ADAM_BETA2.powi(t), ..l.params }
+                    let (c1, c2) = (1.0 - ADAM_BETA1.powi(t), 1.0 - ADAM_BETA2.powi(t));
+                    Params { c1, c2, lr: step.learning_rate, ..l.params }
                 }
+                (Entry::Sgd, _) => Params { lr: step.learning_rate, ..l.params },
+                (Entry::SampleUnits, _) => match step.sample {
+                    Some(stream) => {
+                        let key = stream.substream(l.params.draw).key();
+                        Params { k: 1, keys: [key, 0, 0, 0], ..l.params }
+                    }
+                    None => Params { k: 0, ..l.params },
+                },
                 _ => continue,
             };
             self.ctx.queue.write_buffer(&l.uniform, 0, bytemuck::bytes_of(&params));

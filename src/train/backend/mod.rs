@@ -40,6 +40,10 @@ pub struct StepValues {
     pub corrupt: Option<Stream>,
     /// The optimizer's step count after this step (Adam's bias correction).
     pub t: u32,
+    /// This step's learning rate (the optimizer's, times its schedule's factor).
+    pub learning_rate: f32,
+    /// The stream an RBM's Gibbs sampling draws from (`sample_units`' `draw` picks a substream).
+    pub sample: Option<Stream>,
 }
 
 /// A reconstruction's loss sums hold one partial sum per this many values (their total is the loss).
@@ -243,10 +247,33 @@ pub trait Backend {
         n: usize,
     ) -> Result<()>;
 
+    /// out = a sample of the units whose means are `mean` (n values): binary units of `act` sigmoid
+    /// are 1 where u < mean, u uniform; linear (Gaussian) units are mean + N(0, 1). The draws are value
+    /// i of substream `draw` of the step's `StepValues::sample` stream (none: out = mean).
+    fn sample_units(
+        &self,
+        p: &mut Program<Self>,
+        out: &Self::Buffer,
+        mean: &Self::Buffer,
+        act: Activation,
+        draw: u32,
+        n: usize,
+    ) -> Result<()>;
+    /// out[offset + i] = scale·inp[i] over n values.
+    fn scaled_copy(
+        &self,
+        p: &mut Program<Self>,
+        out: View<Self::Buffer>,
+        inp: &Self::Buffer,
+        scale: f64,
+        n: usize,
+    ) -> Result<()>;
+
     // ----- optimizer -----
 
     /// One update of `optimizer`'s kind and settings over n parameters (see optim.rs), at the step
-    /// count `StepValues::t`; m and v are its moments (v unused by SGD).
+    /// count `StepValues::t` and the rate `StepValues::learning_rate`; m and v are its moments (v
+    /// unused by SGD).
     fn optimizer_update(
         &self,
         p: &mut Program<Self>,

@@ -97,6 +97,11 @@ impl AnyEngine {
         on_engine!(self, e => e.set_optimizer(optimizer))
     }
 
+    /// What the schedule multiplies the learning rate by from the next step on.
+    pub fn set_rate_factor(&mut self, factor: f64) {
+        on_engine!(self, e => e.set_rate_factor(factor))
+    }
+
     /// The optimizer's settings and step count (its moments are in the engine's buffers).
     pub fn optimizer(&self) -> &Optimizer {
         on_engine!(self, e => e.optimizer())

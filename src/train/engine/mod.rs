@@ -9,6 +9,7 @@ mod backward;
 mod buffers;
 pub mod device;
 mod forward;
+mod rbm;
 mod state;
 
 use crate::error::{Error, Result};
@@ -31,8 +32,12 @@ pub struct Engine<B: Backend> {
     params_len: usize,
     classify: bool,
     bufs: Buffers<B>,
+    /// An RBM stage's chain (contrastive divergence in place of backpropagation).
+    chain: Option<rbm::ChainBuffers<B>>,
     /// The optimizer's settings and step count (its moments live in `bufs`).
     optimizer: Optimizer,
+    /// What the schedule multiplies the optimizer's learning rate by this step.
+    rate_factor: f64,
     /// Corrupts the clean batch into the net's input (empty without noise).
     corrupt: Program<B>,
     /// Forward, loss and backward: leaves the gradient of loss + penalties in `bufs.grads`.
@@ -106,7 +111,19 @@ impl<B: Backend> Engine<B> {
             Recorder { backend: &backend, phase, bufs: &bufs, corrupted: !corrupt.is_empty(), p: Vec::new() };
         recorder.forward()?;
         let logits = recorder.loss()?;
-        recorder.backward(logits)?;
+        let chain = match (phase.cd_steps, &phase.net.ops[..]) {
+            (0, _) => {
+                recorder.backward(logits)?;
+                None
+            }
+            (k, [Op::Dense(enc), Op::Dense(dec)]) => {
+                let chain = rbm::ChainBuffers::new(&backend, b, enc.inputs, enc.outputs)?;
+                let v0 = recorder.input_of(0);
+                rbm::record(&backend, &mut recorder.p, &bufs, &chain, (enc, dec), v0, b, k)?;
+                Some(chain)
+            }
+            _ => return Err(Error::new("an RBM stage is one dense layer and its tied decoder")),
+        };
         let gradients = recorder.p;
         let mut update = Vec::new();
         backend.optimizer_update(&mut update, &bufs.params, &bufs.grads, &bufs.m, &bufs.v, optimizer, len)?;
@@ -122,7 +139,9 @@ impl<B: Backend> Engine<B> {
             params_len: len,
             classify,
             bufs,
+            chain,
             optimizer,
+            rate_factor: 1.0,
             corrupt,
             gradients,
             update,
@@ -140,7 +159,7 @@ impl<B: Backend> Engine<B> {
     ) -> Result<()> {
         self.write_batch(clean, labels, sample)?;
         self.optimizer.t += 1;
-        let step = StepValues { corrupt, t: self.optimizer.t };
+        let step = self.step_values(corrupt, sample);
         self.backend.run(&self.bufs.grads, &[&self.corrupt, &self.gradients, &self.update], step)
     }
 
@@ -154,8 +173,18 @@ impl<B: Backend> Engine<B> {
         sample: Option<Stream>,
     ) -> Result<()> {
         self.write_batch(clean, labels, sample)?;
-        let step = StepValues { corrupt, t: self.optimizer.t };
+        let step = self.step_values(corrupt, sample);
         self.backend.run(&self.bufs.grads, &[&self.corrupt, &self.gradients], step)
+    }
+
+    fn step_values(&self, corrupt: Option<Stream>, sample: Option<Stream>) -> StepValues {
+        let learning_rate = (self.optimizer.learning_rate as f64 * self.rate_factor) as f32;
+        StepValues { corrupt, t: self.optimizer.t, learning_rate, sample }
+    }
+
+    /// Sets what the schedule multiplies the learning rate by from the next step on.
+    pub fn set_rate_factor(&mut self, factor: f64) {
+        self.rate_factor = factor;
     }
 
     fn write_batch(&mut self, clean: &[f32], labels: &[u8], sample: Option<Stream>) -> Result<()> {

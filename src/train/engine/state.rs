@@ -13,6 +13,9 @@ use std::future::Future;
 impl<B: Backend> Drop for Engine<B> {
     fn drop(&mut self) {
         self.bufs.free(&self.backend);
+        if let Some(chain) = &self.chain {
+            chain.free(&self.backend);
+        }
     }
 }
 
