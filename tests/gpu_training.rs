@@ -7,7 +7,8 @@
 mod common;
 
 use ae_playground::data::{files, Dataset};
-use ae_playground::model::architecture::autoencoder;
+use ae_playground::model::architecture::{autoencoder, rbm_stage};
+use ae_playground::model::rbm;
 use ae_playground::model::config::{Config, PerLayer};
 use ae_playground::model::layers::{Activation, Loss};
 use ae_playground::model::net::Net;
@@ -156,6 +157,10 @@ fn a_hundred_steps_follow_the_cpu_loss_curve() {
         let mut gpu = Engine::new(GpuBackend::new(&ctx), &phase, &optimizer).unwrap();
         let mut worst_step = 0.0f64;
         for step in 0..100 {
+            // A schedule's rate, changed every step (written into the GPU's update each step).
+            let factor = 0.55 + 0.45 * (step as f64 / 7.0).cos();
+            cpu.set_rate_factor(factor);
+            gpu.set_rate_factor(factor);
             let (x, noise) = (batch(&data, step, b), streams(step));
             let (cpu_loss, gpu_loss) = (step_loss(&mut cpu, &x, &[], noise), step_loss(&mut gpu, &x, &[], noise));
             assert_eq!(ctx.failure(), None, "{name}: the GPU reported an error");
@@ -163,6 +168,33 @@ fn a_hundred_steps_follow_the_cpu_loss_curve() {
         }
         println!("{name}: 100 steps, worst relative loss difference {worst_step:.1e}");
         assert!(worst_step < 1e-3, "{name}: loss curves differ by {worst_step}");
+    }
+}
+
+#[test]
+fn rbm_stages_follow_the_cpu_for_a_hundred_steps() {
+    // CD-1 between binary units, and CD-2 with the code stage's linear hidden units; the chains
+    // draw the same numbers on both (the batch's loss is the one-step reconstruction's).
+    let Some(ctx) = common::gpu() else { return };
+    let data = files::repo("digits").unwrap();
+    let b = 100;
+    for (hidden, k) in [(Activation::Sigmoid, 1), (Activation::Linear, 2)] {
+        let c = Config { hidden: vec![24], activation: PerLayer::All(hidden), batch_size: b, ..Config::default() };
+        let (net, code) = rbm_stage::<f32>(&c, data.dim(), 0, Activation::Sigmoid);
+        let phase = Phase { cd_steps: k, ..Phase::reconstruction(net.clone(), code, &c, vec![]) };
+        let optimizer = rbm::optimizer(net.params.len(), Activation::Sigmoid, hidden);
+        let mut cpu = Engine::new(CpuBackend::<f32>::new(), &phase, &optimizer).unwrap();
+        let mut gpu = Engine::new(GpuBackend::new(&ctx), &phase, &optimizer).unwrap();
+        let mut worst_step = 0.0f64;
+        for step in 0..100 {
+            let (x, noise) = (batch(&data, step, b), streams(step));
+            let (cpu_loss, gpu_loss) = (step_loss(&mut cpu, &x, &[], noise), step_loss(&mut gpu, &x, &[], noise));
+            assert_eq!(ctx.failure(), None, "{hidden:?}: the GPU reported an error");
+            worst_step = worst_step.max(((gpu_loss - cpu_loss) / cpu_loss).abs());
+        }
+        let params = worst(&pollster::block_on(gpu.params()).unwrap(), &pollster::block_on(cpu.params()).unwrap());
+        println!("RBM, {hidden:?} hidden units, CD-{k}: 100 steps, worst relative loss difference {worst_step:.1e}, weights {params:.1e}");
+        assert!(worst_step < 1e-3 && params < 1e-3, "{hidden:?}: losses differ by {worst_step}, weights by {params}");
     }
 }
 

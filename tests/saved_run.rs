@@ -28,6 +28,8 @@ fn resumes_exactly(config: Config, before: usize, after: usize) {
     assert_eq!(run.trainer.net().params, resumed.trainer.net().params);
     assert_eq!(run.phase(), resumed.phase());
     assert_eq!(run.stopped_early(), resumed.stopped_early());
+    assert_eq!(run.trainer.plateau, resumed.trainer.plateau);
+    assert_eq!(run.rates, resumed.rates);
 }
 
 #[test]
@@ -49,6 +51,38 @@ fn a_restored_run_trains_on_exactly_as_the_uninterrupted_one() {
         ..Config::default()
     };
     resumes_exactly(vae, 25, 25);
+    // RBM stages (their chains draw from the step's stream; momentum switches at epoch 5), into
+    // fine-tuning.
+    let rbm = Config {
+        hidden: vec![32, 8],
+        pretrain: ae_playground::model::config::Pretrain::Rbm,
+        pretrain_epochs: 6,
+        epochs: 2,
+        ..Config::default()
+    };
+    resumes_exactly(rbm, 120, 60);
+    // Each schedule, resumed mid-phase: step cuts at epoch 2, cosine with warm-up, and plateau's
+    // cuts (a high rate, so that the validation loss stalls) and its watch.
+    use ae_playground::model::schedule::ScheduleKind;
+    let step = Config { schedule: ScheduleKind::Step, decay_every: 2, epochs: 6, ..Config::default() };
+    resumes_exactly(step, 30, 60);
+    let cosine = Config { schedule: ScheduleKind::Cosine, warmup_epochs: 1, epochs: 4, ..Config::default() };
+    resumes_exactly(cosine, 30, 60);
+    let plateau = Config {
+        hidden: vec![16],
+        schedule: ScheduleKind::Plateau,
+        plateau_patience: 1,
+        validation: 0.2,
+        learning_rate: 0.05,
+        epochs: 40,
+        ..Config::default()
+    };
+    let mut run = Session::new(plateau.clone(), digits()).unwrap();
+    while run.trainer.plateau.cuts.is_empty() {
+        run.train_step().unwrap();
+    }
+    let cut_at = run.step as usize;
+    resumes_exactly(plateau, cut_at + 20, 200);
     // In a classifier phase (22 steps of the autoencoder), the encoder trained with the head or frozen.
     for classifier_frozen in [false, true] {
         let classifier =
