@@ -1,6 +1,7 @@
 // npm run measure:comparisons: each comparison lesson's A and B trained in lockstep, as the page's
 // worker trains them (its Partner), in Node on the CPU, for seeds 1 to 3, to the steps its first goal
-// asks for (and "Why pretrain?" again with Adam and scaled weights, its second step); prints the
+// asks for (and "Why pretrain?" again with Adam and scaled weights, "Two ways to pretrain" with A's
+// autoencoder stages: their second steps); prints the
 // figures its goals read and whether each goal holds at each seed.
 import { readFile } from 'node:fs/promises';
 import init, { Data, Playground } from '../dist/pkg/ae_playground.js';
@@ -37,6 +38,7 @@ for (const lesson of LESSONS.filter((l) => l.compare)) {
   const goal = lesson.steps[0].goal;
   const cases = [['as the lesson starts', {}, goal]];
   if (lesson.key === 'whyPretrain') cases.push(['with Adam 0.003 and scaled weights', lesson.steps[1].goal.settings, null]);
+  if (lesson.key === 'twoPretrainings') cases.push(['with autoencoder stages for A', lesson.steps[1].goal.settings, null]);
   for (const [what, extra, check] of cases) {
     console.log(`${lesson.title}: ${what}, B with ${JSON.stringify(lesson.compare)}, ${goal.stepsAtLeast} steps`);
     for (const seed of [1, 2, 3]) console.log(`  seed ${seed}: ${await run(lesson, { ...defaults(), ...lesson.settings, ...extra, seed }, goal.stepsAtLeast, check)}`);

@@ -210,6 +210,7 @@ const handlers = {
     saveSoon(m.step);
   },
   reconstructions: (m) => views.reconstructions(m),
+  dreams: (m) => views.dreams(m),
   network: (m) => store.set(m.model === 'b' ? { partner: { ...store.get().partner, network: m } } : { network: m }),
   compared(m) {
     const { partner } = store.get();

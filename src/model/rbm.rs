@@ -4,7 +4,7 @@
 //! b, the decoder reading Wᵀ with the visible bias a, so that its forward pass is one mean-field
 //! Gibbs step v → p(h|v) → E[v|h]. Here: sampling, a plain-loop CD-k gradient that the training
 //! step (train/engine/rbm.rs) is held to, the exact log-likelihood and its gradient of a tiny binary
-//! RBM by enumeration, and dreams (Gibbs chains started from noise).
+//! RBM by enumeration, and Gibbs chains (train/dreams.rs runs them from noise).
 
 use crate::kernels::matmul::{matmul, Operand};
 use crate::model::optim::{Optimizer, OptimizerKind};
@@ -180,19 +180,17 @@ impl<T: Real> Rbm<'_, T> {
         g
     }
 
-    /// `count` samples after `steps` steps of Gibbs sampling from uniform noise: the visible means
-    /// of the last step [count, V] (what the RBM "dreams").
-    pub fn dreams(&self, count: usize, steps: usize, stream: Stream) -> Vec<T> {
-        let nv = self.a.len();
-        let mut v: Vec<T> = (0..count * nv).map(|i| T::of(stream.uniform(i as u32) as f64)).collect();
-        sample(&mut v, self.visible, stream.substream(0));
+    /// Runs `count` chains whose visible samples are `v` [count, V] `steps` Gibbs steps on (h ~
+    /// p(h|v), then v ~ p(v|h), with draws 2s and 2s + 1 of `stream` at step s); returns the last
+    /// step's visible means (what the RBM "dreams"), v left at its samples.
+    pub fn gibbs(&self, v: &mut Vec<T>, count: usize, steps: usize, stream: Stream) -> Vec<T> {
         let mut means = v.clone();
-        for s in 1..=steps as u32 {
-            let mut h = self.hidden_means(&v, count);
-            sample(&mut h, self.hidden, stream.substream(2 * s - 1));
+        for s in 0..steps as u32 {
+            let mut h = self.hidden_means(v, count);
+            sample(&mut h, self.hidden, stream.substream(2 * s));
             means = self.visible_means(&h, count);
-            v = means.clone();
-            sample(&mut v, self.visible, stream.substream(2 * s));
+            *v = means.clone();
+            sample(v, self.visible, stream.substream(2 * s + 1));
         }
         means
     }

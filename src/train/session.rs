@@ -86,6 +86,8 @@ pub struct Session {
     /// Where the phases train (stepping.rs moves them), and what the page says of it.
     pub(crate) device: Device,
     pub(crate) backend: BackendInUse,
+    /// An RBM stage's dream chains (dreams.rs), kept from one look to the next.
+    pub(crate) dreams: Option<crate::train::dreams::DreamChains>,
 }
 
 impl Session {
@@ -129,6 +131,7 @@ impl Session {
             stopped_early: false,
             device: Device::Cpu,
             backend: BackendInUse { name: "CPU", reason: "the CPU engine".into() },
+            dreams: None,
         })
     }
 

@@ -1,5 +1,5 @@
 //! What the network diagram and the explorers ask for: one test sample layer by layer, and any
-//! input's code and output (the digit a student draws).
+//! input's code and output (the digit a student draws), an RBM stage's dreams, the schedule's rate.
 
 use super::{js_error, Playground};
 use wasm_bindgen::prelude::*;
@@ -27,6 +27,24 @@ impl Playground {
         set(&result, "frozen", arrays(&a.frozen).into())?;
         set(&result, "ops", arrays(&a.ops).into())?;
         Ok(result)
+    }
+
+    /// While an RBM stage trains: `{pixels, steps}`, `count` dream chains run `steps` Gibbs steps
+    /// further (from noise when the stage is new), their visible means in the data's space, and the
+    /// steps they have run in all; null in any other phase.
+    pub fn dream(&mut self, count: usize, steps: usize) -> Result<JsValue, JsError> {
+        let Some((pixels, done)) = self.session.dream(count.min(64), steps.min(1000)) else { return Ok(JsValue::NULL) };
+        let result = js_sys::Object::new();
+        set(&result, "pixels", js_sys::Float32Array::from(&pixels[..]).into())?;
+        set(&result, "steps", done.into())?;
+        Ok(result.into())
+    }
+
+    /// The learning rate of the next step (the schedule's, within the current phase).
+    #[wasm_bindgen(getter, js_name = learningRate)]
+    pub fn learning_rate(&self) -> f64 {
+        let t = &self.session.trainer;
+        t.learning_rate_at(t.step)
     }
 
     /// Any input `x` (one sample's values): `{code, output}`, its code and the model's output for it.

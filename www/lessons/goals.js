@@ -25,10 +25,10 @@ const PHASES = ['stage', 'fineTune', 'endToEnd', 'classifier'];
 const RANK = { stage: 0, fineTune: 1, endToEnd: 1, classifier: 2 };
 
 function phaseName(kind, stage) {
-  return { stage: `AE ${stage + 1} (pretraining stage ${stage + 1})`, fineTune: 'fine-tuning', endToEnd: 'end-to-end training', classifier: 'the classifier' }[kind];
+  return { stage: `pretraining stage ${stage + 1}`, fineTune: 'fine-tuning', endToEnd: 'end-to-end training', classifier: 'the classifier' }[kind];
 }
 
-/** Whether training has reached the goal's phase: a later phase counts (AE 1 < AE 2 < fine-tuning <
+/** Whether training has reached the goal's phase: a later phase counts (stage 1 < stage 2 < fine-tuning <
  * classifier); fine-tuning and end-to-end training exclude each other. */
 function phaseReached(goal, phase) {
   if (!phase || !(phase.kind in RANK)) return false;

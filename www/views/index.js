@@ -55,6 +55,17 @@ export function installViews(store, { reset, select }) {
     const { phase } = store.get().metrics;
     if (phase) stages.setReconstruction(phase.index, $('reconstructions'));
   });
+  // An RBM stage's dreams: shown while one trains, in the data's own shape.
+  const dreams = made($('dreams'), () => new ImageGrid($('dreams'), { size: 42 }), ImageGrid);
+  const drawDreams = guarded($('dreams-block'), ({ count, pixels, steps }) => {
+    $('dreams-block').hidden = !count;
+    if (!count) return;
+    const { width, height, channels } = store.get().dataset;
+    const size = width * height * channels;
+    const row = (r) => Array.from({ length: count / 2 }, (_, i) => pixels.subarray((r * count) / 2 * size + i * size, (r * count) / 2 * size + (i + 1) * size));
+    dreams.update([row(0), row(1)], width, height, channels);
+    $('dreams-what').textContent = `Gibbs chains started from noise, ${steps} steps on: what the RBM being trained finds likely. They sharpen as it learns.`;
+  });
   const compare = made($('compare-bar'), () => new CompareView(store, choose), CompareView);
   const readout = made($('readout'), () => new Readout($('readout'), $('announce')), Readout);
   const strip = made($('sample-strip'), () => new SampleStrip($('sample-strip'), choose), SampleStrip);
@@ -95,6 +106,7 @@ export function installViews(store, { reset, select }) {
       [scatter.marked, scatter.cross] = [null, null]; // the drawing's code and the cross were the old model's
       for (const id of ['decoded', 'drawn-output']) $(id).getContext('2d').clearRect(0, 0, $(id).width, $(id).height);
       chart.reset(store.get().settings, Boolean(store.get().partner));
+      $('dreams-block').hidden = true; // a new model dreams once an RBM stage of its own trains
       compare.newModel(dataset);
       recon.setPartner(null); // the old B's outputs
     },
@@ -112,6 +124,7 @@ export function installViews(store, { reset, select }) {
       stages.update(store.get().metrics);
     },
     reconstructions: (m) => drawReconstructions(m),
+    dreams: (m) => drawDreams(m),
     phaseLosses: ({ index, losses }) => stages.setLosses(index, losses),
     chartData: () => chart.data,
     restoreChart: (data) => chart.restore(data),

@@ -1,8 +1,9 @@
 // The loss chart: train and test loss against the step on a log scale and, when the objective has
 // penalties (a VAE's KL, L1, KL sparsity, contractive), each term apart for train (solid) and test
 // (dashed), so that a student sees which part of the objective moves. In compare mode B's train and
-// test losses take the terms' place. Drawn by uPlot once the chart comes near the screen
-// (charting.js); its points are kept until then.
+// test losses take the terms' place. With a learning-rate schedule, the rate is a thin grey line on
+// an axis of its own (right). Drawn by uPlot once the chart comes near the screen (charting.js); its
+// points are kept until then. The columns: step, train, test, each term's train and test, the rate.
 import { whenInView } from './charting.js';
 
 // Okabe–Ito colours: distinguishable with every common colour-vision deficiency.
@@ -18,6 +19,7 @@ const TERMS = [
 
 // Compare mode's model B: two series drawn as a term's are (train solid, test dashed).
 const PARTNER = { key: 'b', label: 'B', colour: '#CC79A7' };
+const RATE = '#6b7075';
 
 /** The terms of the objective for these settings; none apart when it is the loss alone. */
 export function termsOf(settings) {
@@ -29,8 +31,8 @@ export class LossChart {
   /** `key`: the element for the series' key, a line under the chart (uPlot's own legend would push
    * the page down as it grows). */
   constructor(container, height = 150, key = null) {
-    Object.assign(this, { container, height, terms: [], key: key ?? document.createElement('p') });
-    this.data = [[], [], []];
+    Object.assign(this, { container, height, terms: [], showRate: false, key: key ?? document.createElement('p') });
+    this.data = [[], [], [], []];
     this.plot = null;
     this.showKey();
     whenInView(container, (uPlot) => {
@@ -58,14 +60,15 @@ export class LossChart {
     ]);
     return {
       ...this.size(),
-      scales: { x: { time: false }, y: { distr: 3 } },
+      scales: { x: { time: false }, y: { distr: 3 }, rate: { range: (u, min, max) => [0, max > 0 ? max * 1.05 : 1] } },
       legend: { show: false },
-      axes: [{ label: 'step', size: 36 }, { size: 50 }],
+      axes: [{ label: 'step', size: 36 }, { size: 50 }, { scale: 'rate', side: 1, size: 50, grid: { show: false }, show: this.showRate }],
       series: [
         { label: 'step' },
         { label: 'train', stroke: TRAIN, width: 2, spanGaps: true },
         { label: 'test', stroke: TEST, width: 2, dash: [6, 3], spanGaps: true, points: { show: true, size: 4 } },
         ...termSeries,
+        { label: 'learning rate', scale: 'rate', stroke: RATE, width: 1, spanGaps: true, points: { show: false }, show: this.showRate },
       ],
     };
   }
@@ -74,9 +77,10 @@ export class LossChart {
    * when `comparing`. */
   reset(settings, comparing = false) {
     const terms = settings ? (comparing ? [PARTNER] : termsOf(settings)) : this.terms;
-    const changed = terms.map((t) => t.key).join() !== this.terms.map((t) => t.key).join();
-    this.terms = terms;
-    this.data = Array.from({ length: 3 + 2 * this.terms.length }, () => []);
+    const showRate = settings ? settings.schedule !== 'constant' : this.showRate;
+    const changed = terms.map((t) => t.key).join() !== this.terms.map((t) => t.key).join() || showRate !== this.showRate;
+    Object.assign(this, { terms, showRate });
+    this.data = Array.from({ length: 4 + 2 * this.terms.length }, () => []);
     if (changed) this.draw();
     else this.plot?.setData(this.data);
     this.showKey();
@@ -92,20 +96,22 @@ export class LossChart {
     };
     const comparing = this.terms[0] === PARTNER;
     const parts = [swatch(TRAIN, comparing ? 'A train' : 'train'), swatch(TEST, comparing ? 'A test' : 'test'), ...this.terms.map((t) => swatch(t.colour, t.label))];
+    if (this.showRate) parts.push(swatch(RATE, comparing ? 'A’s learning rate (right axis)' : 'learning rate (right axis)'));
     this.key.replaceChildren(...parts.flatMap((p, i) => (i ? [' ', p] : [p])));
     if (this.terms.length) this.key.append(comparing ? ' (train solid, test dashed)' : ' (terms: train solid, test dashed)');
   }
 
-  /** Puts back saved points ([steps, train, test, then each term's train and test]). */
+  /** Puts back saved points ([steps, train, test, each term's train and test, the rate]; points
+   * saved before the rate was kept have none). */
   restore(data) {
-    const width = 3 + 2 * this.terms.length;
+    const width = 4 + 2 * this.terms.length;
     this.data = Array.from({ length: width }, (_, i) => data[i] ?? data[0].map(() => null));
     this.plot?.setData(this.data);
   }
 
   /** Adds one point; a loss (or the terms) may be missing when not measured at this step. */
-  update({ step, trainLoss, testLoss, terms }) {
-    this.add(step, [trainLoss, testLoss, ...this.terms.flatMap((t) => [terms?.train[t.key], terms?.test[t.key]])]);
+  update({ step, trainLoss, testLoss, terms, learningRate }) {
+    this.add(step, [trainLoss, testLoss, ...this.terms.flatMap((t) => [terms?.train[t.key], terms?.test[t.key]]), learningRate]);
   }
 
   /** B's losses at its step (compare mode), beside A's at the same step or at a step of its own. */
@@ -136,7 +142,7 @@ export class LossChart {
     if (terms.map((t) => t.key).join() === this.terms.map((t) => t.key).join()) return;
     const kept = this.data.slice(0, 3);
     this.terms = terms;
-    this.data = [...kept, ...Array.from({ length: 2 * terms.length }, () => kept[0].map(() => null))];
+    this.data = [...kept, ...Array.from({ length: 2 * terms.length }, () => kept[0].map(() => null)), this.data.at(-1)];
     this.draw();
     this.showKey();
   }

@@ -1,6 +1,7 @@
 // The network diagram's content, worked out without drawing: the cards of the deep autoencoder (input,
 // corruption, encoder, code, decoder, output) with each one's state in the current phase (training,
-// frozen, waiting), its values for the selected sample, and the links between cards.
+// frozen, waiting; an RBM stage's pair of layers), its values for the selected sample, and the links
+// between cards.
 
 const noisy = (s) => s.masking > 0 || s.saltPepper > 0 || s.gaussian > 0;
 
@@ -64,6 +65,13 @@ export function describeNetwork(settings, dim, network) {
     // This stage's code: the penalties and the code statistics (ρ̂, ‖J‖) are its.
     Object.assign(card, { values: enc.values, mu: enc.mu, sigma: enc.sigma, sparse: enc.sparse, activation: enc.activation, phaseCode: true });
     links[first + s - 1] = enc.links;
+    if (phase.rbm) {
+      // An RBM: the layer below and this one, joined both ways by one weight matrix; no decoder.
+      Object.assign(card, { rbm: 'hidden' });
+      Object.assign(cards[first + s - 1], { rbm: 'visible' });
+      if (enc.links) links[first + s - 1] = { ...enc.links, undirected: true };
+      return { cards, links };
+    }
     const below = s === 0 ? dim : settings.hidden[s - 1];
     card.stageDecoder = { units: below, values: dec.values, image: s === 0, links: dec.links, label: `its decoder, rebuilding ${s === 0 ? 'the input' : `encoder ${s}`}` };
     return { cards, links };

@@ -1,7 +1,8 @@
 // The network diagram, the page's centre: the autoencoder drawn as an hourglass of cards (input,
 // corruption, encoder, code, decoder, output), each showing the selected sample's activations, joined
 // by their strongest links coloured by sign. − and + on an encoder card change its units, ⊕ adds a
-// layer before it, × removes it; clicking a card's title shows its details beside the diagram.
+// layer before it, × removes it; clicking a card's title shows its details beside the diagram. An
+// RBM stage is drawn as its two layers, outlined together, with straight (undirected) links.
 import { describeNetwork, insertLayer, removeLayer, resizeLayer } from './network-model.js';
 import { drawUnits, unitCentre } from './network-cells.js';
 
@@ -37,7 +38,7 @@ export class NetworkView {
     if (!dataset) return;
     const dim = dataset.width * dataset.height * dataset.channels;
     const { cards, links } = describeNetwork(settings, dim, network);
-    const shape = JSON.stringify([cards.map((c) => [c.id, c.units, c.state, Boolean(c.stageDecoder), c.transposeOf]), settings.hidden]);
+    const shape = JSON.stringify([cards.map((c) => [c.id, c.units, c.state, Boolean(c.stageDecoder), c.transposeOf, c.rbm]), settings.hidden]);
     // A lesson that hides or locks the layers (`hide=hidden`, `lock=Model`…) hides or locks their buttons.
     const has = (set) => set?.has('hidden') || set?.has('Model');
     const editing = has(view?.hide) ? 'hidden' : has(view?.lock) ? 'locked' : 'open';
@@ -91,6 +92,7 @@ export class NetworkView {
         const root = Object.assign(document.createElement('figure'), { className: 'card' });
         Object.assign(root.dataset, { role: card.role, state: card.state, id: card.id });
         if (card.transposeOf !== undefined) root.dataset.assembled = ''; // fine-tuning's decoder, begun as transposes
+        if (card.rbm) root.dataset.rbm = card.rbm; // an RBM stage's visible or hidden layer
         const title = Object.assign(document.createElement('button'), { type: 'button', className: 'card-title' });
         title.textContent = `${card.label} · ${card.units}`;
         title.setAttribute('aria-label', `${card.label}: ${card.units} units, ${STATE_TEXT[card.state]}; show details`);
@@ -102,6 +104,7 @@ export class NetworkView {
         const note = Object.assign(document.createElement('figcaption'), { className: 'card-note' });
         root.append(title, canvas, note);
         if (['frozen', 'waiting', 'idle'].includes(card.state)) root.append(Object.assign(document.createElement('span'), { className: 'card-state', textContent: STATE_TEXT[card.state] }));
+        if (card.rbm === 'hidden') root.append(Object.assign(document.createElement('span'), { className: 'card-stage', textContent: 'RBM: one weight matrix, both ways; no decoder' }));
         let stage = null;
         if (card.stageDecoder) {
           stage = Object.assign(document.createElement('canvas'), { className: 'units stage' });
@@ -182,7 +185,13 @@ export class NetworkView {
         ctx.globalAlpha = 0.08 + 0.6 * strength;
         ctx.lineWidth = 0.4 + 1.6 * strength;
         const [p, q] = [edge(a, from, link.from[k], 'out'), edge(b, to, link.to[k] % to.units, 'in')];
-        curve(ctx, p, q, vertical);
+        if (link.undirected) {
+          // An RBM's links have no direction: straight, not flowing from one side to the other.
+          ctx.beginPath();
+          ctx.moveTo(...p);
+          ctx.lineTo(...q);
+          ctx.stroke();
+        } else curve(ctx, p, q, vertical);
       }
       ctx.globalAlpha = 1;
     });

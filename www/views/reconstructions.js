@@ -1,7 +1,8 @@
 // The reconstructions: test images above what the autoencoder makes of them and, with noise on, the
 // same corrupted as in training between them; in compare mode B's outputs (and its corrupted inputs)
 // in rows below A's. Pointing at a column sends that sample through the network diagram. A later
-// pretraining stage reconstructs the code below it, drawn as a square tile.
+// pretraining stage reconstructs the code below it, drawn as a square tile; an RBM stage's outputs
+// are one Gibbs step from the inputs.
 import { ImageGrid } from './image-grid.js';
 
 const $ = (id) => document.getElementById(id);
@@ -27,8 +28,8 @@ export class ReconstructionsView {
     if (this.last) this.update(...this.last);
   }
 
-  update({ count, pixels, corrupted }, dataset) {
-    this.last = [{ count, pixels, corrupted }, dataset];
+  update({ count, pixels, corrupted, gibbs }, dataset) {
+    this.last = [{ count, pixels, corrupted, gibbs }, dataset];
     const size = pixels.length / (2 * count);
     let [width, height, channels] = [dataset.width, dataset.height, dataset.channels];
     const own = size === width * height * channels;
@@ -51,7 +52,8 @@ export class ReconstructionsView {
     this.count = count;
     const said = (noise) => (noise ? 'corrupted as in training, then the outputs' : 'the outputs');
     $('recon-middle').textContent = withB ? '' : noisy ? ' Middle: corrupted as in training.' : '';
-    $('recon-bottom').textContent = withB ? '' : noisy ? 'the corrupted ones' : 'them';
+    // An RBM stage reconstructs by one Gibbs step, in means: v → p(h|v) → p(v|h).
+    $('recon-bottom').textContent = withB ? '' : gibbs ? 'them after one Gibbs step of the RBM, v → h → v′ (in probabilities)' : noisy ? 'the corrupted ones' : 'them';
     $('recon-compare').textContent = withB ? `Rows: the test inputs; A: ${said(noisy)}; B: ${said(bNoisy)}.` : b ? 'B’s rows come back when both reconstruct the same inputs (one of them is pretraining a later stage).' : '';
     $('recon-plain').hidden = withB;
     // For the page-load benchmark (scripts/bench.mjs): when reconstructions first appear.

@@ -17,6 +17,8 @@ const SLICE_MS = 30;
 const POST_EVERY_MS = 200;
 const TEST_LOSS_EVERY_MS = 500;
 const SHOWN = 8; // test samples above their reconstructions (fewer if the test set is smaller)
+const DREAMS = 16; // an RBM stage's dream chains
+const DREAM_STEPS = 10; // the Gibbs steps they run on at each report
 const LATENT_POINTS = 500; // test samples in the latent scatter
 const PHASE_POINTS = 300; // points in a finished phase's own loss curve
 
@@ -139,6 +141,7 @@ async function report(withTestLoss) {
     finished: models.playground.finished,
     over: allFinished(), // A's training, and B's when comparing
     trainLoss: reports.pending.read ? reports.pending.loss / reports.pending.read : null,
+    learningRate: models.playground.learningRate,
     samplesPerSecond: reports.pending.steps && seconds > 0 ? (reports.pending.steps * models.batchSize) / seconds : null,
   };
   let evaluation = null;
@@ -161,7 +164,12 @@ async function report(withTestLoss) {
   const indices = Uint32Array.from({ length: shown }, (_, i) => i);
   const pixels = models.playground.reconstruct(indices);
   const corrupted = models.playground.corrupted(indices); // empty without noise
-  post({ type: 'reconstructions', count: shown, pixels, corrupted }, [pixels.buffer, corrupted.buffer]);
+  post({ type: 'reconstructions', count: shown, pixels, corrupted, gibbs: metrics.phase.rbm }, [pixels.buffer, corrupted.buffer]);
+  // An RBM stage's dreams: its chains run a few Gibbs steps further each report.
+  const dreams = metrics.phase.rbm ? models.playground.dream(DREAMS, DREAM_STEPS) : null;
+  if (dreams) post({ type: 'dreams', count: DREAMS, ...dreams }, [dreams.pixels.buffer]);
+  else if (reports.dreaming) post({ type: 'dreams', count: 0 });
+  reports.dreaming = Boolean(dreams);
   const latent = models.playground.latent(LATENT_POINTS);
   const compared = models.partner && (await models.partner.report(withTest, indices, latent, diagram.selected));
   post({ type: 'latent', ...latent }, [latent.points.buffer, latent.labels.buffer]);
