@@ -8,11 +8,11 @@ mod common;
 
 use ae_playground::data::{files, Dataset};
 use ae_playground::model::architecture::{autoencoder, rbm_stage};
-use ae_playground::model::rbm;
 use ae_playground::model::config::{Config, PerLayer};
 use ae_playground::model::layers::{Activation, Loss};
 use ae_playground::model::net::Net;
 use ae_playground::model::optim::{Optimizer, OptimizerKind};
+use ae_playground::model::rbm;
 use ae_playground::rng::{Purpose, Rng, Stream};
 use ae_playground::train::backend::cpu::CpuBackend;
 use ae_playground::train::backend::gpu::GpuBackend;

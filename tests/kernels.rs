@@ -9,10 +9,10 @@
 
 mod common;
 
+use ae_playground::kernels::matmul::Operand;
 use ae_playground::model::corrupt::Noise;
 use ae_playground::model::layers::{Activation, Loss, WeightLayout};
 use ae_playground::model::net::Dense;
-use ae_playground::kernels::matmul::Operand;
 use ae_playground::model::optim::{Optimizer, OptimizerKind};
 use ae_playground::model::rbm;
 use ae_playground::rng::{Purpose, Rng};

@@ -62,7 +62,11 @@ fn binary_rows(rows: usize, width: usize, seed: u32) -> Vec<f32> {
 
 fn phase(net: &Net<f32>, rows: usize, k: usize) -> Phase {
     let c = Config { batch_size: rows, ..Config::default() };
-    Phase { task: Task::Reconstruct(Loss::SquaredError), cd_steps: k, ..Phase::reconstruction(net.clone(), 0, &c, vec![]) }
+    Phase {
+        task: Task::Reconstruct(Loss::SquaredError),
+        cd_steps: k,
+        ..Phase::reconstruction(net.clone(), 0, &c, vec![])
+    }
 }
 
 /// The gradient the engine's step leaves, as (W, a, b).
@@ -98,7 +102,8 @@ fn the_training_step_takes_cd_k_as_its_plain_loop_twin_on_the_cpu_and_the_gpu() 
             let net = tiny(45, 29, hidden, visible, 0.1);
             let v = binary_rows(rows, 45, 4);
             // In f64 on both sides: the same draws, the sums in another order.
-            let net64 = Net { input: net.input, ops: net.ops.clone(), params: net.params.iter().map(|&p| p as f64).collect() };
+            let net64 =
+                Net { input: net.input, ops: net.ops.clone(), params: net.params.iter().map(|&p| p as f64).collect() };
             let v64: Vec<f64> = v.iter().map(|&x| x as f64).collect();
             let stream = Rng::new(2).stream(Purpose::Sample, 7);
             let reference = as_rbm(&net64, &net64.params).cd_gradient(&v64, rows, k, stream);
@@ -161,7 +166,12 @@ fn cd_k_approaches_the_exact_gradient_of_a_tiny_rbm_as_k_grows() {
         [1, 5, 100].iter().map(|&k| (k, distance(&mean_cd(&r, &v, rows, k, 400), &exact) / norm)).collect();
     println!("CD-k's distance from the exact gradient, relative to its norm: {errors:?}");
     assert!(errors[2].1 < 0.05, "CD-100 is {:.3} of the gradient's norm away", errors[2].1);
-    assert!(errors[0].1 > 2.0 * errors[2].1, "CD-1 ({:.3}) should be further than CD-100 ({:.3})", errors[0].1, errors[2].1);
+    assert!(
+        errors[0].1 > 2.0 * errors[2].1,
+        "CD-1 ({:.3}) should be further than CD-100 ({:.3})",
+        errors[0].1,
+        errors[2].1
+    );
 }
 
 #[test]
@@ -211,6 +221,87 @@ fn rbm_stages_pretrain_a_deep_net_that_is_then_fine_tuned() {
     println!("RBM 1's one-step reconstruction error: {first:.2} at the start, {last:.2} after 3 epochs");
     assert!(last < 0.75 * first, "RBM 1 reconstructs at {last}, from {first}");
     assert_eq!(s.phase_name(s.phase()), "RBM 2");
+    // RBM 2 dreams in its own input space (RBM 1's codes), carried down to the data's by RBM 1.
+    let (dreams, steps) = s.dream(8, 200).expect("an RBM stage dreams");
+    assert_eq!((dreams.len(), steps), (8 * 64, 200));
+    assert!(dreams.iter().all(|v| (0.0..=1.0).contains(v)), "probabilities of binary pixels");
+    assert_eq!(s.dream(8, 50).unwrap().1, 250, "the chains run on from where they were");
+    while !s.finished() {
+        s.train_step().unwrap();
+    }
+    assert!(s.evaluate_test().loss.is_finite());
+    assert!(s.dream(8, 10).is_none(), "fine-tuning has no RBM to dream");
+}
+
+#[test]
+fn a_trained_rbm_dreams_nearer_the_data_than_noise() {
+    // Mean squared distance from each dream to its nearest training image, against uniform noise's.
+    let data = files::uci_digits(std::path::Path::new("data/uci-digits.csv.gz")).unwrap();
+    let c =
+        Config { hidden: vec![32, 8], pretrain: Pretrain::Rbm, pretrain_epochs: 20, epochs: 1, ..Config::default() };
+    let mut s = Session::new(c, data.clone()).unwrap();
+    while s.trainer.epoch < 19 {
+        s.train_step().unwrap();
+    }
+    let (dreams, _) = s.dream(16, 300).unwrap();
+    let rows: Vec<usize> = data.train_rows().collect();
+    let mut train = vec![0.0; rows.len() * 64];
+    data.gather(&rows, &mut train);
+    let nearest = |x: &[f32]| {
+        train.chunks(64).map(|t| t.iter().zip(x).map(|(a, b)| (a - b).powi(2)).sum::<f32>()).fold(f32::MAX, f32::min)
+    };
+    let mean = |images: &[f32]| images.chunks(64).map(nearest).sum::<f32>() / (images.len() / 64) as f32;
+    let noise: Vec<f32> = (0..16 * 64).map(|i| Rng::new(1).stream(Purpose::Sample, 5).uniform(i)).collect();
+    let (dreamt, random) = (mean(&dreams), mean(&noise));
+    println!("squared distance to the nearest training image: dreams {dreamt:.2}, noise {random:.2}");
+    assert!(dreamt < 0.5 * random, "dreams {dreamt} against noise {random}");
+}
+
+#[test]
+fn settings_rbm_stages_and_schedules_cannot_take_are_refused_by_name() {
+    use ae_playground::model::schedule::ScheduleKind;
+    let rbm = Config { pretrain: Pretrain::Rbm, pretrain_epochs: 2, ..Config::default() };
+    let refused = |c: Config| c.validate().unwrap_err().message;
+    let relu = Config { hidden: vec![32, 8], activation: PerLayer::All(Activation::Relu), ..rbm.clone() };
+    assert!(refused(relu).contains("hidden layer 1 is Relu, but an RBM stage's hidden units must be sigmoid"));
+    assert!(refused(Config { pretrain_epochs: 0, ..rbm.clone() }).contains("pretrain rbm: set pretrainEpochs"));
+    assert!(refused(Config { cd_steps: 0, ..rbm.clone() }).contains("cdSteps 0 must be from 1 to 1000"));
+    assert!(refused(Config { k_sparse: 4, ..rbm.clone() }).contains("kSparse does not combine with RBM stages"));
+    let linear_code = Config {
+        hidden: vec![32, 8],
+        activation: PerLayer::Each(vec![Activation::Sigmoid, Activation::Linear]),
+        ..rbm
+    };
+    assert!(linear_code.validate().is_ok(), "a linear code stage is Gaussian hidden units");
+    let cosine = Config { schedule: ScheduleKind::Cosine, ..Config::default() };
+    assert!(refused(cosine.clone()).contains("schedule cosine takes the rate to zero over the phase"));
+    assert!(refused(Config { epochs: 4, warmup_epochs: 4, ..cosine })
+        .contains("warmupEpochs 4 must be fewer than epochs 4"));
+    let plateau = Config { schedule: ScheduleKind::Plateau, ..Config::default() };
+    assert!(refused(plateau).contains("schedule plateau watches the validation loss: set validation"));
+    assert!(
+        refused(Config { decay_factor: 1.5, ..Config::default() }).contains("decayFactor 1.5 must be between 0 and 1")
+    );
+}
+
+#[test]
+fn data_outside_0_to_1_takes_gaussian_visible_units() {
+    // The digits at four times their brightness: values from 0 to 4.
+    let mut data = files::uci_digits(std::path::Path::new("data/uci-digits.csv.gz")).unwrap();
+    data.scale *= 4.0;
+    let (min, max) = data.value_range();
+    assert!(min < 0.0 || max > 1.0, "the values run from {min} to {max}");
+    let c = Config {
+        hidden: vec![16, 4],
+        pretrain: Pretrain::Rbm,
+        pretrain_epochs: 2,
+        epochs: 1,
+        output_activation: Activation::Linear,
+        ..Config::default()
+    };
+    let mut s = Session::new(c, data).unwrap();
+    assert_eq!(s.trainer.phase.net.dense(1).unwrap().activation, Activation::Linear, "Gaussian visible units");
+    assert_eq!(s.trainer.optimizer().learning_rate, rbm::LEARNING_RATE_GAUSSIAN as f32);
     while !s.finished() {
         s.train_step().unwrap();
     }

@@ -134,13 +134,23 @@ fn f2_f3(data: &Dataset, scale: f64, seeds: u32) -> (Vec<Row>, Session) {
             Some(Pretrain::Autoencoder) => epochs(3, scale),
             None => 0,
         };
-        let what = pretrain.map_or("random weights".to_string(), |p| format!("{p:?} stages, {stage_epochs} epochs each"));
-        let c = Config { pretrain: pretrain.unwrap_or_default(), pretrain_epochs: stage_epochs, init_gain, seed, ..base.clone() };
+        let what =
+            pretrain.map_or("random weights".to_string(), |p| format!("{p:?} stages, {stage_epochs} epochs each"));
+        let c = Config {
+            pretrain: pretrain.unwrap_or_default(),
+            pretrain_epochs: stage_epochs,
+            init_gain,
+            seed,
+            ..base.clone()
+        };
         let s = train(c, data);
         let total = hidden.len() * stage_epochs + s.trainer.epoch as usize;
         let ratio = s.evaluate_test().squared_error / pca;
         let stopped = if s.stopped_early() { "stopped early" } else { "ran its epochs" };
-        eprintln!("  {what}, gain {init_gain}, seed {seed}: {ratio:.3} × PCA-{code}, {total} epochs ({stopped}), {:.0} s", t.elapsed().as_secs_f64());
+        eprintln!(
+            "  {what}, gain {init_gain}, seed {seed}: {ratio:.3} × PCA-{code}, {total} epochs ({stopped}), {:.0} s",
+            t.elapsed().as_secs_f64()
+        );
         (ratio, total, t.elapsed().as_secs_f64(), s)
     };
     let early = |s: &Session| if s.stopped_early() { ", stopped early" } else { "" };
@@ -165,10 +175,12 @@ fn f2_f3(data: &Dataset, scale: f64, seeds: u32) -> (Vec<Row>, Session) {
     let t = Instant::now();
     // Per condition (gain: plain Glorot 1, or 0 for the activation-scaled default), per method.
     // RBM stages start from N(0, 0.01²) whatever the condition: one set of runs serves both.
-    let rbm_runs: Vec<f64> = (1..=seeds).map(|seed| if seed == 1 { rbm.0 } else { run(Some(Pretrain::Rbm), 0.0, seed).0 }).collect();
+    let rbm_runs: Vec<f64> =
+        (1..=seeds).map(|seed| if seed == 1 { rbm.0 } else { run(Some(Pretrain::Rbm), 0.0, seed).0 }).collect();
     let mut table = Vec::new();
     for (condition, gain) in [("plain Glorot", 1.0), ("scaled Glorot", 0.0)] {
-        let methods = [("random", None), ("AE stages", Some(Pretrain::Autoencoder)), ("RBM stages", Some(Pretrain::Rbm))];
+        let methods =
+            [("random", None), ("AE stages", Some(Pretrain::Autoencoder)), ("RBM stages", Some(Pretrain::Rbm))];
         for (method, pretrain) in methods {
             let ratios: Vec<f64> = (1..=seeds)
                 .map(|seed| match (gain, pretrain, seed) {
@@ -382,8 +394,10 @@ fn f7(data: &Dataset, scale: f64) -> Row {
         e.loss + e.penalties.vae_kl
     };
     let cosine = Config { schedule: ScheduleKind::Cosine, patience: 0, ..c.clone() };
-    let tried: Vec<(usize, f64)> =
-        [chosen, 2 * chosen].iter().map(|&n| (n, held_out(&train(Config { epochs: n, ..cosine.clone() }, &binary)))).collect();
+    let tried: Vec<(usize, f64)> = [chosen, 2 * chosen]
+        .iter()
+        .map(|&n| (n, held_out(&train(Config { epochs: n, ..cosine.clone() }, &binary))))
+        .collect();
     let &(cosine_epochs, _) = tried.iter().min_by(|a, b| a.1.total_cmp(&b.1)).unwrap();
     let s = train(Config { validation: 0.0, epochs: cosine_epochs, ..cosine }, &binary);
     let e = s.evaluate_test();

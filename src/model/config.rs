@@ -183,7 +183,10 @@ impl Config {
 
     fn validate_schedule(&self) -> Result<()> {
         if !(self.decay_factor.is_finite() && self.decay_factor > 0.0 && self.decay_factor < 1.0) {
-            fail!("decayFactor {} must be between 0 and 1 (each cut multiplies the learning rate by it)", self.decay_factor);
+            fail!(
+                "decayFactor {} must be between 0 and 1 (each cut multiplies the learning rate by it)",
+                self.decay_factor
+            );
         }
         if self.decay_every == 0 {
             fail!("decayEvery must be 1 or more epochs");

@@ -7,8 +7,8 @@
 //! RBM by enumeration, and Gibbs chains (train/dreams.rs runs them from noise).
 
 use crate::kernels::matmul::{matmul, Operand};
-use crate::model::optim::{Optimizer, OptimizerKind};
 use crate::model::layers::{add_bias, Activation};
+use crate::model::optim::{Optimizer, OptimizerKind};
 use crate::real::Real;
 use crate::rng::Stream;
 
@@ -128,7 +128,11 @@ impl<T: Real> Rbm<'_, T> {
         let f = |x: T| x.to_f64().unwrap();
         let visible: f64 = (0..nv).map(|i| f(self.a[i]) * v[i]).sum();
         let hidden: f64 = (0..nh)
-            .map(|j| crate::model::layers::softplus(f(self.b[j]) + (0..nv).map(|i| v[i] * f(self.w[i * nh + j])).sum::<f64>()))
+            .map(|j| {
+                crate::model::layers::softplus(
+                    f(self.b[j]) + (0..nv).map(|i| v[i] * f(self.w[i * nh + j])).sum::<f64>(),
+                )
+            })
             .sum();
         -visible - hidden
     }
@@ -160,15 +164,19 @@ impl<T: Real> Rbm<'_, T> {
         let ln_z = self.log_partition();
         let mut g = Gradient { w: vec![0.0; nv * nh], a: vec![0.0; nv], b: vec![0.0; nh] };
         let mut add = |x: &[f64], weight: f64| {
-            let h = self.hidden_means(&x.iter().map(|&x| T::of(x)).collect::<Vec<_>>(), 1);
-            for i in 0..nv {
-                g.a[i] += weight * x[i];
-                for j in 0..nh {
-                    g.w[i * nh + j] += weight * x[i] * h[j].to_f64().unwrap();
+            let h: Vec<f64> = self
+                .hidden_means(&x.iter().map(|&x| T::of(x)).collect::<Vec<_>>(), 1)
+                .iter()
+                .map(|v| v.to_f64().unwrap())
+                .collect();
+            for (i, &xi) in x.iter().enumerate() {
+                g.a[i] += weight * xi;
+                for (gw, &hj) in g.w[i * nh..(i + 1) * nh].iter_mut().zip(&h) {
+                    *gw += weight * xi * hj;
                 }
             }
-            for j in 0..nh {
-                g.b[j] += weight * h[j].to_f64().unwrap();
+            for (gb, &hj) in g.b.iter_mut().zip(&h) {
+                *gb += weight * hj;
             }
         };
         for state in self.states() {

@@ -376,7 +376,14 @@ impl<T: Real> Backend for CpuBackend<T> {
         })
     }
 
-    fn scaled_copy(&self, p: &mut Program<Self>, out: View<CpuBuffer>, inp: &CpuBuffer, scale: f64, n: usize) -> Result<()> {
+    fn scaled_copy(
+        &self,
+        p: &mut Program<Self>,
+        out: View<CpuBuffer>,
+        inp: &CpuBuffer,
+        scale: f64,
+        n: usize,
+    ) -> Result<()> {
         let (o, at, inp) = (*out.buffer, out.offset, *inp);
         self.record(p, move |m, _| {
             let scale = T::of(scale);

@@ -70,7 +70,14 @@ pub(super) fn record<B: Backend>(
     let weight = |op| View::at(params, enc.weight, op);
     backend.sample_units(p, &c.hs, h0, enc.activation, 0, rows * nh)?;
     for i in 1..=k as u32 {
-        backend.matmul(p, View::whole(&c.zv), View::whole(&c.hs), weight(Operand::Transposed), (rows, nh, nv), false)?;
+        backend.matmul(
+            p,
+            View::whole(&c.zv),
+            View::whole(&c.hs),
+            weight(Operand::Transposed),
+            (rows, nh, nv),
+            false,
+        )?;
         backend.bias_activation(p, &c.vm, &c.zv, params, dec, rows)?;
         backend.sample_units(p, &c.vs, &c.vm, dec.activation, 2 * i - 1, rows * nv)?;
         backend.matmul(p, View::whole(&c.zh), View::whole(&c.vs), weight(Operand::Plain), (rows, nv, nh), false)?;
