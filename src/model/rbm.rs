@@ -70,22 +70,22 @@ impl<T: Real> Rbm<'_, T> {
 
     /// Hidden means for visible rows v [B, V]: f(vW + b).
     pub fn hidden_means(&self, v: &[T], rows: usize) -> Vec<T> {
-        let (nv, nh) = self.sizes();
-        let mut h = vec![T::zero(); rows * nh];
-        matmul(&mut h, v, Operand::Plain, self.w, Operand::Plain, rows, nv, nh, false);
-        add_bias(&mut h, self.b);
-        self.hidden.forward(&mut h);
-        h
+        self.means(v, rows, Operand::Plain, self.b, self.hidden)
     }
 
     /// Visible means for hidden rows h [B, H]: f(hWᵀ + a).
     pub fn visible_means(&self, h: &[T], rows: usize) -> Vec<T> {
-        let (nv, nh) = self.sizes();
-        let mut v = vec![T::zero(); rows * nv];
-        matmul(&mut v, h, Operand::Plain, self.w, Operand::Transposed, rows, nh, nv, false);
-        add_bias(&mut v, self.a);
-        self.visible.forward(&mut v);
-        v
+        self.means(h, rows, Operand::Transposed, self.a, self.visible)
+    }
+
+    /// One side's means from the other's rows x: f(x·op(W) + bias).
+    fn means(&self, x: &[T], rows: usize, op: Operand, bias: &[T], act: Activation) -> Vec<T> {
+        let (from, to) = (x.len() / rows.max(1), bias.len());
+        let mut y = vec![T::zero(); rows * to];
+        matmul(&mut y, x, Operand::Plain, self.w, op, rows, from, to, false);
+        add_bias(&mut y, bias);
+        act.forward(&mut y);
+        y
     }
 
     /// CD-k on a batch v0 [B, V]: h0 = p(h|v0) sampled (draw 0), then k steps of v ~ p(v|h) (draw

@@ -73,3 +73,19 @@ export function mosaicPicks(page, seed, load = false) {
     [seed, load],
   );
 }
+
+/** Waits until the saved run in IndexedDB has `step` steps. */
+export const savedAt = (page, step) =>
+  page.waitForFunction(async (step) => {
+    const db = await new Promise((resolve, reject) => {
+      const r = indexedDB.open('ae-playground', 1);
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+    const record = await new Promise((resolve) => {
+      const r = db.transaction('runs').objectStore('runs').get('current');
+      r.onsuccess = () => resolve(r.result);
+    });
+    db.close();
+    return record?.step === step;
+  }, step);

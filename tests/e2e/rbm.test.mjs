@@ -5,7 +5,7 @@
 // address, and a reload resumes it at the same rate.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ARTIFACTS, open, scrollThrough, start } from './browser.mjs';
+import { ARTIFACTS, open, savedAt, scrollThrough, start } from './browser.mjs';
 
 let env;
 before(async () => (env = await start()));
@@ -65,19 +65,7 @@ test('a schedule draws its rate on the loss chart, is kept in the address, and a
   const rates = await page.evaluate(() => window.aePlayground.debug.lossSeries().at(-1).filter((v) => v != null));
   assert.ok(rates.length > 2 && rates.some((r) => r > 0.0025) && rates.at(-1) < 0.001, `rates drawn: ${rates}`);
   await page.screenshot({ path: new URL('schedule-chart.png', ARTIFACTS).pathname });
-  await page.waitForFunction(async () => {
-    const db = await new Promise((resolve, reject) => {
-      const r = indexedDB.open('ae-playground', 1);
-      r.onsuccess = () => resolve(r.result);
-      r.onerror = () => reject(r.error);
-    });
-    const record = await new Promise((resolve) => {
-      const r = db.transaction('runs').objectStore('runs').get('current');
-      r.onsuccess = () => resolve(r.result);
-    });
-    db.close();
-    return record?.step === 80;
-  });
+  await savedAt(page, 80);
   await page.reload();
   await page.evaluate(() => window.aePlayground.ready);
   await page.waitForFunction(() => /Resumed the run/.test(document.getElementById('run-status').textContent));

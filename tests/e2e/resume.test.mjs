@@ -3,27 +3,11 @@
 // included; another address starts afresh.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { open, start } from './browser.mjs';
+import { open, savedAt, start } from './browser.mjs';
 
 let env;
 before(async () => (env = await start()));
 after(() => env.stop());
-
-/** Waits until the saved run in IndexedDB has `step` steps. */
-const savedAt = (page, step) =>
-  page.waitForFunction(async (step) => {
-    const db = await new Promise((resolve, reject) => {
-      const r = indexedDB.open('ae-playground', 1);
-      r.onsuccess = () => resolve(r.result);
-      r.onerror = () => reject(r.error);
-    });
-    const record = await new Promise((resolve) => {
-      const r = db.transaction('runs').objectStore('runs').get('current');
-      r.onsuccess = () => resolve(r.result);
-    });
-    db.close();
-    return record?.step === step;
-  }, step);
 
 const reconstructions = (page) => page.evaluate(async () => [...(await window.aePlayground.reconstruct([0, 1, 2])).outputs]);
 const train = (page, steps) => page.evaluate((steps) => window.aePlayground.train({ steps }), steps);
