@@ -263,7 +263,7 @@ fn settings_rbm_stages_and_schedules_cannot_take_are_refused_by_name() {
     let rbm = Config { pretrain: Pretrain::Rbm, pretrain_epochs: 2, ..Config::default() };
     let refused = |c: Config| c.validate().unwrap_err().message;
     let relu = Config { hidden: vec![32, 8], activation: PerLayer::All(Activation::Relu), ..rbm.clone() };
-    assert!(refused(relu).contains("hidden layer 1 is Relu, but an RBM stage's hidden units must be sigmoid"));
+    assert!(refused(relu).contains("hidden layer 1 is relu, but an RBM stage's hidden units must be sigmoid"));
     assert!(refused(Config { pretrain_epochs: 0, ..rbm.clone() }).contains("pretrain rbm: set pretrainEpochs"));
     assert!(refused(Config { cd_steps: 0, ..rbm.clone() }).contains("cdSteps 0 must be from 1 to 1000"));
     assert!(refused(Config { k_sparse: 4, ..rbm.clone() }).contains("kSparse does not combine with RBM stages"));
@@ -299,11 +299,15 @@ fn data_outside_0_to_1_takes_gaussian_visible_units() {
         output_activation: Activation::Linear,
         ..Config::default()
     };
-    let mut s = Session::new(c, data).unwrap();
+    let mut s = Session::new(c.clone(), data.clone()).unwrap();
     assert_eq!(s.trainer.phase.net.dense(1).unwrap().activation, Activation::Linear, "Gaussian visible units");
     assert_eq!(s.trainer.optimizer().learning_rate, rbm::LEARNING_RATE_GAUSSIAN as f32);
     while !s.finished() {
         s.train_step().unwrap();
     }
     assert!(s.evaluate_test().loss.is_finite());
+    // Gaussian units on both sides have no proper distribution: refused, saying why.
+    let both = Config { hidden: vec![4], activation: PerLayer::All(Activation::Linear), ..c };
+    let e = Session::new(both, data).err().unwrap().message;
+    assert!(e.contains("Gaussian on both sides"), "{e}");
 }

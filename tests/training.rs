@@ -292,3 +292,33 @@ fn the_views_see_the_corrupted_inputs_exactly_when_noise_is_on() {
     assert_eq!(s.corrupted(&rows).unwrap(), (noisy.clone(), outputs.clone()), "the same at each call");
     assert_ne!(outputs, s.reconstruct(&rows).1, "the outputs are of the corrupted inputs");
 }
+
+#[test]
+fn training_steps_at_the_scheduled_rate() {
+    // A step schedule (× 0.5 each epoch of 44 steps) against a constant run whose rate is halved by
+    // hand at the same step: plain SGD without momentum, so each step's update is rate × gradient
+    // and the two runs agree only if the schedule's rate reached the update.
+    use ae_playground::model::optim::OptimizerKind;
+    use ae_playground::model::schedule::ScheduleKind;
+    let base = Config { optimizer: OptimizerKind::Sgd, momentum: 0.0, learning_rate: 0.5, ..config() };
+    let scheduled = Config { schedule: ScheduleKind::Step, decay_every: 1, decay_factor: 0.5, ..base.clone() };
+    let (mut a, mut b) = (Session::new(scheduled, digits()).unwrap(), Session::new(base, digits()).unwrap());
+    let per_epoch = (1437 / 32) as u64;
+    for step in 0..per_epoch + 5 {
+        if step == per_epoch {
+            b.trainer.set_learning_rate(0.25).unwrap();
+        }
+        let (x, y) = (a.train_step().unwrap().loss, b.train_step().unwrap().loss);
+        assert_eq!(x, y, "step {step}");
+    }
+    assert_eq!(a.trainer.net().params, b.trainer.net().params);
+    assert_eq!(a.trainer.learning_rate_at(a.trainer.step), 0.25);
+    // The same run without the hand-made cut parts from the schedule after the epoch.
+    let mut c =
+        Session::new(Config { optimizer: OptimizerKind::Sgd, momentum: 0.0, learning_rate: 0.5, ..config() }, digits())
+            .unwrap();
+    for _ in 0..per_epoch + 5 {
+        c.train_step().unwrap();
+    }
+    assert_ne!(a.trainer.net().params, c.trainer.net().params);
+}

@@ -39,7 +39,7 @@ export const FROM_WORKER = {
   backend: 'name, reason: the engine in use and why',
   metrics: 'step, epoch, phase, finished, over (A\'s training and B\'s), trainLoss, testLoss, terms, testAccuracy, learningRate, samplesPerSecond',
   reconstructions: 'count, pixels, corrupted, gibbs: test samples and outputs (with noise, the corrupted ones too; gibbs: an RBM stage\'s one Gibbs step)',
-  dreams: 'count, pixels, steps: an RBM stage\'s Gibbs chains from noise (count 0: none now)',
+  dreams: 'count, pixels, steps, model (\'A\' or \'B\' in compare mode): an RBM stage\'s Gibbs chains from noise (count 0: none now)',
   network: 'index, phase, layers, activations, model (\'b\' for B): the phase\'s net with its thinned links, and test sample `index` through it',
   compared: 'metrics, pixels, corrupted, latent (aligned to A\'s), network: B reported beside A',
   latent: 'points, labels, width, projected, basis',

@@ -16,7 +16,7 @@ export const SETTINGS = [
   { key: 'batchSize', group: 'Training', label: 'Batch size', kind: 'number', initial: 64, min: 1, max: 4096, step: 1 },
   { key: 'seed', group: 'Training', label: 'Seed', kind: 'number', initial: 1, min: 0, max: 4294967295, step: 1 },
   { key: 'initGain', group: 'Training', label: 'Initial weight scale (0: by activation)', kind: 'number', initial: 0, min: 0, step: 'any' },
-  { key: 'validation', group: 'Training', label: 'Validation fraction (held out for early stopping)', kind: 'number', initial: 0, min: 0, max: 0.9, below: 0.9, step: 'any' },
+  { key: 'validation', group: 'Training', label: 'Validation fraction (held out: early stopping, plateau)', kind: 'number', initial: 0, min: 0, max: 0.9, below: 0.9, step: 'any' },
   { key: 'patience', group: 'Training', label: 'Early stopping patience in epochs (0: off)', kind: 'number', initial: 0, min: 0, step: 1 },
   { key: 'schedule', group: 'Learning-rate schedule', label: 'Schedule (each phase)', kind: 'select', options: ['constant', 'step', 'cosine', 'plateau'], initial: 'constant' },
   { key: 'decayEvery', group: 'Learning-rate schedule', label: 'Step: cut every n epochs', kind: 'number', initial: 10, min: 1, step: 1 },

@@ -49,7 +49,6 @@ impl Session {
                 "cursor": cursor,
                 "optimizerT": o.t,
                 "history": thinned(&self.history),
-                "rates": thinned(&self.rates),
                 "stoppedEarly": self.stopped_early,
                 "best": self.best.as_ref().map(|(loss, epoch, _)| (loss, epoch)),
                 "plateau": t.plateau,
@@ -113,7 +112,6 @@ impl Session {
         t.resume_at(run.phase_step, run.epoch, run.cursor)?;
         t.plateau = run.plateau;
         s.step = run.step;
-        s.rates = if run.rates.len() == run.history.len() { run.rates } else { vec![Vec::new(); run.history.len()] };
         s.history = run.history;
         s.stopped_early = run.stopped_early;
         s.best = match run.best {
@@ -134,8 +132,6 @@ struct Run {
     cursor: usize,
     optimizer_t: u32,
     history: Vec<Vec<(u64, f32)>>,
-    #[serde(default)]
-    rates: Vec<Vec<(u64, f32)>>,
     stopped_early: bool,
     best: Option<(f64, u32)>,
     /// The schedule's plateau watch (runs saved before schedules have none).

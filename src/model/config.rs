@@ -198,8 +198,20 @@ impl Config {
             ScheduleKind::Cosine if self.epochs == 0 => fail!(
                 "schedule cosine takes the rate to zero over the phase, so it needs the phase's length: set epochs (0 trains until stopped)"
             ),
-            ScheduleKind::Cosine if self.warmup_epochs >= self.epochs => {
-                fail!("warmupEpochs {} must be fewer than epochs {}", self.warmup_epochs, self.epochs)
+            ScheduleKind::Cosine => {
+                // The schedule runs in every phase: the warm-up must leave each of them some decay.
+                let phases = [
+                    ("epochs", self.epochs),
+                    ("pretrainEpochs", self.pretrain_epochs),
+                    ("classifierEpochs", self.classifier_epochs),
+                ];
+                match phases.iter().find(|(_, n)| *n > 0 && self.warmup_epochs >= *n) {
+                    Some((name, n)) => fail!(
+                        "warmupEpochs {} must be fewer than {name} {n} (the cosine schedule warms up in every phase)",
+                        self.warmup_epochs
+                    ),
+                    None => Ok(()),
+                }
             }
             ScheduleKind::Plateau if self.validation == 0.0 => {
                 fail!("schedule plateau watches the validation loss: set validation, e.g. 0.1")
@@ -225,7 +237,8 @@ impl Config {
             let fits = a == Activation::Sigmoid || (l + 1 == n && a == Activation::Linear);
             if !fits {
                 let what = if l + 1 == n { "sigmoid or linear" } else { "sigmoid" };
-                fail!("pretrain rbm: hidden layer {} is {a:?}, but an RBM stage's hidden units must be {what} (binary units, or linear ones at the code)", l + 1);
+                let name = serde_json::to_value(a).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+                fail!("pretrain rbm: hidden layer {} is {name}, but an RBM stage's hidden units must be {what} (binary units, or linear ones at the code)", l + 1);
             }
         }
         if self.k_sparse > 0 {

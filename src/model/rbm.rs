@@ -18,7 +18,10 @@ use crate::rng::Stream;
 /// magnitude smaller, as the paper's code takes for its linear code layer; momentum 0.5 for the first
 /// 5 epochs, while the weights change fastest, then 0.9; weight cost 0.0002 (the paper's and the
 /// guide's value). The engine's weight decay reaches the biases too, where the paper's code spares
-/// them; at 0.0002 a step that changes little.
+/// them; at 0.0002 a step that changes little. One departure: the chain samples the visible units at
+/// every step, where the paper's code and the guide take the last reconstruction's probabilities to
+/// cut the noise; sampled, CD-k is a Gibbs chain whose large-k limit is the exact gradient, which
+/// tests/rbm.rs checks by enumeration.
 pub const LEARNING_RATE_BINARY: f64 = 0.1;
 pub const LEARNING_RATE_GAUSSIAN: f64 = 0.001;
 pub const MOMENTUM_START: f64 = 0.5;

@@ -78,8 +78,6 @@ pub struct Session {
     pub step: u64,
     /// Each phase's own loss series: (step over all phases, batch loss), one list per phase.
     pub history: Vec<Vec<(u64, f32)>>,
-    /// The learning rate at each recorded loss's step, one list per phase (the schedule's line).
-    pub rates: Vec<Vec<(u64, f32)>>,
     /// Early stopping's best validation loss so far in the last phase, its epoch and weights.
     pub(crate) best: Option<(f64, u32, Vec<f32>)>,
     pub(crate) stopped_early: bool,
@@ -126,7 +124,6 @@ impl Session {
             autoencoder: None,
             step: 0,
             history: vec![Vec::new(); phase_count],
-            rates: vec![Vec::new(); phase_count],
             best: None,
             stopped_early: false,
             device: Device::Cpu,
@@ -227,6 +224,9 @@ impl Session {
             0 => Activation::Linear,
             _ => c.activation.get(k - 1),
         };
+        if visible == Activation::Linear && c.activation.get(k) == Activation::Linear {
+            fail!("pretrain rbm: this data's values run from {min} to {max}, outside 0..1, so the first RBM's visible units are Gaussian, and a linear first hidden layer would make them Gaussian on both sides, which has no proper distribution; make hidden layer 1 sigmoid, or rescale the data to 0..1");
+        }
         let (net, code) = rbm_stage::<f32>(c, data.dim(), k, visible);
         let optimizer = rbm::optimizer(net.params.len(), visible, c.activation.get(k));
         let rows = Self::split(c, data).0;
@@ -324,7 +324,8 @@ impl Session {
         if plateau || stopping {
             let e = self.trainer.evaluate(&self.data, &self.validation_rows());
             let loss = e.loss + e.penalties.total();
-            if plateau {
+            // (a loss that is not a number cannot be bettered: it would stall plateau's watch)
+            if plateau && loss.is_finite() {
                 let (step, patience) = (self.trainer.step, self.trainer.phase.schedule.patience);
                 self.trainer.plateau.observe(loss, step, patience);
             }
@@ -343,16 +344,6 @@ impl Session {
     /// one loss per read-back).
     pub(crate) fn record_loss(&mut self, loss: f32) {
         self.history[self.current].push((self.step, loss));
-        let rate = self.trainer.learning_rate_at(self.trainer.step.saturating_sub(1)) as f32;
-        self.rates[self.current].push((self.step, rate));
-    }
-
-    /// Phase `index`'s learning rate as (step, rate), at most `points` of them, at the steps
-    /// `phase_losses` gives (each run's last rate).
-    pub fn phase_rates(&self, index: usize, points: usize) -> Vec<(u64, f32)> {
-        let Some(series) = self.rates.get(index) else { return Vec::new() };
-        let run = series.len().div_ceil(points.max(1)).max(1);
-        series.chunks(run).map(|c| c[c.len() - 1]).collect()
     }
 
     /// Phase `index`'s batch losses as (step, loss), at most `points` of them: means of equal runs of

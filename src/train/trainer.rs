@@ -290,7 +290,7 @@ impl Trainer {
         fail!(
             "training diverged at step {at}: {what}. The weights and optimizer state of step {} are restored; lower the learning rate (now {}) and continue",
             self.step,
-            self.optimizer().learning_rate
+            self.learning_rate_at(self.step) as f32
         )
     }
 }

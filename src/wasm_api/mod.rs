@@ -186,12 +186,6 @@ impl Playground {
         self.session.phase_losses(index, points).into_iter().flat_map(|(step, loss)| [step as f32, loss]).collect()
     }
 
-    /// Phase `index`'s learning rate at the steps `phase_losses` gives, as [step, rate, …].
-    #[wasm_bindgen(js_name = phaseRates)]
-    pub fn phase_rates(&self, index: usize, points: usize) -> Vec<f32> {
-        self.session.phase_rates(index, points).into_iter().flat_map(|(step, rate)| [step as f32, rate]).collect()
-    }
-
     /// The current phase's loss per test sample (its own loss: squared error or cross-entropy).
     #[wasm_bindgen(js_name = testLoss)]
     pub fn test_loss(&self) -> f32 {

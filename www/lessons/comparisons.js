@@ -38,7 +38,7 @@ export const COMPARISON_LESSONS = [
     compare: { pretrainEpochs: 10, pretrain: 'rbm' },
     steps: [
       {
-        text: 'The deep sigmoid net of “Why pretrain?” (64 → 32 → 16 → 8, plain Glorot weights, plain SGD). A starts from random weights. B is pretrained as Hinton did: each pair of layers is a restricted Boltzmann machine, trained by contrastive divergence, before the net is unrolled and fine-tuned. Press Play. While B’s stages train, the diagram draws each as two layers joined by one weight matrix, and the panel of dreams shows what the RBM finds likely.',
+        text: 'The deep sigmoid net of “Why pretrain?” (64 → 32 → 16 → 8, plain Glorot weights, plain SGD). A starts from random weights. B is pretrained as Hinton did: each pair of layers is a restricted Boltzmann machine, trained by contrastive divergence, before the net is unrolled and fine-tuned. Press Play. While B’s stages train, the panel “What the RBM dreams” shows what B’s RBM finds likely; show B in the diagram (the B switch beside its title) to see each stage drawn as two layers joined both ways by one weight matrix.',
         watch: 'loss',
         goal: { stepsAtLeast: 2500, bLowerBy: 0.4 },
       },

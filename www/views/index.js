@@ -57,14 +57,15 @@ export function installViews(store, { reset, select }) {
   });
   // An RBM stage's dreams: shown while one trains, in the data's own shape.
   const dreams = made($('dreams'), () => new ImageGrid($('dreams'), { size: 42 }), ImageGrid);
-  const drawDreams = guarded($('dreams-block'), ({ count, pixels, steps }) => {
+  const drawDreams = guarded($('dreams-block'), ({ count, pixels, steps, model }) => {
     $('dreams-block').hidden = !count;
     if (!count) return;
     const { width, height, channels } = store.get().dataset;
     const size = width * height * channels;
     const row = (r) => Array.from({ length: count / 2 }, (_, i) => pixels.subarray((r * count) / 2 * size + i * size, (r * count) / 2 * size + (i + 1) * size));
     dreams.update([row(0), row(1)], width, height, channels);
-    $('dreams-what').textContent = `Gibbs chains started from noise, ${steps} steps on: what the RBM being trained finds likely. They sharpen as it learns.`;
+    const whose = model ? `${model}’s ` : '';
+    $('dreams-what').textContent = `${whose}Gibbs chains started from noise, ${steps} steps on: what the RBM being trained finds likely. They sharpen as it learns.`;
   });
   const compare = made($('compare-bar'), () => new CompareView(store, choose), CompareView);
   const readout = made($('readout'), () => new Readout($('readout'), $('announce')), Readout);

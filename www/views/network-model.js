@@ -68,7 +68,8 @@ export function describeNetwork(settings, dim, network) {
     if (phase.rbm) {
       // An RBM: the layer below and this one, joined both ways by one weight matrix; no decoder.
       Object.assign(card, { rbm: 'hidden' });
-      Object.assign(cards[first + s - 1], { rbm: 'visible' });
+      // (the input, not the corrupted copy: an RBM stage trains on clean data)
+      Object.assign(cards[s === 0 ? 0 : first + s - 1], { rbm: 'visible' });
       if (enc.links) links[first + s - 1] = { ...enc.links, undirected: true };
       return { cards, links };
     }

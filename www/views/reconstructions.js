@@ -52,8 +52,8 @@ export class ReconstructionsView {
     this.count = count;
     const said = (noise) => (noise ? 'corrupted as in training, then the outputs' : 'the outputs');
     $('recon-middle').textContent = withB ? '' : noisy ? ' Middle: corrupted as in training.' : '';
-    // An RBM stage reconstructs by one Gibbs step, in means: v → p(h|v) → p(v|h).
-    $('recon-bottom').textContent = withB ? '' : gibbs ? 'them after one Gibbs step of the RBM, v → h → v′ (in probabilities)' : noisy ? 'the corrupted ones' : 'them';
+    // An RBM stage reconstructs by one mean-field Gibbs step: v → p(h|v) → E[v|h].
+    $('recon-bottom').textContent = withB ? '' : gibbs ? 'them after one Gibbs step of the RBM, v → h → v′, taken in means' : noisy ? 'the corrupted ones' : 'them';
     $('recon-compare').textContent = withB ? `Rows: the test inputs; A: ${said(noisy)}; B: ${said(bNoisy)}.` : b ? 'B’s rows come back when both reconstruct the same inputs (one of them is pretraining a later stage).' : '';
     $('recon-plain').hidden = withB;
     // For the page-load benchmark (scripts/bench.mjs): when reconstructions first appear.

@@ -165,9 +165,12 @@ async function report(withTestLoss) {
   const pixels = models.playground.reconstruct(indices);
   const corrupted = models.playground.corrupted(indices); // empty without noise
   post({ type: 'reconstructions', count: shown, pixels, corrupted, gibbs: metrics.phase.rbm }, [pixels.buffer, corrupted.buffer]);
-  // An RBM stage's dreams: its chains run a few Gibbs steps further each report.
-  const dreams = metrics.phase.rbm ? models.playground.dream(DREAMS, DREAM_STEPS) : null;
-  if (dreams) post({ type: 'dreams', count: DREAMS, ...dreams }, [dreams.pixels.buffer]);
+  // An RBM stage's dreams (A's, or else B's in compare mode): its chains run a few Gibbs steps
+  // further each report.
+  const b = models.partner?.model;
+  const dreamer = metrics.phase.rbm ? 'A' : b?.phase().rbm ? 'B' : null;
+  const dreams = dreamer && (dreamer === 'A' ? models.playground : b).dream(DREAMS, DREAM_STEPS);
+  if (dreams) post({ type: 'dreams', count: DREAMS, model: models.partner ? dreamer : '', ...dreams }, [dreams.pixels.buffer]);
   else if (reports.dreaming) post({ type: 'dreams', count: 0 });
   reports.dreaming = Boolean(dreams);
   const latent = models.playground.latent(LATENT_POINTS);

@@ -100,6 +100,10 @@ impl<B: Backend> Engine<B> {
     /// penalties at its code op and corruption (its frozen layers stay outside: the caller feeds
     /// their output as the batch).
     pub fn new(backend: B, phase: &Phase, optimizer: &Optimizer) -> Result<Self> {
+        if let (1.., Some(Op::Dense(enc))) = (phase.cd_steps, phase.net.ops.first()) {
+            // Refused before any buffer is made, as Buffers::new refuses its own.
+            rbm::ChainBuffers::check(&backend, phase.batch_size, enc.inputs, enc.outputs)?;
+        }
         let bufs = Buffers::new(&backend, phase, optimizer)?;
         let (b, input, len) = (phase.batch_size, phase.net.input, phase.net.params.len());
         let mut corrupt = Vec::new();

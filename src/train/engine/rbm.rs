@@ -24,10 +24,16 @@ pub(super) struct ChainBuffers<B: Backend> {
 }
 
 impl<B: Backend> ChainBuffers<B> {
-    pub fn new(backend: &B, rows: usize, visible: usize, hidden: usize) -> Result<Self> {
+    /// Refuses, with a message, a chain larger than the backend holds.
+    pub fn check(backend: &B, rows: usize, visible: usize, hidden: usize) -> Result<()> {
         for n in [2 * rows * visible, 2 * rows * hidden] {
             backend.check_fits("the RBM's chain", n)?;
         }
+        Ok(())
+    }
+
+    pub fn new(backend: &B, rows: usize, visible: usize, hidden: usize) -> Result<Self> {
+        Self::check(backend, rows, visible, hidden)?;
         let zeros = |n| backend.zeros("the RBM's chain", n);
         Ok(ChainBuffers {
             hs: zeros(rows * hidden)?,
