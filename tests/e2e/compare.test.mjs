@@ -54,7 +54,7 @@ test('A and B train in lockstep, and B trains as B alone would; the address hold
   assert.equal(m.maskedTestLoss, undefined, 'what only a comparison measures goes with B');
   assert.equal(new URLSearchParams(new URL(page.url()).hash.slice(1)).get('b'), null);
   assert.equal((await page.evaluate(() => window.aePlayground.train({ steps: 10 }))).step, STEPS.at(-1) + 11);
-  assert.equal((await page.evaluate(() => window.aePlayground.debug.lossSeries())).length, 3, 'step, train, test: B’s series gone');
+  assert.equal((await page.evaluate(() => window.aePlayground.debug.lossSeries())).length, 4, 'step, train, test, learning rate: B’s series gone');
   assert.equal(await page.textContent('#recon-compare'), '');
   assert.ok(await page.locator('#compare-bar').isHidden());
   assert.deepEqual(errors, []);
@@ -75,7 +75,7 @@ test('the views show both: the chart, the reconstructions, the aligned planes, t
   assert.match(await page.textContent('#recon-compare'), /A: the outputs; B: corrupted as in training, then the outputs/);
   assert.match(await page.textContent('#latent-b-what'), /^B \(right\): .*Procrustes/);
   const series = await page.evaluate(() => window.aePlayground.debug.lossSeries());
-  assert.equal(series.length, 5, 'step, A train, A test, B train, B test');
+  assert.equal(series.length, 6, 'step, A train, A test, B train, B test, learning rate');
   assert.ok(series[4].some((v) => v > 0), 'B’s test loss is drawn');
   await page.screenshot({ path: new URL('compare-desktop.png', ARTIFACTS).pathname });
   // The diagram shows B's net: its corrupted input card.

@@ -298,6 +298,8 @@ def main():
             s[key] = value
     task = args.task or ("classifier" if json.loads(meta["phase"]).get("kind") == "classifier" else "autoencoder")
     check(s, task, meta)
+    if s.get("schedule", "constant") != "constant":
+        say(f"note: this script trains at a constant learning rate; the page's {s['schedule']} schedule is not applied here")
     torch.manual_seed(s["seed"])
 
     if args.labels_per_class is None:
