@@ -3,8 +3,8 @@
 //! backend, run in f64), against (J(p + ε) − J(p − ε)) / 2ε, with J computed forward only by the
 //! plain-loop functions; relative error < 1e-4.
 
-use ae_playground::model::architecture::{autoencoder, classifier};
-use ae_playground::model::config::{Config, PerLayer};
+use ae_playground::model::architecture::{autoencoder, classifier, Shape};
+use ae_playground::model::config::{Config, ConvLayer, PerLayer};
 use ae_playground::model::layers::{Activation, Loss};
 use ae_playground::model::net::{CodePenalties, Net};
 use ae_playground::model::optim::{Optimizer, OptimizerKind};
@@ -20,8 +20,12 @@ const LABELS: [u8; B] = [0, 2, 1, 2];
 
 /// A batch the f32 interface carries exactly.
 fn inputs() -> Vec<f32> {
+    inputs_of(INPUT)
+}
+
+fn inputs_of(width: usize) -> Vec<f32> {
     let s = Rng::new(11).stream(Purpose::Sample, 0);
-    (0..(B * INPUT) as u32).map(|i| 0.05 + 0.9 * s.uniform(i)).collect()
+    (0..(B * width) as u32).map(|i| 0.05 + 0.9 * s.uniform(i)).collect()
 }
 
 /// The VAE's noise.
@@ -67,10 +71,11 @@ fn analytic(case: &Case, x: &[f32]) -> Vec<f64> {
 }
 
 fn check(name: &str, case: Case) {
-    let x32 = inputs();
+    let x32 = inputs_of(case.net.input);
     let x: Vec<f64> = x32.iter().map(|&v| v as f64).collect();
     let analytic = analytic(&case, &x32);
-    let eps = 1e-6;
+    // ε = 1e-5: below it, rounding in J (a sum over every pixel of the batch) swamps small gradients.
+    let eps = 1e-5;
     let mut worst = 0.0f64;
     let mut p = case.net.params.clone();
     for i in 0..p.len() {
@@ -93,7 +98,11 @@ fn check(name: &str, case: Case) {
 }
 
 fn ae(config: Config) -> Case {
-    let (mut net, code) = autoencoder::<f64>(&config, INPUT);
+    ae_on(config, INPUT.into())
+}
+
+fn ae_on(config: Config, input: Shape) -> Case {
+    let (mut net, code) = autoencoder::<f64>(&config, input);
     // Non-zero biases, so every bias gradient is exercised away from zero.
     let len = net.params.len();
     for (i, v) in net.params.iter_mut().enumerate().filter(|(_, v)| **v == 0.0) {
@@ -242,4 +251,26 @@ fn gamma_model_joint_cost() {
         }
         println!("Γ-model {act:?}: worst relative error {worst:.1e}");
     }
+}
+
+/// Convolutional autoencoders: a convolution and its transposed twin at strides 1 and 2, on odd and
+/// even map sizes, with 1 and 3 channels, kernels 1, 3 and 5, tied and untied, each through a dense
+/// code and back.
+#[test]
+fn convolutions_and_transposed_convolutions() {
+    let conv = |filters, kernel, stride| ConvLayer { filters, kernel, stride };
+    let image = |height, width, channels| Shape { height, width, channels };
+    let cases = [
+        ("stride 2, 6×6 grey", image(6, 6, 1), vec![conv(3, 3, 2)], false),
+        ("stride 1, 5×5 grey", image(5, 5, 1), vec![conv(2, 3, 1)], false),
+        ("stride 2, 5×4 colour", image(5, 4, 3), vec![conv(2, 3, 2)], false),
+        ("two layers, 7×7, kernels 5 and 1", image(7, 7, 1), vec![conv(2, 5, 2), conv(3, 1, 1)], false),
+        ("tied, stride 2, 6×5 colour", image(6, 5, 3), vec![conv(2, 3, 2)], true),
+    ];
+    for (name, shape, layers, tied) in cases {
+        let config = Config { conv: layers, conv_activation: Activation::Tanh, tied, ..base() };
+        check(&format!("conv {name}"), ae_on(config, shape));
+    }
+    let relu = Config { conv: vec![conv(2, 3, 2)], loss: Loss::CrossEntropy, ..base() };
+    check("conv relu, cross-entropy", ae_on(relu, image(6, 6, 1)));
 }

@@ -10,6 +10,7 @@
 mod common;
 
 use ae_playground::kernels::matmul::Operand;
+use ae_playground::model::conv::Geometry;
 use ae_playground::model::corrupt::Noise;
 use ae_playground::model::layers::{Activation, Loss, WeightLayout};
 use ae_playground::model::net::Dense;
@@ -82,7 +83,7 @@ fn bias_activation_mirrors_add_bias_and_activation_forward() {
         let d = dense(5, W, act);
         let inputs = vec![random(B * W, 1, -3.0, 3.0), random(B * W, 2, -1.0, 1.0), random(d.bias + W, 3, -1.0, 1.0)];
         parity!(format!("bias_activation {act:?}"), inputs, StepValues::default(), [0, 1], |b, p, x| {
-            b.bias_activation(p, &x[0], &x[1], &x[2], &d, B)
+            b.bias_activation(p, &x[0], &x[1], &x[2], d.bias_activation(), B)
         });
     }
 }
@@ -317,4 +318,23 @@ fn scaled_copy_mirrors_its_loop() {
     });
     assert_eq!(cpu[0][..n], inputs[0][..n]);
     assert!(cpu[0][n..].iter().zip(&inputs[1]).all(|(&y, &x)| y == -0.25 * x));
+}
+
+#[test]
+fn im2col_and_col2im_mirror_theirs() {
+    // im2col and col2im (conv.wgsl); conv::im2col and conv::col2im. Odd sizes, three channels,
+    // strides 1 and 2, kernels 1, 3 and 5; 37 samples.
+    for (height, width, channels, kernel, stride) in [(9, 7, 3, 3, 2), (8, 8, 1, 5, 1), (5, 6, 2, 1, 2)] {
+        let g = Geometry { height, width, channels, kernel, stride, filters: 4 };
+        let (large, cols) = (B * g.large(), B * g.positions() * g.patch());
+        let name = format!("{height}×{width}×{channels}, kernel {kernel}, stride {stride}");
+        let inputs = vec![vec![0.0; cols], random(large, 21, -1.0, 1.0)];
+        parity!(format!("im2col {name}"), inputs, StepValues::default(), [0], |b, p, x| {
+            b.im2col(p, &x[0], &x[1], &g, B)
+        });
+        let inputs = vec![random(cols, 22, -1.0, 1.0), vec![0.0; large]];
+        parity!(format!("col2im {name}"), inputs, StepValues::default(), [1], |b, p, x| {
+            b.col2im(p, &x[1], &x[0], &g, B)
+        });
+    }
 }

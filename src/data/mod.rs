@@ -79,6 +79,16 @@ impl Default for Dataset {
 }
 
 impl Dataset {
+    /// Whether samples are images (a table's rows are one row of values, height 1).
+    pub fn is_image(&self) -> bool {
+        self.height > 1
+    }
+
+    /// What a net reads from a sample.
+    pub fn shape(&self) -> crate::model::architecture::Shape {
+        crate::model::architecture::Shape { height: self.height, width: self.width, channels: self.channels }
+    }
+
     /// Values per sample (saturating: `validate` refuses a shape too large to hold).
     pub fn dim(&self) -> usize {
         self.height.saturating_mul(self.width).saturating_mul(self.channels)

@@ -4,14 +4,16 @@
 //! settings, the phase and the layers in order.
 //!
 //! Tensors: `layers.{i}.weight` F32 [inputs, outputs] and `layers.{i}.bias` F32 [outputs] for each
-//! dense op i (a tied layer has no weight of its own: it uses another's, transposed), then
+//! dense op i (a tied layer has no weight of its own: it uses another's, transposed); a convolution's
+//! weight as the engine stores it ([K·K·C, F], a transposed one's [F, K·K·C], see net.rs) and its
+//! bias [output channels], then
 //! `optimizer.m` and (Adam) `optimizer.v`, F32 [number of parameters], in the network's parameter order.
 //! Metadata (strings): `format` "ae-playground 1", `config` (the settings as JSON), `phase` (the
 //! phase's kind as JSON, e.g. `{"kind":"stage","stage":0}`; files written before it held the phase's
 //! display name, which is still read), `phaseName` (for people), `step`,
 //! `optimizer.t`, and `layers`: JSON `[{op, activation, inputs, outputs, weight, bias}]` where `weight`
 //! names the tensor (or "transpose of layers.{j}.weight"), or `{op: "kSparse", k}` /
-//! `{op: "reparameterize", code}`.
+//! `{op: "reparameterize", code}`; a convolution's entry is `conv` or `convTranspose` with its `geometry`.
 
 use crate::error::Result;
 use crate::fail;
@@ -32,29 +34,35 @@ pub fn write(config: &Config, phase: PhaseKind, step: u64, net: &Net<f32>, optim
     let mut layers = Vec::new();
     for (i, op) in net.ops.iter().enumerate() {
         match op {
-            Op::Dense(d) => {
-                let weight = match d.layout {
+            Op::Dense(_) | Op::Conv(_) => {
+                let l = op.layer_params().expect("a layer");
+                let weight = match l.layout {
                     WeightLayout::Own => {
                         tensors.push((
                             format!("layers.{i}.weight"),
-                            vec![d.inputs, d.outputs],
-                            &net.params[d.weight_range()],
+                            vec![l.shape.0, l.shape.1],
+                            &net.params[l.weight.clone()],
                         ));
                         format!("layers.{i}.weight")
                     }
                     WeightLayout::TransposeOf => {
-                        // The layer borrowing this weight is the dense op that owns the same offset.
-                        let owner = net.ops.iter().position(
-                            |o| matches!(o, Op::Dense(e) if e.layout == WeightLayout::Own && e.weight == d.weight),
-                        );
+                        // The layer borrowing this weight is the layer that owns the same offset.
+                        let owner = net.ops.iter().position(|o| {
+                            o.layer_params().is_some_and(|e| e.layout == WeightLayout::Own && e.weight == l.weight)
+                        });
                         owner
                             .map_or_else(|| "transpose of (none)".into(), |j| format!("transpose of layers.{j}.weight"))
                     }
                 };
-                tensors.push((format!("layers.{i}.bias"), vec![d.outputs], &net.params[d.bias_range()]));
-                layers
-                    .push(json!({"op": "dense", "activation": d.activation, "inputs": d.inputs, "outputs": d.outputs,
-                    "weight": weight, "bias": format!("layers.{i}.bias")}));
+                tensors.push((format!("layers.{i}.bias"), vec![l.bias.len()], &net.params[l.bias.clone()]));
+                let (inputs, outputs) = (net.input_width_of(i), op.output_width());
+                let mut layer = json!({"op": "dense", "activation": op.activation(), "inputs": inputs, "outputs": outputs,
+                    "weight": weight, "bias": format!("layers.{i}.bias")});
+                if let Op::Conv(c) = op {
+                    layer["op"] = json!(if c.transposed { "convTranspose" } else { "conv" });
+                    layer["geometry"] = json!(c.geometry);
+                }
+                layers.push(layer);
             }
             Op::KSparse { k, .. } => layers.push(json!({"op": "kSparse", "k": k})),
             Op::Reparameterize { code } => layers.push(json!({"op": "reparameterize", "code": code})),
@@ -121,16 +129,17 @@ fn phase_kind(text: &str) -> Result<PhaseKind> {
 pub fn load_into(file: &ModelFile, net: &mut Net<f32>, optimizer: &mut Optimizer) -> Result<()> {
     let mut params = net.params.clone();
     for (i, op) in net.ops.iter().enumerate() {
-        let Op::Dense(d) = op else { continue };
-        let mut parts = vec![(format!("layers.{i}.bias"), vec![d.outputs], d.bias_range())];
-        if d.layout == WeightLayout::Own {
-            parts.push((format!("layers.{i}.weight"), vec![d.inputs, d.outputs], d.weight_range()));
+        let Some(l) = op.layer_params() else { continue };
+        let mut parts = vec![(format!("layers.{i}.bias"), vec![l.bias.len()], l.bias.clone())];
+        if l.layout == WeightLayout::Own {
+            parts.push((format!("layers.{i}.weight"), vec![l.shape.0, l.shape.1], l.weight.clone()));
         }
+        let (inputs, outputs) = (net.input_width_of(i), op.output_width());
         for (name, shape, range) in parts {
             match file.tensor(&name) {
                 Some((_, s, values)) if *s == shape => params[range].copy_from_slice(values),
                 Some((_, s, _)) => fail!("the model file's {name} is {s:?}, but this model's is {shape:?}"),
-                None => fail!("the model file has no {name} for this model's layer {i} ({} → {})", d.inputs, d.outputs),
+                None => fail!("the model file has no {name} for this model's layer {i} ({inputs} → {outputs})"),
             }
         }
     }

@@ -1,13 +1,46 @@
-//! Networks built from a config: the deep autoencoder, the shallow autoencoder of each layer-wise
+//! Networks built from a config: the deep autoencoder (dense, or convolutional then dense), the shallow autoencoder of each layer-wise
 //! pretraining stage, the deep net assembled from trained stages (decoder = transposed encoders),
 //! the encoder alone, and classifier heads. Weights start Glorot-uniform scaled by the activation's
 //! gain, from the seed's Init stream of each op; biases start at zero.
 
 use crate::model::config::Config;
+use crate::model::conv::Geometry;
 use crate::model::layers::{Activation, WeightLayout};
-use crate::model::net::{Dense, Net, Op};
+use crate::model::net::{Conv, Dense, Net, Op};
 use crate::real::Real;
 use crate::rng::{Purpose, Rng};
+
+/// What a net reads: an image's height, width and channels (a table's row: 1 × values × 1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shape {
+    pub height: usize,
+    pub width: usize,
+    pub channels: usize,
+}
+
+impl Shape {
+    pub fn values(&self) -> usize {
+        self.height * self.width * self.channels
+    }
+}
+
+impl From<usize> for Shape {
+    fn from(values: usize) -> Self {
+        Shape { height: 1, width: values, channels: 1 }
+    }
+}
+
+/// The convolutional layers' geometries on `input`, each on the map the one before makes.
+pub fn conv_geometries(c: &Config, input: Shape) -> Vec<Geometry> {
+    let (mut height, mut width, mut channels) = (input.height, input.width, input.channels);
+    let mut list = Vec::new();
+    for l in &c.conv {
+        let g = Geometry { height, width, channels, kernel: l.kernel, stride: l.stride, filters: l.filters };
+        (height, width, channels) = (g.out_height(), g.out_width(), l.filters);
+        list.push(g);
+    }
+    list
+}
 
 /// Lays out ops and their parameters, then initialises them.
 struct Builder {
@@ -52,6 +85,27 @@ impl Builder {
         self.ops.len() - 1
     }
 
+    /// A convolution (`transposed`: from the small map back to the large one) with its own weight.
+    fn conv(&mut self, geometry: Geometry, transposed: bool, activation: Activation) -> usize {
+        let weight = self.len;
+        self.len += geometry.patch() * geometry.filters;
+        let bias = self.len;
+        self.len += if transposed { geometry.channels } else { geometry.filters };
+        let layout = WeightLayout::Own;
+        self.ops.push(Op::Conv(Conv { geometry, transposed, weight, layout, bias, activation }));
+        self.ops.len() - 1
+    }
+
+    /// A transposed convolution reading the weight of convolution `of` (a tied decoder layer).
+    fn tied_conv(&mut self, of: usize, activation: Activation) -> usize {
+        let Op::Conv(enc) = &self.ops[of] else { unreachable!("tied to a convolution") };
+        let (geometry, weight, bias) = (enc.geometry, enc.weight, self.len);
+        self.len += geometry.channels;
+        let layout = WeightLayout::TransposeOf;
+        self.ops.push(Op::Conv(Conv { geometry, transposed: true, weight, layout, bias, activation }));
+        self.ops.len() - 1
+    }
+
     fn op(&mut self, op: Op) -> usize {
         self.ops.push(op);
         self.ops.len() - 1
@@ -61,25 +115,37 @@ impl Builder {
     fn finish<T: Real>(self, seed: u32, gain: f64) -> Net<T> {
         let mut params = vec![T::zero(); self.len];
         for (i, op) in self.ops.iter().enumerate() {
-            if let Op::Dense(d) = op {
-                if d.layout == WeightLayout::Own {
-                    let gain = if gain > 0.0 { gain } else { d.activation.init_gain() };
-                    let limit = gain * (6.0 / (d.inputs + d.outputs) as f64).sqrt();
-                    let stream = Rng::new(seed).stream(Purpose::Init, i as u32);
-                    for (j, w) in params[d.weight_range()].iter_mut().enumerate() {
-                        *w = T::of((stream.uniform(j as u32) as f64 * 2.0 - 1.0) * limit);
-                    }
+            // Glorot's fans: a dense layer's inputs and outputs; a convolution's window over its
+            // input channels and over its output channels.
+            let (fans, layer) = match op {
+                Op::Dense(d) => (d.inputs + d.outputs, op.layer_params()),
+                Op::Conv(c) => {
+                    let g = &c.geometry;
+                    (g.kernel * g.kernel * (g.channels + g.filters), op.layer_params())
                 }
+                _ => continue,
+            };
+            let Some(layer) = layer.filter(|l| l.layout == WeightLayout::Own) else { continue };
+            let activation = op.activation().expect("a layer");
+            let gain = if gain > 0.0 { gain } else { activation.init_gain() };
+            let limit = gain * (6.0 / fans as f64).sqrt();
+            let stream = Rng::new(seed).stream(Purpose::Init, i as u32);
+            for (j, w) in params[layer.weight].iter_mut().enumerate() {
+                *w = T::of((stream.uniform(j as u32) as f64 * 2.0 - 1.0) * limit);
             }
         }
         Net { input: self.input, ops: self.ops, params }
     }
 }
 
-/// The deep autoencoder and the index of its code op.
-pub fn autoencoder<T: Real>(c: &Config, input: usize) -> (Net<T>, usize) {
+/// The deep autoencoder and the index of its code op: any convolutions, the dense layers to the
+/// code, then the mirror image (dense layers, then transposed convolutions back to the image).
+pub fn autoencoder<T: Real>(c: &Config, input: impl Into<Shape>) -> (Net<T>, usize) {
+    let shape = input.into();
+    let geometries = conv_geometries(c, shape);
     let n = c.hidden.len();
-    let mut b = Builder::new(input);
+    let mut b = Builder::new(shape.values());
+    let convs: Vec<usize> = geometries.iter().map(|&g| b.conv(g, false, c.conv_activation)).collect();
     let mut encoders = Vec::new();
     for (l, &w) in c.hidden.iter().enumerate().take(n - 1) {
         encoders.push(b.dense(w, c.activation.get(l)));
@@ -96,33 +162,66 @@ pub fn autoencoder<T: Real>(c: &Config, input: usize) -> (Net<T>, usize) {
         }
     };
     for l in (0..n).rev() {
-        let (width, act) =
-            if l == 0 { (input, c.output_activation) } else { (c.hidden[l - 1], c.activation.get(l - 1)) };
+        let (width, act) = if l > 0 {
+            (c.hidden[l - 1], c.activation.get(l - 1))
+        } else {
+            match geometries.last() {
+                Some(g) => (g.small(), c.conv_activation),
+                None => (shape.values(), c.output_activation),
+            }
+        };
         if c.tied {
             b.tied(encoders[l], act);
         } else {
             b.dense(width, act);
         }
     }
+    for (j, &g) in geometries.iter().enumerate().rev() {
+        let act = if j == 0 { c.output_activation } else { c.conv_activation };
+        if c.tied {
+            b.tied_conv(convs[j], act);
+        } else {
+            b.conv(g, true, act);
+        }
+    }
     (b.finish(c.seed, c.init_gain), code)
 }
 
 /// Pretraining stage k: a shallow autoencoder from the code of stage k−1 (the input for k = 0) to
-/// hidden[k] and back, reconstructing with the activation of what it reconstructs. Returns the net and
-/// its code op index.
-pub fn stage<T: Real>(c: &Config, input: usize, k: usize) -> (Net<T>, usize) {
-    let inputs = if k == 0 { input } else { c.hidden[k - 1] };
-    let out_act = if k == 0 { c.output_activation } else { c.activation.get(k - 1) };
+/// layer k's code and back, reconstructing with the activation of what it reconstructs. A stage of a
+/// convolutional layer rebuilds its input maps through its own transposed convolution (the stacked
+/// convolutional autoencoders of Masci et al. 2011). Returns the net and its code op index.
+pub fn stage<T: Real>(c: &Config, input: impl Into<Shape>, k: usize) -> (Net<T>, usize) {
+    let shape = input.into();
+    let geometries = conv_geometries(c, shape);
+    let seed = c.seed.wrapping_add(k as u32 + 1);
+    if let Some(&g) = geometries.get(k) {
+        let out_act = if k == 0 { c.output_activation } else { c.conv_activation };
+        let mut b = Builder::new(g.large());
+        let enc = b.conv(g, false, c.conv_activation);
+        if c.tied {
+            b.tied_conv(enc, out_act);
+        } else {
+            b.conv(g, true, out_act);
+        }
+        return (b.finish(seed, c.init_gain), enc);
+    }
+    let d = k - geometries.len();
+    let (inputs, out_act) = match (d, geometries.last()) {
+        (0, Some(g)) => (g.small(), c.conv_activation),
+        (0, None) => (shape.values(), c.output_activation),
+        _ => (c.hidden[d - 1], c.activation.get(d - 1)),
+    };
     let mut b = Builder::new(inputs);
-    let enc = b.dense(c.hidden[k], c.activation.get(k));
-    let last = k + 1 == c.hidden.len();
-    let code = if last && c.k_sparse > 0 { b.op(Op::KSparse { width: c.hidden[k], k: c.k_sparse }) } else { enc };
+    let enc = b.dense(c.hidden[d], c.activation.get(d));
+    let last = d + 1 == c.hidden.len();
+    let code = if last && c.k_sparse > 0 { b.op(Op::KSparse { width: c.hidden[d], k: c.k_sparse }) } else { enc };
     if c.tied {
         b.tied(enc, out_act);
     } else {
         b.dense(inputs, out_act);
     }
-    (b.finish(c.seed.wrapping_add(k as u32 + 1), c.init_gain), code)
+    (b.finish(seed, c.init_gain), code)
 }
 
 /// Pretraining stage k as a restricted Boltzmann machine: hidden[k] units of the layer's activation
@@ -146,23 +245,24 @@ pub fn rbm_stage<T: Real>(c: &Config, input: usize, k: usize, visible: Activatio
 /// The deep autoencoder assembled from trained stages: encoder layer k is stage k's encoder; the
 /// decoder layer mirroring it starts from the transpose of that encoder weight (or borrows it, when
 /// tied) with stage k's decoder bias.
-pub fn assemble(c: &Config, input: usize, stages: &[Net<f32>]) -> (Net<f32>, usize) {
+pub fn assemble(c: &Config, input: impl Into<Shape>, stages: &[Net<f32>]) -> (Net<f32>, usize) {
     let (mut net, code) = autoencoder::<f32>(c, input);
-    let dense_ops: Vec<usize> = (0..net.ops.len()).filter(|&i| net.dense(i).is_some()).collect();
-    let n = c.hidden.len();
+    let layers: Vec<usize> = (0..net.ops.len()).filter(|&i| net.ops[i].is_layer()).collect();
+    let n = c.layer_count();
     for (k, st) in stages.iter().enumerate() {
-        let (se, sd) = (st.dense(0).unwrap().clone(), st.dense(st.ops.len() - 1).unwrap().clone());
-        let enc = net.dense(dense_ops[k]).unwrap().clone();
-        let dec = net.dense(dense_ops[2 * n - 1 - k]).unwrap().clone();
-        net.params[enc.weight_range()].copy_from_slice(&st.params[se.weight_range()]);
-        net.params[enc.bias_range()].copy_from_slice(&st.params[se.bias_range()]);
-        net.params[dec.bias_range()].copy_from_slice(&st.params[sd.bias_range()]);
+        let stage_layer = |i: usize| st.ops[i].layer_params().expect("a stage's layer");
+        let (se, sd) = (stage_layer(0), stage_layer(st.ops.len() - 1));
+        let layer = |i: usize| net.ops[layers[i]].layer_params().expect("a layer");
+        let (enc, dec) = (layer(k), layer(2 * n - 1 - k));
+        net.params[enc.weight.clone()].copy_from_slice(&st.params[se.weight.clone()]);
+        net.params[enc.bias].copy_from_slice(&st.params[se.bias]);
+        net.params[dec.bias].copy_from_slice(&st.params[sd.bias]);
         if dec.layout == WeightLayout::Own {
-            // dec weight [hidden_k, inputs_k] = (enc weight [inputs_k, hidden_k])ᵀ
-            let (rows, cols) = (se.inputs, se.outputs);
+            // The decoder's weight is the encoder's [rows, cols] transposed.
+            let (rows, cols) = se.shape;
             for i in 0..rows {
                 for j in 0..cols {
-                    net.params[dec.weight + j * rows + i] = st.params[se.weight + i * cols + j];
+                    net.params[dec.weight.start + j * rows + i] = st.params[se.weight.start + i * cols + j];
                 }
             }
         }
@@ -172,11 +272,8 @@ pub fn assemble(c: &Config, input: usize, stages: &[Net<f32>]) -> (Net<f32>, usi
 
 /// The first `code + 1` ops of a net (its encoder), with their parameters, as a net of its own.
 pub fn encoder<T: Real>(net: &Net<T>, code: usize) -> Net<T> {
-    let end = net.ops[..=code]
-        .iter()
-        .filter_map(|op| if let Op::Dense(d) = op { Some(d.bias_range().end) } else { None })
-        .max();
-    Net { input: net.input, ops: net.ops[..=code].to_vec(), params: net.params[..end.unwrap_or(0)].to_vec() }
+    let end = net.ops[..=code].iter().map(Op::params_end).max().unwrap_or(0);
+    Net { input: net.input, ops: net.ops[..=code].to_vec(), params: net.params[..end].to_vec() }
 }
 
 /// A softmax classifier: optionally an encoder (trained jointly), optionally one ReLU hidden layer,
@@ -200,6 +297,7 @@ pub fn stack<T: Real>(a: &Net<T>, b: Net<T>) -> Net<T> {
     let mut ops = a.ops.clone();
     ops.extend(b.ops.into_iter().map(|op| match op {
         Op::Dense(d) => Op::Dense(Dense { weight: d.weight + shift, bias: d.bias + shift, ..d }),
+        Op::Conv(c) => Op::Conv(Conv { weight: c.weight + shift, bias: c.bias + shift, ..c }),
         other => other,
     }));
     let mut params = a.params.clone();

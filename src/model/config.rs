@@ -38,10 +38,32 @@ pub enum Pretrain {
     Rbm,
 }
 
+/// One convolutional encoder layer: `filters` maps from a `kernel` × `kernel` window moved `stride`
+/// pixels at a time (padding (kernel − 1)/2, so stride 2 halves the map, rounding up).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ConvLayer {
+    pub filters: usize,
+    pub kernel: usize,
+    pub stride: usize,
+}
+
+impl Default for ConvLayer {
+    fn default() -> Self {
+        ConvLayer { filters: 16, kernel: 3, stride: 2 }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase", deny_unknown_fields)]
 pub struct Config {
-    /// Encoder layer widths, input side first; the last is the code. The decoder mirrors them.
+    /// Convolutional encoder layers, input side first, before the dense ones (images only); the
+    /// decoder mirrors them with transposed convolutions.
+    pub conv: Vec<ConvLayer>,
+    /// The convolutional layers' activation (and the decoder's dense layer that feeds them).
+    pub conv_activation: Activation,
+    /// Dense encoder layer widths, input side first (after any convolutions); the last is the code.
+    /// The decoder mirrors them.
     pub hidden: Vec<usize>,
     pub activation: PerLayer,
     /// The reconstruction's activation: sigmoid (values in 0..1) or linear.
@@ -109,6 +131,8 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Config {
+            conv: Vec::new(),
+            conv_activation: Activation::Relu,
             hidden: vec![32],
             activation: PerLayer::All(Activation::Sigmoid),
             output_activation: Activation::Sigmoid,
@@ -153,8 +177,17 @@ pub const MAX_WIDTH: usize = 8192;
 pub const MAX_BATCH: usize = 4096;
 /// The most Gibbs steps an RBM update may take.
 pub const MAX_CD_STEPS: usize = 1000;
+/// The most convolutional layers, filters per layer, and the widest kernel.
+pub const MAX_CONV_LAYERS: usize = 6;
+pub const MAX_FILTERS: usize = 512;
+pub const MAX_KERNEL: usize = 11;
 
 impl Config {
+    /// The encoder's layers with weights: convolutional, then dense (one pretraining stage each).
+    pub fn layer_count(&self) -> usize {
+        self.conv.len() + self.hidden.len()
+    }
+
     pub fn code_width(&self) -> usize {
         self.hidden.last().copied().unwrap_or(0)
     }
@@ -243,6 +276,46 @@ impl Config {
         }
         if self.k_sparse > 0 {
             fail!("kSparse does not combine with RBM stages (an RBM's hidden units are not a k-sparse code)");
+        }
+        Ok(())
+    }
+
+    /// The convolutional layers' shapes on an image of `height` × `width` (a table's row is not an
+    /// image: `image` false), each map's size from the one before.
+    pub fn validate_conv(&self, image: bool, height: usize, width: usize) -> Result<()> {
+        if self.conv.is_empty() {
+            return Ok(());
+        }
+        if !image {
+            fail!("conv: convolutional layers slide over an image, and this dataset's rows are not images: remove conv, or use an image dataset");
+        }
+        if self.conv.len() > MAX_CONV_LAYERS {
+            fail!("conv: {} layers; at most {MAX_CONV_LAYERS}", self.conv.len());
+        }
+        let (mut h, mut w) = (height, width);
+        for (i, l) in self.conv.iter().enumerate() {
+            let n = i + 1;
+            if l.filters == 0 || l.filters > MAX_FILTERS {
+                fail!("conv layer {n}: filters {} must be from 1 to {MAX_FILTERS}", l.filters);
+            }
+            if l.kernel % 2 == 0 || l.kernel > MAX_KERNEL {
+                fail!("conv layer {n}: kernel {} must be odd, from 1 to {MAX_KERNEL} (an odd window has a centre pixel, so the padding is the same on every side)", l.kernel);
+            }
+            if !matches!(l.stride, 1 | 2) {
+                fail!("conv layer {n}: stride {} must be 1 or 2", l.stride);
+            }
+            if l.kernel > h.min(w) {
+                fail!("conv layer {n}: kernel {k}×{k} is larger than its input map of {h}×{w}", k = l.kernel);
+            }
+            (h, w) = (h.div_ceil(l.stride), w.div_ceil(l.stride));
+        }
+        if self.contractive > 0.0 {
+            fail!(
+                "contractive: the contractive penalty is for a dense encoder here; remove conv or set contractive to 0"
+            );
+        }
+        if self.pretrain == Pretrain::Rbm {
+            fail!("pretrain rbm: RBM stages are dense; with conv layers use autoencoder stages (pretrain autoencoder)");
         }
         Ok(())
     }

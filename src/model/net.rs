@@ -4,6 +4,7 @@
 //! their layer-wise stages and classifier heads are all built from this (see architecture.rs).
 //! Shape letters: B = batch; each op maps [B, width in] to [B, width out].
 
+use crate::model::conv::Geometry;
 use crate::model::layers::{Activation, WeightLayout};
 use crate::model::penalties::{self, contractive};
 use crate::real::Real;
@@ -28,11 +29,86 @@ impl Dense {
     pub fn bias_range(&self) -> Range<usize> {
         self.bias..self.bias + self.outputs
     }
+    /// What `Backend::bias_activation` takes: the bias's offset and width, and the activation.
+    pub fn bias_activation(&self) -> (usize, usize, Activation) {
+        (self.bias, self.outputs, self.activation)
+    }
+}
+
+/// A convolution (large map → small, an encoder layer) or a transposed convolution (small → large, a
+/// decoder layer), on channels-last maps (see conv.rs). Its weight is one matrix: a convolution's
+/// [K·K·C, F], a transposed convolution's [F, K·K·C] (or, borrowed, another layer's read transposed:
+/// a tied decoder). Its bias has one value per output channel.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Conv {
+    pub geometry: Geometry,
+    pub transposed: bool,
+    pub weight: usize,
+    pub layout: WeightLayout,
+    pub bias: usize,
+    pub activation: Activation,
+}
+
+impl Conv {
+    pub fn inputs(&self) -> usize {
+        if self.transposed {
+            self.geometry.small()
+        } else {
+            self.geometry.large()
+        }
+    }
+    pub fn outputs(&self) -> usize {
+        if self.transposed {
+            self.geometry.large()
+        } else {
+            self.geometry.small()
+        }
+    }
+    /// Output channels: the bias's length.
+    pub fn channels_out(&self) -> usize {
+        if self.transposed {
+            self.geometry.channels
+        } else {
+            self.geometry.filters
+        }
+    }
+    /// The weight as stored, [rows, columns].
+    pub fn weight_shape(&self) -> (usize, usize) {
+        let (patch, filters) = (self.geometry.patch(), self.geometry.filters);
+        match (self.transposed, self.layout) {
+            (false, WeightLayout::Own) | (true, WeightLayout::TransposeOf) => (patch, filters),
+            _ => (filters, patch),
+        }
+    }
+    pub fn weight_range(&self) -> Range<usize> {
+        self.weight..self.weight + self.geometry.patch() * self.geometry.filters
+    }
+    pub fn bias_range(&self) -> Range<usize> {
+        self.bias..self.bias + self.channels_out()
+    }
+    /// What `Backend::bias_activation` takes, over rows of one pixel's channels.
+    pub fn bias_activation(&self) -> (usize, usize, Activation) {
+        (self.bias, self.channels_out(), self.activation)
+    }
+    /// Output pixels per sample: the rows each sample adds to the bias's pass.
+    pub fn pixels_out(&self) -> usize {
+        self.outputs() / self.channels_out()
+    }
+}
+
+/// Where a layer's parameters sit (see `Op::layer_params`). A borrowed weight's shape is its owner's.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LayerParams {
+    pub weight: Range<usize>,
+    pub shape: (usize, usize),
+    pub layout: WeightLayout,
+    pub bias: Range<usize>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Op {
     Dense(Dense),
+    Conv(Conv),
     /// Keeps each row's k largest values.
     KSparse {
         width: usize,
@@ -48,8 +124,51 @@ impl Op {
     pub fn output_width(&self) -> usize {
         match self {
             Op::Dense(d) => d.outputs,
+            Op::Conv(c) => c.outputs(),
             Op::KSparse { width, .. } => *width,
             Op::Reparameterize { code } => *code,
+        }
+    }
+
+    /// Whether the op has weights: a product, then a bias and an activation.
+    pub fn is_layer(&self) -> bool {
+        matches!(self, Op::Dense(_) | Op::Conv(_))
+    }
+
+    /// A layer's parameters: its weight (range, shape as stored, and whether it is its own or another
+    /// layer's read transposed) and its bias's range.
+    pub fn layer_params(&self) -> Option<LayerParams> {
+        match self {
+            Op::Dense(d) => Some(LayerParams {
+                weight: d.weight_range(),
+                shape: if d.layout == WeightLayout::Own { (d.inputs, d.outputs) } else { (d.outputs, d.inputs) },
+                layout: d.layout,
+                bias: d.bias_range(),
+            }),
+            Op::Conv(c) => Some(LayerParams {
+                weight: c.weight_range(),
+                shape: c.weight_shape(),
+                layout: c.layout,
+                bias: c.bias_range(),
+            }),
+            _ => None,
+        }
+    }
+
+    /// Where the op's parameters end in the flat buffer (0 without any).
+    pub fn params_end(&self) -> usize {
+        self.layer_params().map_or(0, |l| {
+            let own = if l.layout == WeightLayout::Own { l.weight.end } else { 0 };
+            l.bias.end.max(own)
+        })
+    }
+
+    /// The op's activation, when it is a layer.
+    pub fn activation(&self) -> Option<Activation> {
+        match self {
+            Op::Dense(d) => Some(d.activation),
+            Op::Conv(c) => Some(c.activation),
+            _ => None,
         }
     }
 }
@@ -109,6 +228,15 @@ pub struct Trace<T> {
 impl<T: Real> Net<T> {
     pub fn output_width(&self) -> usize {
         self.ops.last().map_or(self.input, Op::output_width)
+    }
+
+    /// Op i's input width.
+    pub fn input_width_of(&self, i: usize) -> usize {
+        if i == 0 {
+            self.input
+        } else {
+            self.ops[i - 1].output_width()
+        }
     }
 
     pub fn dense(&self, i: usize) -> Option<&Dense> {

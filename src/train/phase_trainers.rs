@@ -8,7 +8,7 @@ use crate::fail;
 use crate::model::architecture::{assemble, autoencoder, classifier, encoder, rbm_stage, stack, stage};
 use crate::model::config::{Config, Pretrain};
 use crate::model::layers::{Activation, Loss};
-use crate::model::net::{CodePenalties, Net};
+use crate::model::net::{CodePenalties, Net, Op};
 use crate::model::optim::Optimizer;
 use crate::model::rbm;
 use crate::model::schedule::Schedule;
@@ -27,14 +27,14 @@ impl Session {
         autoencoder_done: Option<&(Net<f32>, usize)>,
         device: &Device,
     ) -> Result<Trainer> {
-        let input = data.dim();
+        let input = data.shape();
         let (net, code, penalties, task, frozen) = match kind {
             PhaseKind::Stage(k) if c.pretrain == Pretrain::Rbm => {
                 return Self::rbm_trainer(c, data, k, stages, device);
             }
             PhaseKind::Stage(k) => {
                 let (net, code) = stage::<f32>(c, input, k);
-                let out_act = if k == 0 { c.output_activation } else { c.activation.get(k - 1) };
+                let out_act = net.ops.last().and_then(Op::activation).expect("a stage's decoder");
                 let loss = if c.loss == Loss::CrossEntropy && out_act == Activation::Sigmoid {
                     Loss::CrossEntropy
                 } else {

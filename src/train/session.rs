@@ -89,12 +89,13 @@ impl Session {
         let data = data.into();
         config.validate()?;
         data.validate()?;
+        config.validate_conv(data.is_image(), data.height, data.width)?;
         let (min, max) = data.value_range();
         if config.loss == Loss::CrossEntropy && (min < -1e-6 || max > 1.0 + 1e-6) {
             fail!("loss crossEntropy needs inputs in 0..1, but this dataset's values run from {min} to {max}: use squaredError, or rescale the data to 0..1");
         }
         let mut phases: Vec<PhaseKind> = if config.pretrain_epochs > 0 {
-            (0..config.hidden.len()).map(PhaseKind::Stage).chain([PhaseKind::FineTune]).collect()
+            (0..config.layer_count()).map(PhaseKind::Stage).chain([PhaseKind::FineTune]).collect()
         } else {
             vec![PhaseKind::EndToEnd]
         };

@@ -5,6 +5,7 @@
 use super::{Backend, Program, StepValues, View};
 use crate::error::Result;
 use crate::kernels::matmul::matmul;
+use crate::model::conv::{self, Geometry};
 use crate::model::corrupt::Noise;
 use crate::model::layers::{
     add_bias, bias_backward, loss_backward, loss_forward, softmax_cross_entropy, Activation, Loss,
@@ -130,17 +131,27 @@ impl<T: Real> Backend for CpuBackend<T> {
         y: &CpuBuffer,
         z: &CpuBuffer,
         params: &CpuBuffer,
-        d: &Dense,
+        (bias, width, act): (usize, usize, Activation),
         rows: usize,
     ) -> Result<()> {
-        let (y, z, params, d) = (*y, *z, *params, d.clone());
+        let (y, z, params) = (*y, *z, *params);
         self.record(p, move |m, _| {
             let (mut y, mut z) = (write(m, y), write(m, z));
-            let n = rows * d.outputs;
-            add_bias(&mut z[..n], &read(m, params)[d.bias_range()]);
+            let n = rows * width;
+            add_bias(&mut z[..n], &read(m, params)[bias..bias + width]);
             y[..n].copy_from_slice(&z[..n]);
-            d.activation.forward(&mut y[..n]);
+            act.forward(&mut y[..n]);
         })
+    }
+
+    fn im2col(&self, p: &mut Program<Self>, cols: &CpuBuffer, x: &CpuBuffer, g: &Geometry, rows: usize) -> Result<()> {
+        let (cols, x, g) = (*cols, *x, *g);
+        self.record(p, move |m, _| conv::im2col(&mut write(m, cols), &read(m, x), &g, rows))
+    }
+
+    fn col2im(&self, p: &mut Program<Self>, x: &CpuBuffer, cols: &CpuBuffer, g: &Geometry, rows: usize) -> Result<()> {
+        let (cols, x, g) = (*cols, *x, *g);
+        self.record(p, move |m, _| conv::col2im(&mut write(m, x), &read(m, cols), &g, rows))
     }
 
     fn activation_backward(

@@ -4,9 +4,11 @@
 
 use super::{Backend, Program, StepValues, View};
 use crate::error::Result;
+use crate::kernels::gpu::conv::{ConvEntry, ConvKernels, ConvLaunch};
 use crate::kernels::gpu::elementwise::{act_code, Elementwise, Entry, Launch, Params};
 use crate::kernels::gpu::matmul::{GpuMatmul, Product};
 use crate::kernels::gpu::GpuContext;
+use crate::model::conv::Geometry;
 use crate::model::corrupt::Noise;
 use crate::model::layers::{Activation, Loss};
 use crate::model::net::Dense;
@@ -18,16 +20,23 @@ pub struct GpuBackend {
     pub ctx: GpuContext,
     pub matmul: GpuMatmul,
     elementwise: Elementwise,
+    conv: ConvKernels,
 }
 
 pub enum GpuLaunch {
     Matmul(Product),
     Elementwise(Launch),
+    Conv(ConvLaunch),
 }
 
 impl GpuBackend {
     pub fn new(ctx: &GpuContext) -> Self {
-        GpuBackend { ctx: ctx.clone(), matmul: GpuMatmul::new(ctx), elementwise: Elementwise::new(ctx) }
+        GpuBackend {
+            ctx: ctx.clone(),
+            matmul: GpuMatmul::new(ctx),
+            elementwise: Elementwise::new(ctx),
+            conv: ConvKernels::new(ctx),
+        }
     }
 
     fn ew(
@@ -99,13 +108,36 @@ impl Backend for GpuBackend {
         y: &wgpu::Buffer,
         z: &wgpu::Buffer,
         params: &wgpu::Buffer,
-        d: &Dense,
+        (bias, width, act): (usize, usize, Activation),
         rows: usize,
     ) -> Result<()> {
-        let n = rows * d.outputs;
-        let (act, width, off) = (act_code(d.activation), d.outputs as u32, d.bias as u32);
-        let u = Params { n: n as u32, width, act, off, ..Params::default() };
+        let n = rows * width;
+        let u = Params { n: n as u32, width: width as u32, act: act_code(act), off: bias as u32, ..Params::default() };
         self.ew(p, Entry::BiasActivation, u, &[params, z, y], n)
+    }
+
+    fn im2col(
+        &self,
+        p: &mut Program<Self>,
+        cols: &wgpu::Buffer,
+        x: &wgpu::Buffer,
+        g: &Geometry,
+        rows: usize,
+    ) -> Result<()> {
+        p.push(GpuLaunch::Conv(self.conv.launch(&self.ctx, ConvEntry::Im2col, g, rows, cols, x)?));
+        Ok(())
+    }
+
+    fn col2im(
+        &self,
+        p: &mut Program<Self>,
+        x: &wgpu::Buffer,
+        cols: &wgpu::Buffer,
+        g: &Geometry,
+        rows: usize,
+    ) -> Result<()> {
+        p.push(GpuLaunch::Conv(self.conv.launch(&self.ctx, ConvEntry::Col2im, g, rows, cols, x)?));
+        Ok(())
     }
 
     fn activation_backward(
@@ -380,6 +412,7 @@ impl Backend for GpuBackend {
                 match launch {
                     GpuLaunch::Matmul(product) => self.matmul.dispatch(&mut pass, product),
                     GpuLaunch::Elementwise(l) => self.elementwise.dispatch(&mut pass, l),
+                    GpuLaunch::Conv(l) => self.conv.dispatch(&mut pass, l),
                 }
             }
         }

@@ -10,6 +10,7 @@ pub mod gpu;
 
 use crate::error::Result;
 use crate::kernels::matmul::Operand;
+use crate::model::conv::Geometry;
 use crate::model::corrupt::Noise;
 use crate::model::layers::{Activation, Loss};
 use crate::model::net::Dense;
@@ -87,14 +88,15 @@ pub trait Backend {
 
     // ----- activations -----
 
-    /// A dense layer's output from its product z [B, OC]: z += bias (`params` at `d.bias`), y = f(z).
+    /// A layer's output from its product z [B, W]: z += bias (W values of `params` from `bias`),
+    /// y = act(z).
     fn bias_activation(
         &self,
         p: &mut Program<Self>,
         y: &Self::Buffer,
         z: &Self::Buffer,
         params: &Self::Buffer,
-        d: &Dense,
+        bias: (usize, usize, Activation),
         rows: usize,
     ) -> Result<()>;
     /// d ← d · f'(z) over n values, f' written in the output y = f(z).
@@ -105,6 +107,27 @@ pub trait Backend {
         y: &Self::Buffer,
         act: Activation,
         n: usize,
+    ) -> Result<()>;
+
+    // ----- convolutions (model/conv.rs) -----
+
+    /// cols [B·OH·OW, K·K·C] = the patches of the large map x [B, H, W, C] (`conv::im2col`).
+    fn im2col(
+        &self,
+        p: &mut Program<Self>,
+        cols: &Self::Buffer,
+        x: &Self::Buffer,
+        g: &Geometry,
+        rows: usize,
+    ) -> Result<()>;
+    /// x [B, H, W, C] = each pixel's sum over the patches in cols that hold it (`conv::col2im`).
+    fn col2im(
+        &self,
+        p: &mut Program<Self>,
+        x: &Self::Buffer,
+        cols: &Self::Buffer,
+        g: &Geometry,
+        rows: usize,
     ) -> Result<()>;
 
     // ----- reductions -----

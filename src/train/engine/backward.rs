@@ -6,7 +6,7 @@ use super::Recorder;
 use crate::error::Result;
 use crate::kernels::matmul::Operand;
 use crate::model::layers::WeightLayout;
-use crate::model::net::{Dense, Op};
+use crate::model::net::{Conv, Dense, Op};
 use crate::train::backend::{Backend, View};
 
 impl<'a, B: Backend> Recorder<'a, B> {
@@ -24,6 +24,7 @@ impl<'a, B: Backend> Recorder<'a, B> {
             let inp = self.input_of(i);
             match op {
                 Op::Dense(d) => self.dense(i, d, cur, next, !(i == last && logits))?,
+                Op::Conv(c) => self.conv(i, c, cur, next, !(i == last && logits))?,
                 Op::KSparse { width, k } => {
                     backend.k_sparse_backward(&mut self.p, next, cur, inp, &bufs.masks[i], b, *width, *k)?;
                 }
@@ -95,6 +96,79 @@ impl<'a, B: Backend> Recorder<'a, B> {
             let op = if d.layout == WeightLayout::Own { Operand::Transposed } else { Operand::Plain };
             let w = View::at(&bufs.params, d.weight, op);
             backend.matmul(&mut self.p, View::whole(next), View::whole(cur), w, (b, d.outputs, d.inputs), false)?;
+        }
+        Ok(())
+    }
+
+    /// Convolution op `i`: activation backward unless `cur` already holds ∂L/∂z, then the bias's,
+    /// the weight's and (not for the first op) the input's gradients. A convolution's product is
+    /// z = cols·W over its patches; a transposed one's, cols = inp·W summed back to pixels, so its
+    /// backward takes the patches of ∂L/∂z. `bufs.cols[i]` holds the patches, then their gradient.
+    fn conv(&mut self, i: usize, c: &Conv, cur: &'a B::Buffer, next: &'a B::Buffer, activation: bool) -> Result<()> {
+        let (phase, bufs, backend) = (self.phase, self.bufs, self.backend);
+        let (b, g, cols) = (phase.batch_size, &c.geometry, &bufs.cols[i]);
+        let (positions, own) = (b * g.positions(), c.layout == WeightLayout::Own);
+        if activation {
+            backend.activation_backward(&mut self.p, cur, &bufs.outs[i], c.activation, b * c.outputs())?;
+        }
+        let bias = View::at(&bufs.grads, c.bias, Operand::Plain);
+        backend.column_sum(&mut self.p, bias, cur, b * c.pixels_out(), c.channels_out())?;
+        let (inp, grad) = (self.input_of(i), View::at(&bufs.grads, c.weight, Operand::Plain));
+        let (plain, transposed) = (|x| View::at(x, 0, Operand::Plain), |x| View::at(x, 0, Operand::Transposed));
+        // The small map's side (F wide) and the patches' side (K·K·C wide) of the product.
+        let (small, patches) = if c.transposed {
+            backend.im2col(&mut self.p, cols, cur, g, b)?;
+            (inp, cols)
+        } else {
+            (cur, cols)
+        };
+        // The weight as stored: [K·K·C, F] when patches·W = small, else [F, K·K·C].
+        let patch_rows = own != c.transposed;
+        if patch_rows {
+            backend.matmul(
+                &mut self.p,
+                grad,
+                transposed(patches),
+                plain(small),
+                (g.patch(), positions, g.filters),
+                true,
+            )?;
+        } else {
+            backend.matmul(
+                &mut self.p,
+                grad,
+                transposed(small),
+                plain(patches),
+                (g.filters, positions, g.patch()),
+                true,
+            )?;
+        }
+        if i > 0 {
+            let w = |op| View::at(&bufs.params, c.weight, op);
+            if c.transposed {
+                // ∂L/∂inp [positions, F] = dcols·Wᵀ (as stored [F, K·K·C]: read transposed).
+                let op = if patch_rows { Operand::Plain } else { Operand::Transposed };
+                backend.matmul(
+                    &mut self.p,
+                    plain(next),
+                    plain(cols),
+                    w(op),
+                    (positions, g.patch(), g.filters),
+                    false,
+                )?;
+            } else {
+                // dcols [positions, K·K·C] = ∂L/∂z·Wᵀ, then summed back to the pixels.
+                let op = if patch_rows { Operand::Transposed } else { Operand::Plain };
+                backend.matmul(
+                    &mut self.p,
+                    plain(cols),
+                    plain(cur),
+                    w(op),
+                    (positions, g.filters, g.patch()),
+                    false,
+                )?;
+                backend.col2im(&mut self.p, next, cols, g, b)?;
+            }
         }
         Ok(())
     }

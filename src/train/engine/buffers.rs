@@ -1,7 +1,7 @@
 //! An engine's buffers, made once per phase and freed together: the flat parameters, gradients and
-//! optimizer moments; the batch (clean, and corrupted); each op's output, a dense op's product and a
-//! k-sparse op's mask; the VAE's noise; the pair of gradient buffers the backward pass alternates
-//! between; the code's statistics; labels and loss sums.
+//! optimizer moments; the batch (clean, and corrupted); each op's output, a layer's product, a
+//! convolution's patches and a k-sparse op's mask; the VAE's noise; the pair of gradient buffers the
+//! backward pass alternates between; the code's statistics; labels and loss sums.
 
 use crate::error::{Error, Result};
 use crate::model::net::Op;
@@ -20,6 +20,8 @@ pub(super) struct Buffers<B: Backend> {
     pub target: B::Buffer,
     pub outs: Vec<B::Buffer>,
     pub zs: Vec<B::Buffer>,
+    /// A convolution's patches (forward), or its gradient's (backward).
+    pub cols: Vec<B::Buffer>,
     pub masks: Vec<B::Buffer>,
     pub eps: B::Buffer,
     pub eps_len: usize,
@@ -43,8 +45,8 @@ impl<B: Backend> Buffers<B> {
         if !classify && input != output {
             return Err(Error::new("an autoencoder's output must be as wide as its input"));
         }
-        if !matches!(net.ops.last(), Some(Op::Dense(_))) {
-            return Err(Error::new("training needs a dense output layer"));
+        if !net.ops.last().is_some_and(Op::is_layer) {
+            return Err(Error::new("training needs an output layer with weights"));
         }
         // A gradient buffer holds ∂L/∂(an op's output) or ∂L/∂(its input): the widest of them.
         let widest = net.ops.iter().map(Op::output_width).chain([input]).max().unwrap_or(1);
@@ -52,7 +54,15 @@ impl<B: Backend> Buffers<B> {
         let per_op = |wanted: fn(&Op) -> bool| -> Vec<usize> {
             net.ops.iter().map(|op| if wanted(op) { b * op.output_width() } else { 1 }).collect()
         };
-        let (outs, zs) = (per_op(|_| true), per_op(|op| matches!(op, Op::Dense(_))));
+        let (outs, zs) = (per_op(|_| true), per_op(Op::is_layer));
+        let cols: Vec<usize> = net
+            .ops
+            .iter()
+            .map(|op| match op {
+                Op::Conv(c) => b * c.geometry.positions() * c.geometry.patch(),
+                _ => 1,
+            })
+            .collect();
         let masks = per_op(|op| matches!(op, Op::KSparse { .. }));
         let eps_len = net.ops.iter().map(|op| if let Op::Reparameterize { code } = op { b * code } else { 0 }).sum();
         let code_width = phase.code.map_or(1, |c| net.ops[c].output_width());
@@ -65,7 +75,7 @@ impl<B: Backend> Buffers<B> {
             ("the VAE's noise", eps_len),
             ("the loss sums", sums_len),
         ];
-        let ops = outs.iter().chain(&zs).chain(&masks).map(|&n| ("an op's outputs", n));
+        let ops = outs.iter().chain(&zs).chain(&cols).chain(&masks).map(|&n| ("an op's outputs", n));
         for (label, n) in sizes.into_iter().chain(ops) {
             backend.check_fits(label, n)?;
         }
@@ -87,7 +97,8 @@ impl<B: Backend> Buffers<B> {
             x: backend.zeros("the corrupted batch", b * input)?,
             target: backend.zeros("the batch", b * input)?,
             outs: many("an op's outputs", outs)?,
-            zs: many("a dense op's products", zs)?,
+            zs: many("a layer's products", zs)?,
+            cols: many("a convolution's patches", cols)?,
             masks: many("a k-sparse mask", masks)?,
             eps: backend.zeros("the VAE's noise", eps_len)?,
             eps_len,
@@ -108,7 +119,9 @@ impl<B: Backend> Buffers<B> {
     pub fn free(&self, backend: &B) {
         let singles = [&self.params, &self.grads, &self.m, &self.v, &self.x, &self.target, &self.eps];
         let more = [&self.ds[0], &self.ds[1], &self.rho_hat, &self.col_s, &self.col_g, &self.labels, &self.sums];
-        for buffer in singles.into_iter().chain(more).chain(&self.outs).chain(&self.zs).chain(&self.masks) {
+        for buffer in
+            singles.into_iter().chain(more).chain(&self.outs).chain(&self.zs).chain(&self.cols).chain(&self.masks)
+        {
             backend.free(buffer);
         }
     }

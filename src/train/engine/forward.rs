@@ -1,6 +1,6 @@
-//! The one forward pass: ops `span` of a net recorded as launches on a backend — a dense op's product,
-//! then its bias and activation; a k-sparse code; the VAE's sample. The training step records it for
-//! its batch (mod.rs); `Net::forward` runs it on the plain-loop reference backend for evaluation, the
+//! The one forward pass: ops `span` of a net recorded as launches on a backend — a dense op's product
+//! (a convolution's: its patches and their product), then its bias and activation; a k-sparse code;
+//! the VAE's sample. The training step records it for its batch (mod.rs); `Net::forward` runs it on the plain-loop reference backend for evaluation, the
 //! views and the frozen lower stages, so every forward computation in the playground is this one.
 
 use crate::error::Result;
@@ -12,12 +12,14 @@ use crate::train::backend::{Backend, Program, StepValues, View};
 use std::ops::Range;
 
 /// The buffers a forward pass runs over: the weights, the first op's input, and per op its output,
-/// a dense op's product (its pre-activation) and a k-sparse op's mask; the VAE's noise ε.
+/// a layer's product (its pre-activation), a convolution's patches (cols) and a k-sparse op's mask;
+/// the VAE's noise ε.
 pub(super) struct ForwardBuffers<'a, B: Backend> {
     pub params: &'a B::Buffer,
     pub input: &'a B::Buffer,
     pub outs: &'a [B::Buffer],
     pub zs: &'a [B::Buffer],
+    pub cols: &'a [B::Buffer],
     pub masks: &'a [B::Buffer],
     pub eps: &'a B::Buffer,
 }
@@ -39,7 +41,36 @@ pub(super) fn record<B: Backend>(
                 let w = View::at(bufs.params, d.weight, d.layout.op());
                 let shape = (rows, d.inputs, d.outputs);
                 backend.matmul(p, View::whole(&bufs.zs[i]), View::whole(inp), w, shape, false)?;
-                backend.bias_activation(p, out, &bufs.zs[i], bufs.params, d, rows)?;
+                backend.bias_activation(p, out, &bufs.zs[i], bufs.params, d.bias_activation(), rows)?;
+            }
+            Op::Conv(c) => {
+                // A convolution: the patches, then z = cols·W; a transposed one: cols = inp·W, then
+                // each pixel sums its patches' values. Then z += bias and y = f(z), pixel by pixel.
+                let (g, w, cols, z) =
+                    (&c.geometry, View::at(bufs.params, c.weight, c.layout.op()), &bufs.cols[i], &bufs.zs[i]);
+                let positions = rows * g.positions();
+                if c.transposed {
+                    backend.matmul(
+                        p,
+                        View::whole(cols),
+                        View::whole(inp),
+                        w,
+                        (positions, g.filters, g.patch()),
+                        false,
+                    )?;
+                    backend.col2im(p, z, cols, g, rows)?;
+                } else {
+                    backend.im2col(p, cols, inp, g, rows)?;
+                    backend.matmul(
+                        p,
+                        View::whole(z),
+                        View::whole(cols),
+                        w,
+                        (positions, g.patch(), g.filters),
+                        false,
+                    )?;
+                }
+                backend.bias_activation(p, out, z, bufs.params, c.bias_activation(), rows * c.pixels_out())?;
             }
             Op::KSparse { width, k } => backend.k_sparse_forward(p, out, inp, &bufs.masks[i], rows, *width, *k)?,
             Op::Reparameterize { code } => backend.reparameterize_forward(p, out, inp, bufs.eps, rows, *code)?,
@@ -87,7 +118,16 @@ impl<T: Real> Net<T> {
         };
         let per_op = |lens: Vec<usize>| lens.into_iter().map(|n| values(n, &[])).collect::<Vec<_>>();
         let outs = per_op(widths(|_| true));
-        let zs = per_op(widths(|op| matches!(op, Op::Dense(_))));
+        let zs = per_op(widths(Op::is_layer));
+        let cols = self
+            .ops
+            .iter()
+            .enumerate()
+            .map(|(i, op)| match op {
+                Op::Conv(c) if span.contains(&i) => values(b * c.geometry.positions() * c.geometry.patch(), &[]),
+                _ => values(1, &[]),
+            })
+            .collect::<Vec<_>>();
         let masks = per_op(widths(|op| matches!(op, Op::KSparse { .. })));
         let code = self.ops[span.clone()].iter().find_map(|op| {
             if let Op::Reparameterize { code } = op {
@@ -99,8 +139,15 @@ impl<T: Real> Net<T> {
         let eps: Vec<T> = noise_values(noise, b * code.unwrap_or(0)).into_iter().map(|e| T::of(e as f64)).collect();
         let (params, input, eps_buffer) =
             (values(self.params.len(), &self.params), values(x.len(), x), values(eps.len(), &eps));
-        let bufs =
-            ForwardBuffers { params: &params, input: &input, outs: &outs, zs: &zs, masks: &masks, eps: &eps_buffer };
+        let bufs = ForwardBuffers {
+            params: &params,
+            input: &input,
+            outs: &outs,
+            zs: &zs,
+            cols: &cols,
+            masks: &masks,
+            eps: &eps_buffer,
+        };
         let mut program = Vec::new();
         record(&backend, &mut program, &self.ops, &bufs, span.clone(), b).expect("a net's ops record on the CPU");
         backend.run(&values(1, &[]), &[&program], StepValues::default()).expect("the CPU runs what it recorded");
@@ -109,7 +156,7 @@ impl<T: Real> Net<T> {
             tr.outs[i] = backend.get(&outs[i]);
         }
         let last = self.ops.len() - 1;
-        if span.end == self.ops.len() && matches!(self.ops[last], Op::Dense(_)) {
+        if span.end == self.ops.len() && self.ops[last].is_layer() {
             tr.logits = backend.get(&zs[last]);
         }
         tr.eps = eps;

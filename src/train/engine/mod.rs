@@ -2,7 +2,7 @@
 //! loss, backward pass and optimizer update recorded as one program over flat buffers — parameters,
 //! gradients and optimizer state, with layers as views — then run once per step. A phase's trainer
 //! (trainer.rs) runs it on its session's device (device.rs): the reference backend or WebGPU.
-//! Every variant: dense layers, tied weights, k-sparse codes, the VAE's reparameterisation and KL, L1
+//! Every variant: dense and convolutional layers, tied weights, k-sparse codes, the VAE's reparameterisation and KL, L1
 //! and KL sparsity, the contractive penalty, corruption from the same random streams, classifier heads.
 
 mod backward;
@@ -68,9 +68,9 @@ impl<'a, B: Backend> Recorder<'a, B> {
 
     fn forward(&mut self) -> Result<()> {
         let bufs = self.bufs;
-        let (params, input, outs, zs, masks, eps) =
-            (&bufs.params, self.input_of(0), &bufs.outs, &bufs.zs, &bufs.masks, &bufs.eps);
-        let forward = forward::ForwardBuffers { params, input, outs, zs, masks, eps };
+        let (params, input, outs, zs, cols, masks, eps) =
+            (&bufs.params, self.input_of(0), &bufs.outs, &bufs.zs, &bufs.cols, &bufs.masks, &bufs.eps);
+        let forward = forward::ForwardBuffers { params, input, outs, zs, cols, masks, eps };
         let ops = &self.phase.net.ops;
         forward::record(self.backend, &mut self.p, ops, &forward, 0..ops.len(), self.phase.batch_size)
     }

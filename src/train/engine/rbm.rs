@@ -84,10 +84,10 @@ pub(super) fn record<B: Backend>(
             (rows, nh, nv),
             false,
         )?;
-        backend.bias_activation(p, &c.vm, &c.zv, params, dec, rows)?;
+        backend.bias_activation(p, &c.vm, &c.zv, params, dec.bias_activation(), rows)?;
         backend.sample_units(p, &c.vs, &c.vm, dec.activation, 2 * i - 1, rows * nv)?;
         backend.matmul(p, View::whole(&c.zh), View::whole(&c.vs), weight(Operand::Plain), (rows, nv, nh), false)?;
-        backend.bias_activation(p, &c.hm, &c.zh, params, enc, rows)?;
+        backend.bias_activation(p, &c.hm, &c.zh, params, enc.bias_activation(), rows)?;
         if i < k as u32 {
             backend.sample_units(p, &c.hs, &c.hm, enc.activation, 2 * i, rows * nh)?;
         }

@@ -1,0 +1,154 @@
+//! Convolutions over images stored channels-last, [B, H, W, C] (each pixel's channels side by side,
+//! as datasets store colour): a layer's geometry, the im2col/col2im pair that the engine builds a
+//! convolution and a transposed convolution from (each then one product with the weight), and the
+//! direct plain-loop convolution and transposed convolution that check them (tests/conv.rs).
+//! Padding is PyTorch's `padding = (k − 1)/2` for an odd kernel k: "same" size at stride 1, and
+//! ⌈H/s⌉ at stride s. Shape letters: B = batch, K = kernel, F = filters.
+
+use crate::real::Real;
+use serde::{Deserialize, Serialize};
+
+/// A convolution from the large map [H, W, C] to the small one [OH, OW, F] (a transposed convolution
+/// runs it backwards: from the small map to the large one, which is why both share this).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Geometry {
+    pub height: usize,
+    pub width: usize,
+    pub channels: usize,
+    pub kernel: usize,
+    pub stride: usize,
+    pub filters: usize,
+}
+
+impl Geometry {
+    /// Zeros around each side of the large map.
+    pub fn pad(&self) -> usize {
+        (self.kernel - 1) / 2
+    }
+    pub fn out_height(&self) -> usize {
+        (self.height + 2 * self.pad() - self.kernel) / self.stride + 1
+    }
+    pub fn out_width(&self) -> usize {
+        (self.width + 2 * self.pad() - self.kernel) / self.stride + 1
+    }
+    /// Output positions per sample: OH·OW.
+    pub fn positions(&self) -> usize {
+        self.out_height() * self.out_width()
+    }
+    /// Values of one patch: K·K·C.
+    pub fn patch(&self) -> usize {
+        self.kernel * self.kernel * self.channels
+    }
+    /// Values of the large map per sample: H·W·C.
+    pub fn large(&self) -> usize {
+        self.height * self.width * self.channels
+    }
+    /// Values of the small map per sample: OH·OW·F.
+    pub fn small(&self) -> usize {
+        self.positions() * self.filters
+    }
+
+    /// The large map's index of patch value (ky, kx) at output position (oy, ox), if inside the image
+    /// (channel 0; the channels follow).
+    fn source(&self, sample: usize, oy: usize, ox: usize, ky: usize, kx: usize) -> Option<usize> {
+        let y = (oy * self.stride + ky).checked_sub(self.pad()).filter(|&y| y < self.height)?;
+        let x = (ox * self.stride + kx).checked_sub(self.pad()).filter(|&x| x < self.width)?;
+        Some(((sample * self.height + y) * self.width + x) * self.channels)
+    }
+}
+
+/// cols [B·OH·OW, K·K·C]: row (b, oy, ox) holds the patch of x [B, H, W, C] under output position
+/// (oy, ox), in (ky, kx, c) order, zero where the patch leaves the image.
+pub fn im2col<T: Real>(cols: &mut [T], x: &[T], g: &Geometry, rows: usize) {
+    let (ow, oh, c, k) = (g.out_width(), g.out_height(), g.channels, g.kernel);
+    for b in 0..rows {
+        for oy in 0..oh {
+            for ox in 0..ow {
+                let row = &mut cols[((b * oh + oy) * ow + ox) * g.patch()..][..g.patch()];
+                for ky in 0..k {
+                    for kx in 0..k {
+                        let dst = &mut row[(ky * k + kx) * c..][..c];
+                        match g.source(b, oy, ox, ky, kx) {
+                            Some(at) => dst.copy_from_slice(&x[at..at + c]),
+                            None => dst.fill(T::zero()),
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// im2col's adjoint: x [B, H, W, C] = for each pixel, the sum of the cols values that im2col would
+/// have copied from it (overwrites x).
+pub fn col2im<T: Real>(x: &mut [T], cols: &[T], g: &Geometry, rows: usize) {
+    let (ow, oh, c, k) = (g.out_width(), g.out_height(), g.channels, g.kernel);
+    x[..rows * g.large()].fill(T::zero());
+    for b in 0..rows {
+        for oy in 0..oh {
+            for ox in 0..ow {
+                let row = &cols[((b * oh + oy) * ow + ox) * g.patch()..][..g.patch()];
+                for ky in 0..k {
+                    for kx in 0..k {
+                        if let Some(at) = g.source(b, oy, ox, ky, kx) {
+                            for (v, &d) in x[at..at + c].iter_mut().zip(&row[(ky * k + kx) * c..][..c]) {
+                                *v += d;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The direct convolution, as its definition reads: y[b, oy, ox, f] = bias[f] +
+/// Σ_{ky, kx, c} x[b, oy·s − p + ky, ox·s − p + kx, c] · w[(ky·K + kx)·C + c, f], with w [K·K·C, F].
+pub fn conv_direct<T: Real>(y: &mut [T], x: &[T], w: &[T], bias: &[T], g: &Geometry, rows: usize) {
+    let (f_count, c, k) = (g.filters, g.channels, g.kernel);
+    for b in 0..rows {
+        for oy in 0..g.out_height() {
+            for ox in 0..g.out_width() {
+                for f in 0..f_count {
+                    let mut sum = bias[f];
+                    for ky in 0..k {
+                        for kx in 0..k {
+                            let Some(at) = g.source(b, oy, ox, ky, kx) else { continue };
+                            for ch in 0..c {
+                                sum += x[at + ch] * w[((ky * k + kx) * c + ch) * f_count + f];
+                            }
+                        }
+                    }
+                    y[((b * g.out_height() + oy) * g.out_width() + ox) * f_count + f] = sum;
+                }
+            }
+        }
+    }
+}
+
+/// The direct transposed convolution (PyTorch's `ConvTranspose2d` with the same padding, sized back
+/// to the large map): each small-map value x[b, oy, ox, f] adds x · w[f, (ky·K + kx)·C + c] to
+/// y[b, oy·s − p + ky, ox·s − p + kx, c], with w [F, K·K·C]; then y += bias[c].
+pub fn conv_transpose_direct<T: Real>(y: &mut [T], x: &[T], w: &[T], bias: &[T], g: &Geometry, rows: usize) {
+    let (f_count, c, k) = (g.filters, g.channels, g.kernel);
+    for (v, i) in y[..rows * g.large()].iter_mut().zip(0..) {
+        *v = bias[i % c];
+    }
+    for b in 0..rows {
+        for oy in 0..g.out_height() {
+            for ox in 0..g.out_width() {
+                for f in 0..f_count {
+                    let value = x[((b * g.out_height() + oy) * g.out_width() + ox) * f_count + f];
+                    for ky in 0..k {
+                        for kx in 0..k {
+                            let Some(at) = g.source(b, oy, ox, ky, kx) else { continue };
+                            for ch in 0..c {
+                                y[at + ch] += value * w[f * g.patch() + (ky * k + kx) * c + ch];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
