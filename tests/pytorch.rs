@@ -3,14 +3,14 @@
 //! virtual environment `scripts/setup.sh --test` makes under ~/.cache): for each variant, the
 //! exported model.py reproduces the engine's reconstructions, codes and class scores; train.py's loss
 //! and gradients on one batch match the engine's; torchrun trains on two processes (gloo), and its
-//! checkpoint imports back into the engine with the same reconstructions as PyTorch's.
+//! checkpoints (a dense and a convolutional model) import back into the engine with the same reconstructions as PyTorch's.
 #![cfg(not(target_arch = "wasm32"))] // reads the bundled data from disk, runs Python
 
 use ae_playground::data::{files, zip};
 use ae_playground::io::pytorch::torch_tensors;
 use ae_playground::io::tensors::{pack, unpack, Tensors};
 use ae_playground::model::architecture::{autoencoder, encoder, stack};
-use ae_playground::model::config::PerLayer;
+use ae_playground::model::config::{ConvLayer, PerLayer};
 use ae_playground::model::layers::{Activation, Loss};
 use ae_playground::model::net::{Net, Trace};
 use ae_playground::model::optim::Optimizer;
@@ -35,6 +35,7 @@ fn trained(config: &Config, steps: usize) -> Session {
 
 /// The variants the hand-off covers, each trained a little (the classifiers into their phase).
 fn variants() -> Vec<(&'static str, Config, usize)> {
+    let conv = |filters, kernel, stride| ConvLayer { filters, kernel, stride };
     let base = Config { hidden: vec![24, 6], ..Config::default() };
     let classifier = Config { epochs: 1, classifier_epochs: 20, classifier_labels: 10, ..base.clone() };
     vec![
@@ -68,7 +69,32 @@ fn variants() -> Vec<(&'static str, Config, usize)> {
         ("classifier", classifier.clone(), 30),
         ("classifier-frozen", Config { classifier_frozen: true, ..classifier.clone() }, 30),
         // Trained on drawn codes z, as the VAE trains; its scores are μ's.
-        ("vae-classifier", Config { variational: true, ..classifier }, 30),
+        ("vae-classifier", Config { variational: true, ..classifier.clone() }, 30),
+        // Convolutions on the 8×8 digits: PyTorch's channels-first maps against the engine's channels-last.
+        ("conv", Config { conv: vec![conv(4, 3, 2)], ..base.clone() }, 30),
+        (
+            "conv-tied",
+            Config {
+                conv: vec![conv(3, 3, 2), conv(5, 3, 1)],
+                conv_activation: Activation::Tanh,
+                tied: true,
+                loss: Loss::CrossEntropy,
+                ..base.clone()
+            },
+            30,
+        ),
+        (
+            "conv-vae",
+            Config {
+                conv: vec![conv(4, 5, 2)],
+                variational: true,
+                hidden: vec![6],
+                output_activation: Activation::Linear,
+                ..base.clone()
+            },
+            30,
+        ),
+        ("conv-classifier", Config { conv: vec![conv(4, 3, 2)], ..classifier }, 30),
     ]
 }
 
@@ -297,24 +323,24 @@ fn pytorch_reproduces_the_engine_and_trains_on_with_torchrun() {
         .expect("the PyTorch environment's Python runs");
     assert!(status.success(), "tests/python/check_pytorch.py failed (its output is above)");
 
-    // torchrun's checkpoint, imported back: the same reconstructions as PyTorch gave.
-    let (_, config, _) = &sessions[0];
-    let run = dir.join("plain/run");
-    let checkpoint = std::fs::read(run.join("model.safetensors")).expect("torchrun wrote its checkpoint");
-    let mut imported = trained(config, 0);
-    imported.import_model(&checkpoint).unwrap();
-    let reference = std::fs::read(run.join("reconstructions.safetensors")).unwrap();
-    let (_, tensors) = unpack(&reference).unwrap();
-    let get = |name: &str| tensors.iter().find(|t| t.0 == name).unwrap().2.clone();
-    let inputs = get("inputs");
-    let n = inputs.len() / imported.data.dim();
-    let (_, ours) = {
+    // torchrun's checkpoints, imported back: the same reconstructions as PyTorch gave.
+    for variant in ["plain", "conv"] {
+        let (_, config, _) = sessions.iter().find(|(name, _, _)| *name == variant).unwrap();
+        let run = dir.join(variant).join("run");
+        let checkpoint = std::fs::read(run.join("model.safetensors")).expect("torchrun wrote its checkpoint");
+        let mut imported = trained(config, 0);
+        imported.import_model(&checkpoint).unwrap();
+        let reference = std::fs::read(run.join("reconstructions.safetensors")).unwrap();
+        let (_, tensors) = unpack(&reference).unwrap();
+        let get = |name: &str| tensors.iter().find(|t| t.0 == name).unwrap().2.clone();
+        let inputs = get("inputs");
+        let n = inputs.len() / imported.data.dim();
         let net = imported.trainer.net();
         let mut tr = Trace::default();
         net.forward(&mut tr, &inputs, n, None);
-        (n, tr.outs.pop().unwrap())
-    };
-    let worst = ours.iter().zip(get("reconstructions")).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
-    println!("torchrun's checkpoint in the engine: worst difference from PyTorch's reconstructions {worst:.1e}");
-    assert!(worst < 1e-5, "{worst}");
+        let ours = tr.outs.pop().unwrap();
+        let worst = ours.iter().zip(get("reconstructions")).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
+        println!("torchrun's {variant} checkpoint in the engine: worst difference from PyTorch's reconstructions {worst:.1e}");
+        assert!(worst < 1e-5, "{variant}: {worst}");
+    }
 }

@@ -11,12 +11,15 @@
 use crate::error::{Error, Result};
 use crate::fail;
 use crate::io::tensors::{self, meta_text, ModelFile, Tensors};
-use crate::model::architecture::{assemble, autoencoder};
+use crate::model::architecture::{assemble, autoencoder, Shape};
 use crate::model::config::{Config, MAX_BATCH};
 use crate::model::layers::WeightLayout;
-use crate::model::net::{Dense, Net, Op};
+use crate::model::net::Net;
+use layout::{autoencoder_slots, torch_layout, Slot};
 use crate::train::session::{PhaseKind, Session};
 use serde_json::{json, Map, Value};
+
+mod layout;
 
 pub const FORMAT: &str = "ae-playground pytorch 1";
 
@@ -25,68 +28,24 @@ const TRAIN_PY: &str = include_str!("pytorch/train.py");
 const README: &str = include_str!("pytorch/README.md");
 const REQUIREMENTS: &str = include_str!("pytorch/requirements.txt");
 
-/// One PyTorch tensor's place in a net: dense op `op`, its weight (transposed) or bias, and for a
-/// VAE's heads which half of that layer's outputs.
-struct Slot {
-    name: String,
-    op: usize,
-    weight: bool,
-    outputs: std::ops::Range<usize>,
-}
-
-/// The PyTorch tensors of a deep autoencoder's dense ops, in order (`code` is its code op).
-fn autoencoder_slots(net: &Net<f32>, code: usize, variational: bool) -> Vec<Slot> {
-    let mut slots = Vec::new();
-    let (mut encoder, mut decoder) = (0, 0);
-    for (i, op) in net.ops.iter().enumerate() {
-        let Op::Dense(d) = op else { continue };
-        let mut add = |prefix: String, outputs: std::ops::Range<usize>, own_weight: bool| {
-            if own_weight {
-                slots.push(Slot { name: format!("{prefix}.weight"), op: i, weight: true, outputs: outputs.clone() });
-            }
-            slots.push(Slot { name: format!("{prefix}.bias"), op: i, weight: false, outputs });
-        };
-        if i > code {
-            add(format!("decoder.{decoder}"), 0..d.outputs, d.layout == WeightLayout::Own);
-            decoder += 1;
-        } else if variational && i + 1 == code {
-            let c = d.outputs / 2;
-            add("mu".into(), 0..c, true);
-            add("logvar".into(), c..2 * c, true);
-        } else {
-            add(format!("encoder.{encoder}"), 0..d.outputs, true);
-            encoder += 1;
-        }
-    }
-    slots
-}
-
-/// A slot's values in PyTorch's layout: weight rows = outputs, [out, in].
-fn torch_values(d: &Dense, params: &[f32], slot: &Slot) -> (Vec<usize>, Vec<f32>) {
-    let rows = slot.outputs.clone();
-    if !slot.weight {
-        return (vec![rows.len()], params[d.bias_range()][rows].to_vec());
-    }
-    let w = &params[d.weight_range()]; // [inputs, outputs]
-    let values = rows.clone().flat_map(|o| (0..d.inputs).map(move |i| w[i * d.outputs + o])).collect();
-    (vec![rows.len(), d.inputs], values)
-}
-
 /// The autoencoder (and classifier head, op `op` of net `clf`) as PyTorch tensors (name, shape, values).
 pub fn torch_tensors(net: &Net<f32>, code: usize, variational: bool, head: Option<(&Net<f32>, usize)>) -> Tensors {
+    let values = |net: &Net<f32>, s: &Slot| {
+        let (shape, index) = torch_layout(net, s);
+        (shape, index.into_iter().map(|i| net.params[i]).collect::<Vec<f32>>())
+    };
     let mut tensors: Tensors = autoencoder_slots(net, code, variational)
         .iter()
         .map(|s| {
-            let (shape, values) = torch_values(net.dense(s.op).unwrap(), &net.params, s);
+            let (shape, values) = values(net, s);
             (s.name.clone(), shape, values)
         })
         .collect();
     if let Some((clf, op)) = head {
-        let d = clf.dense(op).unwrap();
-        for weight in [true, false] {
-            let slot = Slot { name: String::new(), op, weight, outputs: 0..d.outputs };
-            let (shape, values) = torch_values(d, &clf.params, &slot);
-            tensors.push((format!("classifier.{}", if weight { "weight" } else { "bias" }), shape, values));
+        let outputs = clf.ops[op].output_width();
+        for (weight, name) in [(true, "classifier.weight"), (false, "classifier.bias")] {
+            let (shape, values) = values(clf, &Slot { name: name.into(), op, weight, outputs: 0..outputs });
+            tensors.push((name.into(), shape, values));
         }
     }
     tensors
@@ -99,7 +58,7 @@ impl Session {
     /// The deep autoencoder as it stands (while pretraining: assembled from the stages so far, the
     /// current one included), its code op, and while the classifier trains its net and head op.
     fn deep_model(&self) -> (Net<f32>, usize, Option<Head>) {
-        let input = self.data.dim();
+        let input = self.data.shape();
         match (self.phase(), &self.autoencoder) {
             (PhaseKind::Stage(_), _) => {
                 let mut stages = self.stages.clone();
@@ -159,13 +118,19 @@ impl Session {
         ])
     }
 
-    /// E.g. "784 → 256 → 32 → 256 → 784, sigmoid, on mnist".
+    /// E.g. "784 → 256 → 32 → 256 → 784, trained on mnist"; convolutions as their maps, e.g.
+    /// "784 → 16@14×14 → 32@7×7 → 32 → 32@7×7 → 16@14×14 → 784".
     fn architecture_line(&self) -> String {
-        let mut widths = vec![self.data.dim()];
-        widths.extend(&self.config.hidden);
-        widths.extend(self.config.hidden.iter().rev().skip(1));
-        widths.push(self.data.dim());
-        let widths: Vec<String> = widths.iter().map(usize::to_string).collect();
+        let maps: Vec<String> = crate::model::architecture::conv_geometries(&self.config, self.data.shape())
+            .iter()
+            .map(|g| format!("{}@{}×{}", g.filters, g.out_height(), g.out_width()))
+            .collect();
+        let mut widths = vec![self.data.dim().to_string()];
+        widths.extend(maps.iter().cloned());
+        widths.extend(self.config.hidden.iter().map(usize::to_string));
+        widths.extend(self.config.hidden.iter().rev().skip(1).map(usize::to_string));
+        widths.extend(maps.iter().rev().cloned());
+        widths.push(self.data.dim().to_string());
         let variant = [
             (self.config.variational, "variational"),
             (self.config.tied, "tied weights"),
@@ -194,16 +159,32 @@ pub fn read(meta: &Map<String, Value>, tensors: Tensors) -> Result<ModelFile> {
         meta_text(meta, key)?.parse().map_err(|_| Error::new(format!("PyTorch checkpoint: {key} is not a number")))
     };
     let (inputs, classes) = (number("inputs")?, number("classes")?);
-    // The first layer's tensor says the width before a net of that width is built.
-    let first = if config.variational && config.hidden.len() == 1 { "mu.weight" } else { "encoder.0.weight" };
-    match tensors.iter().find(|(n, _, _)| n == first) {
-        Some((_, shape, _)) if shape.get(1) == Some(&inputs) => {}
-        Some((_, shape, _)) => {
-            fail!("the PyTorch checkpoint's {first} is {shape:?}, but its metadata says {inputs} inputs")
+    let image = |key: &str| meta_text(meta, key).ok().and_then(|v| v.parse::<usize>().ok());
+    let shape = match (image("height"), image("width"), image("channels")) {
+        (Some(height), Some(width), Some(channels)) if height * width * channels == inputs => {
+            Shape { height, width, channels }
         }
-        None => fail!("the PyTorch checkpoint has no {first}, which its settings' architecture needs"),
+        _ => Shape::from(inputs),
+    };
+    config
+        .validate_conv(shape.height > 1, shape.height, shape.width)
+        .map_err(|e| Error::new(format!("PyTorch checkpoint: its settings: {e}")))?;
+    // The first layer's tensor says the width before a net of that width is built.
+    let first = match (config.conv.is_empty(), config.variational && config.hidden.len() == 1) {
+        (false, _) => None,
+        (true, true) => Some("mu.weight"),
+        (true, false) => Some("encoder.0.weight"),
+    };
+    if let Some(first) = first {
+        match tensors.iter().find(|(n, _, _)| n == first) {
+            Some((_, shape, _)) if shape.get(1) == Some(&inputs) => {}
+            Some((_, shape, _)) => {
+                fail!("the PyTorch checkpoint's {first} is {shape:?}, but its metadata says {inputs} inputs")
+            }
+            None => fail!("the PyTorch checkpoint has no {first}, which its settings' architecture needs"),
+        }
     }
-    let (net, code) = autoencoder::<f32>(&config, inputs);
+    let (net, code) = autoencoder::<f32>(&config, shape);
     let mut used = vec![false; tensors.len()];
     let mut take = |name: &str, shape: &[usize]| -> Result<Vec<f32>> {
         let at = tensors.iter().position(|(n, _, _)| n == name).ok_or_else(|| {
@@ -216,36 +197,29 @@ pub fn read(meta: &Map<String, Value>, tensors: Tensors) -> Result<ModelFile> {
         }
         Ok(values.clone())
     };
-    // Each dense op's weight [inputs, outputs] and bias, put together from its PyTorch tensors.
-    let mut ours: Vec<(usize, Vec<f32>, Vec<f32>)> = Vec::new();
-    for slot in autoencoder_slots(&net, code, config.variational) {
-        let d = net.dense(slot.op).unwrap();
-        if ours.last().is_none_or(|(op, _, _)| *op != slot.op) {
-            ours.push((slot.op, vec![0.0; d.inputs * d.outputs], vec![0.0; d.outputs]));
-        }
-        let (_, weight, bias) = ours.last_mut().unwrap();
-        let rows = slot.outputs.clone();
-        if slot.weight {
-            let values = take(&slot.name, &[rows.len(), d.inputs])?;
-            for (r, o) in rows.enumerate() {
-                (0..d.inputs).for_each(|i| weight[i * d.outputs + o] = values[r * d.inputs + i]);
-            }
-        } else {
-            bias[rows].copy_from_slice(&take(&slot.name, &[slot.outputs.len()])?);
-        }
+    // Every layer's weight and bias put back in place from its PyTorch tensors.
+    let mut params = net.params.clone();
+    let slots = autoencoder_slots(&net, code, config.variational);
+    for slot in &slots {
+        let (shape, index) = torch_layout(&net, slot);
+        let values = take(&slot.name, &shape)?;
+        index.into_iter().zip(values).for_each(|(i, v)| params[i] = v);
     }
-    let layer_tensors = |list: &[(usize, Vec<f32>, Vec<f32>)], net: &Net<f32>| -> Tensors {
+    // A model file's tensors for the layers `ops` (see model_file.rs): each weight as stored.
+    let layer_tensors = |ops: &[usize]| -> Tensors {
         let mut out = Vec::new();
-        for (op, weight, bias) in list {
-            let d = net.dense(*op).unwrap();
-            if d.layout == WeightLayout::Own {
-                out.push((format!("layers.{op}.weight"), vec![d.inputs, d.outputs], weight.clone()));
+        for &op in ops {
+            let l = net.ops[op].layer_params().expect("a layer");
+            if l.layout == WeightLayout::Own {
+                out.push((format!("layers.{op}.weight"), vec![l.shape.0, l.shape.1], params[l.weight].to_vec()));
             }
-            out.push((format!("layers.{op}.bias"), vec![d.outputs], bias.clone()));
+            out.push((format!("layers.{op}.bias"), vec![l.bias.len()], params[l.bias].to_vec()));
         }
         out
     };
-    let autoencoder_tensors = layer_tensors(&ours, &net);
+    let mut layers: Vec<usize> = slots.iter().map(|s| s.op).collect();
+    layers.dedup();
+    let autoencoder_tensors = layer_tensors(&layers);
     let head = if classes > 0 {
         let c = config.code_width();
         let (w, b) = (take("classifier.weight", &[classes, c])?, take("classifier.bias", &[classes])?);
@@ -276,8 +250,8 @@ pub fn read(meta: &Map<String, Value>, tensors: Tensors) -> Result<ModelFile> {
     let (clf_tensors, head_op) = if config.classifier_frozen {
         (Vec::new(), 0)
     } else {
-        let encoder_ops: Vec<_> = ours.iter().filter(|(op, _, _)| *op <= code).cloned().collect();
-        (layer_tensors(&encoder_ops, &net), code + 1)
+        let encoder_ops: Vec<usize> = layers.iter().copied().filter(|&op| op <= code).collect();
+        (layer_tensors(&encoder_ops), code + 1)
     };
     let mut clf_tensors = clf_tensors;
     clf_tensors.push((format!("layers.{head_op}.weight"), vec![config.code_width(), classes], weight));

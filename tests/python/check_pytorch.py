@@ -2,7 +2,7 @@
 for each variant, the exported model.py with model.safetensors reproduces the engine's
 reconstructions, codes and class scores to 1e-5; train.py's objective and gradients on one batch
 match the engine's (computed in float64) to 1e-5 relative; and torchrun on two processes (gloo)
-trains UCI digits on from the plain variant, its test loss falling.
+trains UCI digits on from the plain and the convolutional variants, its test loss falling.
 
     python check_pytorch.py CASES_DIR DIGITS_CSV_GZ
 """
@@ -92,25 +92,26 @@ print(f"train.py without --epochs: {ran} epochs (the export says {wanted})")
 if alone.returncode != 0 or ran != wanted:
     failures.append(f"train.py without --epochs: exit {alone.returncode}, {ran} epochs, not {wanted}: {alone.stderr[-500:]}")
 
-# torchrun: two processes on the CPU (gloo) train on from the plain variant.
-plain = cases / "plain"
-run = subprocess.run(
-    [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2",
-     str(plain / "export" / "train.py"), "--data", digits, "--label-column", "65", "--epochs", "3",
-     "--device", "cpu", "--out", str(plain / "run")],
-    capture_output=True, text=True, timeout=600,
-)
-print(run.stdout, run.stderr[-3000:] if run.returncode else "")
-losses = [float(v) for v in re.findall(r"epoch \d+: test loss ([0-9.]+)", run.stdout)]
-print(f"torchrun: exit {run.returncode}, test loss by epoch {losses}")
-if run.returncode != 0 or len(losses) != 4 or not losses[-1] < losses[0]:
-    failures.append(f"torchrun: exit {run.returncode}, test losses {losses} (they must fall over 3 epochs)")
-else:
-    trained = exported.load(str(plain / "run" / "model.safetensors"))
-    inputs = load_file(str(plain / "reference.safetensors"))["inputs"]
-    with torch.no_grad():
-        save_file({"inputs": inputs, "reconstructions": trained(inputs).contiguous()},
-                  str(plain / "run" / "reconstructions.safetensors"), metadata={"of": "the torchrun checkpoint"})
+# torchrun: two processes on the CPU (gloo) train on from the plain variant and the convolutional one.
+for variant in ("plain", "conv"):
+    case = cases / variant
+    run = subprocess.run(
+        [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2",
+         str(case / "export" / "train.py"), "--data", digits, "--label-column", "65", "--epochs", "3",
+         "--device", "cpu", "--out", str(case / "run")],
+        capture_output=True, text=True, timeout=600,
+    )
+    print(run.stdout, run.stderr[-3000:] if run.returncode else "")
+    losses = [float(v) for v in re.findall(r"epoch \d+: test loss ([0-9.]+)", run.stdout)]
+    print(f"torchrun on {variant}: exit {run.returncode}, test loss by epoch {losses}")
+    if run.returncode != 0 or len(losses) != 4 or not losses[-1] < losses[0]:
+        failures.append(f"torchrun on {variant}: exit {run.returncode}, test losses {losses} (they must fall over 3 epochs)")
+    else:
+        trained = exported.load(str(case / "run" / "model.safetensors"))
+        inputs = load_file(str(case / "reference.safetensors"))["inputs"]
+        with torch.no_grad():
+            save_file({"inputs": inputs, "reconstructions": trained(inputs).contiguous()},
+                      str(case / "run" / "reconstructions.safetensors"), metadata={"of": "the torchrun checkpoint"})
 
 if failures:
     print("FAILED:\n  " + "\n  ".join(failures))

