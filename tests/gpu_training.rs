@@ -8,7 +8,7 @@ mod common;
 
 use ae_playground::data::{files, Dataset};
 use ae_playground::model::architecture::{autoencoder, rbm_stage};
-use ae_playground::model::config::{Config, PerLayer};
+use ae_playground::model::config::{Config, ConvLayer, PerLayer};
 use ae_playground::model::layers::{Activation, Loss};
 use ae_playground::model::net::Net;
 use ae_playground::model::optim::{Optimizer, OptimizerKind};
@@ -61,6 +61,7 @@ fn worst(gpu: &[f32], cpu: &[f32]) -> f32 {
 }
 
 fn configs() -> Vec<(&'static str, Config, OptimizerKind)> {
+    let conv = |filters, kernel, stride| ConvLayer { filters, kernel, stride };
     let base = Config { hidden: vec![32, 16], seed: 3, ..Config::default() };
     vec![
         ("sigmoid, squared error, Adam", base.clone(), OptimizerKind::Adam),
@@ -115,10 +116,28 @@ fn configs() -> Vec<(&'static str, Config, OptimizerKind)> {
                 beta: 1.5,
                 loss: Loss::CrossEntropy,
                 activation: PerLayer::All(Activation::Relu),
-                ..base
+                ..base.clone()
             },
             OptimizerKind::Adam,
         ),
+        (
+            "convolutions (strides 2 and 1), Adam",
+            Config { conv: vec![conv(8, 3, 2), conv(6, 3, 1)], ..base.clone() },
+            OptimizerKind::Adam,
+        ),
+        (
+            "tied convolutions, tanh, cross-entropy, masking, SGD",
+            Config {
+                conv: vec![conv(4, 5, 2)],
+                conv_activation: Activation::Tanh,
+                tied: true,
+                loss: Loss::CrossEntropy,
+                masking: 0.2,
+                ..base.clone()
+            },
+            OptimizerKind::Sgd,
+        ),
+        ("convolutional VAE", Config { conv: vec![conv(4, 3, 2)], variational: true, ..base }, OptimizerKind::Adam),
     ]
 }
 
@@ -128,7 +147,7 @@ fn one_step_matches_the_cpu_for_each_kind_of_layer_loss_and_optimizer() {
     let data = files::repo("digits").unwrap();
     let b = 100; // not a multiple of any workgroup size: every kernel's bounds are exercised
     for (name, c, kind) in configs() {
-        let (net, code) = autoencoder::<f32>(&c, data.dim());
+        let (net, code) = autoencoder::<f32>(&c, data.shape());
         let (x, noise) = (batch(&data, 0, b), streams(0));
         let optimizer = Optimizer::new(kind, net.params.len(), 0.01, 0.9, c.weight_decay);
         let phase = phase(&net, code, &c, b);
@@ -150,7 +169,7 @@ fn a_hundred_steps_follow_the_cpu_loss_curve() {
     let data = files::repo("digits").unwrap();
     let b = 100; // not a multiple of any workgroup size: every kernel's bounds are exercised
     for (name, c, kind) in configs() {
-        let (net, code) = autoencoder::<f32>(&c, data.dim());
+        let (net, code) = autoencoder::<f32>(&c, data.shape());
         let optimizer = Optimizer::new(kind, net.params.len(), 0.003, 0.9, c.weight_decay);
         let phase = phase(&net, code, &c, b);
         let mut cpu = Engine::new(CpuBackend::<f32>::new(), &phase, &optimizer).unwrap();
@@ -269,7 +288,7 @@ fn with_no_corruption_stream_the_batch_passes_through_clean_on_both() {
     let Some(ctx) = common::gpu() else { return };
     let data = files::repo("digits").unwrap();
     let c = Config { hidden: vec![16], masking: 0.5, seed: 3, ..Config::default() };
-    let (net, code) = autoencoder::<f32>(&c, data.dim());
+    let (net, code) = autoencoder::<f32>(&c, data.shape());
     let optimizer = Optimizer::new(OptimizerKind::Adam, net.params.len(), 0.01, 0.9, 0.0);
     let phase = phase(&net, code, &c, 50);
     let mut cpu = Engine::new(CpuBackend::<f32>::new(), &phase, &optimizer).unwrap();

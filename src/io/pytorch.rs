@@ -15,8 +15,8 @@ use crate::model::architecture::{assemble, autoencoder, Shape};
 use crate::model::config::{Config, MAX_BATCH};
 use crate::model::layers::WeightLayout;
 use crate::model::net::Net;
-use layout::{autoencoder_slots, torch_layout, Slot};
 use crate::train::session::{PhaseKind, Session};
+use layout::{autoencoder_slots, torch_layout, Slot};
 use serde_json::{json, Map, Value};
 
 mod layout;

@@ -48,7 +48,11 @@ pub(super) fn f10(data: &Dataset, scale: f64) -> Row {
         let s = train(c, data);
         let error = s.evaluate_test().squared_error;
         let weights = s.trainer.net().params.len();
-        eprintln!("  {what} ({weights} weights): {error:.3}, {} epochs, {:.0} s", s.trainer.epoch, t.elapsed().as_secs_f64());
+        eprintln!(
+            "  {what} ({weights} weights): {error:.3}, {} epochs, {:.0} s",
+            s.trainer.epoch,
+            t.elapsed().as_secs_f64()
+        );
         (error, weights, s.trainer.epoch)
     };
     let (conv_error, conv_weights, conv_epochs) = run(conv, "conv");
