@@ -81,8 +81,7 @@ export function installApi(controller) {
      * (values an Array, or null for a layer not trained yet), input first, output last. */
     activations: () => {
       const { settings, dataset, network } = diagrammed(controller.store.get()); // A's, or B's when the diagram shows B
-      const dim = dataset.width * dataset.height * dataset.channels;
-      return describeNetwork(settings, dim, network).cards.map(({ id, role, label, units, state, values }) => ({ id, role, label, units, state, values: values ? Array.from(values) : null }));
+      return describeNetwork(settings, dataset, network).cards.map(({ id, role, label, units, state, values }) => ({ id, role, label, units, state, values: values ? Array.from(values) : null }));
     },
     /** The model's output (an array of values) for `code` (an array as wide as the code). */
     decode: async (code) => Array.from(await controller.request({ type: 'decode', code: [...code] })),

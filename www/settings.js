@@ -3,6 +3,8 @@
 
 export const SETTINGS = [
   { key: 'dataset', group: 'Data', label: 'Dataset', kind: 'select', options: ['mnist', 'digits', 'swissRoll', 'circles', 'sines'], initial: 'mnist' },
+  { key: 'conv', group: 'Model', label: 'Convolutional layers before them, e.g. 16k3s2,32k3s2 (filters, kernel, stride; images only)', kind: 'conv', initial: [] },
+  { key: 'convActivation', group: 'Model', label: 'Activation of the convolutions', kind: 'select', options: ['relu', 'leakyRelu', 'tanh', 'sigmoid', 'linear'], initial: 'relu' },
   { key: 'hidden', group: 'Model', label: 'Hidden layers (encoder widths, code last)', kind: 'list', initial: [32], max: 8192 },
   { key: 'activation', group: 'Model', label: 'Hidden activation', kind: 'select', options: ['sigmoid', 'tanh', 'relu', 'leakyRelu', 'linear'], initial: 'sigmoid', perLayer: true },
   { key: 'outputActivation', group: 'Model', label: 'Output activation', kind: 'select', options: ['sigmoid', 'linear'], initial: 'sigmoid' },
@@ -53,6 +55,7 @@ function allowed(s) {
   if (s.kind === 'select') return `one of ${s.options.join(', ')}${s.perLayer ? ', or a list of them (one per encoder layer)' : ''}`;
   if (s.kind === 'checkbox') return 'true or false';
   if (s.kind === 'list') return `a list of whole numbers from 1 to ${s.max}, such as [64, 8] (the encoder's widths, the code last)`;
+  if (s.kind === 'conv') return 'a list of convolutional layers such as 16k3s2,32k3s2 (16 filters, a 3×3 kernel, stride 2; kernels odd up to 11, strides 1 or 2), or none';
   const low = s.above !== undefined ? `> ${s.above}` : `≥ ${s.min}`;
   const range = s.below !== undefined ? `${low} and < ${s.below}` : s.max !== undefined && s.above === undefined ? `from ${s.min} to ${s.max}` : low;
   return `${s.step === 1 ? 'a whole number' : 'a number'} ${range}`;
@@ -63,8 +66,16 @@ function fits(s, value) {
   if (s.kind === 'select') return s.options.includes(value) || (s.perLayer && Array.isArray(value) && value.length > 0 && value.every((v) => s.options.includes(v)));
   if (s.kind === 'checkbox') return typeof value === 'boolean';
   if (s.kind === 'list') return Array.isArray(value) && value.length > 0 && value.every((w) => Number.isInteger(w) && w >= 1 && w <= s.max);
+  if (s.kind === 'conv') return Array.isArray(value) && value.length <= 6 && value.every(convFits);
   if (typeof value !== 'number' || !Number.isFinite(value) || (s.step === 1 && !Number.isInteger(value))) return false;
   return (s.above !== undefined ? value > s.above : value >= s.min) && (s.below !== undefined ? value < s.below : value <= (s.max ?? Infinity));
+}
+
+/** One conv layer {filters, kernel, stride} (kernel 3 and stride 2 when left out). */
+function convFits(l) {
+  const whole = (v, lo, hi) => Number.isInteger(v) && v >= lo && v <= hi;
+  const keys = l !== null && typeof l === 'object' && Object.keys(l).every((k) => ['filters', 'kernel', 'stride'].includes(k));
+  return keys && whole(l.filters, 1, 512) && (l.kernel === undefined || (whole(l.kernel, 1, 11) && l.kernel % 2 === 1)) && (l.stride === undefined || [1, 2].includes(l.stride));
 }
 
 /** Why `value` cannot be setting `key` ("batchSize: -64 is not a whole number from 1 to 4096"), or
@@ -114,11 +125,18 @@ const parse = {
     const widths = text.split(/[,\s]+/).filter(Boolean).map(Number);
     return widths.length && widths.every(Number.isInteger) ? widths : undefined;
   },
+  conv: (text) => {
+    const layers = text.split(/[,\s]+/).filter(Boolean).map((t) => /^(\d+)(?:k(\d+))?(?:s(\d+))?$/i.exec(t));
+    if (layers.some((m) => !m)) return undefined;
+    return layers.map(([, f, k, s]) => ({ filters: Number(f), kernel: Number(k ?? 3), stride: Number(s ?? 2) }));
+  },
   number: (text) => (text.trim() !== '' && Number.isFinite(Number(text)) ? Number(text) : undefined),
   checkbox: (text) => (text === 'true' ? true : text === 'false' ? false : undefined),
 };
 
-const format = (value) => (Array.isArray(value) ? value.join(',') : String(value));
+/** A conv layer as the address writes it: 16k3s2 (filters, kernel, stride). */
+const convText = (l) => `${l.filters}k${l.kernel ?? 3}s${l.stride ?? 2}`;
+const format = (value) => (Array.isArray(value) ? value.map((v) => (typeof v === 'object' ? convText(v) : v)).join(',') : String(value));
 
 export function defaults() {
   return Object.fromEntries(SETTINGS.map((s) => [s.key, s.initial]));

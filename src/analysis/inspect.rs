@@ -65,18 +65,39 @@ pub struct Readouts {
 }
 
 impl Session {
-    /// The weights into the first `count` units of the encoder's first dense layer, one row of
-    /// `input` values per unit ([count, input]), and count. Pretraining stage k > 1 shows stage 1's.
+    /// The weights into the first `count` units of the encoder's first layer, one row per unit
+    /// ([count, input] for a dense layer, each row an image; [count, K·K·C] for a convolution, each
+    /// row a K×K filter over the image's channels), and count. Pretraining stage k > 1 shows stage 1's.
     pub fn filters(&self, count: usize) -> (Vec<f32>, usize) {
         let net = match self.phase() {
             PhaseKind::Stage(k) if k > 0 => std::borrow::Cow::Borrowed(&self.stages[0]),
             _ => self.model().0,
         };
-        let Some(Op::Dense(d)) = net.ops.first() else { return (Vec::new(), 0) };
-        let count = count.min(d.outputs);
-        let w = &net.params[d.weight_range()]; // [inputs, outputs]
-        let values = (0..count).flat_map(|j| (0..d.inputs).map(move |i| w[i * d.outputs + j])).collect();
-        (values, count)
+        match net.ops.first() {
+            Some(Op::Dense(d)) => {
+                let count = count.min(d.outputs);
+                let w = &net.params[d.weight_range()]; // [inputs, outputs]
+                let values = (0..count).flat_map(|j| (0..d.inputs).map(move |i| w[i * d.outputs + j])).collect();
+                (values, count)
+            }
+            Some(Op::Conv(c)) => {
+                let (patch, filters) = (c.geometry.patch(), c.geometry.filters);
+                let count = count.min(filters);
+                let w = &net.params[c.weight_range()]; // [K·K·C, F]
+                let values = (0..count).flat_map(|f| (0..patch).map(move |i| w[i * filters + f])).collect();
+                (values, count)
+            }
+            _ => (Vec::new(), 0),
+        }
+    }
+
+    /// One filter's shape as `filters` lays it out: (height, width, channels) — the image's for a
+    /// dense first layer, K × K × C for a convolution.
+    pub fn filter_shape(&self) -> (usize, usize, usize) {
+        match self.model().0.ops.first() {
+            Some(Op::Conv(c)) => (c.geometry.kernel, c.geometry.kernel, c.geometry.channels),
+            _ => (self.data.height, self.data.width, self.data.channels),
+        }
     }
 
     /// Decodes codes [n, code width] with the current phase's decoder; n is 1 to the drawing cap.

@@ -92,9 +92,26 @@ pub fn bench_gpu_matmul(gpu: &Gpu, n: usize, min_seconds: f64) -> Result<js_sys:
 /// A 784-input autoencoder with these hidden widths, and a batch of random inputs; the error says
 /// what is wrong with the widths or the batch.
 fn bench_setup(hidden: Vec<usize>, batch: usize) -> Result<(Config, crate::model::net::Net<f32>, Vec<f32>), JsError> {
-    let c = Config { hidden, batch_size: batch, ..Config::default() };
+    bench_net(Config { hidden, batch_size: batch, ..Config::default() })
+}
+
+/// The convolutional autoencoder of F10 on 28×28 images: two stride-2 3×3 convolutions of 16 and
+/// 32 filters (ReLU), a linear code of 32, the mirror image back; and a batch of random inputs.
+fn bench_conv_setup(batch: usize) -> Result<(Config, crate::model::net::Net<f32>, Vec<f32>), JsError> {
+    use crate::model::config::{ConvLayer, PerLayer};
+    use crate::model::layers::Activation;
+    let layer = |filters| ConvLayer { filters, kernel: 3, stride: 2 };
+    let conv = vec![layer(16), layer(32)];
+    let linear = PerLayer::All(Activation::Linear);
+    bench_net(Config { conv, hidden: vec![32], activation: linear, batch_size: batch, ..Config::default() })
+}
+
+fn bench_net(c: Config) -> Result<(Config, crate::model::net::Net<f32>, Vec<f32>), JsError> {
+    let batch = c.batch_size;
     c.validate().map_err(js_error)?;
-    let (net, _) = autoencoder::<f32>(&c, 784);
+    c.validate_conv(true, 28, 28).map_err(js_error)?;
+    let shape = crate::model::architecture::Shape { height: 28, width: 28, channels: 1 };
+    let (net, _) = autoencoder::<f32>(&c, shape);
     let s = Rng::new(1).stream(Purpose::Sample, 0);
     let x = (0..(batch * 784) as u32).map(|i| s.uniform(i)).collect();
     Ok((c, net, x))
@@ -103,7 +120,20 @@ fn bench_setup(hidden: Vec<usize>, batch: usize) -> Result<(Config, crate::model
 /// Training samples per second on the CPU engine (forward, backward, Adam), for about `seconds`.
 #[wasm_bindgen(js_name = benchTrainingCpu)]
 pub fn bench_training_cpu(hidden: Vec<usize>, batch: usize, seconds: f64) -> Result<f64, JsError> {
-    let (c, net, x) = bench_setup(hidden, batch)?;
+    cpu_samples_per_second(bench_setup(hidden, batch)?, seconds)
+}
+
+/// As `benchTrainingCpu`, for the convolutional autoencoder of F10.
+#[wasm_bindgen(js_name = benchConvTrainingCpu)]
+pub fn bench_conv_training_cpu(batch: usize, seconds: f64) -> Result<f64, JsError> {
+    cpu_samples_per_second(bench_conv_setup(batch)?, seconds)
+}
+
+fn cpu_samples_per_second(
+    (c, net, x): (Config, crate::model::net::Net<f32>, Vec<f32>),
+    seconds: f64,
+) -> Result<f64, JsError> {
+    let batch = c.batch_size;
     let optimizer = Optimizer::new(OptimizerKind::Adam, net.params.len(), 1e-3, 0.9, 0.0);
     let phase = Phase::reconstruction(net, 0, &c, Vec::new());
     let mut engine = Engine::new(CpuBackend::<f32>::new(), &phase, &optimizer).map_err(js_error)?;
@@ -125,9 +155,23 @@ pub fn bench_training_gpu(
     batch: usize,
     seconds: f64,
 ) -> Result<js_sys::Promise, JsError> {
+    gpu_samples_per_second(gpu, bench_setup(hidden, batch)?, seconds)
+}
+
+/// As `benchTrainingGpu`, for the convolutional autoencoder of F10.
+#[wasm_bindgen(js_name = benchConvTrainingGpu)]
+pub fn bench_conv_training_gpu(gpu: &Gpu, batch: usize, seconds: f64) -> Result<js_sys::Promise, JsError> {
+    gpu_samples_per_second(gpu, bench_conv_setup(batch)?, seconds)
+}
+
+fn gpu_samples_per_second(
+    gpu: &Gpu,
+    (c, net, x): (Config, crate::model::net::Net<f32>, Vec<f32>),
+    seconds: f64,
+) -> Result<js_sys::Promise, JsError> {
     let ctx = gpu.context()?.clone();
+    let batch = c.batch_size;
     Ok(future_to_promise(async move {
-        let (c, net, x) = bench_setup(hidden, batch).map_err(JsValue::from)?;
         let optimizer = Optimizer::new(OptimizerKind::Adam, net.params.len(), 1e-3, 0.9, 0.0);
         let mut trainer =
             Engine::new(GpuBackend::new(&ctx), &Phase::reconstruction(net, 0, &c, Vec::new()), &optimizer)

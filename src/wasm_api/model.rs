@@ -13,10 +13,11 @@ fn set(object: &js_sys::Object, key: &str, value: JsValue) -> Result<(), JsError
 
 #[wasm_bindgen]
 impl Playground {
-    /// The current phase's dense layers in order, each `{inputs, outputs, activation, weight, bias,
+    /// The current phase's layers in order, a dense one `{inputs, outputs, activation, weight, bias,
     /// transposed}`: `weight` row-major [inputs, outputs] (or, when `transposed`, another layer's
-    /// [outputs, inputs] read transposed), `bias` [outputs]. Other ops (k-sparse, sampling) are
-    /// listed as `{op}`.
+    /// [outputs, inputs] read transposed), `bias` [outputs]. A convolution is `{op: "conv" or
+    /// "convTranspose", inputs, outputs, activation, kernel, stride, filters}`. Other ops (k-sparse,
+    /// sampling) are listed as `{op}`.
     pub fn layers(&self) -> Result<js_sys::Array, JsError> {
         let net = &self.session.trainer.net();
         let list = js_sys::Array::new();
@@ -32,6 +33,17 @@ impl Playground {
                     set(&layer, "weight", js_sys::Float32Array::from(&net.params[d.weight_range()]).into())?;
                     set(&layer, "bias", js_sys::Float32Array::from(&net.params[d.bias_range()]).into())?;
                     set(&layer, "transposed", (d.layout == WeightLayout::TransposeOf).into())?;
+                }
+                Op::Conv(c) => {
+                    set(&layer, "op", if c.transposed { "convTranspose" } else { "conv" }.into())?;
+                    set(&layer, "inputs", c.inputs().into())?;
+                    set(&layer, "outputs", c.outputs().into())?;
+                    let activation = serde_json::to_value(c.activation).map_err(|e| JsError::new(&e.to_string()))?;
+                    set(&layer, "activation", activation.as_str().unwrap_or("?").into())?;
+                    let g = &c.geometry;
+                    for (key, v) in [("kernel", g.kernel), ("stride", g.stride), ("filters", g.filters)] {
+                        set(&layer, key, v.into())?;
+                    }
                 }
                 Op::KSparse { .. } => set(&layer, "op", "kSparse".into())?,
                 Op::Reparameterize { .. } => set(&layer, "op", "reparameterize".into())?,

@@ -7,10 +7,18 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
 impl Playground {
-    /// The weights into the first `count` units of the encoder's first layer, [count, input]: one
-    /// image per unit when the input is an image. Fewer when the layer has fewer units.
+    /// The weights into the first `count` units of the encoder's first layer, one row per unit:
+    /// [count, input] for a dense layer (an image per unit when the input is an image), [count, K·K·C]
+    /// for a convolution (a K × K filter per unit). Fewer when the layer has fewer units.
     pub fn filters(&self, count: usize) -> Vec<f32> {
         self.session.filters(count).0
+    }
+
+    /// One filter's [height, width, channels]: the image's, or a convolution's K, K and C.
+    #[wasm_bindgen(js_name = filterShape)]
+    pub fn filter_shape(&self) -> Vec<u32> {
+        let (height, width, channels) = self.session.filter_shape();
+        vec![height as u32, width as u32, channels as u32]
     }
 
     /// Units of the current phase's code.

@@ -1,6 +1,7 @@
 // The benchmark worker: CPU and WebGPU matrix products, then whole training steps of the default net
-// (784-32-784, batch 64) and the deep net (784-1000-500-250-30, batch 256) on each engine.
-import init, { Gpu, benchMatmul, benchGpuMatmul, benchTrainingCpu, benchTrainingGpu } from '../../pkg-bench/ae_playground.js';
+// (784-32-784, batch 64), the deep net (784-1000-500-250-30, batch 256) and the convolutional
+// autoencoder (16 and 32 filters, code 32, batch 64) on each engine.
+import init, { Gpu, benchConvTrainingCpu, benchConvTrainingGpu, benchMatmul, benchGpuMatmul, benchTrainingCpu, benchTrainingGpu } from '../../pkg-bench/ae_playground.js';
 
 const post = (message) => self.postMessage(message);
 const row = (what, engine, size, result) => post({ type: 'row', row: { what, engine, size, result } });
@@ -35,6 +36,11 @@ self.onmessage = async ({ data: { quick } }) => {
       row(`training ${net.name}`, 'CPU (wasm SIMD128)', `batch ${net.batch}`, `${Math.round(benchTrainingCpu(new Uint32Array(net.hidden), net.batch, seconds))} samples/s`);
       if (gpu) row(`training ${net.name}`, gpuName, `batch ${net.batch}`, `${Math.round(await benchTrainingGpu(gpu, new Uint32Array(net.hidden), net.batch, seconds))} samples/s`);
     }
+    // The convolutional autoencoder of F10: 16 and 32 filters (3×3, stride 2), code 32, batch 64.
+    post({ type: 'status', text: 'training the conv AE…' });
+    const conv = 'training conv 16-32 (3×3, stride 2), code 32';
+    row(conv, 'CPU (wasm SIMD128)', 'batch 64', `${Math.round(benchConvTrainingCpu(64, seconds))} samples/s`);
+    if (gpu) row(conv, gpuName, 'batch 64', `${Math.round(await benchConvTrainingGpu(gpu, 64, seconds))} samples/s`);
     if (gpu?.software) row('note', gpuName, '–', 'a software adapter: WebGPU figures check the path, not GPU speed');
     post({ type: 'status', text: 'done' });
     post({ type: 'done' });

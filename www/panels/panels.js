@@ -45,8 +45,12 @@ function installInside(image) {
       series = [[], []];
       jacobian.setData(series);
     },
-    filters({ values, count }) {
-      const [width, height, channels] = image();
+    filters({ values, count, width: w, height: h, channels: c, conv }) {
+      // A convolution's filters are its K × K windows; a dense layer's, the image's shape.
+      const [width, height, channels] = w ? [w, h, c] : image();
+      $('filters-what').textContent = conv
+        ? `The first convolution's filters, a ${w}×${h} window each, slid over the whole image: grey is 0, dark positive, light negative (each scaled to its largest weight).`
+        : 'The weights into the first hidden units, one image each: grey is 0, dark positive, light negative (each filter scaled to its largest weight).';
       const scaled = split(values, count).map((w) => {
         const scale = Math.max(1e-12, ...w.map(Math.abs));
         return w.map((v) => 0.5 + v / (2 * scale));

@@ -2,6 +2,7 @@
 // details, the readout, the data column's samples, the loss chart, reconstructions, phases and latent
 // plane, compare mode's B beside A, the lesson, the settings drawer, and what a lesson step asks to watch.
 import { NetworkView } from './network.js';
+import { stageCard } from './network-model.js';
 import { LayerDetails } from './layer-details.js';
 import { Readout } from './readout.js';
 import { SampleStrip } from './sample-strip.js';
@@ -29,13 +30,13 @@ export function installViews(store, { reset, select }) {
   const stages = made($('stages'), () => new StageList($('stages'), (index) => {
     const { metrics, settings } = store.get();
     const phase = metrics.phase?.kinds?.[index];
-    store.set({ selectedCard: phase?.kind === 'stage' ? `enc${phase.stage}` : `enc${settings.hidden.length - 1}` });
+    store.set({ selectedCard: phase?.kind === 'stage' ? stageCard(settings, phase.stage) : `enc${settings.hidden.length - 1}` });
     $('network').scrollIntoView({ block: 'nearest' });
   }), StageList);
   const scatter = made($('latent-block'), () => new LatentScatter({ canvas: $('latent'), caption: $('latent-what'), legend: $('latent-legend'), table: $('latent-table'), tip: $('latent-tip'), onPoint: choose }), LatentScatter);
   const recon = made($('reconstructions'), () => new ReconstructionsView($('reconstructions'), choose), ReconstructionsView);
   const network = made($('network'), () => new NetworkView($('network'), {
-    onHidden: (hidden) => reset({ hidden }).catch(() => {}),
+    onLayers: (change) => reset(change).catch(() => {}),
     onSelectCard: (id) => store.set({ selectedCard: id }),
   }), NetworkView);
   const details = made($('layer-details'), () => new LayerDetails($('layer-details')), LayerDetails);

@@ -20,8 +20,7 @@ export class LayerDetails {
 
   update({ settings, dataset, network, selectedCard, panels }) {
     if (!dataset) return;
-    const dim = dataset.width * dataset.height * dataset.channels;
-    const { cards } = describeNetwork(settings, dim, network);
+    const { cards } = describeNetwork(settings, dataset, network);
     const card = cards.find((c) => c.id === selectedCard) ?? cards.find((c) => c.phaseCode) ?? cards.find((c) => c.role === 'code');
     this.title.textContent = `${card.label}: ${card.units} ${card.role === 'input' || card.role === 'noise' || card.role === 'output' ? 'values' : 'units'}${card.activation ? `, ${card.activation}` : ''} (${card.state})`;
     this.text.textContent = this.explain(card, panels, settings);
@@ -29,10 +28,13 @@ export class LayerDetails {
     const means = card.phaseCode ? panels.code?.meanCode : null;
     this.rho.hidden = !means;
     if (means) this.drawRho(means, settings.klWeight > 0 ? settings.klTarget : null);
-    const first = card.id === 'enc0' && panels.filters && dataset.height > 1; // filters drawn as images
+    // The first layer's filters drawn as images: a dense layer's in the image's shape, a
+    // convolution's as its K × K windows (in the input's colours).
+    const firstId = settings.conv?.length ? 'conv0' : 'enc0';
+    const first = card.id === firstId && panels.filters?.count > 0 && dataset.height > 1;
     this.filtersCanvas.hidden = !first;
     if (first) {
-      const { values, count } = panels.filters;
+      const { values, count, width, height, channels } = panels.filters;
       const shown = Math.min(FILTERS, count);
       const size = values.length / count;
       const scaled = Array.from({ length: shown }, (_, i) => {
@@ -40,7 +42,7 @@ export class LayerDetails {
         const m = Math.max(1e-9, ...Array.from(f, Math.abs));
         return Float32Array.from(f, (v) => 0.5 + (0.5 * v) / m);
       });
-      this.filters.update([scaled.slice(0, 8), scaled.slice(8)].filter((r) => r.length), dataset.width, dataset.height, dataset.channels);
+      this.filters.update([scaled.slice(0, 8), scaled.slice(8)].filter((r) => r.length), width ?? dataset.width, height ?? dataset.height, channels ?? dataset.channels);
     }
   }
 

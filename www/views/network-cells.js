@@ -1,6 +1,7 @@
 // A card's units on its canvas, one pixel per unit scaled up by CSS: a strip for a narrow layer, a
-// grid for a wide one, the image itself for the input, the corrupted input and the output; and where
-// a unit sits on screen, for the links.
+// grid for a wide one, the image itself for the input, the corrupted input and the output, a
+// convolution's feature maps as a grid of small images (one per channel); and where a unit sits on
+// screen, for the links.
 import { pixelImage } from './image-grid.js';
 
 // CSS px of the widest card across the flow: less on a short screen or in a course page's box.
@@ -33,7 +34,54 @@ function colour(v, scale) {
   return [255 + (r - 255) * t, 255 + (g - 255) * t, 255 + (b - 255) * t];
 }
 
+/** A map card's tiles: `cols` × `rows` maps of height × width, one pixel apart. */
+function tiles({ channels, height, width }) {
+  const cols = Math.ceil(Math.sqrt(channels));
+  const rows = Math.ceil(channels / cols);
+  return { cols, rows, w: cols * (width + 1) - 1, h: rows * (height + 1) - 1 };
+}
+
+/** The canvas pixel of unit `u` (channels-last: u = (y·width + x)·channels + c) in a map card. */
+function tilePixel(maps, u) {
+  const { cols } = tiles(maps);
+  const c = u % maps.channels;
+  const pixel = Math.floor(u / maps.channels);
+  const [y, x] = [Math.floor(pixel / maps.width), pixel % maps.width];
+  return [(c % cols) * (maps.width + 1) + x, Math.floor(c / cols) * (maps.height + 1) + y];
+}
+
+/** A convolution's maps, each channel a small image in the diverging colours, at 3 CSS px a map
+ * pixel or less, so that the cards shrink as the maps do and grow back in the decoder. */
+function drawMaps(canvas, card) {
+  const { maps } = card;
+  const { w, h } = tiles(maps);
+  [canvas.width, canvas.height] = [w, h];
+  const scale = Math.min(3, longest() / Math.max(w, h));
+  Object.assign(canvas.style, { width: `${w * scale}px`, height: `${h * scale}px` });
+  const ctx = canvas.getContext('2d');
+  const data = ctx.createImageData(w, h);
+  data.data.fill(255); // the gaps between maps: white
+  if (card.values) {
+    const values = card.values;
+    for (let c = 0; c < maps.channels; c++) {
+      let top = 1e-6;
+      for (let u = c; u < values.length; u += maps.channels) top = Math.max(top, Math.abs(values[u]));
+      for (let u = c; u < values.length; u += maps.channels) {
+        const [x, y] = tilePixel(maps, u);
+        data.data.set([...colour(values[u], top), 255], 4 * (y * w + x));
+      }
+    }
+  } else {
+    for (let u = 0; u < card.units; u++) {
+      const [x, y] = tilePixel(maps, u);
+      data.data.set([...EMPTY, 255], 4 * (y * w + x));
+    }
+  }
+  ctx.putImageData(data, 0, 0);
+}
+
 export function drawUnits(canvas, card, isImage, image, max, vertical) {
+  if (card.maps && !isImage) return drawMaps(canvas, card);
   if (isImage) {
     const { width, height, channels } = image;
     [canvas.width, canvas.height] = [width, height];
@@ -75,7 +123,11 @@ function fill(ctx, width, height) {
  * before); unit −1 is the edge's middle. */
 export function unitCentre(r, card, isImage, image, unit, vertical, end, box) {
   let across = 0.5;
-  if (unit >= 0 && isImage) {
+  if (unit >= 0 && card.maps && !isImage) {
+    const [x, y] = tilePixel(card.maps, unit);
+    const { w, h } = tiles(card.maps);
+    across = vertical ? (x + 0.5) / w : (y + 0.5) / h;
+  } else if (unit >= 0 && isImage) {
     const pixel = Math.floor(unit / image.channels);
     across = vertical ? ((pixel % image.width) + 0.5) / image.width : (Math.floor(pixel / image.width) + 0.5) / image.height;
   } else if (unit >= 0) {

@@ -1,18 +1,44 @@
 // The network diagram's content, worked out without drawing: the cards of the deep autoencoder (input,
-// corruption, encoder, code, decoder, output) with each one's state in the current phase (training,
-// frozen, waiting; an RBM stage's pair of layers), its values for the selected sample, and the links
-// between cards.
+// corruption, convolutions, encoder, code, decoder, transposed convolutions, output) with each one's
+// state in the current phase (training, frozen, waiting; an RBM stage's pair of layers), its values
+// for the selected sample, and the links between cards. A convolution's card is its stack of
+// feature maps (`maps`: channels, height, width), the sizes shrinking to the code and growing back.
 
 const noisy = (s) => s.masking > 0 || s.saltPepper > 0 || s.gaussian > 0;
 
-/** The deep net's cards for `settings` on data `dim` values wide, before any phase is known. */
-function skeleton(settings, dim) {
+/** Each convolution's output map {channels, height, width} on an image `shape` (the engine's sizes:
+ * padding (k − 1)/2, so stride s makes ⌈size / s⌉). */
+export function convMaps(conv, shape) {
+  let [height, width] = [shape.height, shape.width];
+  return (conv ?? []).map(({ filters, stride }) => {
+    [height, width] = [Math.ceil(height / stride), Math.ceil(width / stride)];
+    return { channels: filters, height, width };
+  });
+}
+
+/** The card id of pretraining stage `s` (its encoder layer): a convolution's, then a dense layer's. */
+export function stageCard(settings, s) {
+  const m = settings.conv?.length ?? 0;
+  return s < m ? `conv${s}` : `enc${s - m}`;
+}
+
+/** The deep net's cards for `settings` on data of `shape` ({width, height, channels}), before any
+ * phase is known. `layer` is a card's pretraining stage; `hiddenIndex` and `convIndex` what its
+ * buttons change. */
+function skeleton(settings, shape) {
+  const dim = shape.width * shape.height * shape.channels;
   const hidden = settings.hidden;
   const n = hidden.length;
+  const maps = shape.height > 1 ? convMaps(settings.conv, shape) : [];
+  const m = maps.length;
+  const units = (map) => map.channels * map.height * map.width;
   const cards = [{ id: 'input', role: 'input', units: dim, label: 'input' }];
   if (noisy(settings)) cards.push({ id: 'noise', role: 'noise', units: dim, label: 'corrupted' });
-  hidden.forEach((units, i) => cards.push({ id: `enc${i}`, role: i === n - 1 ? 'code' : 'encoder', units, layer: i, label: i === n - 1 ? 'code' : `encoder ${i + 1}` }));
-  for (let i = n - 2; i >= 0; i--) cards.push({ id: `dec${i}`, role: 'decoder', units: hidden[i], mirror: i, label: `decoder ${n - 1 - i}` });
+  maps.forEach((map, i) => cards.push({ id: `conv${i}`, role: 'conv', units: units(map), maps: map, layer: i, convIndex: i, label: `conv ${i + 1}` }));
+  hidden.forEach((units, i) => cards.push({ id: `enc${i}`, role: i === n - 1 ? 'code' : 'encoder', units, layer: m + i, hiddenIndex: i, label: i === n - 1 ? 'code' : `encoder ${i + 1}` }));
+  for (let i = n - 2; i >= 0; i--) cards.push({ id: `dec${i}`, role: 'decoder', units: hidden[i], mirror: m + i, label: `decoder ${n - 1 - i}` });
+  // The transposed convolutions' maps: each rebuilds the map its encoder convolution read.
+  for (let i = m - 1; i >= 0; i--) cards.push({ id: `deconv${i}`, role: 'deconv', units: units(maps[i]), maps: maps[i], mirror: i, label: `decoder maps ${m - i}` });
   cards.push({ id: 'output', role: 'output', units: dim, label: 'output' });
   return cards.map((c) => ({ state: ['input', 'noise'].includes(c.role) ? 'data' : 'training', values: null, ...c }));
 }
@@ -23,7 +49,7 @@ function walkOps(layers, outs) {
   const steps = [];
   layers.forEach((layer, i) => {
     const values = outs?.[i] ?? null;
-    if (layer.op === 'dense') steps.push({ links: layer.links, values, activation: layer.activation });
+    if (['dense', 'conv', 'convTranspose'].includes(layer.op)) steps.push({ links: layer.links ?? null, values, activation: layer.activation });
     else if (layer.op === 'kSparse') Object.assign(steps[steps.length - 1], { values, sparse: true });
     else if (layer.op === 'reparameterize') {
       const last = steps[steps.length - 1];
@@ -36,14 +62,16 @@ function walkOps(layers, outs) {
 }
 
 /** Everything the diagram draws: {cards, links}; `links[i]` joins cards[i] to cards[i + 1] ({from,
- * to, weight, largest} thinned, or null where not known). `network`, the worker's message (with the
- * phase it was taken in), is null before the first report. */
-export function describeNetwork(settings, dim, network) {
+ * to, weight, largest} thinned, or null where not known). `shape` is the data's {width, height,
+ * channels}; `network`, the worker's message (with the phase it was taken in), is null before the
+ * first report. */
+export function describeNetwork(settings, shape, network) {
   const phase = network?.phase ?? null;
-  const cards = skeleton(settings, dim);
+  const cards = skeleton(settings, shape);
+  const dim = shape.width * shape.height * shape.channels;
   const links = cards.slice(1).map(() => null);
   const at = (id) => cards.findIndex((c) => c.id === id);
-  const n = settings.hidden.length;
+  const n = cards.filter((c) => c.layer !== undefined).length; // layers with weights in the encoder
   const a = network?.activations;
   const first = at('noise') >= 0 ? at('noise') + 1 : 1; // the first encoder card
   if (a) cards[0].values = a.input;
@@ -73,8 +101,9 @@ export function describeNetwork(settings, dim, network) {
       if (enc.links) links[first + s - 1] = { ...enc.links, undirected: true };
       return { cards, links };
     }
-    const below = s === 0 ? dim : settings.hidden[s - 1];
-    card.stageDecoder = { units: below, values: dec.values, image: s === 0, links: dec.links, label: `its decoder, rebuilding ${s === 0 ? 'the input' : `encoder ${s}`}` };
+    const under = cards[first + s - 1];
+    const below = s === 0 ? { units: dim } : { units: under.units, maps: under.maps };
+    card.stageDecoder = { ...below, values: dec.values, image: s === 0, links: dec.links, label: `its decoder, rebuilding ${s === 0 ? 'the input' : under.label}` };
     return { cards, links };
   }
   // The deep net (fine-tuning, end to end) or, for the classifier, its encoder: one dense op per card.

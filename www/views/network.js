@@ -1,8 +1,9 @@
 // The network diagram, the page's centre: the autoencoder drawn as an hourglass of cards (input,
 // corruption, encoder, code, decoder, output), each showing the selected sample's activations, joined
-// by their strongest links coloured by sign. − and + on an encoder card change its units, ⊕ adds a
-// layer before it, × removes it; clicking a card's title shows its details beside the diagram. An
-// RBM stage is drawn as its two layers, outlined together, with straight (undirected) links.
+// by their strongest links coloured by sign. − and + on an encoder card change its units (a
+// convolution's: its filters), ⊕ adds a layer before it, × removes it (⊕ on an image's input card
+// adds a first convolution); clicking a card's title shows its details beside the diagram. An RBM
+// stage is drawn as its two layers, outlined together, with straight (undirected) links.
 import { describeNetwork, insertLayer, removeLayer, resizeLayer } from './network-model.js';
 import { drawUnits, unitCentre } from './network-cells.js';
 
@@ -21,9 +22,10 @@ function curve(ctx, p, q, vertical) {
 }
 
 export class NetworkView {
-  /** `onHidden(widths)`: the user changed the layers; `onSelectCard(id)`: a card was clicked. */
-  constructor(root, { onHidden, onSelectCard }) {
-    Object.assign(this, { root, onHidden, onSelectCard });
+  /** `onLayers(change)`: the user changed the layers ({hidden} or {conv}); `onSelectCard(id)`: a
+   * card was clicked. */
+  constructor(root, { onLayers, onSelectCard }) {
+    Object.assign(this, { root, onLayers, onSelectCard });
     this.row = Object.assign(document.createElement('div'), { className: 'net-row' });
     this.overlay = Object.assign(document.createElement('canvas'), { className: 'net-links' });
     this.overlay.setAttribute('aria-hidden', 'true');
@@ -36,19 +38,18 @@ export class NetworkView {
   /** Draws the net for `state` (settings, dataset, network, selectedCard, watch, panels). */
   update({ settings, dataset, network, selectedCard, watch, panels, view }) {
     if (!dataset) return;
-    const dim = dataset.width * dataset.height * dataset.channels;
-    const { cards, links } = describeNetwork(settings, dim, network);
-    const shape = JSON.stringify([cards.map((c) => [c.id, c.units, c.state, Boolean(c.stageDecoder), c.transposeOf, c.rbm]), settings.hidden]);
+    const { cards, links } = describeNetwork(settings, dataset, network);
+    const shape = JSON.stringify([cards.map((c) => [c.id, c.units, c.state, Boolean(c.stageDecoder), c.transposeOf, c.rbm]), settings.hidden, settings.conv]);
     // A lesson that hides or locks the layers (`hide=hidden`, `lock=Model`…) hides or locks their buttons.
     const has = (set) => set?.has('hidden') || set?.has('Model');
     const editing = has(view?.hide) ? 'hidden' : has(view?.lock) ? 'locked' : 'open';
-    if (shape !== this.shape || editing !== this.editing) this.build(cards, settings, dim, editing);
+    if (shape !== this.shape || editing !== this.editing) this.build(cards, settings, dataset, editing);
     this.editing = editing;
     this.shape = shape;
     this.cards = cards;
     this.links = links;
     this.image = dataset.height > 1 ? dataset : null;
-    const max = Math.max(...cards.map((c) => c.units));
+    const max = Math.max(...cards.filter((c) => !c.maps).map((c) => c.units));
     const vertical = this.vertical(); // read once: each card's drawing changes styles, and a read after it lays out again
     for (const card of cards) {
       const el = this.elements.get(card.id);
@@ -83,7 +84,7 @@ export class NetworkView {
 
   /** Builds the cards' elements (once per shape: a new layer, a new phase); the keyboard stays on the
    * button it was on. */
-  build(cards, settings, dim, editing) {
+  build(cards, settings, dataset, editing) {
     const focused = this.root.contains(document.activeElement) ? document.activeElement : null;
     const [focusCard, focusLabel] = [focused?.closest('.card')?.dataset.id, focused?.getAttribute('aria-label')];
     this.elements = new Map();
@@ -94,8 +95,9 @@ export class NetworkView {
         if (card.transposeOf !== undefined) root.dataset.assembled = ''; // fine-tuning's decoder, begun as transposes
         if (card.rbm) root.dataset.rbm = card.rbm; // an RBM stage's visible or hidden layer
         const title = Object.assign(document.createElement('button'), { type: 'button', className: 'card-title' });
-        title.textContent = `${card.label} · ${card.units}`;
-        title.setAttribute('aria-label', `${card.label}: ${card.units} units, ${STATE_TEXT[card.state]}; show details`);
+        const size = card.maps ? `${card.maps.channels} maps ${card.maps.height}×${card.maps.width}` : `${card.units} units`;
+        title.textContent = `${card.label} · ${card.maps ? `${card.maps.channels}@${card.maps.height}×${card.maps.width}` : card.units}`;
+        title.setAttribute('aria-label', `${card.label}: ${size}, ${STATE_TEXT[card.state]}; show details`);
         title.onclick = () => this.onSelectCard(card.id);
         title.setAttribute('aria-controls', 'layer-details');
         const canvas = Object.assign(document.createElement('canvas'), { className: 'units' });
@@ -112,7 +114,8 @@ export class NetworkView {
           stage.setAttribute('aria-label', card.stageDecoder.label);
           root.append(Object.assign(document.createElement('span'), { className: 'card-stage', textContent: card.stageDecoder.label }), stage);
         }
-        if (card.layer !== undefined && editing !== 'hidden') root.append(this.editButtons(card, settings, dim, editing === 'locked'));
+        const editable = card.layer !== undefined || (card.role === 'input' && dataset.height > 1 && !settings.conv?.length);
+        if (editable && editing !== 'hidden') root.append(this.editButtons(card, cards, settings, editing === 'locked'));
         this.elements.set(card.id, { root, canvas, note, stage, title });
         return root;
       }),
@@ -121,24 +124,43 @@ export class NetworkView {
     if (focused && again) again.focus();
   }
 
-  /** − and + for the units of encoder layer `card.layer` (its decoder mirror follows), + for a layer
-   * before it, × to remove it. */
-  editButtons(card, settings, dim, locked) {
+  /** − and + for the units of a dense encoder layer (its decoder mirror follows) or the filters of a
+   * convolution, ⊕ for a layer before it, × to remove it; on an image's input card, ⊕ for a first
+   * convolution. */
+  editButtons(card, cards, settings, locked) {
     const box = Object.assign(document.createElement('div'), { className: 'card-edit' });
-    const button = (text, label, widths) => {
+    const button = (text, label, key, list) => {
       const b = Object.assign(document.createElement('button'), { type: 'button', textContent: text, className: 'small', title: label });
       b.setAttribute('aria-label', label);
-      b.disabled = locked || JSON.stringify(widths) === JSON.stringify(settings.hidden);
-      b.onclick = () => this.onHidden(widths);
+      b.disabled = locked || JSON.stringify(list) === JSON.stringify(settings[key] ?? []);
+      b.onclick = () => this.onLayers({ [key]: list });
       return b;
     };
+    const conv = settings.conv ?? [];
+    if (card.role === 'input') {
+      box.append(button('⊕', 'add a convolutional layer after the input', 'conv', [{ filters: 16, kernel: 3, stride: 2 }]));
+      return box;
+    }
+    if (card.convIndex !== undefined) {
+      const i = card.convIndex;
+      const filters = (by) => resizeLayer(conv.map((l) => l.filters), i, by);
+      const withFilters = (list) => conv.map((l, j) => ({ ...l, filters: list[j] <= 512 ? list[j] : l.filters }));
+      box.append(
+        button('−', `fewer filters in ${card.label}`, 'conv', withFilters(filters(-1))),
+        button('+', `more filters in ${card.label}`, 'conv', withFilters(filters(1))),
+        button('⊕', `add a convolutional layer before ${card.label}`, 'conv', [...conv.slice(0, i), { filters: conv[i].filters, kernel: 3, stride: 1 }, ...conv.slice(i)]),
+        button('×', `remove ${card.label}`, 'conv', conv.filter((_, j) => j !== i)),
+      );
+      return box;
+    }
     const { hidden } = settings;
-    const i = card.layer;
+    const i = card.hiddenIndex;
+    const before = cards[cards.indexOf(card) - 1].units; // the width under this layer
     box.append(
-      button('−', `fewer units in ${card.label}`, resizeLayer(hidden, i, -1)),
-      button('+', `more units in ${card.label}`, resizeLayer(hidden, i, 1)),
-      button('⊕', `add a layer before ${card.label}`, insertLayer(hidden, i, dim)),
-      button('×', `remove ${card.label}`, removeLayer(hidden, i)),
+      button('−', `fewer units in ${card.label}`, 'hidden', resizeLayer(hidden, i, -1)),
+      button('+', `more units in ${card.label}`, 'hidden', resizeLayer(hidden, i, 1)),
+      button('⊕', `add a layer before ${card.label}`, 'hidden', insertLayer(hidden, i, before)),
+      button('×', `remove ${card.label}`, 'hidden', removeLayer(hidden, i)),
     );
     return box;
   }

@@ -32,10 +32,12 @@ export function strongest(weight, inputs, outputs, transposed, count = LINKS) {
   return { from, to, weight: values, largest: picked.length ? Math.abs(weight[picked[0]]) : 0 };
 }
 
-/** The `network` message: the phase's ops (dense ones with their strongest links) and test sample
+/** The `network` message: the phase's ops (dense ones with their strongest links; a convolution has
+ * too many windows to draw as links) and test sample
  * `index` through them ({input, corrupted, frozen, ops}, see Playground.activations). */
 export function networkMessage(playground, index) {
   const layers = playground.layers().map((layer) => {
+    if (layer.op === 'conv' || layer.op === 'convTranspose') return { op: layer.op, activation: layer.activation };
     if (layer.op !== 'dense') return { op: layer.op };
     const { inputs, outputs, activation, transposed, weight } = layer;
     return { op: 'dense', inputs, outputs, activation, transposed, links: strongest(weight, inputs, outputs, transposed) };

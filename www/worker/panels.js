@@ -55,7 +55,9 @@ export function reportPanels(post, playground, info, evaluation) {
   const phase = playground.phase();
   const config = playground.config();
   const filters = playground.filters(FILTERS);
-  post({ type: 'filters', values: filters, count: filters.length / dim }, [filters.buffer]);
+  const [height, width, channels] = playground.filterShape();
+  const conv = config.conv.length > 0; // the first layer is a convolution: its filters are K × K windows
+  post({ type: 'filters', values: filters, count: filters.length / (height * width * channels), height, width, channels, conv }, [filters.buffer]);
   if (evaluation) {
     const { meanCode, jacobianNorm } = evaluation;
     post({ type: 'code', step: playground.step, phase: phase.index, meanCode, jacobianNorm, target: config.klWeight > 0 ? config.klTarget : null });

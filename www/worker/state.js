@@ -27,6 +27,9 @@ export const reports = {
   pending: pendingSince(0), // steps since the last report, and the losses read of them
   lastPost: 0,
   lastTestLoss: 0,
+  /** How long the last report, and the last test-set measurement, took (ms). */
+  cost: 0,
+  testCost: 0,
   stepsPerSlice: 1,
   backendSent: '', // the engine in use and why, as last posted
   phasesSent: 0, // finished phases whose loss series the page has

@@ -16,6 +16,10 @@ import { device, diagram, models, pendingSince, reports, saving, training } from
 const SLICE_MS = 30;
 const POST_EVERY_MS = 200;
 const TEST_LOSS_EVERY_MS = 500;
+// Reports and test losses wait at least this many times as long as the last one took, so that they
+// keep to a small share of the time where a model's forward pass is dear (a convolutional one on
+// MNIST: about a second for the test set in the page).
+const REPORT_SPACING = 4;
 const SHOWN = 8; // test samples above their reconstructions (fewer if the test set is smaller)
 const DREAMS = 16; // an RBM stage's dream chains
 const DREAM_STEPS = 10; // the Gibbs steps they run on at each report
@@ -145,14 +149,16 @@ async function report(withTestLoss) {
     samplesPerSecond: reports.pending.steps && seconds > 0 ? (reports.pending.steps * models.batchSize) / seconds : null,
   };
   let evaluation = null;
-  const withTest = withTestLoss || now - reports.lastTestLoss >= TEST_LOSS_EVERY_MS;
+  const withTest = withTestLoss || now - reports.lastTestLoss >= Math.max(TEST_LOSS_EVERY_MS, REPORT_SPACING * reports.testCost);
   if (withTest) {
+    const measuring = performance.now();
     evaluation = models.playground.evaluate();
     metrics.testLoss = evaluation.loss;
     if (models.partner) Object.assign(metrics, extraFigures(models.playground, evaluation));
     metrics.terms = { test: terms(evaluation), train: terms(models.playground.evaluateTrain(TRAIN_TERMS_ROWS)) };
     if (evaluation.accuracy != null) metrics.testAccuracy = evaluation.accuracy;
     reports.lastTestLoss = now;
+    reports.testCost = performance.now() - measuring;
   }
   post(metrics);
   // A phase's own loss curve goes to the page once the phase is done (the last one when training finishes).
@@ -181,6 +187,7 @@ async function report(withTestLoss) {
   reportPanels(post, models.playground, models.info, evaluation);
   reports.pending = pendingSince(now);
   reports.lastPost = now;
+  reports.cost = performance.now() - now;
 }
 
 /** Trains up to `limit` steps in one time slice, sizing slices to about SLICE_MS. A phase change
@@ -208,7 +215,7 @@ async function trainSlice(limit) {
   reports.stepsPerSlice = Math.max(1, Math.round(taken * Math.min(2, SLICE_MS / Math.max(elapsed, 1))));
   reports.pending.steps += done; // A's samples per second
   const phaseChanged = models.playground.phaseIndex !== phase;
-  if (phaseChanged || performance.now() - reports.lastPost >= POST_EVERY_MS) await report(phaseChanged);
+  if (phaseChanged || performance.now() - reports.lastPost >= Math.max(POST_EVERY_MS, REPORT_SPACING * reports.cost)) await report(phaseChanged);
   return taken;
 }
 
