@@ -1,11 +1,14 @@
-//! Training throughput, CPU engine against the GPU engine, for the default net (784-32-784, batch 64)
-//! and the deep net (784-1000-500-250-30, batch 256): samples per second over whole training steps.
+//! Training throughput, CPU engine against the GPU engine, for the default net (784-32-784, batch 64),
+//! the deep net (784-1000-500-250-30, batch 256) and the convolutional autoencoder of F10 (3×3
+//! stride-2 convolutions of 16 and 32 filters, code 32, batch 64): samples per second over whole
+//! training steps.
 //! Run with `cargo bench --bench training`; the GPU side uses whatever Vulkan adapter wgpu finds
 //! (a software one says nothing about speed, and the table says which it was).
 
 use ae_playground::kernels::gpu::GpuContext;
-use ae_playground::model::architecture::autoencoder;
-use ae_playground::model::config::Config;
+use ae_playground::model::architecture::{autoencoder, Shape};
+use ae_playground::model::config::{Config, ConvLayer, PerLayer};
+use ae_playground::model::layers::Activation;
 use ae_playground::model::optim::{Optimizer, OptimizerKind};
 use ae_playground::rng::{Purpose, Rng};
 use ae_playground::train::backend::cpu::CpuBackend;
@@ -53,9 +56,23 @@ fn main() {
         gpu.as_ref().map_or_else(|e| format!("none ({e})"), |g| g.adapter.clone())
     );
     println!("| net | batch | CPU samples/s | GPU samples/s | GPU, each step waited for |\n|---|---|---|---|---|");
-    for (hidden, b) in [(vec![32], 64), (vec![1000, 500, 250, 30], 256)] {
-        let c = Config { hidden: hidden.clone(), ..Config::default() };
-        let (net, _) = autoencoder::<f32>(&c, 784);
+    let layer = |filters| ConvLayer { filters, kernel: 3, stride: 2 };
+    let nets = [
+        ("784-32-…".to_string(), Config { hidden: vec![32], ..Config::default() }, 64),
+        ("784-1000-500-250-30-…".to_string(), Config { hidden: vec![1000, 500, 250, 30], ..Config::default() }, 256),
+        (
+            "conv 16-32 (3×3, stride 2), code 32, mirrored".to_string(),
+            Config {
+                conv: vec![layer(16), layer(32)],
+                hidden: vec![32],
+                activation: PerLayer::All(Activation::Linear),
+                ..Config::default()
+            },
+            64,
+        ),
+    ];
+    for (name, c, b) in nets {
+        let (net, _) = autoencoder::<f32>(&c, Shape { height: 28, width: 28, channels: 1 });
         let s = Rng::new(1).stream(Purpose::Sample, 0);
         let x: Vec<f32> = (0..(b * 784) as u32).map(|i| s.uniform(i)).collect();
         let optimizer = Optimizer::new(OptimizerKind::Adam, net.params.len(), 1e-3, 0.9, 0.0);
@@ -66,9 +83,8 @@ fn main() {
         });
         let mut cpu = Engine::new(CpuBackend::<f32>::new(), &phase, &optimizer).unwrap();
         let cpu_rate = steps_per_second(&mut cpu, &x, REPORT);
-        let name = format!("784-{}", hidden.iter().map(|w| w.to_string()).collect::<Vec<_>>().join("-"));
         let samples = |rate: Option<f64>| rate.map_or("–".into(), |r| format!("{:.0}", r * b as f64));
         let (queued, waited) = (samples(gpu_rate.map(|r| r.0)), samples(gpu_rate.map(|r| r.1)));
-        println!("| {name}-… | {b} | {:.0} | {queued} | {waited} |", cpu_rate * b as f64);
+        println!("| {name} | {b} | {:.0} | {queued} | {waited} |", cpu_rate * b as f64);
     }
 }

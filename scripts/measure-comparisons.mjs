@@ -2,7 +2,8 @@
 // worker trains them (its Partner), in Node on the CPU, for seeds 1 to 3, to the steps its first goal
 // asks for (and "Why pretrain?" again with Adam and scaled weights, "Two ways to pretrain" with A's
 // autoencoder stages: their second steps); prints the
-// figures its goals read and whether each goal holds at each seed.
+// figures its goals read and whether each goal holds at each seed. Lesson keys as arguments measure
+// those alone (node scripts/measure-comparisons.mjs denseVsConv).
 import { readFile } from 'node:fs/promises';
 import init, { Data, Playground } from '../dist/pkg/ae_playground.js';
 import { LESSONS } from '../www/lessons/lessons.js';
@@ -34,7 +35,8 @@ async function run(lesson, settings, steps, goal) {
   return `test loss A ${fmt(fa.testLoss)} B ${fmt(fb.testLoss)} (B/A ${ratio.toFixed(2)}); half-masked A ${fmt(fa.maskedTestLoss)} B ${fmt(fb.maskedTestLoss)}; mean code A ${fmt(fa.meanCode)} B ${fmt(fb.meanCode)}; ${seconds.toFixed(1)} s${goal ? `; goal ${goalMet(goal, state) ? 'met' : 'NOT met'}` : ''}`;
 }
 
-for (const lesson of LESSONS.filter((l) => l.compare)) {
+const only = process.argv.slice(2);
+for (const lesson of LESSONS.filter((l) => l.compare && (!only.length || only.includes(l.key)))) {
   const goal = lesson.steps[0].goal;
   const cases = [['as the lesson starts', {}, goal]];
   if (lesson.key === 'whyPretrain') cases.push(['with Adam 0.003 and scaled weights', lesson.steps[1].goal.settings, null]);

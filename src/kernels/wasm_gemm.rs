@@ -100,10 +100,42 @@ pub unsafe fn sgemm(
         }
         return;
     }
-    // Sized to this product's blocks (training's layers are often far smaller than a whole block).
+    // Sized to this product's blocks (training's layers are often far smaller than a whole block),
+    // and kept from one product to the next: a training step makes dozens, and zeroing fresh panels
+    // of up to a megabyte each time cost more than some of the products.
     let kc_max = KC.min(k);
-    let mut packed_a = vec![0.0f32; MC.min(m).div_ceil(MR) * MR * kc_max];
-    let mut packed_b = vec![0.0f32; NC.min(n).div_ceil(NR) * NR * kc_max];
+    let (a_len, b_len) = (MC.min(m).div_ceil(MR) * MR * kc_max, NC.min(n).div_ceil(NR) * NR * kc_max);
+    PANELS.with_borrow_mut(|(packed_a, packed_b)| {
+        for (panel, len) in [(&mut *packed_a, a_len), (&mut *packed_b, b_len)] {
+            if panel.len() < len {
+                panel.resize(len, 0.0);
+            }
+        }
+        blocked(m, k, n, a, b, beta, c, rsc, csc, packed_a, packed_b);
+    });
+}
+
+thread_local! {
+    /// The packed panels of A and B, grown to the largest product so far (pack overwrites what it uses).
+    static PANELS: std::cell::RefCell<(Vec<f32>, Vec<f32>)> = const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+}
+
+/// The blocked product over the packed panels.
+#[allow(clippy::too_many_arguments)]
+unsafe fn blocked(
+    m: usize,
+    k: usize,
+    n: usize,
+    a: Strided,
+    b: Strided,
+    beta: f32,
+    c: *mut f32,
+    rsc: isize,
+    csc: isize,
+    packed_a: &mut [f32],
+    packed_b: &mut [f32],
+) {
+    let c_at = |i: usize, j: usize| c.offset(i as isize * rsc + j as isize * csc);
     for j0 in (0..n).step_by(NC) {
         let nc = NC.min(n - j0);
         for p0 in (0..k).step_by(KC) {

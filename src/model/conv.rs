@@ -60,20 +60,18 @@ impl Geometry {
 /// cols [B·OH·OW, K·K·C]: row (b, oy, ox) holds the patch of x [B, H, W, C] under output position
 /// (oy, ox), in (ky, kx, c) order, zero where the patch leaves the image.
 pub fn im2col<T: Real>(cols: &mut [T], x: &[T], g: &Geometry, rows: usize) {
-    let (ow, oh, c, k) = (g.out_width(), g.out_height(), g.channels, g.kernel);
+    let mut row = 0;
     for b in 0..rows {
-        for oy in 0..oh {
-            for ox in 0..ow {
-                let row = &mut cols[((b * oh + oy) * ow + ox) * g.patch()..][..g.patch()];
-                for ky in 0..k {
-                    for kx in 0..k {
-                        let dst = &mut row[(ky * k + kx) * c..][..c];
-                        match g.source(b, oy, ox, ky, kx) {
-                            Some(at) => dst.copy_from_slice(&x[at..at + c]),
-                            None => dst.fill(T::zero()),
-                        }
-                    }
-                }
+        for oy in 0..g.out_height() {
+            for ox in 0..g.out_width() {
+                let patch = &mut cols[row * g.patch()..(row + 1) * g.patch()];
+                // One channel (grey images) copied as a value: a slice copy is a call on wasm.
+                for_window(g, b, oy, ox, |at, source| match (source, g.channels) {
+                    (Some(from), 1) => patch[at] = x[from],
+                    (Some(from), c) => patch[at..at + c].copy_from_slice(&x[from..from + c]),
+                    (None, c) => patch[at..at + c].fill(T::zero()),
+                });
+                row += 1;
             }
         }
     }
@@ -82,22 +80,36 @@ pub fn im2col<T: Real>(cols: &mut [T], x: &[T], g: &Geometry, rows: usize) {
 /// im2col's adjoint: x [B, H, W, C] = for each pixel, the sum of the cols values that im2col would
 /// have copied from it (overwrites x).
 pub fn col2im<T: Real>(x: &mut [T], cols: &[T], g: &Geometry, rows: usize) {
-    let (ow, oh, c, k) = (g.out_width(), g.out_height(), g.channels, g.kernel);
     x[..rows * g.large()].fill(T::zero());
+    let mut row = 0;
     for b in 0..rows {
-        for oy in 0..oh {
-            for ox in 0..ow {
-                let row = &cols[((b * oh + oy) * ow + ox) * g.patch()..][..g.patch()];
-                for ky in 0..k {
-                    for kx in 0..k {
-                        if let Some(at) = g.source(b, oy, ox, ky, kx) {
-                            for (v, &d) in x[at..at + c].iter_mut().zip(&row[(ky * k + kx) * c..][..c]) {
-                                *v += d;
-                            }
+        for oy in 0..g.out_height() {
+            for ox in 0..g.out_width() {
+                let patch = &cols[row * g.patch()..(row + 1) * g.patch()];
+                for_window(g, b, oy, ox, |at, source| {
+                    if let Some(to) = source {
+                        for (v, &d) in x[to..to + g.channels].iter_mut().zip(&patch[at..at + g.channels]) {
+                            *v += d;
                         }
                     }
-                }
+                });
+                row += 1;
             }
+        }
+    }
+}
+
+/// Calls `visit(offset in the patch, the large map's index)` for each pixel (ky, kx) of the window
+/// under output position (oy, ox) of sample b, row by row (None: outside the image, a zero).
+#[inline(always)]
+fn for_window(g: &Geometry, b: usize, oy: usize, ox: usize, mut visit: impl FnMut(usize, Option<usize>)) {
+    let (k, c) = (g.kernel, g.channels);
+    for ky in 0..k {
+        let y = (oy * g.stride + ky).checked_sub(g.pad()).filter(|&y| y < g.height);
+        for kx in 0..k {
+            let x = (ox * g.stride + kx).checked_sub(g.pad()).filter(|&x| x < g.width);
+            let source = y.zip(x).map(|(y, x)| ((b * g.height + y) * g.width + x) * c);
+            visit((ky * k + kx) * c, source);
         }
     }
 }

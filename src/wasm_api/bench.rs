@@ -123,6 +123,25 @@ pub fn bench_training_cpu(hidden: Vec<usize>, batch: usize, seconds: f64) -> Res
     cpu_samples_per_second(bench_setup(hidden, batch)?, seconds)
 }
 
+/// The conv AE's CPU step launch by launch: milliseconds of each launch in program order, the
+/// median over `steps` steps (a profile for the bench page's console).
+#[wasm_bindgen(js_name = profileConvStepCpu)]
+pub fn profile_conv_step_cpu(steps: usize) -> Result<Vec<f64>, JsError> {
+    let (c, net, x) = bench_conv_setup(64)?;
+    let optimizer = Optimizer::new(OptimizerKind::Adam, net.params.len(), 1e-3, 0.9, 0.0);
+    let mut engine = Engine::new(CpuBackend::<f32>::new(), &Phase::reconstruction(net, 0, &c, Vec::new()), &optimizer)
+        .map_err(js_error)?;
+    let runs: Vec<Vec<f64>> =
+        (0..steps.max(1)).map(|_| engine.step_timed(&x, &now)).collect::<crate::Result<_>>().map_err(js_error)?;
+    Ok((0..runs[0].len())
+        .map(|i| {
+            let mut t: Vec<f64> = runs.iter().map(|r| r[i] * 1e3).collect();
+            t.sort_by(f64::total_cmp);
+            t[t.len() / 2]
+        })
+        .collect())
+}
+
 /// As `benchTrainingCpu`, for the convolutional autoencoder of F10.
 #[wasm_bindgen(js_name = benchConvTrainingCpu)]
 pub fn bench_conv_training_cpu(batch: usize, seconds: f64) -> Result<f64, JsError> {

@@ -1,4 +1,4 @@
-// The nine built-in lessons, as plain data in the same shape an instructor's lesson file has (see
+// The ten built-in lessons, as plain data in the same shape an instructor's lesson file has (see
 // lessons.js and example.json beside this file). Kept in a module rather than JSON files so that they
 // load with the page in every browser, without import attributes. Loss thresholds were measured on
 // the CPU engine with these settings and seed 1 (each is crossed within a few thousand steps).
@@ -238,6 +238,32 @@ export const BUILT_IN_LESSONS = [
           ],
           answer: 0,
           explain: 'A sigmoid unit responds to how much of its pattern is present, whatever its phase, once averaged; a linear feature averages its pattern away.',
+        },
+      },
+    ],
+  },
+  {
+    key: 'convFilters',
+    title: 'What the first conv layer learns',
+    settings: { dataset: 'mnist', conv: [{ filters: 16, kernel: 5, stride: 2 }], hidden: [32], activation: 'linear' },
+    steps: [
+      {
+        text: 'A convolutional autoencoder: its first layer is 16 filters, each a window of 5×5 weights slid over the whole image, two pixels at a time. Each filter makes one feature map of 14×14, drawn on the “conv 1” card: where in the image its pattern is. Click the title “conv 1” to see the 16 filters themselves (Inside the model shows them larger). They start as noise. Press Play.',
+        watch: 'code',
+        goal: { testLossBelow: 8 },
+      },
+      {
+        text: 'Train on for a thousand steps or so, and look at the filters again, and at the maps on the conv 1 card for a few test images (click a sample on the left).',
+        watch: 'code',
+        goal: {
+          question: 'What have most of the first layer’s filters become?',
+          choices: [
+            'Small strokes and edges at different angles, each looked for all over the image',
+            'Whole digits, one per filter',
+            'Still noise: a convolution’s weights barely change',
+          ],
+          answer: 0,
+          explain: 'A filter sees only a 5×5 window, so the most it can hold is a piece of a stroke; and since the same filter slides everywhere, a stroke learnt once is found wherever it appears. The layers above put the pieces together. Dense first layers, which see the whole image at once, learn whole-image templates instead (try the bottleneck lesson and open its filters).',
         },
       },
     ],

@@ -51,6 +51,19 @@ impl<T: Real> CpuBackend<T> {
         self.memory.borrow()[buffer.0].borrow().iter().all(|v| v.is_finite())
     }
 
+    /// Runs the programs as `run` does, timing each launch with `clock` (seconds): the launches'
+    /// times in order (the bench pages' profile of a step).
+    pub fn run_timed(&self, programs: &[&Program<Self>], step: StepValues, clock: &dyn Fn() -> f64) -> Vec<f64> {
+        let memory = self.memory.borrow();
+        let mut times = Vec::new();
+        for launch in programs.iter().flat_map(|p| p.iter()) {
+            let start = clock();
+            launch(&memory, step);
+            times.push(clock() - start);
+        }
+        times
+    }
+
     fn record(&self, p: &mut Program<Self>, launch: impl Fn(&Memory<T>, StepValues) + 'static) -> Result<()> {
         p.push(Box::new(launch));
         Ok(())

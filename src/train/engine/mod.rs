@@ -214,3 +214,15 @@ impl<B: Backend> Engine<B> {
         Ok(())
     }
 }
+
+impl<T: crate::real::Real> Engine<crate::train::backend::cpu::CpuBackend<T>> {
+    /// One step on the reference backend with each launch timed by `clock` (seconds), in program
+    /// order: corruption, forward, loss, backward, update (the bench pages' profile of a step).
+    pub fn step_timed(&mut self, clean: &[f32], clock: &dyn Fn() -> f64) -> Result<Vec<f64>> {
+        self.write_batch(clean, &[], None)?;
+        self.optimizer.t += 1;
+        let step = self.step_values(None, None);
+        self.backend.write(&self.bufs.grads, &vec![0.0; self.params_len]);
+        Ok(self.backend.run_timed(&[&self.corrupt, &self.gradients, &self.update], step, clock))
+    }
+}
