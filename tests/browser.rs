@@ -114,8 +114,8 @@ async fn step_on<B: ae_playground::train::backend::Backend>(
 
 #[wasm_bindgen_test]
 async fn webgpu_training_step_matches_the_cpu() {
-    use ae_playground::model::architecture::autoencoder;
-    use ae_playground::model::config::Config;
+    use ae_playground::model::architecture::{autoencoder, Shape};
+    use ae_playground::model::config::{Config, ConvLayer};
     use ae_playground::model::optim::{Optimizer, OptimizerKind};
     use ae_playground::train::backend::cpu::CpuBackend;
     use ae_playground::train::backend::gpu::GpuBackend;
@@ -123,21 +123,27 @@ async fn webgpu_training_step_matches_the_cpu() {
     use ae_playground::train::phase::Phase;
     let ctx = GpuContext::new().await.unwrap_or_else(|why| panic!("WebGPU is required here: {why}"));
     let (b, dim) = (32, 64);
-    let c = Config { hidden: vec![24, 8], seed: 2, ..Config::default() };
-    let (net, _) = autoencoder::<f32>(&c, dim);
-    let x: Vec<f32> = random(b * dim, 5).iter().map(|v| 0.5 + 0.5 * v).collect();
-    let optimizer = Optimizer::new(OptimizerKind::Adam, net.params.len(), 0.01, 0.9, 0.0);
-    let phase = Phase::reconstruction(net, 0, &Config { batch_size: b, ..c }, vec![]);
-    let (cpu_loss, params) = step_on(&mut Engine::new(CpuBackend::<f32>::new(), &phase, &optimizer).unwrap(), &x).await;
-    let (gpu_loss, gpu_params) =
-        step_on(&mut Engine::new(GpuBackend::new(&ctx), &phase, &optimizer).unwrap(), &x).await;
-    let floor = 1e-3 * params.iter().fold(0.0f32, |m, v| m.max(v.abs()));
-    let worst = gpu_params.iter().zip(&params).map(|(g, c)| (g - c).abs() / (c.abs() + floor)).fold(0.0f32, f32::max);
-    console_log!(
-        "WebGPU training step: loss {cpu_loss:.5} vs {gpu_loss:.5}; parameters after Adam differ by {worst:.1e}"
-    );
-    assert!(((gpu_loss - cpu_loss) / cpu_loss).abs() < 1e-4);
-    assert!(worst < 1e-4, "parameters differ by {worst}");
+    // A dense net, and a convolutional one on 8×8 images (the im2col and col2im kernels in the browser).
+    let dense = Config { hidden: vec![24, 8], seed: 2, ..Config::default() };
+    let conv = Config { conv: vec![ConvLayer { filters: 4, kernel: 3, stride: 2 }], hidden: vec![8], ..dense.clone() };
+    for (name, c) in [("dense", dense), ("conv", conv)] {
+        let (net, _) = autoencoder::<f32>(&c, Shape { height: 8, width: 8, channels: 1 });
+        let x: Vec<f32> = random(b * dim, 5).iter().map(|v| 0.5 + 0.5 * v).collect();
+        let optimizer = Optimizer::new(OptimizerKind::Adam, net.params.len(), 0.01, 0.9, 0.0);
+        let phase = Phase::reconstruction(net, 0, &Config { batch_size: b, ..c }, vec![]);
+        let (cpu_loss, params) =
+            step_on(&mut Engine::new(CpuBackend::<f32>::new(), &phase, &optimizer).unwrap(), &x).await;
+        let (gpu_loss, gpu_params) =
+            step_on(&mut Engine::new(GpuBackend::new(&ctx), &phase, &optimizer).unwrap(), &x).await;
+        let floor = 1e-3 * params.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+        let worst =
+            gpu_params.iter().zip(&params).map(|(g, c)| (g - c).abs() / (c.abs() + floor)).fold(0.0f32, f32::max);
+        console_log!(
+            "WebGPU training step, {name}: loss {cpu_loss:.5} vs {gpu_loss:.5}; parameters after Adam differ by {worst:.1e}"
+        );
+        assert!(((gpu_loss - cpu_loss) / cpu_loss).abs() < 1e-4, "{name}: loss {cpu_loss} vs {gpu_loss}");
+        assert!(worst < 1e-4, "{name}: parameters differ by {worst}");
+    }
 }
 
 #[wasm_bindgen_test]

@@ -206,6 +206,9 @@ fn a_convolutional_encoder_segments_the_mosaics_too() {
         println!(
             "mosaic {seed}: over 21 pixels dense {dense:.3}, conv {conv:.3} (raw {raw:.3}, PCA {pca:.3}); each patch alone dense {dense_alone:.3}, conv {conv_alone:.3}"
         );
-        assert!(conv >= 0.85 && conv > raw + 0.1 && conv > pca + 0.1, "mosaic {seed}: conv {conv}, raw {raw}, PCA {pca}");
+        assert!(
+            conv >= 0.85 && conv > raw + 0.1 && conv > pca + 0.1,
+            "mosaic {seed}: conv {conv}, raw {raw}, PCA {pca}"
+        );
     }
 }

@@ -75,6 +75,54 @@ fn bad_configs_are_refused_with_a_reason() {
     }
 }
 
+/// Convolutional settings that cannot be built are refused naming the field, on 8×8 digits and on a
+/// table (no image), before anything trains.
+#[test]
+fn bad_convolutions_are_refused_with_a_reason() {
+    use ae_playground::model::config::ConvLayer;
+    use ae_playground::model::layers::Activation;
+    let conv = |filters, kernel, stride| vec![ConvLayer { filters, kernel, stride }];
+    let cases = [
+        (Config { conv: conv(8, 4, 2), ..config() }, "conv layer 1: kernel 4 must be odd"),
+        (Config { conv: conv(8, 11, 2), ..config() }, "kernel 11×11 is larger than its input map of 8×8"),
+        (
+            Config { conv: [conv(8, 3, 2), conv(8, 5, 2)].concat(), ..config() },
+            "conv layer 2: kernel 5×5 is larger than its input map of 4×4",
+        ),
+        (Config { conv: conv(8, 3, 3), ..config() }, "conv layer 1: stride 3 must be 1 or 2"),
+        (Config { conv: conv(0, 3, 2), ..config() }, "conv layer 1: filters 0"),
+        (Config { conv: [conv(512, 5, 1), conv(8, 5, 1)].concat(), ..config() }, "conv layer 2: its windows hold"),
+        (Config { conv: vec![ConvLayer { filters: 2, kernel: 1, stride: 1 }; 7], ..config() }, "at most 6"),
+        (Config { conv: conv(8, 3, 2), contractive: 0.1, ..config() }, "contractive"),
+        (
+            Config {
+                conv: conv(8, 3, 2),
+                pretrain: ae_playground::model::config::Pretrain::Rbm,
+                pretrain_epochs: 1,
+                ..config()
+            },
+            "RBM stages are dense",
+        ),
+        (
+            Config {
+                conv: conv(8, 3, 2),
+                kl_weight: 0.5,
+                pretrain_epochs: 1,
+                conv_activation: Activation::Relu,
+                ..config()
+            },
+            "set convActivation sigmoid",
+        ),
+    ];
+    for (bad, expect) in cases {
+        let message = Session::new(bad, digits()).err().expect("refused").message;
+        assert!(message.contains(expect), "{message:?} should mention {expect:?}");
+    }
+    let table = ae_playground::data::synthetic::generate("swissRoll", 1).unwrap();
+    let message = Session::new(Config { conv: conv(8, 3, 2), ..config() }, table).err().expect("refused").message;
+    assert!(message.contains("conv: convolutional layers slide over an image"), "{message}");
+}
+
 #[test]
 fn nan_input_is_refused_by_the_loss_not_a_panic() {
     let mut s = Session::new(config(), digits()).unwrap();

@@ -3,7 +3,7 @@
 
 export const SETTINGS = [
   { key: 'dataset', group: 'Data', label: 'Dataset', kind: 'select', options: ['mnist', 'digits', 'swissRoll', 'circles', 'sines'], initial: 'mnist' },
-  { key: 'conv', group: 'Model', label: 'Convolutional layers before them, e.g. 16k3s2,32k3s2 (filters, kernel, stride; images only)', kind: 'conv', initial: [] },
+  { key: 'conv', group: 'Model', label: 'Convolutional layers before the dense ones, e.g. 16k3s2,32k3s2 (filters, kernel, stride; images only)', kind: 'conv', initial: [] },
   { key: 'convActivation', group: 'Model', label: 'Activation of the convolutions', kind: 'select', options: ['relu', 'leakyRelu', 'tanh', 'sigmoid', 'linear'], initial: 'relu' },
   { key: 'hidden', group: 'Model', label: 'Hidden layers (encoder widths, code last)', kind: 'list', initial: [32], max: 8192 },
   { key: 'activation', group: 'Model', label: 'Hidden activation', kind: 'select', options: ['sigmoid', 'tanh', 'relu', 'leakyRelu', 'linear'], initial: 'sigmoid', perLayer: true },

@@ -69,10 +69,7 @@ impl Session {
     /// ([count, input] for a dense layer, each row an image; [count, K·K·C] for a convolution, each
     /// row a K×K filter over the image's channels), and count. Pretraining stage k > 1 shows stage 1's.
     pub fn filters(&self, count: usize) -> (Vec<f32>, usize) {
-        let net = match self.phase() {
-            PhaseKind::Stage(k) if k > 0 => std::borrow::Cow::Borrowed(&self.stages[0]),
-            _ => self.model().0,
-        };
+        let net = self.first_layer_net();
         match net.ops.first() {
             Some(Op::Dense(d)) => {
                 let count = count.min(d.outputs);
@@ -91,10 +88,18 @@ impl Session {
         }
     }
 
+    /// The net whose first layer the filters are: stage 1's above it while pretraining, else the model.
+    fn first_layer_net(&self) -> std::borrow::Cow<'_, crate::model::net::Net<f32>> {
+        match self.phase() {
+            PhaseKind::Stage(k) if k > 0 => std::borrow::Cow::Borrowed(&self.stages[0]),
+            _ => self.model().0,
+        }
+    }
+
     /// One filter's shape as `filters` lays it out: (height, width, channels) — the image's for a
     /// dense first layer, K × K × C for a convolution.
     pub fn filter_shape(&self) -> (usize, usize, usize) {
-        match self.model().0.ops.first() {
+        match self.first_layer_net().ops.first() {
             Some(Op::Conv(c)) => (c.geometry.kernel, c.geometry.kernel, c.geometry.channels),
             _ => (self.data.height, self.data.width, self.data.channels),
         }
@@ -151,7 +156,8 @@ impl Session {
                 .map(|model| model.accuracy(data, &data.test_rows().collect::<Vec<_>>()))
                 .map_err(|e| e.to_string())
         } else {
-            Err("the Γ-model runs on an encoder of dense layers, not on a k-sparse or variational code".into())
+            Err("the Γ-model runs on an encoder of dense layers, not on convolutions or a k-sparse or variational code"
+                .into())
         };
         let (gamma, gamma_note) = match gamma {
             Ok(accuracy) => (Some(accuracy), None),

@@ -176,11 +176,13 @@ impl crate::Session {
         // builds the model from the file's settings first).
         let c = &self.config;
         let shape = |c: &Config| {
-            (c.hidden.clone(), c.activation.clone(), c.output_activation, c.tied, c.k_sparse, c.variational)
+            let layers = (c.conv.clone(), c.conv_activation, c.hidden.clone(), c.activation.clone());
+            (layers, c.output_activation, c.tied, c.k_sparse, c.variational)
         };
         if file.inputs.is_some() && shape(&file.config) != shape(c) {
             fail!(
-                "the checkpoint's architecture (hidden {:?}, tied {}, kSparse {}, variational {}) is not this model's",
+                "the checkpoint's architecture (conv {:?}, hidden {:?}, tied {}, kSparse {}, variational {}) is not this model's",
+                file.config.conv.iter().map(|l| format!("{}k{}s{}", l.filters, l.kernel, l.stride)).collect::<Vec<_>>(),
                 file.config.hidden,
                 file.config.tied,
                 file.config.k_sparse,

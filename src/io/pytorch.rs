@@ -167,7 +167,7 @@ pub fn read(meta: &Map<String, Value>, tensors: Tensors) -> Result<ModelFile> {
         _ => Shape::from(inputs),
     };
     config
-        .validate_conv(shape.height > 1, shape.height, shape.width)
+        .validate_conv(shape.height > 1, (shape.height, shape.width, shape.channels))
         .map_err(|e| Error::new(format!("PyTorch checkpoint: its settings: {e}")))?;
     // The first layer's tensor says the width before a net of that width is built.
     let first = match (config.conv.is_empty(), config.variational && config.hidden.len() == 1) {

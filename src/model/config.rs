@@ -181,6 +181,9 @@ pub const MAX_CD_STEPS: usize = 1000;
 pub const MAX_CONV_LAYERS: usize = 6;
 pub const MAX_FILTERS: usize = 512;
 pub const MAX_KERNEL: usize = 11;
+/// The most values a convolution's patches or maps may hold per image (the engine keeps a batch of
+/// them, and evaluation 256 images at a time).
+pub const MAX_CONV_VALUES: usize = 1 << 18;
 
 impl Config {
     /// The encoder's layers with weights: convolutional, then dense (one pretraining stage each).
@@ -280,9 +283,9 @@ impl Config {
         Ok(())
     }
 
-    /// The convolutional layers' shapes on an image of `height` × `width` (a table's row is not an
-    /// image: `image` false), each map's size from the one before.
-    pub fn validate_conv(&self, image: bool, height: usize, width: usize) -> Result<()> {
+    /// The convolutional layers' shapes on an image of `height` × `width` × `channels` (a table's row
+    /// is not an image: `image` false), each map's size from the one before.
+    pub fn validate_conv(&self, image: bool, (height, width, channels): (usize, usize, usize)) -> Result<()> {
         if self.conv.is_empty() {
             return Ok(());
         }
@@ -292,7 +295,7 @@ impl Config {
         if self.conv.len() > MAX_CONV_LAYERS {
             fail!("conv: {} layers; at most {MAX_CONV_LAYERS}", self.conv.len());
         }
-        let (mut h, mut w) = (height, width);
+        let (mut h, mut w, mut channels) = (height, width, channels);
         for (i, l) in self.conv.iter().enumerate() {
             let n = i + 1;
             if l.filters == 0 || l.filters > MAX_FILTERS {
@@ -307,7 +310,16 @@ impl Config {
             if l.kernel > h.min(w) {
                 fail!("conv layer {n}: kernel {k}×{k} is larger than its input map of {h}×{w}", k = l.kernel);
             }
-            (h, w) = (h.div_ceil(l.stride), w.div_ceil(l.stride));
+            let (out_h, out_w) = (h.div_ceil(l.stride), w.div_ceil(l.stride));
+            let patches = out_h * out_w * l.kernel * l.kernel * channels;
+            let maps = (out_h * out_w * l.filters).max(h * w * channels);
+            if patches.max(maps) > MAX_CONV_VALUES {
+                fail!("conv layer {n}: its windows hold {} values an image, more than {MAX_CONV_VALUES}: use stride 2, a smaller kernel or fewer filters below it", patches.max(maps));
+            }
+            (h, w, channels) = (out_h, out_w, l.filters);
+        }
+        if self.pretrain_epochs > 0 && self.kl_weight > 0.0 && !self.conv_activation.is_unit_interval() {
+            fail!("KL sparsity with layer-wise pretraining applies to every stage's code, the convolutions' maps too: set convActivation sigmoid");
         }
         if self.contractive > 0.0 {
             fail!(

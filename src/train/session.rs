@@ -89,7 +89,7 @@ impl Session {
         let data = data.into();
         config.validate()?;
         data.validate()?;
-        config.validate_conv(data.is_image(), data.height, data.width)?;
+        config.validate_conv(data.is_image(), (data.height, data.width, data.channels))?;
         let (min, max) = data.value_range();
         if config.loss == Loss::CrossEntropy && (min < -1e-6 || max > 1.0 + 1e-6) {
             fail!("loss crossEntropy needs inputs in 0..1, but this dataset's values run from {min} to {max}: use squaredError, or rescale the data to 0..1");

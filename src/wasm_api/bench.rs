@@ -109,7 +109,7 @@ fn bench_conv_setup(batch: usize) -> Result<(Config, crate::model::net::Net<f32>
 fn bench_net(c: Config) -> Result<(Config, crate::model::net::Net<f32>, Vec<f32>), JsError> {
     let batch = c.batch_size;
     c.validate().map_err(js_error)?;
-    c.validate_conv(true, 28, 28).map_err(js_error)?;
+    c.validate_conv(true, (28, 28, 1)).map_err(js_error)?;
     let shape = crate::model::architecture::Shape { height: 28, width: 28, channels: 1 };
     let (net, _) = autoencoder::<f32>(&c, shape);
     let s = Rng::new(1).stream(Purpose::Sample, 0);

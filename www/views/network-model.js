@@ -120,7 +120,7 @@ export function describeNetwork(settings, shape, network) {
     cards.forEach((c, i) => i >= first + n && (c.state = 'idle')); // the decoder, done: the head reads the code
     if (settings.classifierFrozen) cards.forEach((c, i) => i >= first && i < first + n && (c.state = 'frozen'));
   }
-  if (phase.kind === 'fineTune') cards.forEach((c) => c.role === 'decoder' || c.role === 'output' ? (c.transposeOf = c.mirror ?? 0) : null);
+  if (phase.kind === 'fineTune') cards.forEach((c) => (['decoder', 'deconv', 'output'].includes(c.role) ? (c.transposeOf = c.mirror ?? 0) : null));
   return { cards, links };
 }
 

@@ -55,11 +55,12 @@ impl<B: Backend> Buffers<B> {
             net.ops.iter().map(|op| if wanted(op) { b * op.output_width() } else { 1 }).collect()
         };
         let (outs, zs) = (per_op(|_| true), per_op(Op::is_layer));
+        // Patches: counted without wrapping (a 32-bit usize on wasm), refused below when too many.
         let cols: Vec<usize> = net
             .ops
             .iter()
             .map(|op| match op {
-                Op::Conv(c) => b * c.geometry.positions() * c.geometry.patch(),
+                Op::Conv(c) => c.geometry.positions().saturating_mul(c.geometry.patch()).saturating_mul(b),
                 _ => 1,
             })
             .collect();
@@ -75,7 +76,8 @@ impl<B: Backend> Buffers<B> {
             ("the VAE's noise", eps_len),
             ("the loss sums", sums_len),
         ];
-        let ops = outs.iter().chain(&zs).chain(&cols).chain(&masks).map(|&n| ("an op's outputs", n));
+        let ops = outs.iter().chain(&zs).chain(&masks).map(|&n| ("an op's outputs", n));
+        let ops = ops.chain(cols.iter().map(|&n| ("a convolution's patches", n)));
         for (label, n) in sizes.into_iter().chain(ops) {
             backend.check_fits(label, n)?;
         }
