@@ -245,14 +245,14 @@ fn bad_batches_are_refused_and_change_nothing<B: Backend>(make: impl Fn() -> B) 
 }
 
 #[test]
-fn an_engine_without_a_dense_output_layer_is_refused() {
+fn an_engine_without_an_output_layer_with_weights_is_refused() {
     let data = digits();
     let (_, mut phase, optimizer) = phases(&data).swap_remove(4); // k-sparse code
     let code = phase.net.ops.iter().position(|op| matches!(op, ae_playground::model::net::Op::KSparse { .. })).unwrap();
     phase.net.ops.truncate(code + 1); // the encoder alone, ending in the k-sparse code
     phase.task = Task::Classify;
     let error = Engine::new(CpuBackend::<f32>::new(), &phase, &optimizer).err().unwrap();
-    assert!(error.message.contains("dense output layer"), "{}", error.message);
+    assert!(error.message.contains("output layer with weights"), "{}", error.message);
     if let Some(ctx) = common::gpu() {
         assert!(Engine::new(GpuBackend::new(&ctx), &phase, &optimizer).is_err());
     }

@@ -1,7 +1,7 @@
 // End to end in every engine a student may have: Chromium, Firefox ESR and WebKit (Safari's engine),
 // one test body each (engines.mjs). What differs between engines: the page loads and trains MNIST to
 // the same test loss (bit for bit), says which backend and why, draws its views, runs under its
-// Content-Security-Policy, reads uploads (a CSV,
+// Content-Security-Policy, trains a convolutional autoencoder and draws its maps, reads uploads (a CSV,
 // a folder of images), exports and imports a model, resumes after a reload (IndexedDB), embeds, and
 // never stalls at "starting…" (a "C" locale, a charts library that fails, a view that throws, a
 // page that cannot start, storage that never answers). Firefox also trains on its own WebGPU
@@ -101,6 +101,27 @@ for (const name of ENGINES) {
       await page.setViewport(390, 844);
       await scrollThrough(page);
       await page.screenshot(new URL(`engine-${name}-phone.png`, ARTIFACTS).pathname, { fullPage: true });
+      assert.deepEqual(page.errors, []);
+      await page.close();
+    });
+
+    test('a convolutional autoencoder trains and draws its feature maps', async () => {
+      const page = await engine.newPage();
+      await openPlayground(page, `${servers.page.url}#dataset=digits&conv=8k3s2&hidden=16`);
+      const metrics = await page.evaluate(() => window.aePlayground.train({ steps: 60 }));
+      assert.equal(metrics.step, 60);
+      assert.ok(Number.isFinite(metrics.testLoss), `test loss ${metrics.testLoss}`);
+      const ids = await page.evaluate(() => [...document.querySelectorAll('#network .card')].map((c) => c.dataset.id));
+      assert.deepEqual(ids, ['input', 'conv0', 'enc0', 'deconv0', 'output']);
+      // The first convolution's maps drawn in the diagram's colours (the drawing follows the worker's report).
+      await page.waitFor(() => {
+        const c = document.querySelector('#network [data-id="conv0"] canvas.units');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0;
+        for (let i = 0; i < d.length; i += 4) n += Math.abs(d[i] - d[i + 2]) > 30;
+        return n > 20;
+      }, null, { what: "the first convolution's maps" });
+      await page.screenshot(new URL(`engine-${name}-conv.png`, ARTIFACTS).pathname, { fullPage: false });
       assert.deepEqual(page.errors, []);
       await page.close();
     });
