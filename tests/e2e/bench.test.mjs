@@ -16,8 +16,8 @@ test('the bench page measures matmul and training on the CPU engine and on WebGP
   const value = (r) => Number.parseFloat(r.result);
   const cpu = rows.filter((r) => r.engine.startsWith('CPU'));
   const gpu = rows.filter((r) => r.engine.startsWith('WebGPU') && r.what !== 'note');
-  assert.equal(cpu.length, 4, JSON.stringify(rows)); // three matmul products and one training run
-  assert.equal(gpu.length, 2, JSON.stringify(rows)); // one matmul and one training run
+  assert.equal(cpu.length, 5, JSON.stringify(rows)); // three matmul products, the dense net's training, the conv AE's
+  assert.equal(gpu.length, 3, JSON.stringify(rows)); // one matmul, and the two training runs
   for (const r of [...cpu, ...gpu]) assert.ok(value(r) > 0, `${r.what} on ${r.engine}: ${r.result}`);
   assert.match(await page.textContent('#status'), /done/);
   assert.deepEqual(errors, []);

@@ -20,9 +20,9 @@ const phaseOf = (kind) => ({ kind, index: 3, count: 4, name: kind });
 /** A's figures and B's, both training the whole net (end to end, and fine-tuning). */
 const pair = (a, b) => ({ metrics: { phase: phaseOf('endToEnd'), ...a }, partner: { metrics: { phase: phaseOf('fineTune'), ...b } } });
 
-test('the fourteen built-in lessons (five of them comparisons) are well formed, with their settings and two to four steps each', () => {
-  assert.deepEqual(LESSONS.map((l) => l.key), ['bottleneck', 'pretraining', 'denoising', 'sparse', 'contractive', 'vae', 'pca', 'fewLabels', 'segmentation', 'whyPretrain', 'twoPretrainings', 'denoisingVsPlain', 'sparseVsDense', 'aeVsPca']);
-  assert.deepEqual(LESSONS.filter((l) => l.compare).map((l) => l.key), ['whyPretrain', 'twoPretrainings', 'denoisingVsPlain', 'sparseVsDense', 'aeVsPca']);
+test('the sixteen built-in lessons (six of them comparisons) are well formed, with their settings and two to four steps each', () => {
+  assert.deepEqual(LESSONS.map((l) => l.key), ['bottleneck', 'pretraining', 'denoising', 'sparse', 'contractive', 'vae', 'pca', 'fewLabels', 'segmentation', 'convFilters', 'whyPretrain', 'twoPretrainings', 'denoisingVsPlain', 'sparseVsDense', 'aeVsPca', 'denseVsConv']);
+  assert.deepEqual(LESSONS.filter((l) => l.compare).map((l) => l.key), ['whyPretrain', 'twoPretrainings', 'denoisingVsPlain', 'sparseVsDense', 'aeVsPca', 'denseVsConv']);
   for (const lesson of LESSONS) {
     assert.deepEqual(checkLesson(structuredClone(lesson)), lesson, lesson.key);
     assert.ok(lesson.steps.length >= 2 && lesson.steps.length <= 4, `${lesson.key}: ${lesson.steps.length} steps`);

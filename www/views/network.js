@@ -95,9 +95,10 @@ export class NetworkView {
         if (card.transposeOf !== undefined) root.dataset.assembled = ''; // fine-tuning's decoder, begun as transposes
         if (card.rbm) root.dataset.rbm = card.rbm; // an RBM stage's visible or hidden layer
         const title = Object.assign(document.createElement('button'), { type: 'button', className: 'card-title' });
-        const size = card.maps ? `${card.maps.channels} maps ${card.maps.height}×${card.maps.width}` : `${card.units} units`;
         title.textContent = `${card.label} · ${card.maps ? `${card.maps.channels}@${card.maps.height}×${card.maps.width}` : card.units}`;
-        title.setAttribute('aria-label', `${card.label}: ${size}, ${STATE_TEXT[card.state]}; show details`);
+        // The accessible name starts with the visible title (what a voice user reads out).
+        const size = card.maps ? `${title.textContent}: ${card.maps.channels} maps of ${card.maps.height}×${card.maps.width}` : `${card.label}: ${card.units} units`;
+        title.setAttribute('aria-label', `${size}, ${STATE_TEXT[card.state]}; show details`);
         title.onclick = () => this.onSelectCard(card.id);
         title.setAttribute('aria-controls', 'layer-details');
         const canvas = Object.assign(document.createElement('canvas'), { className: 'units' });
