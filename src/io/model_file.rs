@@ -183,8 +183,12 @@ impl crate::Session {
             (layers, c.output_activation, c.tied, c.k_sparse, c.variational)
         };
         if file.inputs.is_some() && shape(&file.config) != shape(c) {
-            let conv: Vec<String> =
-                file.config.conv.iter().map(|l| format!("{}k{}s{}", l.filters, l.kernel, l.stride)).collect();
+            let conv: Vec<String> = file
+                .config
+                .conv
+                .iter()
+                .map(|l| format!("{}k{}s{}{}", l.filters, l.kernel, l.stride, if l.pool { "p" } else { "" }))
+                .collect();
             let conv = if conv.is_empty() { String::new() } else { format!("conv {}, ", conv.join(",")) };
             fail!(
                 "the checkpoint's architecture ({conv}hidden {:?}, tied {}, kSparse {}, variational {}) is not this model's",
