@@ -56,7 +56,7 @@ fn main() {
         gpu.as_ref().map_or_else(|e| format!("none ({e})"), |g| g.adapter.clone())
     );
     println!("| net | batch | CPU samples/s | GPU samples/s | GPU, each step waited for |\n|---|---|---|---|---|");
-    let layer = |filters| ConvLayer { filters, kernel: 3, stride: 2 };
+    let layer = |filters| ConvLayer { filters, kernel: 3, stride: 2, pool: false };
     let nets = [
         ("784-32-…".to_string(), Config { hidden: vec![32], ..Config::default() }, 64),
         ("784-1000-500-250-30-…".to_string(), Config { hidden: vec![1000, 500, 250, 30], ..Config::default() }, 256),

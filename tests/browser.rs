@@ -125,7 +125,11 @@ async fn webgpu_training_step_matches_the_cpu() {
     let (b, dim) = (32, 64);
     // A dense net, and a convolutional one on 8×8 images (the im2col and col2im kernels in the browser).
     let dense = Config { hidden: vec![24, 8], seed: 2, ..Config::default() };
-    let conv = Config { conv: vec![ConvLayer { filters: 4, kernel: 3, stride: 2 }], hidden: vec![8], ..dense.clone() };
+    let conv = Config {
+        conv: vec![ConvLayer { filters: 4, kernel: 3, stride: 2, pool: false }],
+        hidden: vec![8],
+        ..dense.clone()
+    };
     for (name, c) in [("dense", dense), ("conv", conv)] {
         let (net, _) = autoencoder::<f32>(&c, Shape { height: 8, width: 8, channels: 1 });
         let x: Vec<f32> = random(b * dim, 5).iter().map(|v| 0.5 + 0.5 * v).collect();

@@ -61,7 +61,7 @@ fn worst(gpu: &[f32], cpu: &[f32]) -> f32 {
 }
 
 fn configs() -> Vec<(&'static str, Config, OptimizerKind)> {
-    let conv = |filters, kernel, stride| ConvLayer { filters, kernel, stride };
+    let conv = |filters, kernel, stride| ConvLayer { filters, kernel, stride, pool: false };
     let base = Config { hidden: vec![32, 16], seed: 3, ..Config::default() };
     vec![
         ("sigmoid, squared error, Adam", base.clone(), OptimizerKind::Adam),
@@ -137,7 +137,16 @@ fn configs() -> Vec<(&'static str, Config, OptimizerKind)> {
             },
             OptimizerKind::Sgd,
         ),
-        ("convolutional VAE", Config { conv: vec![conv(4, 3, 2)], variational: true, ..base }, OptimizerKind::Adam),
+        (
+            "convolutional VAE",
+            Config { conv: vec![conv(4, 3, 2)], variational: true, ..base.clone() },
+            OptimizerKind::Adam,
+        ),
+        (
+            "a convolution with 2×2 max pooling",
+            Config { conv: vec![ConvLayer { filters: 6, kernel: 3, stride: 1, pool: true }], ..base },
+            OptimizerKind::Adam,
+        ),
     ]
 }
 

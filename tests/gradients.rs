@@ -258,7 +258,7 @@ fn gamma_model_joint_cost() {
 /// code and back.
 #[test]
 fn convolutions_and_transposed_convolutions() {
-    let conv = |filters, kernel, stride| ConvLayer { filters, kernel, stride };
+    let conv = |filters, kernel, stride| ConvLayer { filters, kernel, stride, pool: false };
     let image = |height, width, channels| Shape { height, width, channels };
     let cases = [
         ("stride 2, 6×6 grey", image(6, 6, 1), vec![conv(3, 3, 2)], false),
@@ -268,6 +268,16 @@ fn convolutions_and_transposed_convolutions() {
         ("tied, stride 2, 6×5 colour", image(6, 5, 3), vec![conv(2, 3, 2)], true),
     ];
     for (name, shape, layers, tied) in cases {
+        let config = Config { conv: layers, conv_activation: Activation::Tanh, tied, ..base() };
+        check(&format!("conv {name}"), ae_on(config, shape));
+    }
+    // 2×2 max pooling after a convolution, and upsampling before its mirror.
+    let pooled = |filters, kernel, stride| ConvLayer { filters, kernel, stride, pool: true };
+    let pooling = [
+        ("pooled, stride 1, 8×8 grey", image(8, 8, 1), vec![pooled(3, 3, 1)], false),
+        ("pooled then stride 2, 8×8 colour, tied", image(8, 8, 3), vec![pooled(2, 3, 1), conv(3, 3, 2)], true),
+    ];
+    for (name, shape, layers, tied) in pooling {
         let config = Config { conv: layers, conv_activation: Activation::Tanh, tied, ..base() };
         check(&format!("conv {name}"), ae_on(config, shape));
     }

@@ -10,7 +10,7 @@
 mod common;
 
 use ae_playground::kernels::matmul::Operand;
-use ae_playground::model::conv::Geometry;
+use ae_playground::model::conv::{Geometry, Pooling};
 use ae_playground::model::corrupt::Noise;
 use ae_playground::model::layers::{Activation, Loss, WeightLayout};
 use ae_playground::model::net::Dense;
@@ -337,4 +337,26 @@ fn im2col_and_col2im_mirror_theirs() {
             b.col2im(p, &x[1], &x[0], &g, B)
         });
     }
+}
+
+#[test]
+fn pooling_and_upsampling_mirror_theirs() {
+    // max_pool, max_pool_backward, upsample, upsample_backward (conv.wgsl); their twins in conv.rs.
+    // A 10×6 map of 3 channels, 37 samples.
+    let pool = Pooling { height: 10, width: 6, channels: 3 };
+    let (large, small) = (B * pool.large(), B * pool.small());
+    let inputs = vec![vec![0.0; small], vec![0.0; small], random(large, 23, -1.0, 1.0)];
+    let (cpu, _) = parity!("max_pool", inputs, StepValues::default(), [0, 1], |b, p, x| {
+        b.max_pool(p, &x[0], &x[1], &x[2], &pool, B)
+    });
+    let inputs = vec![vec![0.0; large], random(small, 24, -1.0, 1.0), cpu[1].clone()];
+    parity!("max_pool_backward", inputs, StepValues::default(), [0], |b, p, x| {
+        b.max_pool_backward(p, &x[0], &x[1], &x[2], &pool, B)
+    });
+    let inputs = vec![vec![0.0; large], random(small, 25, -1.0, 1.0)];
+    parity!("upsample", inputs, StepValues::default(), [0], |b, p, x| b.upsample(p, &x[0], &x[1], &pool, B));
+    let inputs = vec![vec![0.0; small], random(large, 26, -1.0, 1.0)];
+    parity!("upsample_backward", inputs, StepValues::default(), [0], |b, p, x| {
+        b.upsample_backward(p, &x[0], &x[1], &pool, B)
+    });
 }

@@ -35,7 +35,7 @@ fn trained(config: &Config, steps: usize) -> Session {
 
 /// The variants the hand-off covers, each trained a little (the classifiers into their phase).
 fn variants() -> Vec<(&'static str, Config, usize)> {
-    let conv = |filters, kernel, stride| ConvLayer { filters, kernel, stride };
+    let conv = |filters, kernel, stride| ConvLayer { filters, kernel, stride, pool: false };
     let base = Config { hidden: vec![24, 6], ..Config::default() };
     let classifier = Config { epochs: 1, classifier_epochs: 20, classifier_labels: 10, ..base.clone() };
     vec![
@@ -95,6 +95,14 @@ fn variants() -> Vec<(&'static str, Config, usize)> {
             30,
         ),
         ("conv-classifier", Config { conv: vec![conv(4, 3, 2)], ..classifier }, 30),
+        (
+            "conv-pool",
+            Config {
+                conv: vec![ConvLayer { filters: 4, kernel: 3, stride: 1, pool: true }, conv(6, 3, 2)],
+                ..base.clone()
+            },
+            30,
+        ),
     ]
 }
 

@@ -192,7 +192,7 @@ fn a_convolutional_encoder_segments_the_mosaics_too() {
         let labels = scribbles(&scene.truth, 128, 20, seed);
         let data = patches::dataset("mosaic", (&scene.pixels, 128, 128, 1), Some(&scene.truth), 11, seed).unwrap();
         let mut accuracy = Vec::new();
-        for conv in [vec![], vec![ConvLayer { filters: 8, kernel: 3, stride: 2 }]] {
+        for conv in [vec![], vec![ConvLayer { filters: 8, kernel: 3, stride: 2, pool: false }]] {
             let config = Config { seed, conv, conv_activation: Activation::Sigmoid, ..Config::default() };
             let mut s = Session::new(config, data.clone()).unwrap();
             for _ in 0..1500 {

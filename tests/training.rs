@@ -81,7 +81,7 @@ fn bad_configs_are_refused_with_a_reason() {
 fn bad_convolutions_are_refused_with_a_reason() {
     use ae_playground::model::config::ConvLayer;
     use ae_playground::model::layers::Activation;
-    let conv = |filters, kernel, stride| vec![ConvLayer { filters, kernel, stride }];
+    let conv = |filters, kernel, stride| vec![ConvLayer { filters, kernel, stride, pool: false }];
     let cases = [
         (Config { conv: conv(8, 4, 2), ..config() }, "conv layer 1: kernel 4 must be odd"),
         (Config { conv: conv(8, 11, 2), ..config() }, "kernel 11×11 is larger than its input map of 8×8"),
@@ -92,8 +92,15 @@ fn bad_convolutions_are_refused_with_a_reason() {
         (Config { conv: conv(8, 3, 3), ..config() }, "conv layer 1: stride 3 must be 1 or 2"),
         (Config { conv: conv(0, 3, 2), ..config() }, "conv layer 1: filters 0"),
         (Config { conv: [conv(512, 5, 1), conv(8, 5, 1)].concat(), ..config() }, "conv layer 2: its windows hold"),
-        (Config { conv: vec![ConvLayer { filters: 2, kernel: 1, stride: 1 }; 7], ..config() }, "at most 6"),
+        (
+            Config { conv: vec![ConvLayer { filters: 2, kernel: 1, stride: 1, pool: false }; 7], ..config() },
+            "at most 6",
+        ),
         (Config { conv: conv(8, 3, 2), contractive: 0.1, ..config() }, "contractive"),
+        (
+            Config { conv: vec![ConvLayer { filters: 4, kernel: 1, stride: 1, pool: true }; 4], ..config() },
+            "conv layer 4: pool halves its maps of 1×1",
+        ),
         (
             Config {
                 conv: conv(8, 3, 2),

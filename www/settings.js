@@ -55,7 +55,7 @@ function allowed(s) {
   if (s.kind === 'select') return `one of ${s.options.join(', ')}${s.perLayer ? ', or a list of them (one per encoder layer)' : ''}`;
   if (s.kind === 'checkbox') return 'true or false';
   if (s.kind === 'list') return `a list of whole numbers from 1 to ${s.max}, such as [64, 8] (the encoder's widths, the code last)`;
-  if (s.kind === 'conv') return 'a list of convolutional layers such as 16k3s2,32k3s2 (16 filters, a 3×3 kernel, stride 2; kernels odd up to 11, strides 1 or 2), or none';
+  if (s.kind === 'conv') return 'a list of convolutional layers such as 16k3s2,32k3s2 (16 filters, a 3×3 kernel, stride 2; kernels odd up to 11, strides 1 or 2; a final p adds 2×2 max pooling, as in 16k3s1p), or none';
   const low = s.above !== undefined ? `> ${s.above}` : `≥ ${s.min}`;
   const range = s.below !== undefined ? `${low} and < ${s.below}` : s.max !== undefined && s.above === undefined ? `from ${s.min} to ${s.max}` : low;
   return `${s.step === 1 ? 'a whole number' : 'a number'} ${range}`;
@@ -74,8 +74,9 @@ function fits(s, value) {
 /** One conv layer {filters, kernel, stride} (kernel 3 and stride 2 when left out). */
 function convFits(l) {
   const whole = (v, lo, hi) => Number.isInteger(v) && v >= lo && v <= hi;
-  const keys = l !== null && typeof l === 'object' && Object.keys(l).every((k) => ['filters', 'kernel', 'stride'].includes(k));
-  return keys && whole(l.filters, 1, 512) && (l.kernel === undefined || (whole(l.kernel, 1, 11) && l.kernel % 2 === 1)) && (l.stride === undefined || [1, 2].includes(l.stride));
+  const keys = l !== null && typeof l === 'object' && Object.keys(l).every((k) => ['filters', 'kernel', 'stride', 'pool'].includes(k));
+  const kernel = l?.kernel === undefined || (whole(l.kernel, 1, 11) && l.kernel % 2 === 1);
+  return keys && whole(l.filters, 1, 512) && kernel && (l.stride === undefined || [1, 2].includes(l.stride)) && (l.pool === undefined || typeof l.pool === 'boolean');
 }
 
 /** Why `value` cannot be setting `key` ("batchSize: -64 is not a whole number from 1 to 4096"), or
@@ -126,16 +127,16 @@ const parse = {
     return widths.length && widths.every(Number.isInteger) ? widths : undefined;
   },
   conv: (text) => {
-    const layers = text.split(/[,\s]+/).filter(Boolean).map((t) => /^(\d+)(?:k(\d+))?(?:s(\d+))?$/i.exec(t));
+    const layers = text.split(/[,\s]+/).filter(Boolean).map((t) => /^(\d+)(?:k(\d+))?(?:s(\d+))?(p?)$/i.exec(t));
     if (layers.some((m) => !m)) return undefined;
-    return layers.map(([, f, k, s]) => ({ filters: Number(f), kernel: Number(k ?? 3), stride: Number(s ?? 2) }));
+    return layers.map(([, f, k, s, p]) => ({ filters: Number(f), kernel: Number(k ?? 3), stride: Number(s ?? 2), ...(p ? { pool: true } : {}) }));
   },
   number: (text) => (text.trim() !== '' && Number.isFinite(Number(text)) ? Number(text) : undefined),
   checkbox: (text) => (text === 'true' ? true : text === 'false' ? false : undefined),
 };
 
-/** A conv layer as the address writes it: 16k3s2 (filters, kernel, stride). */
-const convText = (l) => `${l.filters}k${l.kernel ?? 3}s${l.stride ?? 2}`;
+/** A conv layer as the address writes it: 16k3s2 (filters, kernel, stride), 16k3s1p with 2×2 max pooling. */
+const convText = (l) => `${l.filters}k${l.kernel ?? 3}s${l.stride ?? 2}${l.pool ? 'p' : ''}`;
 const format = (value) => (Array.isArray(value) ? value.map((v) => (typeof v === 'object' ? convText(v) : v)).join(',') : String(value));
 
 export function defaults() {

@@ -4,7 +4,7 @@
 
 use crate::error::Result;
 use crate::fail;
-use crate::model::architecture::encoder;
+use crate::model::architecture::stage_encoder;
 use crate::model::net::Trace;
 use crate::rng::{Purpose, Rng};
 use crate::train::session::{PhaseKind, Session};
@@ -35,7 +35,7 @@ impl Session {
         if let PhaseKind::Stage(_) = self.phase() {
             for stage in &self.stages {
                 let mut tr = Trace::default();
-                encoder(stage, 0).forward(&mut tr, frozen.last().unwrap_or(&input), 1, None);
+                stage_encoder(stage).forward(&mut tr, frozen.last().unwrap_or(&input), 1, None);
                 frozen.push(tr.outs.pop().unwrap_or_default());
             }
         }

@@ -13,7 +13,8 @@
 //! display name, which is still read), `phaseName` (for people), `step`,
 //! `optimizer.t`, and `layers`: JSON `[{op, activation, inputs, outputs, weight, bias}]` where `weight`
 //! names the tensor (or "transpose of layers.{j}.weight"), or `{op: "kSparse", k}` /
-//! `{op: "reparameterize", code}`; a convolution's entry is `conv` or `convTranspose` with its `geometry`.
+//! `{op: "reparameterize", code}`; a convolution's entry is `conv` or `convTranspose` with its `geometry`; 2×2 max pooling
+//! and its mirror are `maxPool` and `upsample` with the `pooling` (the large map's size).
 
 use crate::error::Result;
 use crate::fail;
@@ -64,6 +65,8 @@ pub fn write(config: &Config, phase: PhaseKind, step: u64, net: &Net<f32>, optim
                 }
                 layers.push(layer);
             }
+            Op::MaxPool(pool) => layers.push(json!({"op": "maxPool", "pooling": pool})),
+            Op::Upsample(pool) => layers.push(json!({"op": "upsample", "pooling": pool})),
             Op::KSparse { k, .. } => layers.push(json!({"op": "kSparse", "k": k})),
             Op::Reparameterize { code } => layers.push(json!({"op": "reparameterize", "code": code})),
         }
@@ -180,8 +183,12 @@ impl crate::Session {
             (layers, c.output_activation, c.tied, c.k_sparse, c.variational)
         };
         if file.inputs.is_some() && shape(&file.config) != shape(c) {
-            let conv: Vec<String> =
-                file.config.conv.iter().map(|l| format!("{}k{}s{}", l.filters, l.kernel, l.stride)).collect();
+            let conv: Vec<String> = file
+                .config
+                .conv
+                .iter()
+                .map(|l| format!("{}k{}s{}{}", l.filters, l.kernel, l.stride, if l.pool { "p" } else { "" }))
+                .collect();
             let conv = if conv.is_empty() { String::new() } else { format!("conv {}, ", conv.join(",")) };
             fail!(
                 "the checkpoint's architecture ({conv}hidden {:?}, tied {}, kSparse {}, variational {}) is not this model's",

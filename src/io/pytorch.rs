@@ -123,7 +123,10 @@ impl Session {
     fn architecture_line(&self) -> String {
         let maps: Vec<String> = crate::model::architecture::conv_geometries(&self.config, self.data.shape())
             .iter()
-            .map(|g| format!("{}@{}×{}", g.filters, g.out_height(), g.out_width()))
+            .map(|(g, pool)| match pool {
+                Some(p) => format!("{}@{}×{} pooled", g.filters, p.height / 2, p.width / 2),
+                None => format!("{}@{}×{}", g.filters, g.out_height(), g.out_width()),
+            })
             .collect();
         let mut widths = vec![self.data.dim().to_string()];
         widths.extend(maps.iter().cloned());

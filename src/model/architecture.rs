@@ -4,7 +4,7 @@
 //! gain, from the seed's Init stream of each op; biases start at zero.
 
 use crate::model::config::Config;
-use crate::model::conv::Geometry;
+use crate::model::conv::{Geometry, Pooling};
 use crate::model::layers::{Activation, WeightLayout};
 use crate::model::net::{Conv, Dense, Net, Op};
 use crate::real::Real;
@@ -30,16 +30,26 @@ impl From<usize> for Shape {
     }
 }
 
-/// The convolutional layers' geometries on `input`, each on the map the one before makes.
-pub fn conv_geometries(c: &Config, input: Shape) -> Vec<Geometry> {
+/// The convolutional layers' geometries on `input`, each on the map the one before makes, with the
+/// 2×2 pooling of its maps where the layer pools.
+pub fn conv_geometries(c: &Config, input: Shape) -> Vec<(Geometry, Option<Pooling>)> {
     let (mut height, mut width, mut channels) = (input.height, input.width, input.channels);
     let mut list = Vec::new();
     for l in &c.conv {
         let g = Geometry { height, width, channels, kernel: l.kernel, stride: l.stride, filters: l.filters };
         (height, width, channels) = (g.out_height(), g.out_width(), l.filters);
-        list.push(g);
+        let pool = l.pool.then_some(Pooling { height, width, channels });
+        if l.pool {
+            (height, width) = (height / 2, width / 2);
+        }
+        list.push((g, pool));
     }
     list
+}
+
+/// The values of the last convolution's maps (pooled where it pools): what the dense layers read.
+fn last_maps(list: &[(Geometry, Option<Pooling>)]) -> Option<usize> {
+    list.last().map(|(g, pool)| pool.map_or(g.small(), |p| p.small()))
 }
 
 /// Lays out ops and their parameters, then initialises them.
@@ -145,7 +155,13 @@ pub fn autoencoder<T: Real>(c: &Config, input: impl Into<Shape>) -> (Net<T>, usi
     let geometries = conv_geometries(c, shape);
     let n = c.hidden.len();
     let mut b = Builder::new(shape.values());
-    let convs: Vec<usize> = geometries.iter().map(|&g| b.conv(g, false, c.conv_activation)).collect();
+    let mut convs = Vec::new();
+    for &(g, pool) in &geometries {
+        convs.push(b.conv(g, false, c.conv_activation));
+        if let Some(pool) = pool {
+            b.op(Op::MaxPool(pool));
+        }
+    }
     let mut encoders = Vec::new();
     for (l, &w) in c.hidden.iter().enumerate().take(n - 1) {
         encoders.push(b.dense(w, c.activation.get(l)));
@@ -165,8 +181,8 @@ pub fn autoencoder<T: Real>(c: &Config, input: impl Into<Shape>) -> (Net<T>, usi
         let (width, act) = if l > 0 {
             (c.hidden[l - 1], c.activation.get(l - 1))
         } else {
-            match geometries.last() {
-                Some(g) => (g.small(), c.conv_activation),
+            match last_maps(&geometries) {
+                Some(values) => (values, c.conv_activation),
                 None => (shape.values(), c.output_activation),
             }
         };
@@ -176,8 +192,11 @@ pub fn autoencoder<T: Real>(c: &Config, input: impl Into<Shape>) -> (Net<T>, usi
             b.dense(width, act);
         }
     }
-    for (j, &g) in geometries.iter().enumerate().rev() {
+    for (j, &(g, pool)) in geometries.iter().enumerate().rev() {
         let act = if j == 0 { c.output_activation } else { c.conv_activation };
+        if let Some(pool) = pool {
+            b.op(Op::Upsample(pool));
+        }
         if c.tied {
             b.tied_conv(convs[j], act);
         } else {
@@ -185,6 +204,13 @@ pub fn autoencoder<T: Real>(c: &Config, input: impl Into<Shape>) -> (Net<T>, usi
         }
     }
     (b.finish(c.seed, c.init_gain), code)
+}
+
+/// A pretraining stage's encoder, as the stages above it see it: its first op, and the pooling after
+/// it where its convolution pools.
+pub fn stage_encoder<T: Real>(stage: &Net<T>) -> Net<T> {
+    let pooled = matches!(stage.ops.get(1), Some(Op::MaxPool(_)));
+    encoder(stage, usize::from(pooled))
 }
 
 /// Pretraining stage k: a shallow autoencoder from the code of stage k−1 (the input for k = 0) to
@@ -195,20 +221,25 @@ pub fn stage<T: Real>(c: &Config, input: impl Into<Shape>, k: usize) -> (Net<T>,
     let shape = input.into();
     let geometries = conv_geometries(c, shape);
     let seed = c.seed.wrapping_add(k as u32 + 1);
-    if let Some(&g) = geometries.get(k) {
+    if let Some(&(g, pool)) = geometries.get(k) {
         let out_act = if k == 0 { c.output_activation } else { c.conv_activation };
         let mut b = Builder::new(g.large());
         let enc = b.conv(g, false, c.conv_activation);
+        // Its code: the maps, pooled where the layer pools (then upsampled back in its decoder).
+        let code = pool.map_or(enc, |pool| b.op(Op::MaxPool(pool)));
+        if let Some(pool) = pool {
+            b.op(Op::Upsample(pool));
+        }
         if c.tied {
             b.tied_conv(enc, out_act);
         } else {
             b.conv(g, true, out_act);
         }
-        return (b.finish(seed, c.init_gain), enc);
+        return (b.finish(seed, c.init_gain), code);
     }
     let d = k - geometries.len();
-    let (inputs, out_act) = match (d, geometries.last()) {
-        (0, Some(g)) => (g.small(), c.conv_activation),
+    let (inputs, out_act) = match (d, last_maps(&geometries)) {
+        (0, Some(values)) => (values, c.conv_activation),
         (0, None) => (shape.values(), c.output_activation),
         _ => (c.hidden[d - 1], c.activation.get(d - 1)),
     };

@@ -39,18 +39,21 @@ pub enum Pretrain {
 }
 
 /// One convolutional encoder layer: `filters` maps from a `kernel` × `kernel` window moved `stride`
-/// pixels at a time (padding (kernel − 1)/2, so stride 2 halves the map, rounding up).
+/// pixels at a time (padding (kernel − 1)/2, so stride 2 halves the map, rounding up), and
+/// optionally 2×2 max pooling of its maps.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ConvLayer {
     pub filters: usize,
     pub kernel: usize,
     pub stride: usize,
+    /// 2×2 max pooling after it (the decoder mirrors it by upsampling ×2).
+    pub pool: bool,
 }
 
 impl Default for ConvLayer {
     fn default() -> Self {
-        ConvLayer { filters: 16, kernel: 3, stride: 2 }
+        ConvLayer { filters: 16, kernel: 3, stride: 2, pool: false }
     }
 }
 
@@ -317,6 +320,12 @@ impl Config {
                 fail!("conv layer {n}: its windows hold {} values an image, more than {MAX_CONV_VALUES}: use stride 2, a smaller kernel or fewer filters below it", patches.max(maps));
             }
             (h, w, channels) = (out_h, out_w, l.filters);
+            if l.pool {
+                if h % 2 == 1 || w % 2 == 1 {
+                    fail!("conv layer {n}: pool halves its maps of {h}×{w}, and 2×2 max pooling needs even sizes: change the stride or the layer's pool");
+                }
+                (h, w) = (h / 2, w / 2);
+            }
         }
         if self.pretrain_epochs > 0 && self.kl_weight > 0.0 && !self.conv_activation.is_unit_interval() {
             fail!("KL sparsity with layer-wise pretraining applies to every stage's code, the convolutions' maps too: set convActivation sigmoid");

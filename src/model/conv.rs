@@ -164,3 +164,66 @@ pub fn conv_transpose_direct<T: Real>(y: &mut [T], x: &[T], w: &[T], bias: &[T],
         }
     }
 }
+
+/// 2×2 max pooling of a map [B, H, W, C] (H and W even) into [B, H/2, W/2, C], and its mirror in
+/// the decoder, nearest-neighbour upsampling back to [B, H, W, C]. `height`, `width`, `channels`
+/// are the large map's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pooling {
+    pub height: usize,
+    pub width: usize,
+    pub channels: usize,
+}
+
+impl Pooling {
+    pub fn large(&self) -> usize {
+        self.height * self.width * self.channels
+    }
+    pub fn small(&self) -> usize {
+        self.large() / 4
+    }
+    /// The large map's index of window value `k` (0..4, row by row) over small-map value `i`.
+    fn source(&self, i: usize, k: usize) -> usize {
+        let c = self.channels;
+        let (half_w, half_h) = (self.width / 2, self.height / 2);
+        let (ch, x, y, b) = (i % c, (i / c) % half_w, (i / (c * half_w)) % half_h, i / (c * half_w * half_h));
+        ((b * self.height + 2 * y + k / 2) * self.width + 2 * x + k % 2) * c + ch
+    }
+}
+
+/// y [B, H/2, W/2, C] = each 2×2 window's largest value of x; `which` keeps the window position it
+/// came from (0..4, row by row; the first of equal values), for the backward pass.
+pub fn max_pool<T: Real>(y: &mut [T], which: &mut [T], x: &[T], p: &Pooling, rows: usize) {
+    for i in 0..rows * p.small() {
+        let mut best = 0;
+        for k in 1..4 {
+            if x[p.source(i, k)] > x[p.source(i, best)] {
+                best = k;
+            }
+        }
+        y[i] = x[p.source(i, best)];
+        which[i] = T::of(best as f64);
+    }
+}
+
+/// dx [B, H, W, C] = dy at each window's largest value, 0 elsewhere (overwrites dx).
+pub fn max_pool_backward<T: Real>(dx: &mut [T], dy: &[T], which: &[T], p: &Pooling, rows: usize) {
+    dx[..rows * p.large()].fill(T::zero());
+    for i in 0..rows * p.small() {
+        dx[p.source(i, which[i].to_usize().unwrap_or(0))] = dy[i];
+    }
+}
+
+/// y [B, H, W, C] = x [B, H/2, W/2, C] with each value copied to its 2×2 window.
+pub fn upsample<T: Real>(y: &mut [T], x: &[T], p: &Pooling, rows: usize) {
+    for (i, &v) in x[..rows * p.small()].iter().enumerate() {
+        (0..4).for_each(|k| y[p.source(i, k)] = v);
+    }
+}
+
+/// dx [B, H/2, W/2, C] = the sum of dy over each 2×2 window (upsample's adjoint).
+pub fn upsample_backward<T: Real>(dx: &mut [T], dy: &[T], p: &Pooling, rows: usize) {
+    for (i, d) in dx[..rows * p.small()].iter_mut().enumerate() {
+        *d = (0..4).map(|k| dy[p.source(i, k)]).fold(T::zero(), |a, b| a + b);
+    }
+}

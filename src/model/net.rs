@@ -4,7 +4,7 @@
 //! their layer-wise stages and classifier heads are all built from this (see architecture.rs).
 //! Shape letters: B = batch; each op maps [B, width in] to [B, width out].
 
-use crate::model::conv::Geometry;
+use crate::model::conv::{Geometry, Pooling};
 use crate::model::layers::{Activation, WeightLayout};
 use crate::model::penalties::{self, contractive};
 use crate::real::Real;
@@ -109,6 +109,10 @@ pub struct LayerParams {
 pub enum Op {
     Dense(Dense),
     Conv(Conv),
+    /// 2×2 max pooling of a convolution's maps (keeps which value won, in a mask).
+    MaxPool(Pooling),
+    /// Nearest-neighbour upsampling ×2: max pooling's mirror in the decoder.
+    Upsample(Pooling),
     /// Keeps each row's k largest values.
     KSparse {
         width: usize,
@@ -125,6 +129,8 @@ impl Op {
         match self {
             Op::Dense(d) => d.outputs,
             Op::Conv(c) => c.outputs(),
+            Op::MaxPool(p) => p.small(),
+            Op::Upsample(p) => p.large(),
             Op::KSparse { width, .. } => *width,
             Op::Reparameterize { code } => *code,
         }

@@ -5,7 +5,7 @@
 use crate::data::Dataset;
 use crate::error::Result;
 use crate::fail;
-use crate::model::architecture::{assemble, autoencoder, classifier, encoder, rbm_stage, stack, stage};
+use crate::model::architecture::{assemble, autoencoder, classifier, encoder, rbm_stage, stack, stage, stage_encoder};
 use crate::model::config::{Config, Pretrain};
 use crate::model::layers::{Activation, Loss};
 use crate::model::net::{CodePenalties, Net, Op};
@@ -158,8 +158,8 @@ fn schedule(c: &Config, rows: usize, batch: usize, epochs: usize) -> Schedule {
 
 /// The encoders of trained stages stacked into one frozen net.
 pub(crate) fn frozen_encoder(stages: &[Net<f32>]) -> Option<Net<f32>> {
-    let first = encoder(stages.first()?, 0);
-    Some(stages[1..].iter().fold(first, |net, st| stack(&net, encoder(st, 0))))
+    let first = stage_encoder(stages.first()?);
+    Some(stages[1..].iter().fold(first, |net, st| stack(&net, stage_encoder(st))))
 }
 
 /// The classifier's training rows: `classifier_labels` of each class from a seeded shuffle of the

@@ -100,7 +100,7 @@ fn bench_setup(hidden: Vec<usize>, batch: usize) -> Result<(Config, crate::model
 fn bench_conv_setup(batch: usize) -> Result<(Config, crate::model::net::Net<f32>, Vec<f32>), JsError> {
     use crate::model::config::{ConvLayer, PerLayer};
     use crate::model::layers::Activation;
-    let layer = |filters| ConvLayer { filters, kernel: 3, stride: 2 };
+    let layer = |filters| ConvLayer { filters, kernel: 3, stride: 2, pool: false };
     let conv = vec![layer(16), layer(32)];
     let linear = PerLayer::All(Activation::Linear);
     bench_net(Config { conv, hidden: vec![32], activation: linear, batch_size: batch, ..Config::default() })

@@ -16,8 +16,8 @@ impl Playground {
     /// The current phase's layers in order, a dense one `{inputs, outputs, activation, weight, bias,
     /// transposed}`: `weight` row-major [inputs, outputs] (or, when `transposed`, another layer's
     /// [outputs, inputs] read transposed), `bias` [outputs]. A convolution is `{op: "conv" or
-    /// "convTranspose", inputs, outputs, activation, kernel, stride, filters}`. Other ops (k-sparse,
-    /// sampling) are listed as `{op}`.
+    /// "convTranspose", inputs, outputs, activation, kernel, stride, filters}`. Other ops (2×2 max
+    /// pooling, upsampling, k-sparse, sampling) are listed as `{op}`.
     pub fn layers(&self) -> Result<js_sys::Array, JsError> {
         let net = &self.session.trainer.net();
         let list = js_sys::Array::new();
@@ -45,6 +45,8 @@ impl Playground {
                         set(&layer, key, v.into())?;
                     }
                 }
+                Op::MaxPool(_) => set(&layer, "op", "maxPool".into())?,
+                Op::Upsample(_) => set(&layer, "op", "upsample".into())?,
                 Op::KSparse { .. } => set(&layer, "op", "kSparse".into())?,
                 Op::Reparameterize { .. } => set(&layer, "op", "reparameterize".into())?,
             }

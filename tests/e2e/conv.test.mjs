@@ -2,7 +2,7 @@
 // stack of feature maps (count and size in the title), shrinking to the code and growing back; its
 // buttons change the filters and add or remove layers; clicking the first convolution shows its
 // 3×3 filters; the settings live in the address; a pretraining stage of a convolution draws its own
-// decoder's maps. A convolution on data that are no image is refused with a message naming it.
+// decoder's maps; a pooled convolution's card shows its pooled maps. A convolution on data that are no image is refused with a message naming it.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ARTIFACTS, open, scrollThrough, start } from './browser.mjs';
@@ -75,6 +75,18 @@ test('a convolution stage rebuilds its input through its own transposed convolut
   await page.screenshot({ path: new URL('conv-stage.png', ARTIFACTS).pathname, fullPage: true });
   while ((await page.evaluate(() => window.aePlayground.metrics().phase.kind)) !== 'fineTune') await train(page, 30);
   await train(page, 5);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('2×2 max pooling: the card shows the pooled maps, and the address keeps it', async () => {
+  const { page, errors } = await open(env.browser, `${env.url}#dataset=digits&conv=8k3s1p&hidden=16`);
+  await train(page, 40);
+  assert.match(page.url(), /conv=8k3s1p/);
+  assert.deepEqual(await page.evaluate(() => window.aePlayground.settings().conv), [{ filters: 8, kernel: 3, stride: 1, pool: true }]);
+  assert.match(await page.textContent('#network [data-id="conv0"] .card-title'), /conv 1 · 8@4×4/);
+  await page.waitForFunction(() => /2×2 max pooled/.test(document.querySelector('#network [data-id="conv0"] .card-note').textContent));
+  await page.waitForFunction(() => window.aePlayground.activations().find((c) => c.id === 'conv0')?.values?.length === 8 * 16);
   assert.deepEqual(errors, []);
   await page.close();
 });

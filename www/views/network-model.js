@@ -6,13 +6,14 @@
 
 const noisy = (s) => s.masking > 0 || s.saltPepper > 0 || s.gaussian > 0;
 
-/** Each convolution's output map {channels, height, width} on an image `shape` (the engine's sizes:
- * padding (k − 1)/2, so stride s makes ⌈size / s⌉). */
+/** Each convolution's output map {channels, height, width, pooled} on an image `shape` (the engine's
+ * sizes: padding (k − 1)/2, so stride s makes ⌈size / s⌉; 2×2 max pooling halves it). */
 export function convMaps(conv, shape) {
   let [height, width] = [shape.height, shape.width];
-  return (conv ?? []).map(({ filters, stride }) => {
+  return (conv ?? []).map(({ filters, stride, pool }) => {
     [height, width] = [Math.ceil(height / stride), Math.ceil(width / stride)];
-    return { channels: filters, height, width };
+    if (pool) [height, width] = [height / 2, width / 2]; // 2×2 max pooling: the card shows the pooled maps
+    return { channels: filters, height, width, pooled: Boolean(pool) };
   });
 }
 
@@ -50,6 +51,7 @@ function walkOps(layers, outs) {
   layers.forEach((layer, i) => {
     const values = outs?.[i] ?? null;
     if (['dense', 'conv', 'convTranspose'].includes(layer.op)) steps.push({ links: layer.links ?? null, values, activation: layer.activation });
+    else if (layer.op === 'maxPool') steps[steps.length - 1].values = values; // a convolution's card shows its pooled maps
     else if (layer.op === 'kSparse') Object.assign(steps[steps.length - 1], { values, sparse: true });
     else if (layer.op === 'reparameterize') {
       const last = steps[steps.length - 1];

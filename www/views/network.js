@@ -76,6 +76,7 @@ export class NetworkView {
     if (card.mu) parts.push('μ | σ | z drawn from N(μ, σ²)');
     const jacobian = panels?.code?.jacobianNorm;
     if (card.phaseCode && settings.contractive > 0 && jacobian != null) parts.push(`‖J‖F ${jacobian.toFixed(2)}`);
+    if (card.maps?.pooled && card.role === 'conv') parts.push('2×2 max pooled');
     if (card.sparse) parts.push(`${card.values ? card.values.filter((v) => v !== 0).length : '–'} active`);
     if (card.transposeOf !== undefined && card.role !== 'output') parts.push(`began as W${card.transposeOf + 2}ᵀ`);
     if (card.role === 'output' && card.transposeOf !== undefined) parts.push('began as W1ᵀ');

@@ -35,7 +35,7 @@ pub(super) fn f10(data: &Dataset, scale: f64) -> Row {
         hidden: vec![68, 32],
         ..Config::default()
     };
-    let layer = |filters| ConvLayer { filters, kernel: 3, stride: 2 };
+    let layer = |filters| ConvLayer { filters, kernel: 3, stride: 2, pool: false };
     let conv = Config {
         conv: vec![layer(16), layer(32)],
         conv_activation: Activation::Relu,

@@ -60,10 +60,14 @@ pub(crate) fn autoencoder_slots(net: &Net<f32>, code: usize, variational: bool) 
 }
 
 /// The small map [positions, channels] of op `i` when it is a convolution going the way `transposed`
-/// says (the map a dense layer reads after a convolution, or writes before a transposed one).
+/// says, or the pooling beside one (the map a dense layer reads after the convolutions, or writes
+/// before the transposed ones).
 fn small_map(net: &Net<f32>, i: Option<usize>, transposed: bool) -> Option<(usize, usize)> {
     match i.and_then(|i| net.ops.get(i)) {
         Some(Op::Conv(c)) if c.transposed == transposed => Some((c.geometry.positions(), c.geometry.filters)),
+        // Pooled maps: what the pooling leaves (encoder), or what the upsampling takes (decoder).
+        Some(Op::MaxPool(p)) if !transposed => Some((p.small() / p.channels, p.channels)),
+        Some(Op::Upsample(p)) if transposed => Some((p.small() / p.channels, p.channels)),
         _ => None,
     }
 }

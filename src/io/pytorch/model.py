@@ -100,6 +100,8 @@ class Autoencoder(nn.Module):
                     else nn.ConvTranspose2d(layer["filters"], channels, k, s, padding=p, output_padding=extra),
                 )
                 height, width, channels = out_h, out_w, layer["filters"]
+                if layer.get("pool"):  # 2×2 max pooling; the decoder upsamples ×2 before the mirror
+                    height, width = height // 2, width // 2
             self.maps.append((channels, height, width))
             inputs = channels * height * width
         self.conv = nn.ModuleList(convs)
@@ -128,8 +130,10 @@ class Autoencoder(nn.Module):
             return x
         height, width, channels = self.image
         h = x.reshape(-1, height, width, channels).permute(0, 3, 1, 2)
-        for layer in self.conv:
+        for layer, settings in zip(self.conv, self.config["conv"]):
             h = ACTIVATIONS[self.conv_activation](layer(h))
+            if settings.get("pool"):
+                h = F.max_pool2d(h, 2)
         return h.flatten(1)
 
     def features(self, x):
@@ -165,8 +169,11 @@ class Autoencoder(nn.Module):
             return h
         h = h.reshape(-1, *self.maps[-1])
         for j, layer in enumerate(self.deconv):
+            l = len(self.conv) - 1 - j  # the convolution it mirrors
             h = ACTIVATIONS[self.conv_activation](h)
-            h = layer(h, self.conv[len(self.conv) - 1 - j].weight) if self.tied else layer(h)
+            if self.config["conv"][l].get("pool"):
+                h = F.interpolate(h, scale_factor=2, mode="nearest")
+            h = layer(h, self.conv[l].weight) if self.tied else layer(h)
         return h.permute(0, 2, 3, 1).flatten(1)
 
     def decode(self, z):

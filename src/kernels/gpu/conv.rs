@@ -1,10 +1,10 @@
-//! Drives conv.wgsl: the im2col and col2im kernels that convolutions are built from, one pipeline
-//! each, built once. A launch (uniform, bind group, dispatch size) is built once per use site; a
+//! Drives conv.wgsl: the im2col and col2im kernels that convolutions are built from, and 2×2 max
+//! pooling with its mirror, one pipeline each, built once. A launch (uniform, bind group, dispatch size) is built once per use site; a
 //! training step only dispatches it.
 
 use super::GpuContext;
 use crate::error::{Error, Result};
-use crate::model::conv::Geometry;
+use crate::model::conv::{Geometry, Pooling};
 use wgpu::util::DeviceExt;
 
 const WORKGROUP: u32 = 256;
@@ -15,13 +15,31 @@ pub enum ConvEntry {
     Im2col,
     /// Writes the large map from cols.
     Col2im,
+    /// The pooling kernels: the small map (and `which`) from the large one, and back.
+    MaxPool,
+    MaxPoolBackward,
+    Upsample,
+    UpsampleBackward,
 }
 
 impl ConvEntry {
+    const ALL: [ConvEntry; 6] = [
+        ConvEntry::Im2col,
+        ConvEntry::Col2im,
+        ConvEntry::MaxPool,
+        ConvEntry::MaxPoolBackward,
+        ConvEntry::Upsample,
+        ConvEntry::UpsampleBackward,
+    ];
+
     fn name(self) -> &'static str {
         match self {
             ConvEntry::Im2col => "im2col",
             ConvEntry::Col2im => "col2im",
+            ConvEntry::MaxPool => "max_pool",
+            ConvEntry::MaxPoolBackward => "max_pool_backward",
+            ConvEntry::Upsample => "upsample",
+            ConvEntry::UpsampleBackward => "upsample_backward",
         }
     }
 }
@@ -51,8 +69,7 @@ pub struct ConvLaunch {
 }
 
 pub struct ConvKernels {
-    im2col: wgpu::ComputePipeline,
-    col2im: wgpu::ComputePipeline,
+    pipelines: Vec<wgpu::ComputePipeline>,
 }
 
 impl ConvKernels {
@@ -71,14 +88,11 @@ impl ConvKernels {
                 cache: None,
             })
         };
-        ConvKernels { im2col: pipeline(ConvEntry::Im2col), col2im: pipeline(ConvEntry::Col2im) }
+        ConvKernels { pipelines: ConvEntry::ALL.iter().map(|&e| pipeline(e)).collect() }
     }
 
     fn pipeline(&self, entry: ConvEntry) -> &wgpu::ComputePipeline {
-        match entry {
-            ConvEntry::Im2col => &self.im2col,
-            ConvEntry::Col2im => &self.col2im,
-        }
+        &self.pipelines[ConvEntry::ALL.iter().position(|&e| e == entry).expect("every entry has a pipeline")]
     }
 
     /// A launch of `entry` for `rows` samples of geometry `g`, over cols [B·OH·OW, K·K·C] and the
@@ -93,12 +107,6 @@ impl ConvKernels {
         image: &wgpu::Buffer,
     ) -> Result<ConvLaunch> {
         let n = rows * if entry == ConvEntry::Im2col { g.positions() * g.patch() } else { g.large() };
-        let most = ctx.device.limits().max_compute_workgroups_per_dimension;
-        let groups = (n as u64).div_ceil(WORKGROUP as u64);
-        let (x, y) = (groups.min(most as u64) as u32, groups.div_ceil(most as u64) as u32);
-        if n > u32::MAX as usize || y > most {
-            return Err(Error::new(format!("{}: {n} values exceed one dispatch on this GPU", entry.name())));
-        }
         let u32_of = |v: usize| v as u32;
         let uniform = Uniform {
             rows: u32_of(rows),
@@ -110,23 +118,64 @@ impl ConvKernels {
             pad: u32_of(g.pad()),
             out_height: u32_of(g.out_height()),
             out_width: u32_of(g.out_width()),
-            n: n as u32,
-            span: x.max(1) * WORKGROUP,
-            pad_end: 0,
+            ..Uniform::default()
         };
+        self.launch_over(ctx, entry, uniform, n, &[cols, image])
+    }
+
+    /// A launch of a pooling `entry` for `rows` samples: over the small map, the large map and, for
+    /// max pooling and its backward, the window places `which`.
+    pub fn launch_pool(
+        &self,
+        ctx: &GpuContext,
+        entry: ConvEntry,
+        pool: &Pooling,
+        rows: usize,
+        (small, large, which): (&wgpu::Buffer, &wgpu::Buffer, Option<&wgpu::Buffer>),
+    ) -> Result<ConvLaunch> {
+        let over_small = matches!(entry, ConvEntry::MaxPool | ConvEntry::UpsampleBackward);
+        let n = rows * if over_small { pool.small() } else { pool.large() };
+        let u32_of = |v: usize| v as u32;
+        let uniform = Uniform {
+            rows: u32_of(rows),
+            height: u32_of(pool.height),
+            width: u32_of(pool.width),
+            channels: u32_of(pool.channels),
+            ..Uniform::default()
+        };
+        let buffers: Vec<&wgpu::Buffer> = [small, large].into_iter().chain(which).collect();
+        self.launch_over(ctx, entry, uniform, n, &buffers)
+    }
+
+    /// The launch of `entry` writing `n` values, `buffers` bound to bindings 1, 2, ….
+    fn launch_over(
+        &self,
+        ctx: &GpuContext,
+        entry: ConvEntry,
+        uniform: Uniform,
+        n: usize,
+        buffers: &[&wgpu::Buffer],
+    ) -> Result<ConvLaunch> {
+        let most = ctx.device.limits().max_compute_workgroups_per_dimension;
+        let groups = (n as u64).div_ceil(WORKGROUP as u64);
+        let (x, y) = (groups.min(most as u64) as u32, groups.div_ceil(most as u64) as u32);
+        if n > u32::MAX as usize || y > most {
+            return Err(Error::new(format!("{}: {n} values exceed one dispatch on this GPU", entry.name())));
+        }
+        let uniform = Uniform { n: n as u32, span: x.max(1) * WORKGROUP, ..uniform };
         let buffer = ctx.device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
             label: Some(entry.name()),
             contents: bytemuck::bytes_of(&uniform),
             usage: wgpu::BufferUsages::UNIFORM,
         });
+        let mut entries = vec![wgpu::BindGroupEntry { binding: 0, resource: buffer.as_entire_binding() }];
+        for (i, b) in buffers.iter().enumerate() {
+            entries.push(wgpu::BindGroupEntry { binding: i as u32 + 1, resource: b.as_entire_binding() });
+        }
         let bind_group = ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
             label: Some(entry.name()),
             layout: &self.pipeline(entry).get_bind_group_layout(0),
-            entries: &[
-                wgpu::BindGroupEntry { binding: 0, resource: buffer.as_entire_binding() },
-                wgpu::BindGroupEntry { binding: 1, resource: cols.as_entire_binding() },
-                wgpu::BindGroupEntry { binding: 2, resource: image.as_entire_binding() },
-            ],
+            entries: &entries,
         });
         Ok(ConvLaunch { entry, bind_group, groups: (x.max(1), y.max(1)) })
     }

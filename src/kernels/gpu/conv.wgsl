@@ -71,3 +71,63 @@ fn col2im(@builtin(global_invocation_id) id: vec3u) {
     }
     image[i] = sum;
 }
+
+// 2×2 max pooling and its mirror (conv::max_pool, max_pool_backward, upsample, upsample_backward):
+// `image` is the large map [B, H, W, C], `cols` the small one [B, H/2, W/2, C], `which` each small
+// value's place in its window (0..4, row by row).
+@group(0) @binding(3) var<storage, read_write> which: array<f32>;
+
+// The large map's index of window value k over small-map value i.
+fn window_source(i: u32, k: u32) -> u32 {
+    let c = g.channels;
+    let half_w = g.width / 2u;
+    let half_h = g.height / 2u;
+    let ch = i % c;
+    let x = (i / c) % half_w;
+    let y = (i / (c * half_w)) % half_h;
+    let b = i / (c * half_w * half_h);
+    return ((b * g.height + 2u * y + k / 2u) * g.width + 2u * x + k % 2u) * c + ch;
+}
+
+@compute @workgroup_size(256)
+fn max_pool(@builtin(global_invocation_id) id: vec3u) {
+    let i = id.x + id.y * g.span;
+    if (i >= g.n) { return; }
+    var best = 0u;
+    for (var k = 1u; k < 4u; k++) {
+        if (image[window_source(i, k)] > image[window_source(i, best)]) { best = k; }
+    }
+    cols[i] = image[window_source(i, best)];
+    which[i] = f32(best);
+}
+
+@compute @workgroup_size(256)
+fn max_pool_backward(@builtin(global_invocation_id) id: vec3u) {
+    let i = id.x + id.y * g.span; // over the large map
+    if (i >= g.n) { return; }
+    let c = g.channels;
+    let x = (i / c) % g.width;
+    let y = (i / (c * g.width)) % g.height;
+    let b = i / (c * g.width * g.height);
+    let small = ((b * (g.height / 2u) + y / 2u) * (g.width / 2u) + x / 2u) * c + i % c;
+    let k = (y % 2u) * 2u + x % 2u;
+    image[i] = select(0.0, cols[small], u32(which[small]) == k);
+}
+
+@compute @workgroup_size(256)
+fn upsample(@builtin(global_invocation_id) id: vec3u) {
+    let i = id.x + id.y * g.span; // over the large map
+    if (i >= g.n) { return; }
+    let c = g.channels;
+    let x = (i / c) % g.width;
+    let y = (i / (c * g.width)) % g.height;
+    let b = i / (c * g.width * g.height);
+    image[i] = cols[((b * (g.height / 2u) + y / 2u) * (g.width / 2u) + x / 2u) * c + i % c];
+}
+
+@compute @workgroup_size(256)
+fn upsample_backward(@builtin(global_invocation_id) id: vec3u) {
+    let i = id.x + id.y * g.span; // over the small map
+    if (i >= g.n) { return; }
+    cols[i] = image[window_source(i, 0u)] + image[window_source(i, 1u)] + image[window_source(i, 2u)] + image[window_source(i, 3u)];
+}

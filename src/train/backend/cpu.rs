@@ -5,7 +5,7 @@
 use super::{Backend, Program, StepValues, View};
 use crate::error::Result;
 use crate::kernels::matmul::matmul;
-use crate::model::conv::{self, Geometry};
+use crate::model::conv::{self, Geometry, Pooling};
 use crate::model::corrupt::Noise;
 use crate::model::layers::{
     add_bias, bias_backward, loss_backward, loss_forward, softmax_cross_entropy, Activation, Loss,
@@ -165,6 +165,58 @@ impl<T: Real> Backend for CpuBackend<T> {
     fn col2im(&self, p: &mut Program<Self>, x: &CpuBuffer, cols: &CpuBuffer, g: &Geometry, rows: usize) -> Result<()> {
         let (cols, x, g) = (*cols, *x, *g);
         self.record(p, move |m, _| conv::col2im(&mut write(m, x), &read(m, cols), &g, rows))
+    }
+
+    fn max_pool(
+        &self,
+        p: &mut Program<Self>,
+        out: &CpuBuffer,
+        which: &CpuBuffer,
+        inp: &CpuBuffer,
+        pool: &Pooling,
+        rows: usize,
+    ) -> Result<()> {
+        let (out, which, inp, pool) = (*out, *which, *inp, *pool);
+        self.record(p, move |m, _| conv::max_pool(&mut write(m, out), &mut write(m, which), &read(m, inp), &pool, rows))
+    }
+
+    fn max_pool_backward(
+        &self,
+        p: &mut Program<Self>,
+        dinp: &CpuBuffer,
+        dout: &CpuBuffer,
+        which: &CpuBuffer,
+        pool: &Pooling,
+        rows: usize,
+    ) -> Result<()> {
+        let (dinp, dout, which, pool) = (*dinp, *dout, *which, *pool);
+        self.record(p, move |m, _| {
+            conv::max_pool_backward(&mut write(m, dinp), &read(m, dout), &read(m, which), &pool, rows)
+        })
+    }
+
+    fn upsample(
+        &self,
+        p: &mut Program<Self>,
+        out: &CpuBuffer,
+        inp: &CpuBuffer,
+        pool: &Pooling,
+        rows: usize,
+    ) -> Result<()> {
+        let (out, inp, pool) = (*out, *inp, *pool);
+        self.record(p, move |m, _| conv::upsample(&mut write(m, out), &read(m, inp), &pool, rows))
+    }
+
+    fn upsample_backward(
+        &self,
+        p: &mut Program<Self>,
+        dinp: &CpuBuffer,
+        dout: &CpuBuffer,
+        pool: &Pooling,
+        rows: usize,
+    ) -> Result<()> {
+        let (dinp, dout, pool) = (*dinp, *dout, *pool);
+        self.record(p, move |m, _| conv::upsample_backward(&mut write(m, dinp), &read(m, dout), &pool, rows))
     }
 
     fn activation_backward(

@@ -8,7 +8,7 @@ use crate::kernels::gpu::conv::{ConvEntry, ConvKernels, ConvLaunch};
 use crate::kernels::gpu::elementwise::{act_code, Elementwise, Entry, Launch, Params};
 use crate::kernels::gpu::matmul::{GpuMatmul, Product};
 use crate::kernels::gpu::GpuContext;
-use crate::model::conv::Geometry;
+use crate::model::conv::{Geometry, Pooling};
 use crate::model::corrupt::Noise;
 use crate::model::layers::{Activation, Loss};
 use crate::model::net::Dense;
@@ -137,6 +137,59 @@ impl Backend for GpuBackend {
         rows: usize,
     ) -> Result<()> {
         p.push(GpuLaunch::Conv(self.conv.launch(&self.ctx, ConvEntry::Col2im, g, rows, cols, x)?));
+        Ok(())
+    }
+
+    fn max_pool(
+        &self,
+        p: &mut Program<Self>,
+        out: &wgpu::Buffer,
+        which: &wgpu::Buffer,
+        inp: &wgpu::Buffer,
+        pool: &Pooling,
+        rows: usize,
+    ) -> Result<()> {
+        let launch = self.conv.launch_pool(&self.ctx, ConvEntry::MaxPool, pool, rows, (out, inp, Some(which)))?;
+        p.push(GpuLaunch::Conv(launch));
+        Ok(())
+    }
+
+    fn max_pool_backward(
+        &self,
+        p: &mut Program<Self>,
+        dinp: &wgpu::Buffer,
+        dout: &wgpu::Buffer,
+        which: &wgpu::Buffer,
+        pool: &Pooling,
+        rows: usize,
+    ) -> Result<()> {
+        let buffers = (dout, dinp, Some(which));
+        p.push(GpuLaunch::Conv(self.conv.launch_pool(&self.ctx, ConvEntry::MaxPoolBackward, pool, rows, buffers)?));
+        Ok(())
+    }
+
+    fn upsample(
+        &self,
+        p: &mut Program<Self>,
+        out: &wgpu::Buffer,
+        inp: &wgpu::Buffer,
+        pool: &Pooling,
+        rows: usize,
+    ) -> Result<()> {
+        p.push(GpuLaunch::Conv(self.conv.launch_pool(&self.ctx, ConvEntry::Upsample, pool, rows, (inp, out, None))?));
+        Ok(())
+    }
+
+    fn upsample_backward(
+        &self,
+        p: &mut Program<Self>,
+        dinp: &wgpu::Buffer,
+        dout: &wgpu::Buffer,
+        pool: &Pooling,
+        rows: usize,
+    ) -> Result<()> {
+        let launch = self.conv.launch_pool(&self.ctx, ConvEntry::UpsampleBackward, pool, rows, (dinp, dout, None))?;
+        p.push(GpuLaunch::Conv(launch));
         Ok(())
     }
 

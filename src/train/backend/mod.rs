@@ -10,7 +10,7 @@ pub mod gpu;
 
 use crate::error::Result;
 use crate::kernels::matmul::Operand;
-use crate::model::conv::Geometry;
+use crate::model::conv::{Geometry, Pooling};
 use crate::model::corrupt::Noise;
 use crate::model::layers::{Activation, Loss};
 use crate::model::net::Dense;
@@ -127,6 +127,46 @@ pub trait Backend {
         x: &Self::Buffer,
         cols: &Self::Buffer,
         g: &Geometry,
+        rows: usize,
+    ) -> Result<()>;
+
+    /// out [B, H/2, W/2, C] = each 2×2 window's largest value of inp, `which` its place in the
+    /// window (`conv::max_pool`).
+    fn max_pool(
+        &self,
+        p: &mut Program<Self>,
+        out: &Self::Buffer,
+        which: &Self::Buffer,
+        inp: &Self::Buffer,
+        pool: &Pooling,
+        rows: usize,
+    ) -> Result<()>;
+    /// dinp [B, H, W, C] = dout at each window's largest value, else 0 (`conv::max_pool_backward`).
+    fn max_pool_backward(
+        &self,
+        p: &mut Program<Self>,
+        dinp: &Self::Buffer,
+        dout: &Self::Buffer,
+        which: &Self::Buffer,
+        pool: &Pooling,
+        rows: usize,
+    ) -> Result<()>;
+    /// out [B, H, W, C] = inp [B, H/2, W/2, C] copied to each 2×2 window (`conv::upsample`).
+    fn upsample(
+        &self,
+        p: &mut Program<Self>,
+        out: &Self::Buffer,
+        inp: &Self::Buffer,
+        pool: &Pooling,
+        rows: usize,
+    ) -> Result<()>;
+    /// dinp [B, H/2, W/2, C] = dout summed over each 2×2 window (`conv::upsample_backward`).
+    fn upsample_backward(
+        &self,
+        p: &mut Program<Self>,
+        dinp: &Self::Buffer,
+        dout: &Self::Buffer,
+        pool: &Pooling,
         rows: usize,
     ) -> Result<()>;
 

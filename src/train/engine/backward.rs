@@ -25,6 +25,8 @@ impl<'a, B: Backend> Recorder<'a, B> {
             match op {
                 Op::Dense(d) => self.dense(i, d, cur, next, !(i == last && logits))?,
                 Op::Conv(c) => self.conv(i, c, cur, next, !(i == last && logits))?,
+                Op::MaxPool(pool) => backend.max_pool_backward(&mut self.p, next, cur, &bufs.masks[i], pool, b)?,
+                Op::Upsample(pool) => backend.upsample_backward(&mut self.p, next, cur, pool, b)?,
                 Op::KSparse { width, k } => {
                     backend.k_sparse_backward(&mut self.p, next, cur, inp, &bufs.masks[i], b, *width, *k)?;
                 }

@@ -64,7 +64,7 @@ impl<B: Backend> Buffers<B> {
                 _ => 1,
             })
             .collect();
-        let masks = per_op(|op| matches!(op, Op::KSparse { .. }));
+        let masks = per_op(|op| matches!(op, Op::KSparse { .. } | Op::MaxPool(_)));
         let eps_len = net.ops.iter().map(|op| if let Op::Reparameterize { code } = op { b * code } else { 0 }).sum();
         let code_width = phase.code.map_or(1, |c| net.ops[c].output_width());
         let sums_len = if classify { b } else { (b * output).div_ceil(LOSS_SUM_SPAN) };

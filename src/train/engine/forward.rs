@@ -12,7 +12,8 @@ use crate::train::backend::{Backend, Program, StepValues, View};
 use std::ops::Range;
 
 /// The buffers a forward pass runs over: the weights, the first op's input, and per op its output,
-/// a layer's product (its pre-activation), a convolution's patches (cols) and a k-sparse op's mask;
+/// a layer's product (its pre-activation), a convolution's patches (cols) and a k-sparse or pooling
+/// op's mask;
 /// the VAE's noise ε.
 pub(super) struct ForwardBuffers<'a, B: Backend> {
     pub params: &'a B::Buffer,
@@ -72,6 +73,8 @@ pub(super) fn record<B: Backend>(
                 }
                 backend.bias_activation(p, out, z, bufs.params, c.bias_activation(), rows * c.pixels_out())?;
             }
+            Op::MaxPool(pool) => backend.max_pool(p, out, &bufs.masks[i], inp, pool, rows)?,
+            Op::Upsample(pool) => backend.upsample(p, out, inp, pool, rows)?,
             Op::KSparse { width, k } => backend.k_sparse_forward(p, out, inp, &bufs.masks[i], rows, *width, *k)?,
             Op::Reparameterize { code } => backend.reparameterize_forward(p, out, inp, bufs.eps, rows, *code)?,
         }
@@ -128,7 +131,7 @@ impl<T: Real> Net<T> {
                 _ => values(1, &[]),
             })
             .collect::<Vec<_>>();
-        let masks = per_op(widths(|op| matches!(op, Op::KSparse { .. })));
+        let masks = per_op(widths(|op| matches!(op, Op::KSparse { .. } | Op::MaxPool(_))));
         let code = self.ops[span.clone()].iter().find_map(|op| {
             if let Op::Reparameterize { code } = op {
                 Some(*code)
