@@ -10,6 +10,8 @@ use crate::model::optim::OptimizerKind;
 use crate::model::schedule::ScheduleKind;
 use serde::{Deserialize, Serialize};
 
+pub use crate::model::conv_settings::ConvLayer;
+
 /// One activation for every hidden layer, or one per encoder layer (the decoder mirrors them).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
@@ -36,25 +38,6 @@ pub enum Pretrain {
     Autoencoder,
     /// A restricted Boltzmann machine trained by contrastive divergence (Hinton & Salakhutdinov 2006).
     Rbm,
-}
-
-/// One convolutional encoder layer: `filters` maps from a `kernel` × `kernel` window moved `stride`
-/// pixels at a time (padding (kernel − 1)/2, so stride 2 halves the map, rounding up), and
-/// optionally 2×2 max pooling of its maps.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct ConvLayer {
-    pub filters: usize,
-    pub kernel: usize,
-    pub stride: usize,
-    /// 2×2 max pooling after it (the decoder mirrors it by upsampling ×2).
-    pub pool: bool,
-}
-
-impl Default for ConvLayer {
-    fn default() -> Self {
-        ConvLayer { filters: 16, kernel: 3, stride: 2, pool: false }
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -180,14 +163,6 @@ pub const MAX_WIDTH: usize = 8192;
 pub const MAX_BATCH: usize = 4096;
 /// The most Gibbs steps an RBM update may take.
 pub const MAX_CD_STEPS: usize = 1000;
-/// The most convolutional layers, filters per layer, and the widest kernel.
-pub const MAX_CONV_LAYERS: usize = 6;
-pub const MAX_FILTERS: usize = 512;
-pub const MAX_KERNEL: usize = 11;
-/// The most values a convolution's patches or maps may hold per image (the engine keeps a batch of
-/// them, and evaluation 256 images at a time).
-pub const MAX_CONV_VALUES: usize = 1 << 18;
-
 impl Config {
     /// The encoder's layers with weights: convolutional, then dense (one pretraining stage each).
     pub fn layer_count(&self) -> usize {
@@ -282,61 +257,6 @@ impl Config {
         }
         if self.k_sparse > 0 {
             fail!("kSparse does not combine with RBM stages (an RBM's hidden units are not a k-sparse code)");
-        }
-        Ok(())
-    }
-
-    /// The convolutional layers' shapes on an image of `height` × `width` × `channels` (a table's row
-    /// is not an image: `image` false), each map's size from the one before.
-    pub fn validate_conv(&self, image: bool, (height, width, channels): (usize, usize, usize)) -> Result<()> {
-        if self.conv.is_empty() {
-            return Ok(());
-        }
-        if !image {
-            fail!("conv: convolutional layers slide over an image, and this dataset's rows are not images: remove conv, or use an image dataset");
-        }
-        if self.conv.len() > MAX_CONV_LAYERS {
-            fail!("conv: {} layers; at most {MAX_CONV_LAYERS}", self.conv.len());
-        }
-        let (mut h, mut w, mut channels) = (height, width, channels);
-        for (i, l) in self.conv.iter().enumerate() {
-            let n = i + 1;
-            if l.filters == 0 || l.filters > MAX_FILTERS {
-                fail!("conv layer {n}: filters {} must be from 1 to {MAX_FILTERS}", l.filters);
-            }
-            if l.kernel % 2 == 0 || l.kernel > MAX_KERNEL {
-                fail!("conv layer {n}: kernel {} must be odd, from 1 to {MAX_KERNEL} (an odd window has a centre pixel, so the padding is the same on every side)", l.kernel);
-            }
-            if !matches!(l.stride, 1 | 2) {
-                fail!("conv layer {n}: stride {} must be 1 or 2", l.stride);
-            }
-            if l.kernel > h.min(w) {
-                fail!("conv layer {n}: kernel {k}×{k} is larger than its input map of {h}×{w}", k = l.kernel);
-            }
-            let (out_h, out_w) = (h.div_ceil(l.stride), w.div_ceil(l.stride));
-            let patches = out_h * out_w * l.kernel * l.kernel * channels;
-            let maps = (out_h * out_w * l.filters).max(h * w * channels);
-            if patches.max(maps) > MAX_CONV_VALUES {
-                fail!("conv layer {n}: its windows hold {} values an image, more than {MAX_CONV_VALUES}: use stride 2, a smaller kernel or fewer filters below it", patches.max(maps));
-            }
-            (h, w, channels) = (out_h, out_w, l.filters);
-            if l.pool {
-                if h % 2 == 1 || w % 2 == 1 {
-                    fail!("conv layer {n}: pool halves its maps of {h}×{w}, and 2×2 max pooling needs even sizes: change the stride or the layer's pool");
-                }
-                (h, w) = (h / 2, w / 2);
-            }
-        }
-        if self.pretrain_epochs > 0 && self.kl_weight > 0.0 && !self.conv_activation.is_unit_interval() {
-            fail!("KL sparsity with layer-wise pretraining applies to every stage's code, the convolutions' maps too: set convActivation sigmoid");
-        }
-        if self.contractive > 0.0 {
-            fail!(
-                "contractive: the contractive penalty is for a dense encoder here; remove conv or set contractive to 0"
-            );
-        }
-        if self.pretrain == Pretrain::Rbm {
-            fail!("pretrain rbm: RBM stages are dense; with conv layers use autoencoder stages (pretrain autoencoder)");
         }
         Ok(())
     }

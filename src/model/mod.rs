@@ -6,6 +6,7 @@
 pub mod architecture;
 pub mod config;
 pub mod conv;
+pub mod conv_settings;
 pub mod corrupt;
 pub mod ladder;
 pub mod layers;
