@@ -19,7 +19,7 @@ use ae_playground::model::rbm;
 use ae_playground::rng::{Purpose, Rng};
 use ae_playground::train::backend::cpu::CpuBackend;
 use ae_playground::train::backend::gpu::GpuBackend;
-use ae_playground::train::backend::{Backend, Program, StepValues, View, LOSS_SUM_SPAN};
+use ae_playground::train::backend::{Backend, Convolutions, Program, StepValues, View, LOSS_SUM_SPAN};
 use pollster::block_on;
 
 const B: usize = 37;

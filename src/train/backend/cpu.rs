@@ -2,10 +2,9 @@
 //! optim.rs or matmul.rs (each with its finite-difference check), recorded as a closure over the
 //! backend's memory. Generic over the float type, so gradient checks run the training step in f64.
 
-use super::{Backend, Program, StepValues, View};
+use super::{Backend, Memory, Program, StepValues, View};
 use crate::error::Result;
 use crate::kernels::matmul::matmul;
-use crate::model::conv::{self, Geometry, Pooling};
 use crate::model::corrupt::Noise;
 use crate::model::layers::{
     add_bias, bias_backward, loss_backward, loss_forward, softmax_cross_entropy, Activation, Loss,
@@ -21,10 +20,10 @@ use std::cell::{Ref, RefCell, RefMut};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CpuBuffer(usize);
 
-type Memory<T> = [RefCell<Vec<T>>];
+type Cells<T> = [RefCell<Vec<T>>];
 
 /// A recorded op: a closure over the memory, given the step's values.
-pub type CpuLaunch<T> = Box<dyn Fn(&Memory<T>, StepValues)>;
+pub type CpuLaunch<T> = Box<dyn Fn(&Cells<T>, StepValues)>;
 
 #[derive(Default)]
 pub struct CpuBackend<T> {
@@ -64,22 +63,21 @@ impl<T: Real> CpuBackend<T> {
         times
     }
 
-    fn record(&self, p: &mut Program<Self>, launch: impl Fn(&Memory<T>, StepValues) + 'static) -> Result<()> {
+    pub(super) fn record(&self, p: &mut Program<Self>, launch: impl Fn(&Cells<T>, StepValues) + 'static) -> Result<()> {
         p.push(Box::new(launch));
         Ok(())
     }
 }
 
-fn read<T>(m: &Memory<T>, b: CpuBuffer) -> Ref<'_, Vec<T>> {
+pub(super) fn read<T>(m: &Cells<T>, b: CpuBuffer) -> Ref<'_, Vec<T>> {
     m[b.0].borrow()
 }
 
-fn write<T>(m: &Memory<T>, b: CpuBuffer) -> RefMut<'_, Vec<T>> {
+pub(super) fn write<T>(m: &Cells<T>, b: CpuBuffer) -> RefMut<'_, Vec<T>> {
     m[b.0].borrow_mut()
 }
 
-#[allow(clippy::too_many_arguments)]
-impl<T: Real> Backend for CpuBackend<T> {
+impl<T: Real> Memory for CpuBackend<T> {
     type Buffer = CpuBuffer;
     type Launch = CpuLaunch<T>;
 
@@ -121,6 +119,18 @@ impl<T: Real> Backend for CpuBackend<T> {
         *self.memory.borrow()[buffer.0].borrow_mut() = Vec::new();
     }
 
+    fn run(&self, zero: &CpuBuffer, programs: &[&Program<Self>], step: StepValues) -> Result<()> {
+        let memory = self.memory.borrow();
+        memory[zero.0].borrow_mut().fill(T::zero());
+        for launch in programs.iter().flat_map(|p| p.iter()) {
+            launch(&memory, step);
+        }
+        Ok(())
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+impl<T: Real> Backend for CpuBackend<T> {
     fn matmul(
         &self,
         p: &mut Program<Self>,
@@ -155,68 +165,6 @@ impl<T: Real> Backend for CpuBackend<T> {
             y[..n].copy_from_slice(&z[..n]);
             act.forward(&mut y[..n]);
         })
-    }
-
-    fn im2col(&self, p: &mut Program<Self>, cols: &CpuBuffer, x: &CpuBuffer, g: &Geometry, rows: usize) -> Result<()> {
-        let (cols, x, g) = (*cols, *x, *g);
-        self.record(p, move |m, _| conv::im2col(&mut write(m, cols), &read(m, x), &g, rows))
-    }
-
-    fn col2im(&self, p: &mut Program<Self>, x: &CpuBuffer, cols: &CpuBuffer, g: &Geometry, rows: usize) -> Result<()> {
-        let (cols, x, g) = (*cols, *x, *g);
-        self.record(p, move |m, _| conv::col2im(&mut write(m, x), &read(m, cols), &g, rows))
-    }
-
-    fn max_pool(
-        &self,
-        p: &mut Program<Self>,
-        out: &CpuBuffer,
-        which: &CpuBuffer,
-        inp: &CpuBuffer,
-        pool: &Pooling,
-        rows: usize,
-    ) -> Result<()> {
-        let (out, which, inp, pool) = (*out, *which, *inp, *pool);
-        self.record(p, move |m, _| conv::max_pool(&mut write(m, out), &mut write(m, which), &read(m, inp), &pool, rows))
-    }
-
-    fn max_pool_backward(
-        &self,
-        p: &mut Program<Self>,
-        dinp: &CpuBuffer,
-        dout: &CpuBuffer,
-        which: &CpuBuffer,
-        pool: &Pooling,
-        rows: usize,
-    ) -> Result<()> {
-        let (dinp, dout, which, pool) = (*dinp, *dout, *which, *pool);
-        self.record(p, move |m, _| {
-            conv::max_pool_backward(&mut write(m, dinp), &read(m, dout), &read(m, which), &pool, rows)
-        })
-    }
-
-    fn upsample(
-        &self,
-        p: &mut Program<Self>,
-        out: &CpuBuffer,
-        inp: &CpuBuffer,
-        pool: &Pooling,
-        rows: usize,
-    ) -> Result<()> {
-        let (out, inp, pool) = (*out, *inp, *pool);
-        self.record(p, move |m, _| conv::upsample(&mut write(m, out), &read(m, inp), &pool, rows))
-    }
-
-    fn upsample_backward(
-        &self,
-        p: &mut Program<Self>,
-        dinp: &CpuBuffer,
-        dout: &CpuBuffer,
-        pool: &Pooling,
-        rows: usize,
-    ) -> Result<()> {
-        let (dinp, dout, pool) = (*dinp, *dout, *pool);
-        self.record(p, move |m, _| conv::upsample_backward(&mut write(m, dinp), &read(m, dout), &pool, rows))
     }
 
     fn activation_backward(
@@ -467,14 +415,5 @@ impl<T: Real> Backend for CpuBackend<T> {
                 *y = scale * x;
             }
         })
-    }
-
-    fn run(&self, zero: &CpuBuffer, programs: &[&Program<Self>], step: StepValues) -> Result<()> {
-        let memory = self.memory.borrow();
-        memory[zero.0].borrow_mut().fill(T::zero());
-        for launch in programs.iter().flat_map(|p| p.iter()) {
-            launch(&memory, step);
-        }
-        Ok(())
     }
 }

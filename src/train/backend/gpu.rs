@@ -2,13 +2,12 @@
 //! matmul*.wgsl and elementwise.wgsl, built once (uniform, bind group, dispatch size); a step writes
 //! the few values that change and dispatches everything in one compute pass and one submit.
 
-use super::{Backend, Program, StepValues, View};
+use super::{Backend, Memory, Program, StepValues, View};
 use crate::error::Result;
-use crate::kernels::gpu::conv::{ConvEntry, ConvKernels, ConvLaunch};
+use crate::kernels::gpu::conv::{ConvKernels, ConvLaunch};
 use crate::kernels::gpu::elementwise::{act_code, Elementwise, Entry, Launch, Params};
 use crate::kernels::gpu::matmul::{GpuMatmul, Product};
 use crate::kernels::gpu::GpuContext;
-use crate::model::conv::{Geometry, Pooling};
 use crate::model::corrupt::Noise;
 use crate::model::layers::{Activation, Loss};
 use crate::model::net::Dense;
@@ -20,7 +19,7 @@ pub struct GpuBackend {
     pub ctx: GpuContext,
     pub matmul: GpuMatmul,
     elementwise: Elementwise,
-    conv: ConvKernels,
+    pub(super) conv: ConvKernels,
 }
 
 pub enum GpuLaunch {
@@ -57,8 +56,7 @@ fn per_row(weight: f64, rows: usize) -> f32 {
     (weight / rows as f64) as f32
 }
 
-#[allow(clippy::too_many_arguments)]
-impl Backend for GpuBackend {
+impl Memory for GpuBackend {
     type Buffer = wgpu::Buffer;
     type Launch = GpuLaunch;
 
@@ -89,6 +87,52 @@ impl Backend for GpuBackend {
         buffer.destroy();
     }
 
+    fn run(&self, zero: &wgpu::Buffer, programs: &[&Program<Self>], step: StepValues) -> Result<()> {
+        let launches = || programs.iter().flat_map(|p| p.iter());
+        // The values that change per step: the corruption's and sampling's stream keys, the learning
+        // rate and Adam's bias corrections.
+        for launch in launches() {
+            let GpuLaunch::Elementwise(l) = launch else { continue };
+            let params = match (l.entry, step.corrupt) {
+                (Entry::Corrupt, Some(stream)) => Params { keys: Noise::streams(stream).map(|s| s.key()), ..l.params },
+                // No stream: the batch passes through clean, as on the CPU (rates 0 change nothing).
+                (Entry::Corrupt, None) => Params { masking: 0.0, salt_pepper: 0.0, gaussian: 0.0, ..l.params },
+                (Entry::Adam, _) => {
+                    let t = step.t as i32;
+                    let (c1, c2) = (1.0 - ADAM_BETA1.powi(t), 1.0 - ADAM_BETA2.powi(t));
+                    Params { c1, c2, lr: step.learning_rate, ..l.params }
+                }
+                (Entry::Sgd, _) => Params { lr: step.learning_rate, ..l.params },
+                (Entry::SampleUnits, _) => match step.sample {
+                    Some(stream) => {
+                        let key = stream.substream(l.params.draw).key();
+                        Params { k: 1, keys: [key, 0, 0, 0], ..l.params }
+                    }
+                    None => Params { k: 0, ..l.params },
+                },
+                _ => continue,
+            };
+            self.ctx.queue.write_buffer(&l.uniform, 0, bytemuck::bytes_of(&params));
+        }
+        let mut encoder = self.ctx.device.create_command_encoder(&Default::default());
+        encoder.clear_buffer(zero, 0, None);
+        {
+            let mut pass = encoder.begin_compute_pass(&Default::default());
+            for launch in launches() {
+                match launch {
+                    GpuLaunch::Matmul(product) => self.matmul.dispatch(&mut pass, product),
+                    GpuLaunch::Elementwise(l) => self.elementwise.dispatch(&mut pass, l),
+                    GpuLaunch::Conv(l) => self.conv.dispatch(&mut pass, l),
+                }
+            }
+        }
+        self.ctx.queue.submit([encoder.finish()]);
+        Ok(())
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+impl Backend for GpuBackend {
     fn matmul(
         &self,
         p: &mut Program<Self>,
@@ -114,83 +158,6 @@ impl Backend for GpuBackend {
         let n = rows * width;
         let u = Params { n: n as u32, width: width as u32, act: act_code(act), off: bias as u32, ..Params::default() };
         self.ew(p, Entry::BiasActivation, u, &[params, z, y], n)
-    }
-
-    fn im2col(
-        &self,
-        p: &mut Program<Self>,
-        cols: &wgpu::Buffer,
-        x: &wgpu::Buffer,
-        g: &Geometry,
-        rows: usize,
-    ) -> Result<()> {
-        p.push(GpuLaunch::Conv(self.conv.launch(&self.ctx, ConvEntry::Im2col, g, rows, cols, x)?));
-        Ok(())
-    }
-
-    fn col2im(
-        &self,
-        p: &mut Program<Self>,
-        x: &wgpu::Buffer,
-        cols: &wgpu::Buffer,
-        g: &Geometry,
-        rows: usize,
-    ) -> Result<()> {
-        p.push(GpuLaunch::Conv(self.conv.launch(&self.ctx, ConvEntry::Col2im, g, rows, cols, x)?));
-        Ok(())
-    }
-
-    fn max_pool(
-        &self,
-        p: &mut Program<Self>,
-        out: &wgpu::Buffer,
-        which: &wgpu::Buffer,
-        inp: &wgpu::Buffer,
-        pool: &Pooling,
-        rows: usize,
-    ) -> Result<()> {
-        let launch = self.conv.launch_pool(&self.ctx, ConvEntry::MaxPool, pool, rows, (out, inp, Some(which)))?;
-        p.push(GpuLaunch::Conv(launch));
-        Ok(())
-    }
-
-    fn max_pool_backward(
-        &self,
-        p: &mut Program<Self>,
-        dinp: &wgpu::Buffer,
-        dout: &wgpu::Buffer,
-        which: &wgpu::Buffer,
-        pool: &Pooling,
-        rows: usize,
-    ) -> Result<()> {
-        let buffers = (dout, dinp, Some(which));
-        p.push(GpuLaunch::Conv(self.conv.launch_pool(&self.ctx, ConvEntry::MaxPoolBackward, pool, rows, buffers)?));
-        Ok(())
-    }
-
-    fn upsample(
-        &self,
-        p: &mut Program<Self>,
-        out: &wgpu::Buffer,
-        inp: &wgpu::Buffer,
-        pool: &Pooling,
-        rows: usize,
-    ) -> Result<()> {
-        p.push(GpuLaunch::Conv(self.conv.launch_pool(&self.ctx, ConvEntry::Upsample, pool, rows, (inp, out, None))?));
-        Ok(())
-    }
-
-    fn upsample_backward(
-        &self,
-        p: &mut Program<Self>,
-        dinp: &wgpu::Buffer,
-        dout: &wgpu::Buffer,
-        pool: &Pooling,
-        rows: usize,
-    ) -> Result<()> {
-        let launch = self.conv.launch_pool(&self.ctx, ConvEntry::UpsampleBackward, pool, rows, (dinp, dout, None))?;
-        p.push(GpuLaunch::Conv(launch));
-        Ok(())
     }
 
     fn activation_backward(
@@ -428,48 +395,5 @@ impl Backend for GpuBackend {
     ) -> Result<()> {
         let u = Params { n: n as u32, off: out.offset as u32, scale: scale as f32, ..Params::default() };
         self.ew(p, Entry::ScaledCopy, u, &[out.buffer, inp], n)
-    }
-
-    fn run(&self, zero: &wgpu::Buffer, programs: &[&Program<Self>], step: StepValues) -> Result<()> {
-        let launches = || programs.iter().flat_map(|p| p.iter());
-        // The values that change per step: the corruption's and sampling's stream keys, the learning
-        // rate and Adam's bias corrections.
-        for launch in launches() {
-            let GpuLaunch::Elementwise(l) = launch else { continue };
-            let params = match (l.entry, step.corrupt) {
-                (Entry::Corrupt, Some(stream)) => Params { keys: Noise::streams(stream).map(|s| s.key()), ..l.params },
-                // No stream: the batch passes through clean, as on the CPU (rates 0 change nothing).
-                (Entry::Corrupt, None) => Params { masking: 0.0, salt_pepper: 0.0, gaussian: 0.0, ..l.params },
-                (Entry::Adam, _) => {
-                    let t = step.t as i32;
-                    let (c1, c2) = (1.0 - ADAM_BETA1.powi(t), 1.0 - ADAM_BETA2.powi(t));
-                    Params { c1, c2, lr: step.learning_rate, ..l.params }
-                }
-                (Entry::Sgd, _) => Params { lr: step.learning_rate, ..l.params },
-                (Entry::SampleUnits, _) => match step.sample {
-                    Some(stream) => {
-                        let key = stream.substream(l.params.draw).key();
-                        Params { k: 1, keys: [key, 0, 0, 0], ..l.params }
-                    }
-                    None => Params { k: 0, ..l.params },
-                },
-                _ => continue,
-            };
-            self.ctx.queue.write_buffer(&l.uniform, 0, bytemuck::bytes_of(&params));
-        }
-        let mut encoder = self.ctx.device.create_command_encoder(&Default::default());
-        encoder.clear_buffer(zero, 0, None);
-        {
-            let mut pass = encoder.begin_compute_pass(&Default::default());
-            for launch in launches() {
-                match launch {
-                    GpuLaunch::Matmul(product) => self.matmul.dispatch(&mut pass, product),
-                    GpuLaunch::Elementwise(l) => self.elementwise.dispatch(&mut pass, l),
-                    GpuLaunch::Conv(l) => self.conv.dispatch(&mut pass, l),
-                }
-            }
-        }
-        self.ctx.queue.submit([encoder.finish()]);
-        Ok(())
     }
 }

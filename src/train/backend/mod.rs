@@ -4,19 +4,21 @@
 //! run once per step, so a step only writes buffers and runs launches.
 //! Shape letters: B = rows of the batch, W = a row's width; `n` counts values.
 
+pub mod convolutions;
 pub mod cpu;
 #[cfg(feature = "gpu")]
 pub mod gpu;
 
 use crate::error::Result;
 use crate::kernels::matmul::Operand;
-use crate::model::conv::{Geometry, Pooling};
 use crate::model::corrupt::Noise;
 use crate::model::layers::{Activation, Loss};
 use crate::model::net::Dense;
 use crate::model::optim::Optimizer;
 use crate::rng::Stream;
 use std::future::Future;
+
+pub use convolutions::Convolutions;
 
 /// A matmul operand or result: a buffer from an element offset, read as stored or transposed.
 pub struct View<'a, Buffer> {
@@ -51,29 +53,40 @@ pub struct StepValues {
 pub const LOSS_SUM_SPAN: usize = 256;
 
 /// Launches recorded in order.
-pub type Program<B> = Vec<<B as Backend>::Launch>;
+pub type Program<B> = Vec<<B as Memory>::Launch>;
 
-/// Buffers, and the op families a training step is made of. Each op records one or more launches
-/// into a program; nothing runs until `run`. Every op documents its formula once, here.
-#[allow(clippy::too_many_arguments)]
-pub trait Backend {
+/// Buffers on a backend, and running what its ops recorded.
+pub trait Memory {
     type Buffer;
     type Launch;
 
-    // ----- memory -----
-
     /// Refuses, with a message naming `label`, a buffer of `len` values larger than this backend holds.
     fn check_fits(&self, label: &'static str, len: usize) -> Result<()>;
+
     /// A buffer of `len` zeros; the error says when it is larger than this backend can hold.
     fn zeros(&self, label: &'static str, len: usize) -> Result<Self::Buffer>;
+
     fn upload(&self, label: &'static str, values: &[f32]) -> Result<Self::Buffer>;
+
     fn write(&self, buffer: &Self::Buffer, values: &[f32]);
+
     /// The first `len` values, once the steps run so far have finished (never blocking a browser).
     fn read(&self, buffer: &Self::Buffer, len: usize) -> impl Future<Output = Result<Vec<f32>>> + 'static + use<Self>;
+
     /// Frees the memory now (on the web, dropping a GPU buffer leaves it to the garbage collector).
     fn free(&self, buffer: &Self::Buffer);
 
     // ----- matmul -----
+
+    /// Zeroes `zero`, then runs the programs' launches in order with this step's values.
+    fn run(&self, zero: &Self::Buffer, programs: &[&Program<Self>], step: StepValues) -> Result<()>;
+}
+
+/// The op families a training step is made of. Each op records one or more launches
+/// into a program; nothing runs until `run`. Every op documents its formula once, here.
+#[allow(clippy::too_many_arguments)]
+pub trait Backend: Memory + Convolutions {
+    // ----- memory -----
 
     /// c[M, N] = op(a)[M, K]·op(b)[K, N], or c += … when `accumulate`; shape = (M, K, N).
     fn matmul(
@@ -108,69 +121,6 @@ pub trait Backend {
         act: Activation,
         n: usize,
     ) -> Result<()>;
-
-    // ----- convolutions (model/conv.rs) -----
-
-    /// cols [B·OH·OW, K·K·C] = the patches of the large map x [B, H, W, C] (`conv::im2col`).
-    fn im2col(
-        &self,
-        p: &mut Program<Self>,
-        cols: &Self::Buffer,
-        x: &Self::Buffer,
-        g: &Geometry,
-        rows: usize,
-    ) -> Result<()>;
-    /// x [B, H, W, C] = each pixel's sum over the patches in cols that hold it (`conv::col2im`).
-    fn col2im(
-        &self,
-        p: &mut Program<Self>,
-        x: &Self::Buffer,
-        cols: &Self::Buffer,
-        g: &Geometry,
-        rows: usize,
-    ) -> Result<()>;
-
-    /// out [B, H/2, W/2, C] = each 2×2 window's largest value of inp, `which` its place in the
-    /// window (`conv::max_pool`).
-    fn max_pool(
-        &self,
-        p: &mut Program<Self>,
-        out: &Self::Buffer,
-        which: &Self::Buffer,
-        inp: &Self::Buffer,
-        pool: &Pooling,
-        rows: usize,
-    ) -> Result<()>;
-    /// dinp [B, H, W, C] = dout at each window's largest value, else 0 (`conv::max_pool_backward`).
-    fn max_pool_backward(
-        &self,
-        p: &mut Program<Self>,
-        dinp: &Self::Buffer,
-        dout: &Self::Buffer,
-        which: &Self::Buffer,
-        pool: &Pooling,
-        rows: usize,
-    ) -> Result<()>;
-    /// out [B, H, W, C] = inp [B, H/2, W/2, C] copied to each 2×2 window (`conv::upsample`).
-    fn upsample(
-        &self,
-        p: &mut Program<Self>,
-        out: &Self::Buffer,
-        inp: &Self::Buffer,
-        pool: &Pooling,
-        rows: usize,
-    ) -> Result<()>;
-    /// dinp [B, H/2, W/2, C] = dout summed over each 2×2 window (`conv::upsample_backward`).
-    fn upsample_backward(
-        &self,
-        p: &mut Program<Self>,
-        dinp: &Self::Buffer,
-        dout: &Self::Buffer,
-        pool: &Pooling,
-        rows: usize,
-    ) -> Result<()>;
-
-    // ----- reductions -----
 
     /// sum[offset + j] += Σ_r d[r, j] over d [B, W] (a bias gradient).
     fn column_sum(
@@ -349,7 +299,4 @@ pub trait Backend {
     ) -> Result<()>;
 
     // ----- running -----
-
-    /// Zeroes `zero`, then runs the programs' launches in order with this step's values.
-    fn run(&self, zero: &Self::Buffer, programs: &[&Program<Self>], step: StepValues) -> Result<()>;
 }

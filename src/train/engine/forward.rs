@@ -8,7 +8,7 @@ use crate::model::net::{Net, Op, Trace};
 use crate::real::Real;
 use crate::rng::Stream;
 use crate::train::backend::cpu::CpuBackend;
-use crate::train::backend::{Backend, Program, StepValues, View};
+use crate::train::backend::{Backend, Memory, Program, StepValues, View};
 use std::ops::Range;
 
 /// The buffers a forward pass runs over: the weights, the first op's input, and per op its output,

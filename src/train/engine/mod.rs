@@ -17,7 +17,7 @@ use crate::model::layers::Loss;
 use crate::model::net::Op;
 use crate::model::optim::Optimizer;
 use crate::rng::Stream;
-use crate::train::backend::{Backend, Program, StepValues};
+use crate::train::backend::{Backend, Memory, Program, StepValues};
 use crate::train::phase::{Phase, Task};
 use buffers::Buffers;
 pub use state::State;
