@@ -5,7 +5,6 @@
 use super::GpuContext;
 use crate::error::{Error, Result};
 use crate::model::conv::{Geometry, Pooling};
-use wgpu::util::DeviceExt;
 
 const WORKGROUP: u32 = 256;
 
@@ -163,20 +162,8 @@ impl ConvKernels {
             return Err(Error::new(format!("{}: {n} values exceed one dispatch on this GPU", entry.name())));
         }
         let uniform = Uniform { n: n as u32, span: x.max(1) * WORKGROUP, ..uniform };
-        let buffer = ctx.device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
-            label: Some(entry.name()),
-            contents: bytemuck::bytes_of(&uniform),
-            usage: wgpu::BufferUsages::UNIFORM,
-        });
-        let mut entries = vec![wgpu::BindGroupEntry { binding: 0, resource: buffer.as_entire_binding() }];
-        for (i, b) in buffers.iter().enumerate() {
-            entries.push(wgpu::BindGroupEntry { binding: i as u32 + 1, resource: b.as_entire_binding() });
-        }
-        let bind_group = ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
-            label: Some(entry.name()),
-            layout: &self.pipeline(entry).get_bind_group_layout(0),
-            entries: &entries,
-        });
+        let pipeline = self.pipeline(entry);
+        let (_, bind_group) = ctx.bind(entry.name(), pipeline, bytemuck::bytes_of(&uniform), buffers);
         Ok(ConvLaunch { entry, bind_group, groups: (x.max(1), y.max(1)) })
     }
 

@@ -3,7 +3,6 @@
 
 use super::GpuContext;
 use crate::error::{Error, Result};
-use wgpu::util::DeviceExt;
 
 /// Invocations per workgroup; a loss sum covers one workgroup's values.
 const WORKGROUP: u32 = crate::train::backend::LOSS_SUM_SPAN as u32;
@@ -186,20 +185,7 @@ impl Elementwise {
         if groups > ctx.device.limits().max_compute_workgroups_per_dimension {
             return Err(Error::new(format!("{}: {threads} elements exceed one dispatch on this GPU", entry.name())));
         }
-        let uniform = ctx.device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
-            label: Some(entry.name()),
-            contents: bytemuck::bytes_of(&params),
-            usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
-        });
-        let mut entries = vec![wgpu::BindGroupEntry { binding: 0, resource: uniform.as_entire_binding() }];
-        for (i, b) in buffers.iter().enumerate() {
-            entries.push(wgpu::BindGroupEntry { binding: i as u32 + 1, resource: b.as_entire_binding() });
-        }
-        let bind_group = ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
-            label: Some(entry.name()),
-            layout: &self.pipeline(entry).get_bind_group_layout(0),
-            entries: &entries,
-        });
+        let (uniform, bind_group) = ctx.bind(entry.name(), self.pipeline(entry), bytemuck::bytes_of(&params), buffers);
         Ok(Launch { entry, params, uniform, bind_group, groups: groups.max(1) })
     }
 

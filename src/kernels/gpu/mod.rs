@@ -124,6 +124,33 @@ impl GpuContext {
         })
     }
 
+    /// A launch's uniform (`params`, rewritable) at binding 0 and `buffers` at bindings 1, 2, …, bound
+    /// for `pipeline`: what every kernel driver binds.
+    pub fn bind(
+        &self,
+        label: &str,
+        pipeline: &wgpu::ComputePipeline,
+        params: &[u8],
+        buffers: &[&wgpu::Buffer],
+    ) -> (wgpu::Buffer, wgpu::BindGroup) {
+        use wgpu::util::DeviceExt;
+        let uniform = self.device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+            label: Some(label),
+            contents: params,
+            usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
+        });
+        let mut entries = vec![wgpu::BindGroupEntry { binding: 0, resource: uniform.as_entire_binding() }];
+        for (i, b) in buffers.iter().enumerate() {
+            entries.push(wgpu::BindGroupEntry { binding: i as u32 + 1, resource: b.as_entire_binding() });
+        }
+        let bind_group = self.device.create_bind_group(&wgpu::BindGroupDescriptor {
+            label: Some(label),
+            layout: &pipeline.get_bind_group_layout(0),
+            entries: &entries,
+        });
+        (uniform, bind_group)
+    }
+
     /// A zeroed storage buffer of `len` f32 values.
     pub fn storage(&self, label: &str, len: usize) -> wgpu::Buffer {
         self.made.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
