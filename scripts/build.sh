@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the static site into dist/: the release wasm and its JS glue (dist/pkg, and dist/pkg-bench for
-# the bench pages), the packed
+# Builds the static site into dist/: the release wasm and its JS glue (dist/pkg; dist/pkg-threads, the
+# threaded build; and dist/pkg-bench for the bench pages), the packed
 # datasets (dist/data), the page and its vendored libraries. Any static host can serve dist/.
 source "$(dirname "$0")/lib.sh"
 [ "${AE_SETUP_DONE:-}" = 1 ] || bash scripts/setup.sh
@@ -14,6 +14,15 @@ bindgen dist/pkg-bench
 step "building the playground's wasm module (release)"
 cargo build --release --target wasm32-unknown-unknown --lib
 bindgen dist/pkg
+# The threaded module (dist/pkg-threads), which the page loads where it is cross-origin isolated: wasm
+# atomics and shared memory, so that rayon's pool runs in Web Workers (src/kernels/threads.rs), with
+# std rebuilt for them. Its own target directory: other flags in the same one would rebuild the rest.
+step "building the threaded wasm module (release, $AE_NIGHTLY, std rebuilt with atomics)"
+# (Since late 2025 rustc no longer makes the memory shared by itself: the linker is told.)
+link="--shared-memory --import-memory --max-memory=2147483648 --export=__wasm_init_tls --export=__tls_size --export=__tls_align --export=__tls_base --export=__heap_base"
+RUSTFLAGS="-C target-feature=+atomics,+bulk-memory,+mutable-globals,+simd128 $(printf -- ' -C link-arg=%s' $link)" \
+  cargo +"$AE_NIGHTLY" build --release --target wasm32-unknown-unknown --lib -Z build-std=panic_abort,std --target-dir target/threads
+wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section --out-dir dist/pkg-threads target/threads/wasm32-unknown-unknown/release/ae_playground.wasm
 
 step "packing the bundled datasets"
 if [ ! -f dist/data/mnist.aepk ] || [ ! -f dist/data/mnist-first.aepk ] || [ -n "$(find data src/data src/bin -newer dist/data/mnist.aepk -print -quit)" ]; then

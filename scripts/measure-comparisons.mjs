@@ -5,15 +5,17 @@
 // figures its goals read and whether each goal holds at each seed. Lesson keys as arguments measure
 // those alone (node scripts/measure-comparisons.mjs denseVsConv).
 import { readFile } from 'node:fs/promises';
-import init, { Data, Playground } from '../dist/pkg/ae_playground.js';
+import * as engine from '../dist/pkg/ae_playground.js';
+import { useModule } from '../dist/www/worker/engine.js';
 import { LESSONS } from '../www/lessons/lessons.js';
 import { goalMet } from '../www/lessons/goals.js';
 import { defaults } from '../www/settings.js';
 import { Partner, extraFigures } from '../dist/www/worker/compare.js';
 
-await init({ module_or_path: await readFile(new URL('../dist/pkg/ae_playground_bg.wasm', import.meta.url)) });
+await engine.default({ module_or_path: await readFile(new URL('../dist/pkg/ae_playground_bg.wasm', import.meta.url)) });
+useModule(engine); // (the worker's modules take the engine from www/worker/engine.js)
 const data = new Map();
-const dataset = async (name) => data.get(name) ?? data.set(name, Data.fromPacked(await readFile(new URL(`../dist/data/${name}.aepk`, import.meta.url)))).get(name);
+const dataset = async (name) => data.get(name) ?? data.set(name, engine.Data.fromPacked(await readFile(new URL(`../dist/data/${name}.aepk`, import.meta.url)))).get(name);
 const figures = (m) => {
   const e = m.evaluate();
   return { step: m.step, testLoss: e.loss, phase: m.phase(), finished: m.finished, ...extraFigures(m, e) };
@@ -21,8 +23,8 @@ const figures = (m) => {
 const fmt = (v) => (v == null ? '–' : v.toFixed(3));
 
 async function run(lesson, settings, steps, goal) {
-  const { dataset: name, engine, ...config } = settings;
-  const a = new Playground(config, await dataset(name));
+  const { dataset: name, engine: choice, threads, ...config } = settings;
+  const a = new engine.Playground(config, await dataset(name));
   const b = new Partner({ ...settings, ...lesson.compare }, lesson.compare, await dataset(name), null);
   const began = performance.now();
   while (a.step < steps && !a.finished) await b.train((await a.train(steps - a.step)).steps);

@@ -18,16 +18,28 @@ const TYPES = {
   '.aepk': 'application/octet-stream',
 };
 
+// Cross-origin isolation, so that the page may share wasm memory between threads (the threaded
+// engine): documents open in their own browsing context group and load only what agrees to it. Every
+// file says it may be loaded from anywhere (a course page loads www/embed.js; the playground sits in
+// a course page's iframe). A page framed by one that is not isolated is not isolated either, and the
+// engine then runs on one thread and says why.
+export const ISOLATION = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'cross-origin',
+};
 // What the playground's documents (the page, the example course page) may run: their own scripts and
-// wasm (no eval), their own data. Any page may frame them (no frame-ancestors: a blank page an LMS
-// writes has no origin a list could name). The bench pages (TF.js) and other pages go without. A host
-// of dist/ should send the same (docs/instructors.md).
+// wasm (no eval), workers from themselves or from blobs (the thread pool's), their own data. Any page
+// may frame them (no frame-ancestors: a blank page an LMS writes has no origin a list could name). The
+// bench pages (TF.js) and other pages go without. A host of dist/ should send the same
+// (docs/instructors.md).
 // (and the training worker's scripts: a worker takes its policy from its own response, and it is the
 // worker that compiles the wasm)
 const governed = (path) => ['/index.html', '/www/course.html'].includes(path) || path.startsWith('/www/worker/');
 export const POLICY = [
   "default-src 'self'",
   "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self' blob:",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
   "connect-src 'self'",
@@ -57,6 +69,7 @@ export function serve(dir, port = 0, { replace = {}, policy = POLICY } = {}) {
         'Cache-Control': 'no-cache',
         Vary: 'Accept-Encoding',
         'Access-Control-Allow-Origin': '*',
+        ...ISOLATION,
         ...(governed(file.slice(root.length).replaceAll(sep, '/')) ? { 'Content-Security-Policy': policy } : {}),
       };
       const accepted = String(req.headers['accept-encoding'] ?? '');

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs only what is missing. Always: the wasm32 target, the wasm-bindgen CLI at the version
+# Installs only what is missing. Always: the wasm32 target (and the pinned nightly with rust-src and
+# its wasm32 target, for the threaded module), the wasm-bindgen CLI at the version
 # Cargo.toml pins, the npm packages. With --browser also Chromium (the benchmarks and measurements
 # drive it); with --lint clippy and rustfmt; with --test Chromium, chromedriver, Firefox ESR, WebKitGTK's
 # WebKitWebDriver and Xvfb, Mesa's lavapipe (software Vulkan) and clippy and
@@ -11,6 +12,13 @@ source "$(dirname "$0")/lib.sh"
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   step "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
+fi
+
+# The threaded module's toolchain: nightly (wasm atomics need std rebuilt, -Z build-std), pinned by date.
+if ! rustup run "$AE_NIGHTLY" rustc --version >/dev/null 2>&1 || ! rustup +"$AE_NIGHTLY" component list --installed 2>/dev/null | grep -q '^rust-src' \
+  || ! rustup +"$AE_NIGHTLY" target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  step "installing the $AE_NIGHTLY toolchain with rust-src and the wasm32 target (about 25 s, once)"
+  rustup toolchain install "$AE_NIGHTLY" --profile minimal --target wasm32-unknown-unknown --component rust-src
 fi
 
 pinned=$(sed -n 's/^wasm-bindgen = "=\([0-9.]*\)"/\1/p' Cargo.toml)

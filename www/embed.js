@@ -27,6 +27,8 @@ class AePlayground extends HTMLElement {
     this.frame = Object.assign(document.createElement('iframe'), {
       src: src.href,
       title: this.getAttribute('title') ?? 'Autoencoder playground',
+      // In a cross-origin isolated course page, the playground may be isolated too (its threads).
+      allow: 'cross-origin-isolated',
     });
     Object.assign(this.frame.style, { width: '100%', height: this.getAttribute('height') ?? '700px', border: '0' });
     this.ready = new Promise((resolve) => (this.announceReady = resolve));

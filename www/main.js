@@ -222,7 +222,7 @@ const handlers = {
   latent: (m) => store.set({ latent: m }),
   phaseLosses: (m) => views.phaseLosses(m),
   latentImages: ({ images, count }) => store.set({ images: { images, count } }),
-  backend: ({ name, reason }) => store.set({ backend: { name, reason } }),
+  backend: ({ name, reason, threads }) => store.set({ backend: { name, reason, threads } }),
   status: ({ text }) => ($('run-status').textContent = text),
   filters: (m) => store.set({ panels: { ...store.get().panels, filters: m } }),
   code: (m) => store.set({ panels: { ...store.get().panels, code: m } }),
@@ -347,7 +347,7 @@ const controller = {
   pause: () => player.pause(),
   metrics: () => {
     const { metrics, backend, running, partner } = store.get();
-    return { ...metrics, backend: backend.name, backendReason: backend.reason, running, b: partner ? { ...partner.metrics } : null };
+    return { ...metrics, backend: backend.name, backendReason: backend.reason, threads: backend.threads ?? null, running, b: partner ? { ...partner.metrics } : null };
   },
   lossSeries: () => structuredClone(views.chartData()),
 };

@@ -36,7 +36,7 @@ export const TO_WORKER = {
 /** Worker → page. */
 export const FROM_WORKER = {
   ready: 'dataset, settings, compare ({changes, settings} of B, or null): a new model is in place, built with these settings',
-  backend: 'name, reason: the engine in use and why',
+  backend: 'name, reason, threads: the engine in use and why, and the CPU engine\'s threads ("2 threads", or "1 thread: why")',
   metrics: 'step, epoch, phase, finished, over (A\'s training and B\'s), trainLoss, testLoss, terms, testAccuracy, learningRate, samplesPerSecond',
   reconstructions: 'count, pixels, corrupted, gibbs: test samples and outputs (with noise, the corrupted ones too; gibbs: an RBM stage\'s one Gibbs step)',
   dreams: 'count, pixels, steps, model (\'A\' or \'B\' in compare mode): an RBM stage\'s Gibbs chains from noise (count 0: none now)',

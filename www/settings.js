@@ -11,6 +11,7 @@ export const SETTINGS = [
   { key: 'loss', group: 'Model', label: 'Loss', kind: 'select', options: ['squaredError', 'crossEntropy'], initial: 'squaredError' },
   { key: 'tied', group: 'Model', label: 'Tied decoder weights', kind: 'checkbox', initial: false },
   { key: 'engine', group: 'Training', label: 'Engine (auto: WebGPU on a real GPU, else CPU)', kind: 'select', options: ['auto', 'cpu', 'webgpu'], initial: 'auto' },
+  { key: 'threads', group: 'Training', label: 'CPU threads (auto: every core, where the page is cross-origin isolated)', kind: 'select', options: ['auto', '1', '2', '4', '8'], initial: 'auto' },
   { key: 'optimizer', group: 'Training', label: 'Optimizer', kind: 'select', options: ['adam', 'sgd'], initial: 'adam' },
   { key: 'learningRate', group: 'Training', label: 'Learning rate', kind: 'number', initial: 0.003, min: 0, above: 0, step: 'any' },
   { key: 'momentum', group: 'Training', label: 'Momentum (SGD)', kind: 'number', initial: 0.9, min: 0, below: 1, step: 'any' },
@@ -114,7 +115,7 @@ export function checkSettings(settings, where = '') {
 }
 
 /** The settings compare mode's B always shares with A: the data and the engine. */
-export const SHARED_WITH_B = ['dataset', 'engine'];
+export const SHARED_WITH_B = ['dataset', 'engine', 'threads'];
 
 const parse = {
   select: (text, s) => {

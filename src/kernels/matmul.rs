@@ -37,10 +37,53 @@ pub fn matmul<T: Real>(
     let (rsa, csa) = strides(op_a, if op_a == Operand::Plain { k } else { m });
     let (rsb, csb) = strides(op_b, if op_b == Operand::Plain { n } else { k });
     let beta = if accumulate { T::one() } else { T::zero() };
-    // SAFETY: the assert above guarantees every element the strides reach lies inside its slice.
-    unsafe {
-        T::gemm(m, k, n, T::one(), a.as_ptr(), rsa, csa, b.as_ptr(), rsb, csb, beta, out.as_mut_ptr(), n as isize, 1);
+    // Split by rows of out among the threads (threads.rs); each part is rows r0.. of op(a) and of out.
+    let rows = super::threads::rows_per_part(m, k, n);
+    if rows >= m || n == 0 {
+        // SAFETY: as below, for the whole.
+        unsafe {
+            T::gemm(
+                m,
+                k,
+                n,
+                T::one(),
+                a.as_ptr(),
+                rsa,
+                csa,
+                b.as_ptr(),
+                rsb,
+                csb,
+                beta,
+                out.as_mut_ptr(),
+                n as isize,
+                1,
+            )
+        };
+        return;
     }
+    super::threads::for_each_part(&mut out[..m * n], n, rows, |r0, part| {
+        let a = a[r0 * rsa as usize..].as_ptr();
+        // SAFETY: the assert above guarantees every element the strides reach lies inside its slice;
+        // the part's rows of op(a) start at row r0 (offset r0·rsa) and its rows of out are `part`.
+        unsafe {
+            T::gemm(
+                part.len() / n,
+                k,
+                n,
+                T::one(),
+                a,
+                rsa,
+                csa,
+                b.as_ptr(),
+                rsb,
+                csb,
+                beta,
+                part.as_mut_ptr(),
+                n as isize,
+                1,
+            )
+        }
+    });
 }
 
 /// The reference: three plain loops, accumulated in f64.

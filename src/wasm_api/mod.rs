@@ -23,6 +23,23 @@ pub fn start() {
     console_error_panic_hook::set_once();
 }
 
+// The threaded build's pool: `initThreadPool(n)` starts n Web Workers sharing this module's memory.
+#[cfg(target_feature = "atomics")]
+pub use wasm_bindgen_rayon::init_thread_pool;
+
+/// Whether this build runs threads (the threaded build: wasm atomics and a pool of Web Workers).
+#[wasm_bindgen(js_name = threadedBuild)]
+pub fn threaded_build() -> bool {
+    crate::kernels::threads::THREADED
+}
+
+/// Sets how many threads the CPU engine's products split over (after `initThreadPool` in the threaded
+/// build; 1 in the other); returns the number in force.
+#[wasm_bindgen(js_name = setThreads)]
+pub fn set_threads(n: usize) -> usize {
+    crate::kernels::threads::set_threads(n)
+}
+
 fn js_error(e: Error) -> JsError {
     JsError::new(&e.message)
 }

@@ -5,7 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import init, { Data, Playground } from '../../dist/pkg/ae_playground.js';
+import * as engine from '../../dist/pkg/ae_playground.js';
+import { useModule } from '../../dist/www/worker/engine.js';
 import { LESSONS, parseLesson } from '../../www/lessons/lessons.js';
 import { goalMet } from '../../www/lessons/goals.js';
 import { defaults } from '../../www/settings.js';
@@ -17,7 +18,7 @@ const FEW_LABELS = 100; // the label budget a student is told to try
 const datasets = new Map();
 
 async function dataset(name) {
-  if (!datasets.has(name)) datasets.set(name, Data.fromPacked(await readFile(new URL(`../../dist/data/${name}.aepk`, import.meta.url))));
+  if (!datasets.has(name)) datasets.set(name, engine.Data.fromPacked(await readFile(new URL(`../../dist/data/${name}.aepk`, import.meta.url))));
   return datasets.get(name);
 }
 
@@ -31,8 +32,8 @@ function settingsFor(lesson, goal) {
 /** Trains until the goal is met (or MOST_STEPS, or the end); resolves with the steps it took, or null. */
 async function reach(lesson, goal, stepsBefore) {
   const settings = settingsFor(lesson, goal);
-  const { dataset: name, engine, ...config } = settings;
-  const model = new Playground(config, await dataset(name));
+  const { dataset: name, engine: choice, threads, ...config } = settings;
+  const model = new engine.Playground(config, await dataset(name));
   const partner = lesson.compare && new Partner({ ...settings, ...lesson.compare }, lesson.compare, await dataset(name), null);
   const state = { metrics: { step: 0, testLoss: null, phase: null }, settings, fewLabels: null, answers: {}, partner: null };
   const figures = (m) => {
@@ -61,7 +62,8 @@ async function reach(lesson, goal, stepsBefore) {
 const reachable = (goal) => goal && !('question' in goal) && Object.keys(goal).some((key) => ['testLossBelow', 'phase', 'accuracyAbove', 'spreadAccuracyAbove', 'gammaAccuracyAbove', 'bLowerBy', 'bLowerMaskedBy', 'bMeanCodeBelow'].includes(key));
 
 test('every loss, phase and accuracy goal of the lessons is reached within a few thousand steps', async () => {
-  await init({ module_or_path: await readFile(new URL('../../dist/pkg/ae_playground_bg.wasm', import.meta.url)) });
+  await engine.default({ module_or_path: await readFile(new URL('../../dist/pkg/ae_playground_bg.wasm', import.meta.url)) });
+  useModule(engine); // (the worker's modules take the engine from www/worker/engine.js)
   const example = parseLesson(await readFile(new URL('../../www/lessons/example.json', import.meta.url), 'utf8'));
   for (const lesson of [...LESSONS, example]) {
     let stepsBefore = 0; // a step that asked to train so many steps first (few labels)

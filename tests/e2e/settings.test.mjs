@@ -14,7 +14,7 @@ test('the page offers every engine setting, each with the engine default', async
   assert.ok(shared.length >= 20, `only ${shared.length} settings in common`);
   for (const key of shared) assert.deepEqual(page[key], engine[key], key);
   const pageOnly = SETTINGS.map((s) => s.key).filter((k) => !(k in engine));
-  assert.deepEqual(pageOnly, ['dataset', 'engine'], 'settings the engine does not know');
+  assert.deepEqual(pageOnly, ['dataset', 'engine', 'threads'], 'settings the engine does not know');
   const missing = Object.keys(engine).filter((k) => !SETTINGS.some((s) => s.key === k));
   assert.deepEqual(missing, [], 'engine settings the page has no control for');
 });

@@ -5,7 +5,7 @@
 // transparent parts black; the folder an image sits in is its label when the images come from two or
 // more folders.
 
-import { zipImages } from '../../pkg/ae_playground.js';
+import { zipImages } from '../worker/engine.js';
 
 const IMAGE = /\.(png|jpe?g|gif|webp|bmp)$/i;
 const MAX_SIZE = 256;

@@ -1,6 +1,6 @@
 // Uploaded files streamed into the engine a piece at a time and gunzipped there, so that the page never
 // holds a whole file beside its unpacked copy: Fashion-MNIST's 26 MB of gzip costs its 47 MB of pixels.
-import { UploadReader } from '../../pkg/ae_playground.js';
+import { UploadReader } from '../worker/engine.js';
 
 // Deflate unpacks to at most about 1,032 times its size: a gzip trailer claiming more is not believed.
 const MAX_RATIO = 1032;

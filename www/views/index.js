@@ -84,7 +84,7 @@ export function installViews(store, { reset, select }) {
     if (changed.has('selected')) $('sample-pick').value = s.selected;
     if (changed.has('dataset') && s.dataset) $('sample-pick').max = s.dataset.nTest - 1;
     if (changed.has('latent') && s.latent) drawLatent(s.latent, Boolean(s.partner));
-    if (changed.has('backend')) $('backend').textContent = $('backend').title = `Backend: ${s.backend.name} — ${s.backend.reason}`;
+    if (changed.has('backend')) $('backend').textContent = $('backend').title = `Backend: ${s.backend.name} — ${s.backend.reason}${s.backend.threads ? ` · CPU ${s.backend.threads}` : ''}`;
     if (changed.has('images') && s.images && s.dataset) {
       drawImages(s);
       drawPreview(s);

@@ -2,7 +2,7 @@
 // engine (one seed: the same batches, and the same first weights where the shapes agree), trained as
 // many steps as A in every slice, and reported whenever A is: its figures, its reconstructions of the
 // same test samples, its latent plane put in register with A's (Procrustes) and its network.
-import { Playground, procrustes2d } from '../../pkg/ae_playground.js';
+import { Playground, procrustes2d } from './engine.js';
 import { networkMessage } from './network.js';
 import { SHARED_WITH_B } from '../settings.js';
 // Both models are also measured on the first test samples with half their values masked (the
@@ -28,7 +28,7 @@ export function extraFigures(model, evaluation) {
 export class Partner {
   /** Throws (nothing kept) when the settings are refused. */
   constructor(settings, changes, data, gpu) {
-    const { dataset, engine, ...config } = settings;
+    const { dataset, engine, threads, ...config } = settings;
     this.settings = settings;
     this.changes = changes;
     this.model = new Playground(config, data);

@@ -3,7 +3,7 @@
 // model built on it. An upload's files are kept too, for the saved run.
 // MNIST comes in two parts: its first slice (every test row and the first 2,000 training rows, a third
 // of the download) is all the first screen needs, and the whole comes when training starts.
-import { Data, syntheticDataset } from '../../pkg/ae_playground.js';
+import { Data, syntheticDataset } from './engine.js';
 import { hasImages, imagesToIdx } from '../data/image-upload.js';
 import { readFiles } from '../data/read-files.js';
 

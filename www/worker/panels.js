@@ -1,7 +1,7 @@
 // What the training worker computes for the panels beyond losses and reconstructions: first-layer
 // filters and code statistics, interpolations and a VAE's samples and manifold grid, PCA against
 // linear autoencoders, and accuracy with few labels.
-import { Playground } from '../../pkg/ae_playground.js';
+import { Playground } from './engine.js';
 
 const FILTERS = 32; // first-layer units drawn
 const SAMPLES = 16; // draws from a VAE's prior

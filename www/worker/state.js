@@ -35,8 +35,9 @@ export const reports = {
   phasesSent: 0, // finished phases whose loss series the page has
 };
 
-/** The WebGPU device found (a Gpu, whose failure says why there is none). Written by findGpu(). */
-export const device = { gpu: null };
+/** The WebGPU device found (a Gpu, whose failure says why there is none), written by findGpu(); and
+ * the CPU engine's threads, {count, text}, written by build(). */
+export const device = { gpu: null, threads: null };
 
 /** The test sample the network diagram shows. Written by the select handler (and build, to keep it in range). */
 export const diagram = { selected: 0 };

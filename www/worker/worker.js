@@ -4,7 +4,7 @@
 // to the CPU by itself when the GPU is lost (its `backend()` says so, and the worker posts it).
 // In compare mode a second model, B (compare.js), trains beside A in lockstep.
 // Its state is in state.js, one object per owner. Its messages, both ways, are declared in ../protocol.js; a type not declared there is answered with an error.
-import init, { Gpu, Playground, digitsScene, modelFileSettings, mosaicScene, segmentationData } from '../../pkg/ae_playground.js';
+import { Gpu, Playground, digitsScene, load, modelFileSettings, mosaicScene, segmentationData, useThreads } from './engine.js';
 import { linearSweep, reportPanels, wanted } from './panels.js';
 import { loadRun, saveRun, storageGivenUp } from './saved-run.js';
 import { dropFirst, keepSegmentation, keepUpload, loadDataset, loadFirst, readUpload, uploadOf } from './data.js';
@@ -47,7 +47,7 @@ const allFinished = () => models.playground.finished && (!models.partner || mode
 
 /** Posts the engine in use and why, when it changed. */
 function postBackend() {
-  const backend = models.playground.backend();
+  const backend = { ...models.playground.backend(), threads: device.threads?.text ?? '' };
   const key = JSON.stringify(backend);
   if (key !== reports.backendSent) post({ type: 'backend', ...backend });
   reports.backendSent = key;
@@ -57,7 +57,7 @@ function postBackend() {
  * importing weights) and with `compare` (settings changed for B) B beside it: {playground, partner}.
  * Throws, keeping nothing, on bad settings or if `prepare` throws. */
 async function makeModels(settings, data, { prepare, run, compare } = {}) {
-  const { dataset, engine, ...config } = settings;
+  const { dataset, engine, threads, ...config } = settings;
   const playground = run ? Playground.restoreRun(data, run) : new Playground(config, data);
   // A device that failed (lost, or an error) is replaced for the new model.
   if (device.gpu?.adapter && device.gpu.failure) await findGpu();
@@ -84,6 +84,7 @@ async function build(settings, prepare, run, compare = null) {
   const whole = run || prepare || needsWhole(settings) || (compare && needsWhole({ ...settings, ...compare }));
   const first = whole ? { data: await loadDataset(dataset), wholeToCome: null } : await loadFirst(dataset);
   const made = await makeModels(settings, first.data, { prepare, run, compare });
+  device.threads = useThreads(settings.threads);
   models.playground?.free();
   models.partner?.free();
   Object.assign(models, made);
@@ -309,7 +310,7 @@ function replaceModel(settings, prepare, compare) {
 const HANDLERS = {
   async init({ settings, resume: hash, compare }) {
     return exclusive(async () => {
-      await init();
+      await load(settings.threads);
       await findGpu();
       // A comparison is not saved: it starts afresh.
       const resumed = compare ? null : await resume(hash);

@@ -1,0 +1,59 @@
+//! The CPU engine's products split over threads by rows of their output (src/kernels/threads.rs),
+//! each part summing in the order the whole would: the same numbers, bit for bit, on 1 thread and on
+//! 4, for each product alone and for 50 steps of training.
+#![cfg(not(target_arch = "wasm32"))]
+
+use ae_playground::data::files;
+use ae_playground::kernels::matmul::{matmul, Operand};
+use ae_playground::kernels::threads::{rows_per_part, set_threads};
+use ae_playground::{Config, Session};
+use pollster::block_on;
+
+/// `run()` with products split over `threads` threads of rayon's global pool, made of 4 (1 again afterwards).
+fn on_threads<R>(threads: usize, run: impl FnOnce() -> R) -> R {
+    static POOL: std::sync::Once = std::sync::Once::new();
+    POOL.call_once(|| rayon::ThreadPoolBuilder::new().num_threads(4).build_global().unwrap());
+    assert_eq!(set_threads(threads), threads);
+    let result = run();
+    set_threads(1);
+    result
+}
+
+fn values(len: usize, seed: u32) -> Vec<f32> {
+    (0..len).map(|i| ((i as u32).wrapping_mul(2654435761).wrapping_add(seed) % 2001) as f32 / 1000.0 - 1.0).collect()
+}
+
+#[test]
+fn products_and_training_are_the_same_on_one_thread_and_on_four() {
+    // Each product alone: every transpose, shapes that split unevenly, and accumulation.
+    for (m, k, n) in [(67, 129, 83), (64, 784, 256), (256, 64, 784), (1000, 30, 41)] {
+        on_threads(4, || assert!(rows_per_part(m, k, n) < m, "{m}×{k}×{n} is split on 4 threads"));
+        for (op_a, op_b) in [
+            (Operand::Plain, Operand::Plain),
+            (Operand::Transposed, Operand::Plain),
+            (Operand::Plain, Operand::Transposed),
+        ] {
+            let (a, b, start) = (values(m * k, 1), values(k * n, 2), values(m * n, 3));
+            let product = |threads| {
+                on_threads(threads, || {
+                    let mut out = start.clone();
+                    matmul(&mut out, &a, op_a, &b, op_b, m, k, n, true);
+                    out
+                })
+            };
+            let (one, four) = (product(1), product(4));
+            assert!(one.iter().zip(&four).all(|(x, y)| x.to_bits() == y.to_bits()), "{m}×{k}×{n} {op_a:?}·{op_b:?}");
+        }
+    }
+    // 50 steps of a net whose products split (256 wide, batch 64), then the test loss on one thread.
+    let trained = |threads| {
+        let config = Config { hidden: vec![256, 32], batch_size: 64, seed: 9, ..Config::default() };
+        let mut session = Session::new(config, files::repo("digits").unwrap()).unwrap();
+        on_threads(threads, || {
+            block_on(session.train(50)).unwrap();
+        });
+        session.evaluate_test().loss
+    };
+    let (one, four) = (trained(1), trained(4));
+    assert_eq!(one.to_bits(), four.to_bits(), "test loss after 50 steps: {one} on 1 thread, {four} on 4");
+}
