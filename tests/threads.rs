@@ -1,18 +1,16 @@
-//! The CPU engine's products split over threads by rows of their output (src/kernels/threads.rs),
+//! The CPU engine's products split over threads by rows or columns of their output (src/kernels/threads.rs),
 //! each part summing in the order the whole would: the same numbers, bit for bit, on 1 thread and on
 //! 4, for each product alone and for 50 steps of training.
 #![cfg(not(target_arch = "wasm32"))]
 
 use ae_playground::data::files;
 use ae_playground::kernels::matmul::{matmul, Operand};
-use ae_playground::kernels::threads::{rows_per_part, set_threads};
+use ae_playground::kernels::threads::{set_threads, split};
 use ae_playground::{Config, Session};
 use pollster::block_on;
 
-/// `run()` with products split over `threads` threads of rayon's global pool, made of 4 (1 again afterwards).
+/// `run()` with products split over `threads` threads (1 again afterwards).
 fn on_threads<R>(threads: usize, run: impl FnOnce() -> R) -> R {
-    static POOL: std::sync::Once = std::sync::Once::new();
-    POOL.call_once(|| rayon::ThreadPoolBuilder::new().num_threads(4).build_global().unwrap());
     assert_eq!(set_threads(threads), threads);
     let result = run();
     set_threads(1);
@@ -26,8 +24,8 @@ fn values(len: usize, seed: u32) -> Vec<f32> {
 #[test]
 fn products_and_training_are_the_same_on_one_thread_and_on_four() {
     // Each product alone: every transpose, shapes that split unevenly, and accumulation.
-    for (m, k, n) in [(67, 129, 83), (64, 784, 256), (256, 64, 784), (1000, 30, 41)] {
-        on_threads(4, || assert!(rows_per_part(m, k, n) < m, "{m}×{k}×{n} is split on 4 threads"));
+    for (m, k, n) in [(67, 513, 83), (64, 784, 256), (256, 64, 784), (1000, 60, 41), (43, 100, 1001)] {
+        on_threads(4, || assert!(split(m, k, n).is_some(), "{m}×{k}×{n} is split on 4 threads"));
         for (op_a, op_b) in [
             (Operand::Plain, Operand::Plain),
             (Operand::Transposed, Operand::Plain),

@@ -4,7 +4,9 @@
 //! Shapes: out is [M, N]; op(a) is [M, K] and op(b) is [K, N], where op transposes when asked, by
 //! strides only (no copies). All matrices are row-major, f32 or f64.
 
+use super::threads::{for_each_part, split, Split};
 use crate::real::Real;
+use std::ops::Range;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Operand {
@@ -37,53 +39,39 @@ pub fn matmul<T: Real>(
     let (rsa, csa) = strides(op_a, if op_a == Operand::Plain { k } else { m });
     let (rsb, csb) = strides(op_b, if op_b == Operand::Plain { n } else { k });
     let beta = if accumulate { T::one() } else { T::zero() };
-    // Split by rows of out among the threads (threads.rs); each part is rows r0.. of op(a) and of out.
-    let rows = super::threads::rows_per_part(m, k, n);
-    if rows >= m || n == 0 {
-        // SAFETY: as below, for the whole.
-        unsafe {
-            T::gemm(
-                m,
-                k,
-                n,
-                T::one(),
-                a.as_ptr(),
-                rsa,
-                csa,
-                b.as_ptr(),
-                rsb,
-                csb,
-                beta,
-                out.as_mut_ptr(),
-                n as isize,
-                1,
-            )
-        };
-        return;
-    }
-    super::threads::for_each_part(&mut out[..m * n], n, rows, |r0, part| {
-        let a = a[r0 * rsa as usize..].as_ptr();
+    let (a, b, c) = (a.as_ptr() as usize, b.as_ptr() as usize, out.as_mut_ptr() as usize);
+    // The product of rows `r` of op(a) and columns `cols` of op(b), into that block of out.
+    let block = |r: Range<usize>, cols: Range<usize>| {
+        let (a, b, c) = (a as *const T, b as *const T, c as *mut T);
         // SAFETY: the assert above guarantees every element the strides reach lies inside its slice;
-        // the part's rows of op(a) start at row r0 (offset r0·rsa) and its rows of out are `part`.
+        // a block starts at row r.start of op(a) and of out, and at column cols.start of op(b) and of
+        // out, and the blocks of one product do not overlap in out.
         unsafe {
             T::gemm(
-                part.len() / n,
+                r.len(),
                 k,
-                n,
+                cols.len(),
                 T::one(),
-                a,
+                a.offset(r.start as isize * rsa),
                 rsa,
                 csa,
-                b.as_ptr(),
+                b.offset(cols.start as isize * csb),
                 rsb,
                 csb,
                 beta,
-                part.as_mut_ptr(),
+                c.add(r.start * n + cols.start),
                 n as isize,
                 1,
             )
         }
-    });
+    };
+    // Split among the threads (threads.rs) along the longer side of out: each block packs only its
+    // share of that side's operand.
+    match split(m, k, n) {
+        None => block(0..m, 0..n),
+        Some(Split::Rows(rows)) => for_each_part(m, rows, |r| block(r, 0..n)),
+        Some(Split::Columns(cols)) => for_each_part(n, cols, |c| block(0..m, c)),
+    }
 }
 
 /// The reference: three plain loops, accumulated in f64.

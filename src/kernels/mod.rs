@@ -4,6 +4,7 @@
 //! drives them (`gpu/`).
 
 pub mod matmul;
+pub mod crew;
 pub mod threads;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 pub(crate) mod wasm_gemm;

@@ -1,5 +1,6 @@
 //! Optimizers over the flat parameter buffer: one loop, state kept outside the model.
 
+use crate::kernels::threads;
 use crate::real::Real;
 use serde::{Deserialize, Serialize};
 
@@ -42,6 +43,27 @@ impl Optimizer {
             v,
             t: 0,
         }
+    }
+
+    /// `apply`, over parts of the buffers shared among the CPU threads (kernels/threads.rs): each value
+    /// is updated alone, so the result is the same on any number of threads.
+    pub fn apply_shared<T: Real>(&self, t: u32, params: &mut [T], grads: &[T], m: &mut [T], v: &mut [T]) {
+        let n = params.len();
+        let Some(size) = threads::elementwise_part(n) else {
+            return self.apply(t, params, grads, m, v);
+        };
+        assert!(grads.len() >= n && m.len() >= n && (v.is_empty() || v.len() >= n), "optimizer buffers shorter than the parameters");
+        let (p, g, m, v, has_v) = (params.as_mut_ptr() as usize, grads.as_ptr() as usize, m.as_mut_ptr() as usize, v.as_mut_ptr() as usize, !v.is_empty());
+        threads::for_each_part(n, size, |r| {
+            let (p, g, m, v) = (p as *mut T, g as *const T, m as *mut T, v as *mut T);
+            // SAFETY: the assert above keeps every range inside each buffer, and the parts' ranges do
+            // not overlap, so no value is reached from two threads.
+            unsafe {
+                let part = |x: *mut T| std::slice::from_raw_parts_mut(x.add(r.start), r.len());
+                let v: &mut [T] = if has_v { part(v) } else { &mut [] };
+                self.apply(t, part(p), std::slice::from_raw_parts(g.add(r.start), r.len()), part(m), v);
+            }
+        });
     }
 
     /// One step at step count `t` (from 1) over flat buffers, with m and v this optimizer's moments

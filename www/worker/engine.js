@@ -25,7 +25,7 @@ export async function load(threads) {
     try {
       const threaded = await import('../../pkg-threads/ae_playground.js');
       await threaded.default();
-      await threaded.initThreadPool(wanted);
+      await threaded.initThreadPool(wanted - 1); // the helpers; this worker is the first thread
       Object.assign(pool, { size: wanted, why: null });
       return useModule(threaded);
     } catch (e) {

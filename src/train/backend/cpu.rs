@@ -377,7 +377,7 @@ impl<T: Real> Backend for CpuBackend<T> {
         self.record(p, move |m, step| {
             let (mut params, mut first, mut second) = (write(m, params), write(m, m1), write(m, m2));
             let o = Optimizer { learning_rate: step.learning_rate, m: Vec::new(), v: Vec::new(), ..optimizer };
-            o.apply(step.t, &mut params[..n], &read(m, grads)[..n], &mut first[..n], &mut second);
+            o.apply_shared(step.t, &mut params[..n], &read(m, grads)[..n], &mut first[..n], &mut second);
         })
     }
 
