@@ -49,8 +49,9 @@ export const POLICY = [
 
 /** Serves `dir`; resolves to { server, url } once listening. For tests of a page whose parts fail,
  * `replace` maps a path ("/www/views/readout.js") to the text served in its place, or to null for a
- * 404; `policy` stands for POLICY. */
-export function serve(dir, port = 0, { replace = {}, policy = POLICY } = {}) {
+ * 404; `policy` stands for POLICY; `isolate: false` leaves out the ISOLATION headers (a course site
+ * that does not send them). */
+export function serve(dir, port = 0, { replace = {}, policy = POLICY, isolate = true } = {}) {
   const root = resolve(dir);
   const server = createServer(async (req, res) => {
     try {
@@ -69,7 +70,7 @@ export function serve(dir, port = 0, { replace = {}, policy = POLICY } = {}) {
         'Cache-Control': 'no-cache',
         Vary: 'Accept-Encoding',
         'Access-Control-Allow-Origin': '*',
-        ...ISOLATION,
+        ...(isolate ? ISOLATION : {}),
         ...(governed(file.slice(root.length).replaceAll(sep, '/')) ? { 'Content-Security-Policy': policy } : {}),
       };
       const accepted = String(req.headers['accept-encoding'] ?? '');

@@ -52,8 +52,17 @@ impl Optimizer {
         let Some(size) = threads::elementwise_part(n) else {
             return self.apply(t, params, grads, m, v);
         };
-        assert!(grads.len() >= n && m.len() >= n && (v.is_empty() || v.len() >= n), "optimizer buffers shorter than the parameters");
-        let (p, g, m, v, has_v) = (params.as_mut_ptr() as usize, grads.as_ptr() as usize, m.as_mut_ptr() as usize, v.as_mut_ptr() as usize, !v.is_empty());
+        assert!(
+            grads.len() >= n && m.len() >= n && (v.is_empty() || v.len() >= n),
+            "optimizer buffers shorter than the parameters"
+        );
+        let (p, g, m, v, has_v) = (
+            params.as_mut_ptr() as usize,
+            grads.as_ptr() as usize,
+            m.as_mut_ptr() as usize,
+            v.as_mut_ptr() as usize,
+            !v.is_empty(),
+        );
         threads::for_each_part(n, size, |r| {
             let (p, g, m, v) = (p as *mut T, g as *const T, m as *mut T, v as *mut T);
             // SAFETY: the assert above keeps every range inside each buffer, and the parts' ranges do

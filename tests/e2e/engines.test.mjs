@@ -4,7 +4,8 @@
 // Content-Security-Policy, trains a convolutional autoencoder and draws its maps, reads uploads (a CSV,
 // a folder of images), exports and imports a model, resumes after a reload (IndexedDB), embeds, and
 // never stalls at "starting…" (a "C" locale, a charts library that fails, a view that throws, a
-// page that cannot start, storage that never answers). Firefox also trains on its own WebGPU
+// page that cannot start, storage that never answers), runs on 2 threads where cross-origin isolated
+// (the same test loss as on 1) and on one inside a page that is not. Firefox also trains on its own WebGPU
 // (lavapipe). Writes artifacts/engines.json (the README's browser table) and a screenshot of each.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -76,7 +77,7 @@ for (const name of ENGINES) {
       const page = await engine.newPage();
       await openPlayground(page, servers.page.url);
       const backend = await page.evaluate(() => document.getElementById('backend').textContent);
-      assert.match(backend, /^Backend: (CPU|WebGPU) — \S/, 'a backend and its reason');
+      assert.match(backend, /^Backend: (CPU, \d threads?( \(.+\))?|WebGPU) — \S/, 'a backend, its threads and its reason');
       const metrics = await page.evaluate((steps) => window.aePlayground.train({ steps }), STEPS);
       assert.equal(metrics.step, STEPS);
       assert.ok(metrics.testLoss < 80, `test loss ${metrics.testLoss} after ${STEPS} steps`);
@@ -224,10 +225,31 @@ for (const name of ENGINES) {
       await page.close();
     });
 
-    test('the <ae-playground> element and a plain iframe on another origin', async () => {
+    test('threaded where cross-origin isolated: 2 threads reach the test loss of 1, bit for bit', async () => {
+      const losses = {};
+      for (const threads of ['2', '1']) {
+        const page = await engine.newPage();
+        await openPlayground(page, `${servers.page.url}#threads=${threads}&hidden=128,32`);
+        assert.ok(await page.evaluate(() => crossOriginIsolated), 'the page is cross-origin isolated');
+        const metrics = await page.evaluate(async () => ({ ...(await window.aePlayground.train({ steps: 60 })), threads: window.aePlayground.metrics().threads }));
+        // WebKitGTK 2.50 refuses to pass the wasm module to the pool's workers (a DataCloneError): the
+        // page says so and runs on one thread.
+        const refused = name === 'webkit';
+        if (refused) assert.match(metrics.threads, /^1 thread: the threaded engine did not start: .+$/);
+        else assert.equal(metrics.threads, threads === '2' ? '2 threads' : '1 thread: as set');
+        assert.ok((await page.evaluate(() => document.getElementById('backend').textContent)).startsWith(`Backend: CPU, ${metrics.threads.replace(/: (.*)$/, ' ($1)')} — `));
+        losses[threads] = metrics.testLoss;
+        assert.deepEqual(page.errors, []);
+        await page.close();
+      }
+      assert.equal(losses['2'], losses['1'], 'the test loss after 60 steps on 2 threads and on 1');
+      (found[name] ??= {}).threads = name === 'webkit' ? '1 (the threaded build does not start)' : '2 where isolated';
+    });
+
+    test('the <ae-playground> element and a plain iframe on another origin that is not isolated: one thread, and why', async () => {
       const dir = new URL(`engine-hosts/${name}/`, ARTIFACTS).pathname;
       mkdirSync(dir, { recursive: true });
-      const host = await serve(dir, 0);
+      const host = await serve(dir, 0, { isolate: false });
       try {
         writeFileSync(`${dir}element.html`, `<!doctype html><title>element</title>
           <script type="module" src="${servers.page.url}www/embed.js"></script>
@@ -251,6 +273,8 @@ for (const name of ENGINES) {
           servers.page.url.slice(0, -1),
           { what: 'the frame training' },
         );
+        const { threads } = await page.evaluate(() => window.replies.find((r) => r.id === 2 && r.value?.step > 5).value);
+        assert.equal(threads, '1 thread: this page is not cross-origin isolated');
         await page.close();
       } finally {
         host.server.close();
@@ -276,7 +300,7 @@ for (const name of ENGINES) {
       await scrollThrough(page);
       assert.ok((await inked(page, 'reconstructions')) > 500, 'the other views draw');
       assert.ok((await inked(page, 'latent')) > 200, 'the latent plane too');
-      assert.match(await page.evaluate(() => document.getElementById('backend').textContent), /^Backend: (CPU|WebGPU) — /);
+      assert.match(await page.evaluate(() => document.getElementById('backend').textContent), /^Backend: (CPU, \d threads?( \(.+\))?|WebGPU) — /);
       await page.close();
     });
 
@@ -308,7 +332,7 @@ for (const name of ENGINES) {
         backend: document.getElementById('backend').textContent,
       }));
       assert.equal(framed.step, 20);
-      assert.match(framed.backend, /^Backend: (CPU|WebGPU) — /);
+      assert.match(framed.backend, /^Backend: (CPU, \d threads?( \(.+\))?|WebGPU) — /);
       // (Chromium's IndexedDB never answers there; the others store the run)
       if (name === 'chromium') assert.ok(framed.message, 'Chromium gives up its storage');
       if (framed.message) assert.match(framed.message, /^This page cannot keep the run: the browser's storage \(IndexedDB\) did not answer in 3 s\. It trains as ever; a reload starts afresh\.$/);
@@ -341,7 +365,7 @@ for (const name of ENGINES) {
           const page = await plain.newPage();
           await openPlayground(page, servers.page.url);
           const backend = await page.evaluate(() => document.getElementById('backend').textContent);
-          assert.equal(backend, 'Backend: CPU — this browser has no WebGPU (navigator.gpu is missing)');
+          assert.match(backend, /^Backend: CPU, \d threads? — this browser has no WebGPU \(navigator\.gpu is missing\)$/);
           found[name].backendAsShipped = backend;
           await page.close();
         } finally {

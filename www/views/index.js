@@ -84,7 +84,7 @@ export function installViews(store, { reset, select }) {
     if (changed.has('selected')) $('sample-pick').value = s.selected;
     if (changed.has('dataset') && s.dataset) $('sample-pick').max = s.dataset.nTest - 1;
     if (changed.has('latent') && s.latent) drawLatent(s.latent, Boolean(s.partner));
-    if (changed.has('backend')) $('backend').textContent = $('backend').title = `Backend: ${s.backend.name} — ${s.backend.reason}${s.backend.threads ? ` · CPU ${s.backend.threads}` : ''}`;
+    if (changed.has('backend')) $('backend').textContent = $('backend').title = backendLine(s.backend);
     if (changed.has('images') && s.images && s.dataset) {
       drawImages(s);
       drawPreview(s);
@@ -210,4 +210,11 @@ function installDrawer() {
     open(true, $('upload'));
   };
   drawer.addEventListener('keydown', (e) => e.key === 'Escape' && open(false));
+}
+
+/** "Backend: CPU, 2 threads — why the CPU", "Backend: CPU, 1 thread (why one) — why the CPU", or
+ * "Backend: WebGPU — why": the threads first, where a narrow line still shows them. */
+function backendLine({ name, reason, threads }) {
+  const count = name === 'CPU' && threads ? `, ${threads.replace(/: (.*)$/, ' ($1)')}` : '';
+  return `Backend: ${name}${count} — ${reason}`;
 }

@@ -310,7 +310,7 @@ function replaceModel(settings, prepare, compare) {
 const HANDLERS = {
   async init({ settings, resume: hash, compare }) {
     return exclusive(async () => {
-      await load(settings.threads);
+      await load();
       await findGpu();
       // A comparison is not saved: it starts afresh.
       const resumed = compare ? null : await resume(hash);
