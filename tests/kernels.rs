@@ -111,8 +111,23 @@ fn column_sum_mirrors_bias_backward() {
 }
 
 #[test]
+fn activation_and_bias_backward_mirrors_activation_backward_then_bias_backward() {
+    // activation_bias_backward (one column an invocation); Activation::backward, then
+    // layers::bias_backward into a view 7 values into the buffer.
+    for act in ACTIVATIONS {
+        let mut y = random(B * W, 4, -2.0, 2.0);
+        act.forward(&mut y);
+        let inputs = vec![random(7 + W + 3, 6, -1.0, 1.0), random(B * W, 5, -1.0, 1.0), y];
+        parity!(format!("activation_and_bias_backward {act:?}"), inputs, StepValues::default(), [0, 1], |b, p, x| {
+            b.activation_and_bias_backward(p, &x[1], &x[2], act, View::at(&x[0], 7, Operand::Plain), B, W)
+        });
+    }
+}
+
+#[test]
 fn loss_sums_and_gradients_mirror_loss_forward_and_backward() {
-    // loss_sum (per workgroup of LOSS_SUM_SPAN) and loss_gradient; layers::loss_forward, loss_backward.
+    // loss (sums per workgroup of LOSS_SUM_SPAN and the gradient, in one pass); layers::loss_forward,
+    // loss_backward.
     let sums = (B * W).div_ceil(LOSS_SUM_SPAN);
     for loss in [Loss::SquaredError, Loss::CrossEntropy] {
         let z = random(B * W, 8, -4.0, 4.0);

@@ -3,6 +3,9 @@
 
 use super::GpuContext;
 use crate::error::{Error, Result};
+use crate::model::corrupt::Noise;
+use crate::model::optim::{ADAM_BETA1, ADAM_BETA2};
+use crate::train::backend::StepValues;
 
 /// Invocations per workgroup; a loss sum covers one workgroup's values.
 const WORKGROUP: u32 = crate::train::backend::LOSS_SUM_SPAN as u32;
@@ -18,8 +21,8 @@ pub enum Entry {
     BiasActivation,
     ActivationBackward,
     ColumnSum,
-    LossGradient,
-    LossSum,
+    ActivationBiasBackward,
+    Loss,
     Adam,
     Sgd,
     L1Gradient,
@@ -43,8 +46,8 @@ impl Entry {
         Entry::BiasActivation,
         Entry::ActivationBackward,
         Entry::ColumnSum,
-        Entry::LossGradient,
-        Entry::LossSum,
+        Entry::ActivationBiasBackward,
+        Entry::Loss,
         Entry::Adam,
         Entry::Sgd,
         Entry::L1Gradient,
@@ -68,8 +71,8 @@ impl Entry {
             Entry::BiasActivation => "bias_activation",
             Entry::ActivationBackward => "activation_backward",
             Entry::ColumnSum => "column_sum",
-            Entry::LossGradient => "loss_gradient",
-            Entry::LossSum => "loss_sum",
+            Entry::ActivationBiasBackward => "activation_bias_backward",
+            Entry::Loss => "loss",
             Entry::Adam => "adam",
             Entry::Sgd => "sgd",
             Entry::L1Gradient => "l1_gradient",
@@ -140,6 +143,30 @@ pub struct Launch {
     pub uniform: wgpu::Buffer,
     bind_group: wgpu::BindGroup,
     groups: u32,
+}
+
+impl Launch {
+    /// The uniform for this step, where it changes per step: the corruption's and sampling's stream
+    /// keys, the learning rate and Adam's bias corrections (None: as recorded).
+    pub fn params_for(&self, step: &StepValues) -> Option<Params> {
+        let recorded = self.params;
+        Some(match (self.entry, step.corrupt) {
+            (Entry::Corrupt, Some(stream)) => Params { keys: Noise::streams(stream).map(|s| s.key()), ..recorded },
+            // No stream: the batch passes through clean, as on the CPU (rates 0 change nothing).
+            (Entry::Corrupt, None) => Params { masking: 0.0, salt_pepper: 0.0, gaussian: 0.0, ..recorded },
+            (Entry::Adam, _) => {
+                let t = step.t as i32;
+                let (c1, c2) = (1.0 - ADAM_BETA1.powi(t), 1.0 - ADAM_BETA2.powi(t));
+                Params { c1, c2, lr: step.learning_rate, ..recorded }
+            }
+            (Entry::Sgd, _) => Params { lr: step.learning_rate, ..recorded },
+            (Entry::SampleUnits, _) => match step.sample {
+                Some(stream) => Params { k: 1, keys: [stream.substream(recorded.draw).key(), 0, 0, 0], ..recorded },
+                None => Params { k: 0, ..recorded },
+            },
+            _ => return None,
+        })
+    }
 }
 
 pub struct Elementwise {

@@ -89,20 +89,30 @@ fn column_sum(@builtin(global_invocation_id) id: vec3u) {
     a[p.off + j] += sum;
 }
 
-// layers::loss_backward: d = scale · (y − target). Bindings: a = d, b = y, c = target.
+// Activation::backward then layers::bias_backward, one column an invocation: d[r, j] ← d[r, j] · f'(y[r, j])
+// over the rows, and dbias[j] += Σ_r of the new d[r, j]. Bindings: a = gradients (dbias at off), b = d, c = y.
 @compute @workgroup_size(WORKGROUP)
-fn loss_gradient(@builtin(global_invocation_id) id: vec3u) {
-    let i = id.x;
-    if (i >= p.n) { return; }
-    a[i] = p.scale * (b[i] - c[i]);
+fn activation_bias_backward(@builtin(global_invocation_id) id: vec3u) {
+    let j = id.x;
+    if (j >= p.width) { return; }
+    var sum = 0.0;
+    for (var r = 0u; r < p.rows; r++) {
+        let i = r * p.width + j;
+        let v = b[i] * slope(c[i]);
+        b[i] = v;
+        sum += v;
+    }
+    a[p.off + j] += sum;
 }
 
 var<workgroup> partial: array<f32, WORKGROUP>;
 
-// layers::loss_forward's sum, per workgroup: Σ (y − t)² or Σ softplus(z) − t·z. Bindings: a = sums (one per
-// workgroup), b = y (or logits z for cross-entropy), c = target.
+// layers::loss_forward's sum, per workgroup, and layers::loss_backward's gradient, in one pass. Squared
+// error (act 0): Σ (y − t)², d = scale · (y − t). Cross-entropy (act 1) from the logits z: Σ softplus(z)
+// − t·z, d = scale · (σ(z) − t), σ(z) as `activate` computes it (so y as the forward pass stored it).
+// Bindings: a = sums (one per workgroup), b = y (or logits z for cross-entropy), c = target, d = gradient.
 @compute @workgroup_size(WORKGROUP)
-fn loss_sum(@builtin(global_invocation_id) id: vec3u, @builtin(local_invocation_id) local: vec3u, @builtin(workgroup_id) group: vec3u) {
+fn loss(@builtin(global_invocation_id) id: vec3u, @builtin(local_invocation_id) local: vec3u, @builtin(workgroup_id) group: vec3u) {
     let i = id.x;
     var v = 0.0;
     if (i < p.n) {
@@ -110,8 +120,10 @@ fn loss_sum(@builtin(global_invocation_id) id: vec3u, @builtin(local_invocation_
         let t = c[i];
         if (p.act == 0u) {
             v = (y - t) * (y - t);
+            d[i] = p.scale * (y - t);
         } else {
             v = max(y, 0.0) + log(1.0 + exp(-abs(y))) - t * y;
+            d[i] = p.scale * (1.0 / (1.0 + exp(-y)) - t);
         }
     }
     partial[local.x] = v;

@@ -210,3 +210,17 @@ fn describe(info: &wgpu::AdapterInfo) -> String {
     let kind = if info.device_type == wgpu::DeviceType::Cpu { "software" } else { "hardware" };
     format!("{name} ({:?}, {kind})", info.backend)
 }
+
+/// Dispatches by kernel family (the GPU backend counts those it records: tests/gpu_dispatches.rs).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Dispatches {
+    pub matmul: usize,
+    pub elementwise: usize,
+    pub conv: usize,
+}
+
+impl Dispatches {
+    pub fn total(&self) -> usize {
+        self.matmul + self.elementwise + self.conv
+    }
+}

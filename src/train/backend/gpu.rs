@@ -7,7 +7,7 @@ use crate::error::Result;
 use crate::kernels::gpu::conv::{ConvKernels, ConvLaunch};
 use crate::kernels::gpu::elementwise::{act_code, Elementwise, Entry, Launch, Params};
 use crate::kernels::gpu::matmul::{GpuMatmul, Product};
-use crate::kernels::gpu::GpuContext;
+use crate::kernels::gpu::{Dispatches, GpuContext};
 use crate::model::corrupt::Noise;
 use crate::model::layers::{Activation, Loss};
 use crate::model::net::Dense;
@@ -20,6 +20,8 @@ pub struct GpuBackend {
     pub matmul: GpuMatmul,
     elementwise: Elementwise,
     pub(super) conv: ConvKernels,
+    /// Dispatches recorded so far, by kernel family: what a step costs in launches (tests/gpu_dispatches.rs).
+    pub dispatches: std::cell::Cell<Dispatches>,
 }
 
 pub enum GpuLaunch {
@@ -35,6 +37,7 @@ impl GpuBackend {
             matmul: GpuMatmul::new(ctx),
             elementwise: Elementwise::new(ctx),
             conv: ConvKernels::new(ctx),
+            dispatches: Default::default(),
         }
     }
 
@@ -93,38 +96,22 @@ impl Memory for GpuBackend {
         // rate and Adam's bias corrections.
         for launch in launches() {
             let GpuLaunch::Elementwise(l) = launch else { continue };
-            let params = match (l.entry, step.corrupt) {
-                (Entry::Corrupt, Some(stream)) => Params { keys: Noise::streams(stream).map(|s| s.key()), ..l.params },
-                // No stream: the batch passes through clean, as on the CPU (rates 0 change nothing).
-                (Entry::Corrupt, None) => Params { masking: 0.0, salt_pepper: 0.0, gaussian: 0.0, ..l.params },
-                (Entry::Adam, _) => {
-                    let t = step.t as i32;
-                    let (c1, c2) = (1.0 - ADAM_BETA1.powi(t), 1.0 - ADAM_BETA2.powi(t));
-                    Params { c1, c2, lr: step.learning_rate, ..l.params }
-                }
-                (Entry::Sgd, _) => Params { lr: step.learning_rate, ..l.params },
-                (Entry::SampleUnits, _) => match step.sample {
-                    Some(stream) => {
-                        let key = stream.substream(l.params.draw).key();
-                        Params { k: 1, keys: [key, 0, 0, 0], ..l.params }
-                    }
-                    None => Params { k: 0, ..l.params },
-                },
-                _ => continue,
-            };
+            let Some(params) = l.params_for(&step) else { continue };
             self.ctx.queue.write_buffer(&l.uniform, 0, bytemuck::bytes_of(&params));
         }
         let mut encoder = self.ctx.device.create_command_encoder(&Default::default());
         encoder.clear_buffer(zero, 0, None);
         {
             let mut pass = encoder.begin_compute_pass(&Default::default());
+            let mut count = self.dispatches.get();
             for launch in launches() {
                 match launch {
-                    GpuLaunch::Matmul(product) => self.matmul.dispatch(&mut pass, product),
-                    GpuLaunch::Elementwise(l) => self.elementwise.dispatch(&mut pass, l),
-                    GpuLaunch::Conv(l) => self.conv.dispatch(&mut pass, l),
-                }
+                    GpuLaunch::Matmul(product) => (self.matmul.dispatch(&mut pass, product), count.matmul += 1),
+                    GpuLaunch::Elementwise(l) => (self.elementwise.dispatch(&mut pass, l), count.elementwise += 1),
+                    GpuLaunch::Conv(l) => (self.conv.dispatch(&mut pass, l), count.conv += 1),
+                };
             }
+            self.dispatches.set(count);
         }
         self.ctx.queue.submit([encoder.finish()]);
         Ok(())
@@ -172,6 +159,26 @@ impl Backend for GpuBackend {
         self.ew(p, Entry::ActivationBackward, u, &[d, y], n)
     }
 
+    fn activation_and_bias_backward(
+        &self,
+        p: &mut Program<Self>,
+        d: &wgpu::Buffer,
+        y: &wgpu::Buffer,
+        act: Activation,
+        bias: View<wgpu::Buffer>,
+        rows: usize,
+        width: usize,
+    ) -> Result<()> {
+        let u = Params {
+            width: width as u32,
+            rows: rows as u32,
+            act: act_code(act),
+            off: bias.offset as u32,
+            ..Params::default()
+        };
+        self.ew(p, Entry::ActivationBiasBackward, u, &[bias.buffer, d, y], width)
+    }
+
     fn column_sum(
         &self,
         p: &mut Program<Self>,
@@ -198,10 +205,9 @@ impl Backend for GpuBackend {
     ) -> Result<()> {
         let n = rows * width;
         let logits = loss == Loss::CrossEntropy;
-        let u = Params { n: n as u32, act: u32::from(logits), ..Params::default() };
-        self.ew(p, Entry::LossSum, u, &[sums, if logits { z } else { y }, target], n)?;
-        let u = Params { n: n as u32, scale: if logits { 1.0 } else { 2.0 } / rows as f32, ..Params::default() };
-        self.ew(p, Entry::LossGradient, u, &[d, y, target], n)
+        let scale = if logits { 1.0 } else { 2.0 } / rows as f32;
+        let u = Params { n: n as u32, act: u32::from(logits), scale, ..Params::default() };
+        self.ew(p, Entry::Loss, u, &[sums, if logits { z } else { y }, target, d], n)
     }
 
     fn softmax_cross_entropy(

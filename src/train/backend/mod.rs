@@ -132,6 +132,23 @@ pub trait Backend: Memory + Convolutions {
         width: usize,
     ) -> Result<()>;
 
+    /// activation_backward over d [rows, width], then its column sums into `bias` (a bias gradient):
+    /// one pass where a backend can (the GPU's one dispatch; each column read once).
+    #[allow(clippy::too_many_arguments)]
+    fn activation_and_bias_backward(
+        &self,
+        p: &mut Program<Self>,
+        d: &Self::Buffer,
+        y: &Self::Buffer,
+        act: Activation,
+        bias: View<Self::Buffer>,
+        rows: usize,
+        width: usize,
+    ) -> Result<()> {
+        self.activation_backward(p, d, y, act, rows * width)?;
+        self.column_sum(p, bias, d, rows, width)
+    }
+
     // ----- losses -----
 
     /// Loss partial sums (see `LOSS_SUM_SPAN`) of y [B, W] against target, and the gradient the

@@ -58,10 +58,24 @@ impl<'a, B: Backend> Recorder<'a, B> {
     fn dense(&mut self, i: usize, d: &Dense, cur: &'a B::Buffer, next: &'a B::Buffer, activation: bool) -> Result<()> {
         let (phase, bufs, backend) = (self.phase, self.bufs, self.backend);
         let b = phase.batch_size;
-        if activation {
+        let bias = || View::at(&bufs.grads, d.bias, Operand::Plain);
+        let contractive = phase.code == Some(i) && phase.penalties.contractive > 0.0;
+        // The bias's gradient with the activation's where nothing comes between (one pass on the GPU).
+        let fused = activation && !contractive;
+        if fused {
+            backend.activation_and_bias_backward(
+                &mut self.p,
+                cur,
+                &bufs.outs[i],
+                d.activation,
+                bias(),
+                b,
+                d.outputs,
+            )?;
+        } else if activation {
             backend.activation_backward(&mut self.p, cur, &bufs.outs[i], d.activation, b * d.outputs)?;
         }
-        if phase.code == Some(i) && phase.penalties.contractive > 0.0 {
+        if contractive {
             let (h, scratch, lambda) = (&bufs.outs[i], [&bufs.col_s, &bufs.col_g], phase.penalties.contractive);
             backend.contractive(&mut self.p, cur, &bufs.grads, &bufs.params, h, scratch, d, lambda, b)?;
         }
@@ -92,7 +106,9 @@ impl<'a, B: Backend> Recorder<'a, B> {
                 )?
             }
         }
-        backend.column_sum(&mut self.p, View::at(&bufs.grads, d.bias, Operand::Plain), cur, b, d.outputs)?;
+        if !fused {
+            backend.column_sum(&mut self.p, bias(), cur, b, d.outputs)?;
+        }
         if i > 0 {
             // dinp = d·Wᵀ: a transposed read of an own W [C, OC], a plain read of a borrowed [OC, C].
             let op = if d.layout == WeightLayout::Own { Operand::Transposed } else { Operand::Plain };
