@@ -43,6 +43,16 @@ unsafe fn pack(out: &mut [f32], x: Strided, width: usize, r0: usize, rows: usize
     }
 }
 
+/// c + x·b: one fused multiply-add where the module is built with relaxed SIMD (rounded once, or
+/// twice where the CPU has no FMA: relaxed SIMD leaves that to the engine), else a multiply and an add.
+#[inline(always)]
+fn madd(x: v128, b: v128, c: v128) -> v128 {
+    #[cfg(target_feature = "relaxed-simd")]
+    return f32x4_relaxed_madd(x, b, c);
+    #[cfg(not(target_feature = "relaxed-simd"))]
+    return f32x4_add(c, f32x4_mul(x, b));
+}
+
 /// The 4×8 product of one A panel and one B panel over `kc`, as 4 rows of 2 vectors.
 #[inline(always)]
 unsafe fn micro_kernel(kc: usize, a: *const f32, b: *const f32) -> [[v128; 2]; MR] {
@@ -54,17 +64,17 @@ unsafe fn micro_kernel(kc: usize, a: *const f32, b: *const f32) -> [[v128; 2]; M
         let b1 = v128_load(b.add(p * NR + 4) as *const v128);
         let a_p = a.add(p * MR);
         let x = f32x4_splat(*a_p);
-        c00 = f32x4_add(c00, f32x4_mul(x, b0));
-        c01 = f32x4_add(c01, f32x4_mul(x, b1));
+        c00 = madd(x, b0, c00);
+        c01 = madd(x, b1, c01);
         let x = f32x4_splat(*a_p.add(1));
-        c10 = f32x4_add(c10, f32x4_mul(x, b0));
-        c11 = f32x4_add(c11, f32x4_mul(x, b1));
+        c10 = madd(x, b0, c10);
+        c11 = madd(x, b1, c11);
         let x = f32x4_splat(*a_p.add(2));
-        c20 = f32x4_add(c20, f32x4_mul(x, b0));
-        c21 = f32x4_add(c21, f32x4_mul(x, b1));
+        c20 = madd(x, b0, c20);
+        c21 = madd(x, b1, c21);
         let x = f32x4_splat(*a_p.add(3));
-        c30 = f32x4_add(c30, f32x4_mul(x, b0));
-        c31 = f32x4_add(c31, f32x4_mul(x, b1));
+        c30 = madd(x, b0, c30);
+        c31 = madd(x, b1, c31);
     }
     [[c00, c01], [c10, c11], [c20, c21], [c30, c31]]
 }

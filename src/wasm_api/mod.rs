@@ -40,6 +40,43 @@ pub fn set_threads(n: usize) -> usize {
     crate::kernels::threads::set_threads(n)
 }
 
+/// The CPU products of this build against the plain-loop reference, for the tests: every transpose,
+/// with and without accumulation, at shapes off the micro-tiles. Returns `{fused, worst}`: whether
+/// the build multiplies and adds in one instruction (relaxed SIMD's), and the largest
+/// |fast − reference| / (|reference| + 1e-3·max |reference|).
+#[wasm_bindgen(js_name = productCheck)]
+pub fn product_check() -> Result<JsValue, JsError> {
+    use crate::kernels::matmul::{matmul, matmul_reference, Operand};
+    #[derive(Serialize)]
+    struct Check {
+        fused: bool,
+        worst: f64,
+    }
+    let values = |len: usize, seed: u32| -> Vec<f32> {
+        (0..len as u32).map(|i| (i.wrapping_mul(2654435761).wrapping_add(seed) % 2001) as f32 / 1000.0 - 1.0).collect()
+    };
+    let mut worst = 0.0f64;
+    for (m, k, n) in [(37, 300, 41), (64, 784, 32), (5, 1000, 7)] {
+        for (op_a, op_b) in [
+            (Operand::Plain, Operand::Plain),
+            (Operand::Transposed, Operand::Plain),
+            (Operand::Plain, Operand::Transposed),
+        ] {
+            for accumulate in [false, true] {
+                let (a, b, start) = (values(m * k, 1), values(k * n, 2), values(m * n, 3));
+                let (mut fast, mut reference) = (start.clone(), start);
+                matmul(&mut fast, &a, op_a, &b, op_b, m, k, n, accumulate);
+                matmul_reference(&mut reference, &a, op_a, &b, op_b, m, k, n, accumulate);
+                let floor = 1e-3 * reference.iter().fold(0.0f32, |x, v| x.max(v.abs())) as f64;
+                for (f, r) in fast.iter().zip(&reference) {
+                    worst = worst.max((f - r).abs() as f64 / (r.abs() as f64 + floor));
+                }
+            }
+        }
+    }
+    to_js(&Check { fused: cfg!(target_feature = "relaxed-simd"), worst })
+}
+
 fn js_error(e: Error) -> JsError {
     JsError::new(&e.message)
 }

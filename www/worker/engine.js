@@ -1,6 +1,7 @@
 // The engine module the worker runs, chosen once as it starts: the threaded build (pkg-threads: wasm
-// atomics and shared memory, helper threads on a pool of Web Workers) where the page is cross-origin
-// isolated and the machine has more than one core, else the single-threaded build (pkg). The
+// atomics and shared memory, helper threads on a pool of Web Workers, relaxed SIMD's fused
+// multiply-add) where the page is cross-origin isolated, the machine has more than one core and the
+// browser has relaxed SIMD, else the single-threaded SIMD128 build (pkg). The
 // `threads` setting then picks how many of the pool's threads the CPU engine uses, at any time. The
 // worker's modules take the engine's classes and functions from here (live bindings, set by `load`).
 
@@ -12,11 +13,19 @@ const pool = { size: 1, why: null };
 const MOST_THREADS = 8;
 const cores = () => Math.min(navigator.hardwareConcurrency || 1, MOST_THREADS);
 
+/** Whether the browser runs relaxed SIMD (the threaded build's fused multiply-add): a one-function
+ * module using i8x16.relaxed_swizzle, validated. */
+function relaxedSimd() {
+  const body = [0, 65, 1, 253, 15, 65, 2, 253, 15, 253, 128, 2, 11];
+  return WebAssembly.validate(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, body.length + 2, 1, body.length, ...body]));
+}
+
 /** Loads the engine (once; later calls do nothing). */
 export async function load() {
   if (module) return;
   if (!self.crossOriginIsolated) pool.why = 'this page is not cross-origin isolated';
   else if (cores() === 1) pool.why = 'this machine has one core';
+  else if (!relaxedSimd()) pool.why = 'this browser has no relaxed SIMD, which the threaded build uses';
   else {
     try {
       const threaded = await import('../../pkg-threads/ae_playground.js');
