@@ -2,7 +2,7 @@
 //! optim.rs or matmul.rs (each with its finite-difference check), recorded as a closure over the
 //! backend's memory. Generic over the float type, so gradient checks run the training step in f64.
 
-use super::{Backend, Memory, Program, StepValues, View};
+use super::{Backend, Program, StepValues, View};
 use crate::error::Result;
 use crate::kernels::matmul::matmul;
 use crate::model::corrupt::Noise;
@@ -15,6 +15,8 @@ use crate::model::penalties;
 use crate::model::rbm;
 use crate::real::Real;
 use std::cell::{Ref, RefCell, RefMut};
+
+mod memory;
 
 /// A buffer of a `CpuBackend`: its place in the backend's memory.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -75,58 +77,6 @@ pub(super) fn read<T>(m: &Cells<T>, b: CpuBuffer) -> Ref<'_, Vec<T>> {
 
 pub(super) fn write<T>(m: &Cells<T>, b: CpuBuffer) -> RefMut<'_, Vec<T>> {
     m[b.0].borrow_mut()
-}
-
-impl<T: Real> Memory for CpuBackend<T> {
-    type Buffer = CpuBuffer;
-    type Launch = CpuLaunch<T>;
-
-    fn check_fits(&self, label: &'static str, len: usize) -> Result<()> {
-        if len > isize::MAX as usize / std::mem::size_of::<T>() {
-            return Err(crate::error::Error::new(format!("{label} needs {len} values, more than memory holds")));
-        }
-        Ok(())
-    }
-
-    fn zeros(&self, _label: &'static str, len: usize) -> Result<CpuBuffer> {
-        let mut memory = self.memory.borrow_mut();
-        memory.push(RefCell::new(vec![T::zero(); len]));
-        Ok(CpuBuffer(memory.len() - 1))
-    }
-
-    fn upload(&self, label: &'static str, values: &[f32]) -> Result<CpuBuffer> {
-        let buffer = self.zeros(label, values.len())?;
-        self.write(&buffer, values);
-        Ok(buffer)
-    }
-
-    fn write(&self, buffer: &CpuBuffer, values: &[f32]) {
-        let memory = self.memory.borrow();
-        let mut target = memory[buffer.0].borrow_mut();
-        target.iter_mut().zip(values).for_each(|(t, &v)| *t = T::of(v as f64));
-    }
-
-    fn read(
-        &self,
-        buffer: &CpuBuffer,
-        len: usize,
-    ) -> impl std::future::Future<Output = Result<Vec<f32>>> + 'static + use<T> {
-        let values = self.memory.borrow()[buffer.0].borrow()[..len].iter().map(|v| v.to_f32().unwrap()).collect();
-        std::future::ready(Ok(values))
-    }
-
-    fn free(&self, buffer: &CpuBuffer) {
-        *self.memory.borrow()[buffer.0].borrow_mut() = Vec::new();
-    }
-
-    fn run(&self, zero: &CpuBuffer, programs: &[&Program<Self>], step: StepValues) -> Result<()> {
-        let memory = self.memory.borrow();
-        memory[zero.0].borrow_mut().fill(T::zero());
-        for launch in programs.iter().flat_map(|p| p.iter()) {
-            launch(&memory, step);
-        }
-        Ok(())
-    }
 }
 
 #[allow(clippy::too_many_arguments)]
