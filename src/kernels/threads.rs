@@ -26,6 +26,7 @@ pub const THREADED: bool = cfg!(any(not(target_arch = "wasm32"), target_feature 
 /// force (1 where the build has no threads; in the browser at most the pool's workers and this one).
 pub fn set_threads(n: usize) -> usize {
     let n = if THREADED { n.clamp(1, 1 + crew::start_helpers(n.max(1) - 1, spawn)) } else { 1 };
+    crew::set_taking_part(n - 1);
     THREADS.store(n, Ordering::Relaxed);
     n
 }

@@ -1,6 +1,7 @@
 //! f32 matrix product for wasm with SIMD128, C = A·B + β·C on strided matrices (either operand may be
 //! transposed by its strides): blocked and packed as in BLIS, around a 4×8 micro-kernel written with
-//! wasm's vector instructions. wasm has no fused multiply-add, so each step is a multiply and an add;
+//! wasm's vector instructions. SIMD128 has no fused multiply-add, so each step is a multiply and an
+//! add; built with relaxed SIMD (the threaded module) it is one `f32x4.relaxed_madd` (`madd`).
 //! 8 accumulators, 2 vectors of B and one broadcast of A fit the 16 vector registers V8 uses on x86.
 
 use core::arch::wasm32::*;

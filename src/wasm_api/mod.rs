@@ -40,8 +40,8 @@ pub fn set_threads(n: usize) -> usize {
     crate::kernels::threads::set_threads(n)
 }
 
-/// The CPU products of this build against the plain-loop reference, for the tests: every transpose,
-/// with and without accumulation, at shapes off the micro-tiles. Returns `{fused, worst}`: whether
+/// The CPU products of this build against the plain-loop reference, for the tests: plain and either
+/// operand transposed, with and without accumulation, at shapes off the micro-tiles. Returns `{fused, worst}`: whether
 /// the build multiplies and adds in one instruction (relaxed SIMD's), and the largest
 /// |fast − reference| / (|reference| + 1e-3·max |reference|).
 #[wasm_bindgen(js_name = productCheck)]

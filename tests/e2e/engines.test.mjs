@@ -4,9 +4,8 @@
 // Content-Security-Policy, trains a convolutional autoencoder and draws its maps, reads uploads (a CSV,
 // a folder of images), exports and imports a model, resumes after a reload (IndexedDB), embeds, and
 // never stalls at "starting…" (a "C" locale, a charts library that fails, a view that throws, a
-// page that cannot start, storage that never answers), runs on 2 threads where cross-origin isolated
-// (the same test loss as on 1) and on one inside a page that is not, and each build's products (SIMD128,
-// relaxed SIMD's fused multiply-add) stay as close to the reference. Firefox also trains on its own WebGPU
+// page that cannot start, storage that never answers), and runs on one thread inside a page that is
+// not cross-origin isolated (threads.test.mjs has the threads where it is). Firefox also trains on its own WebGPU
 // (lavapipe). Writes artifacts/engines.json (the README's browser table) and a screenshot of each.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -226,54 +225,6 @@ for (const name of ENGINES) {
       await page.waitFor(() => /Resumed the run/.test(document.getElementById('run-status').textContent), null, { what: 'the resumed run' });
       assert.equal(await page.evaluate(() => window.aePlayground.metrics().step), 40);
       await page.close();
-    });
-
-    test("the products of each build the engine can run, against the reference: SIMD128's, and relaxed SIMD's fused", async () => {
-      const page = await engine.newPage();
-      await openPlayground(page, servers.page.url);
-      const checks = await page.evaluate(async (relaxed) => {
-        const check = async (path) => {
-          const m = await import(path);
-          await m.default();
-          return m.productCheck();
-        };
-        return { simd128: await check('/pkg/ae_playground.js'), relaxed: relaxed ? await check('/pkg-threads/ae_playground.js') : null };
-      }, found[name]?.features?.relaxedSimd ?? name !== 'webkit');
-      // Sums of up to 1,000 products of values in −1..1 in f32, against f64: a few 1e-4 where they
-      // cancel (relative to |reference| + 1e-3 of the largest). Fused multiply-adds round once where
-      // SIMD128 rounds twice: the sums' errors differ element by element, not in size.
-      console.log(`${name}: products' worst relative difference, SIMD128 ${checks.simd128.worst.toExponential(2)}, relaxed SIMD ${checks.relaxed?.worst.toExponential(2) ?? '–'}`);
-      assert.equal(checks.simd128.fused, false);
-      assert.ok(checks.simd128.worst < 1e-3, `SIMD128 products: worst relative difference ${checks.simd128.worst}`);
-      if (name === 'webkit') assert.equal(checks.relaxed, null, 'WebKit has no relaxed SIMD');
-      else {
-        assert.equal(checks.relaxed.fused, true);
-        assert.ok(checks.relaxed.worst < 1e-3 && checks.relaxed.worst <= 1.5 * checks.simd128.worst, `relaxed SIMD products: worst relative difference ${checks.relaxed.worst}, SIMD128's ${checks.simd128.worst}`);
-      }
-      (found[name] ??= {}).products = checks;
-      assert.deepEqual(page.errors, []);
-      await page.close();
-    });
-
-    test('threaded where cross-origin isolated: 2 threads reach the test loss of 1, bit for bit', async () => {
-      const losses = {};
-      for (const threads of ['2', '1']) {
-        const page = await engine.newPage();
-        await openPlayground(page, `${servers.page.url}#threads=${threads}&hidden=128,32`);
-        assert.ok(await page.evaluate(() => crossOriginIsolated), 'the page is cross-origin isolated');
-        const metrics = await page.evaluate(async () => ({ ...(await window.aePlayground.train({ steps: 60 })), threads: window.aePlayground.metrics().threads }));
-        // WebKitGTK 2.50 has no relaxed SIMD, which the threaded build uses (and refuses to pass a
-        // wasm module to the pool's workers: a DataCloneError): the page says so and runs on one thread.
-        const refused = name === 'webkit';
-        if (refused) assert.equal(metrics.threads, '1 thread: this browser has no relaxed SIMD, which the threaded build uses');
-        else assert.equal(metrics.threads, threads === '2' ? '2 threads' : '1 thread: as set');
-        assert.ok((await page.evaluate(() => document.getElementById('backend').textContent)).startsWith(`Backend: CPU, ${metrics.threads.replace(/: (.*)$/, ' ($1)')} — `));
-        losses[threads] = metrics.testLoss;
-        assert.deepEqual(page.errors, []);
-        await page.close();
-      }
-      assert.equal(losses['2'], losses['1'], 'the test loss after 60 steps on 2 threads and on 1');
-      (found[name] ??= {}).threads = name === 'webkit' ? '1 (no relaxed SIMD)' : '2 where isolated';
     });
 
     test('the <ae-playground> element and a plain iframe on another origin that is not isolated: one thread, and why', async () => {

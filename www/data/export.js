@@ -21,7 +21,7 @@ export function installExport(controller, showMessage) {
   $('export-weights').onclick = async () => {
     try {
       save('model.safetensors', await controller.exportWeights());
-      const { dataset, engine, ...config } = controller.state;
+      const { dataset, engine, threads, ...config } = controller.state;
       save('model.json', JSON.stringify(config, null, 2), 'application/json');
     } catch (e) {
       fail(e);

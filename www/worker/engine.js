@@ -2,7 +2,8 @@
 // atomics and shared memory, helper threads on a pool of Web Workers, relaxed SIMD's fused
 // multiply-add) where the page is cross-origin isolated, the machine has more than one core and the
 // browser has relaxed SIMD, else the single-threaded SIMD128 build (pkg). The
-// `threads` setting then picks how many of the pool's threads the CPU engine uses, at any time. The
+// `threads` setting then picks how many of the pool's threads the CPU engine uses (as any setting, a
+// change of it builds the model afresh). The
 // worker's modules take the engine's classes and functions from here (live bindings, set by `load`).
 
 export let Playground, Data, Gpu, UploadReader, digitsScene, modelFileSettings, mosaicScene, procrustes2d, segmentationData, syntheticDataset, zipImages;
@@ -11,6 +12,8 @@ let module = null;
 const pool = { size: 1, why: null };
 // More threads than this rarely pay for a batch of 64, and each is a Web Worker with its own stack.
 const MOST_THREADS = 8;
+// How long the pool's workers may take to start.
+const START_MS = 10_000;
 const cores = () => Math.min(navigator.hardwareConcurrency || 1, MOST_THREADS);
 
 /** Whether the browser runs relaxed SIMD (the threaded build's fused multiply-add): a one-function
@@ -30,7 +33,11 @@ export async function load() {
     try {
       const threaded = await import('../../pkg-threads/ae_playground.js');
       await threaded.default();
-      await threaded.initThreadPool(cores() - 1); // the helpers' workers; this worker is the first thread
+      // The helpers' workers (this worker is the first thread). A worker that cannot start never
+      // answers: after START_MS the page goes on with the single-threaded build.
+      let timer;
+      const late = new Promise((_, fail) => (timer = setTimeout(() => fail(new Error(`its workers did not start in ${START_MS / 1000} s`)), START_MS)));
+      await Promise.race([threaded.initThreadPool(cores() - 1), late]).finally(() => clearTimeout(timer));
       pool.size = cores();
       return useModule(threaded);
     } catch (e) {
@@ -51,10 +58,11 @@ export function useModule(m) {
 /** Sets the threads the CPU engine uses now (the `threads` setting: 'auto', every thread the build
  * has, or a number, at most those); says how many and, where fewer than asked, why: {count, text}. */
 export function useThreads(setting) {
-  const wanted = setting === undefined || setting === 'auto' ? pool.size : Math.max(1, Number(setting));
+  const auto = setting === undefined || setting === 'auto';
+  const wanted = auto ? pool.size : Math.max(1, Number(setting));
   const count = module.setThreads(Math.min(wanted, pool.size));
-  const why = count === 1 && pool.size === 1 ? pool.why
-    : count === 1 ? 'as set'
+  const why = count === 1 && wanted === 1 && !auto ? 'as set'
+    : count === 1 ? pool.why ?? 'the pool started no helper'
     : count < wanted ? `this machine's cores (at most ${MOST_THREADS}) give ${pool.size}`
     : null;
   return { count, text: `${count} thread${count === 1 ? '' : 's'}${why ? `: ${why}` : ''}` };

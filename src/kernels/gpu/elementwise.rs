@@ -3,9 +3,6 @@
 
 use super::GpuContext;
 use crate::error::{Error, Result};
-use crate::model::corrupt::Noise;
-use crate::model::optim::{ADAM_BETA1, ADAM_BETA2};
-use crate::train::backend::StepValues;
 
 /// Invocations per workgroup; a loss sum covers one workgroup's values.
 const WORKGROUP: u32 = crate::train::backend::LOSS_SUM_SPAN as u32;
@@ -143,30 +140,6 @@ pub struct Launch {
     pub uniform: wgpu::Buffer,
     bind_group: wgpu::BindGroup,
     groups: u32,
-}
-
-impl Launch {
-    /// The uniform for this step, where it changes per step: the corruption's and sampling's stream
-    /// keys, the learning rate and Adam's bias corrections (None: as recorded).
-    pub fn params_for(&self, step: &StepValues) -> Option<Params> {
-        let recorded = self.params;
-        Some(match (self.entry, step.corrupt) {
-            (Entry::Corrupt, Some(stream)) => Params { keys: Noise::streams(stream).map(|s| s.key()), ..recorded },
-            // No stream: the batch passes through clean, as on the CPU (rates 0 change nothing).
-            (Entry::Corrupt, None) => Params { masking: 0.0, salt_pepper: 0.0, gaussian: 0.0, ..recorded },
-            (Entry::Adam, _) => {
-                let t = step.t as i32;
-                let (c1, c2) = (1.0 - ADAM_BETA1.powi(t), 1.0 - ADAM_BETA2.powi(t));
-                Params { c1, c2, lr: step.learning_rate, ..recorded }
-            }
-            (Entry::Sgd, _) => Params { lr: step.learning_rate, ..recorded },
-            (Entry::SampleUnits, _) => match step.sample {
-                Some(stream) => Params { k: 1, keys: [stream.substream(recorded.draw).key(), 0, 0, 0], ..recorded },
-                None => Params { k: 0, ..recorded },
-            },
-            _ => return None,
-        })
-    }
 }
 
 pub struct Elementwise {

@@ -4,9 +4,9 @@
 
 use super::{Backend, Memory, Program, StepValues, View};
 use crate::error::Result;
-use crate::kernels::gpu::conv::{ConvKernels, ConvLaunch};
-use crate::kernels::gpu::elementwise::{act_code, Elementwise, Entry, Launch, Params};
-use crate::kernels::gpu::matmul::{GpuMatmul, Product};
+use crate::kernels::gpu::conv::ConvKernels;
+use crate::kernels::gpu::elementwise::{act_code, Elementwise, Entry, Params};
+use crate::kernels::gpu::matmul::GpuMatmul;
 use crate::kernels::gpu::{Dispatches, GpuContext};
 use crate::model::corrupt::Noise;
 use crate::model::layers::{Activation, Loss};
@@ -14,20 +14,18 @@ use crate::model::net::Dense;
 use crate::model::optim::{Optimizer, OptimizerKind, ADAM_BETA1, ADAM_BETA2, ADAM_EPS};
 use std::future::Future;
 
+mod launches;
+pub use launches::GpuLaunch;
+
 /// The device and the kernels' pipelines, built once.
 pub struct GpuBackend {
     pub ctx: GpuContext,
     pub matmul: GpuMatmul,
     elementwise: Elementwise,
     pub(super) conv: ConvKernels,
-    /// Dispatches recorded so far, by kernel family: what a step costs in launches (tests/gpu_dispatches.rs).
+    /// Dispatches submitted since the backend was made, by kernel family, summed over steps (read
+    /// before and after a step: tests/gpu_dispatches.rs).
     pub dispatches: std::cell::Cell<Dispatches>,
-}
-
-pub enum GpuLaunch {
-    Matmul(Product),
-    Elementwise(Launch),
-    Conv(ConvLaunch),
 }
 
 impl GpuBackend {
@@ -92,13 +90,7 @@ impl Memory for GpuBackend {
 
     fn run(&self, zero: &wgpu::Buffer, programs: &[&Program<Self>], step: StepValues) -> Result<()> {
         let launches = || programs.iter().flat_map(|p| p.iter());
-        // The values that change per step: the corruption's and sampling's stream keys, the learning
-        // rate and Adam's bias corrections.
-        for launch in launches() {
-            let GpuLaunch::Elementwise(l) = launch else { continue };
-            let Some(params) = l.params_for(&step) else { continue };
-            self.ctx.queue.write_buffer(&l.uniform, 0, bytemuck::bytes_of(&params));
-        }
+        launches::write_step_values(&self.ctx.queue, launches(), &step);
         let mut encoder = self.ctx.device.create_command_encoder(&Default::default());
         encoder.clear_buffer(zero, 0, None);
         {
