@@ -1,8 +1,11 @@
 // npm run bench: serves dist/, runs the side-by-side page (www/bench/versus.html: this engine against TF.js
-// on the same network, weights and batches) in headless Chromium, then measures the playground's page
-// load, and prints the results as markdown with the machine, the browser and the date.
+// and jax-js on the same network, weights and batches, on 1 and N threads) in headless Chromium, times the
+// same step in native PyTorch on 1 and N threads where its environment is ($AE_TORCH_ENV), then measures
+// the playground's page load, and prints the results as markdown with the machine, the browser and the date.
 // Usage: node scripts/bench.mjs [--quick]
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { serve } from './serve.mjs';
 import { launch } from './chromium.mjs';
 
@@ -15,6 +18,67 @@ const mhz = Number(cpu.match(/cpu MHz\s*:\s*([\d.]+)/)?.[1] ?? NaN);
 // 2 mul + 2 add of 4 lanes a cycle: 16 flops per cycle. A VM reports its nominal clock; the core may
 // run faster (boost), so the peak is also given at the clock the fastest product implies at least.
 const peak = (16 * mhz) / 1000;
+
+// The same step in PyTorch (784-256-64-256-784 sigmoid, squared error summed per sample / batch, Adam
+// 0.001, batch 64), on 1 and on N threads in turns (A B A B) after a warm-up, as the page times its nets:
+// prints {"version", "<threads>": median ms per step}. The weights are PyTorch's own initialisation and
+// the batch one fixed random batch: only the time is compared (the page checks the losses).
+const TORCH_STEP = `
+import json, statistics, sys, time, torch
+n, turns, steps = map(int, sys.argv[1:4])
+torch.manual_seed(1)
+x = torch.rand(64, 784)
+def make():
+    widths = [784, 256, 64, 256, 784]
+    net = torch.nn.Sequential(*[m for a, b in zip(widths, widths[1:]) for m in (torch.nn.Linear(a, b), torch.nn.Sigmoid())])
+    opt = torch.optim.Adam(net.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-8)
+    def step():
+        opt.zero_grad()
+        loss = ((net(x) - x) ** 2).sum() / 64
+        loss.backward()
+        opt.step()
+        return loss
+    return step
+runs = {k: make() for k in sorted({1, n})}
+times = {k: [] for k in runs}
+for k, step in runs.items():
+    torch.set_num_threads(k)
+    for _ in range(10): step()
+for _ in range(turns):
+    for k, step in runs.items():
+        torch.set_num_threads(k)
+        start = time.perf_counter()
+        for _ in range(steps): loss = step()
+        loss.item()
+        times[k].append((time.perf_counter() - start) / steps * 1000)
+print(json.dumps({"version": torch.__version__, **{str(k): statistics.median(t) for k, t in times.items()}}))
+`;
+
+/** PyTorch's ms per step on 1 and `n` threads ({version, 1, n}), or {why} where it cannot run. */
+function pytorch(n) {
+  const env = process.env.AE_TORCH_ENV ?? `${homedir()}/.cache/ae-playground/torch`;
+  const python = `${env}/bin/python`;
+  if (!existsSync(python)) return { why: `no PyTorch environment at ${env} (scripts/setup.sh --test makes it)` };
+  const { OPENBLAS_CORETYPE, OPENBLAS_L2_SIZE, ...childEnv } = process.env; // as TOOLCHAIN.md measured it
+  const run = spawnSync(python, ['-c', TORCH_STEP, String(n), quick ? '2' : '7', quick ? '5' : '20'], { encoding: 'utf8', env: childEnv, timeout: 300_000 });
+  if (run.status !== 0) return { why: `PyTorch failed: ${(run.stderr || run.error?.message || '').trim().split('\n').at(-1)}` };
+  return JSON.parse(run.stdout.trim().split('\n').at(-1));
+}
+
+/** Rows for PyTorch's times and the ratios of ours (threaded build, in a worker) to them. */
+function pytorchRows(report) {
+  const n = report.threads?.n ?? 1;
+  const torch = pytorch(n);
+  if (torch.why) return [['ms per step (CPU, threads)', 'PyTorch (native)', `not measured: ${torch.why}`]];
+  const rows = [];
+  const counts = [...new Set([1, n])];
+  for (const k of counts) rows.push(['ms per step (CPU, threads)', `PyTorch ${torch.version} native, ${k} thread${k === 1 ? '' : 's'} (torch.set_num_threads)`, `${torch[k].toFixed(2)} ms`]);
+  for (const k of counts) {
+    const ours = report.timing[`ours@${k}`];
+    if (ours) rows.push(['ratio', `ours / PyTorch, ${k} thread${k === 1 ? '' : 's'}`, `${(ours / torch[k]).toFixed(2)}×`]);
+  }
+  return rows;
+}
 
 /** Loads the playground 3 times, each in a fresh context (empty cache): the median time from
  * navigation to the first reconstruction drawn, and the bytes transferred (bodies as sent, i.e.
@@ -52,13 +116,16 @@ try {
   page.on('console', (m) => m.type() === 'error' && console.error(`page: ${m.text()}`));
   await page.goto(`${url}www/bench/versus.html${quick ? '#quick' : ''}`);
   const report = await page.evaluate(() => window.aeVersus.done);
-  console.log(`Side by side with TF.js ${report.tfjs.version}: ${browser.version()}, ${model} at ${mhz.toFixed(0)} MHz (${quick ? 'quick run, ' : ''}${new Date().toISOString().slice(0, 10)})\n`);
+  const torchRows = pytorchRows(report);
+  console.log(`Side by side with TF.js ${report.tfjs.version} and jax-js 0.1.25: ${browser.version()}, ${model} at ${mhz.toFixed(0)} MHz (${quick ? 'quick run, ' : ''}${new Date().toISOString().slice(0, 10)})\n`);
   console.log('| what | engine | result |\n|---|---|---|');
   for (const r of report.rows) console.log(`| ${r.what} | ${r.engine} | ${r.result} |`);
-  const best = Math.max(...report.gemm.flatMap((g) => [g.ours, g.tfjs]));
+  for (const r of torchRows) console.log(`| ${r.join(' | ')} |`);
+  const best = Math.max(...report.gemm.flatMap((g) => [g.ours, g.tfjs])); // jax-js's fused multiply-add has another peak
   console.log(`\nSIMD128 peak of one core: 4 lanes × (2 mul + 2 add pipes) × ${(mhz / 1000).toFixed(2)} GHz (nominal) = ${peak.toFixed(1)} GFLOPS`);
   if (best > peak) console.log(`The fastest product (${best.toFixed(1)} GFLOPS) exceeds that: the core runs at ${(best / 16).toFixed(2)} GHz or more.`);
-  for (const g of report.gemm) console.log(`GEMM ${g.product} 512³: ours ${(100 * g.ours / peak).toFixed(0)}% of the nominal peak, TF.js wasm ${(100 * g.tfjs / peak).toFixed(0)}%`);
+  for (const g of report.gemm) console.log(`GEMM ${g.product} 512³: ours ${(100 * g.ours / peak).toFixed(0)}% of the nominal peak, TF.js wasm ${(100 * g.tfjs / peak).toFixed(0)}%${g.jax ? `, jax-js wasm ${(100 * g.jax / peak).toFixed(0)}%` : ''}`);
+  console.log('(jax-js multiplies with relaxed SIMD\'s fused multiply-add where the browser has it, as Chromium does: its peak is not bound by the mul + add count above.)');
   console.log(`\n${await pageLoad(browser)}`);
 } finally {
   await browser.close();

@@ -1,12 +1,16 @@
-// The side-by-side benchmark: this playground's engine and TF.js train the same autoencoder from the
-// same initial weights on the same MNIST batches, in turns (A B A B) after a warm-up, and the page
-// reports the median milliseconds per step of each, their ratio, and whether both reached the same
-// loss; then a GEMM micro-benchmark (512³, plain and transposed) and, where WebGPU is, the same step
-// on the GPU. window.aeVersus = {done: Promise<report>} for scripts/bench.mjs and the tests.
+// The side-by-side benchmark: this playground's engine, TF.js and jax-js train the same autoencoder from the
+// same initial weights on the same MNIST batches, in turns (A B C A B C) after a warm-up, and the page
+// reports each one's median milliseconds per step, their ratios, and whether all reached the same losses:
+// on the page's main thread (ours single-threaded, TF.js wasm on 1 thread, TF.js cpu), then in dedicated
+// workers on 1 and on N threads (threads.js); then a GEMM micro-benchmark (512³, plain and transposed) and,
+// where WebGPU is, the same step on the GPU. window.aeVersus = {done: Promise<report>} for
+// scripts/bench.mjs and the tests.
 import init, { Data, Gpu, Playground, benchMatmul } from '../../pkg-bench/ae_playground.js';
+import { agreement, median, quick, report, row, status, timing } from './report.js';
+import { tfNet } from './tf-net.js';
+import { workerNets } from './threads.js';
 
 const tf = globalThis.tf;
-const quick = location.hash.includes('quick');
 const BATCH = 64;
 const CONFIG = {
   hidden: [256, 64, 256],
@@ -22,22 +26,7 @@ const CONFIG = {
 const CHECK_STEPS = quick ? 10 : 50;
 const TURNS = quick ? 2 : 7;
 const PLAN = { ours: [5, quick ? 5 : 20], wasm: [3, quick ? 2 : 5], cpu: [1, 1] };
-
-const report = { quick, userAgent: navigator.userAgent, rows: [], agreement: [], timing: {}, gemm: [], webgpu: null };
-const body = document.querySelector('#results tbody');
-const status = (text) => (document.getElementById('status').textContent = text);
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-
-function row(what, engine, result) {
-  report.rows.push({ what, engine, result });
-  const tr = document.createElement('tr');
-  for (const text of [what, engine, result]) tr.append(Object.assign(document.createElement('td'), { textContent: text }));
-  body.append(tr);
-}
+const LABELS = { ours: 'ours (wasm SIMD128, one thread)', wasm: 'TF.js wasm, 1 thread', cpu: 'TF.js cpu' };
 
 /** Batch s of the engine's own schedule (its shuffles, from its seed), as values. */
 function schedule(playground, nTrain) {
@@ -73,79 +62,17 @@ function ourNet(data, gpu) {
   };
 }
 
-/** TF.js's copy of the net on `backend`: variables from our initial layers, Adam with our constants,
- * and the loss as ours (squared error summed per sample, averaged over the batch). */
-async function tfNet(backend, layers, batchOf) {
+/** TF.js's copy of the net (tf-net.js) on `backend` of this page, fed batch after batch of `batchOf`. */
+async function pageTfNet(backend, layers, batchOf) {
   await tf.setBackend(backend);
-  const vars = layers.map((l) => ({
-    w: tf.variable(tf.tensor2d(l.weight, [l.inputs, l.outputs])),
-    b: tf.variable(tf.tensor1d(l.bias)),
-  }));
-  const width = layers[0].inputs;
-  const optimizer = tf.train.adam(0.001, 0.9, 0.999, 1e-8);
+  const net = tfNet(tf, layers, BATCH);
   let step = 0;
   return {
     use: async () => {
       if (tf.getBackend() !== backend) await tf.setBackend(backend);
     },
-    async train(n) {
-      let cost = null;
-      for (let i = 0; i < n; i++) {
-        cost?.dispose();
-        const values = batchOf(step++);
-        cost = tf.tidy(() => {
-          const x = tf.tensor2d(values, [BATCH, width]);
-          return optimizer.minimize(() => {
-            let h = x;
-            for (const v of vars) h = tf.sigmoid(tf.add(tf.matMul(h, v.w), v.b));
-            return tf.div(tf.sum(tf.squaredDifference(h, x)), BATCH);
-          }, true);
-        });
-      }
-      const loss = (await cost.data())[0];
-      cost.dispose();
-      return loss;
-    },
+    train: (n) => net.train(Array.from({ length: n }, () => batchOf(step++))),
   };
-}
-
-/** Trains each net CHECK_STEPS steps, one at a time, and records the first and last batch losses. */
-async function agreement(nets) {
-  const losses = {};
-  for (const [name, net] of Object.entries(nets)) {
-    status(`loss check: ${name}…`);
-    await net.use();
-    losses[name] = [];
-    for (let s = 0; s < CHECK_STEPS; s++) losses[name].push(await net.train(1));
-  }
-  const [ref, ...others] = Object.keys(nets);
-  for (const name of others) {
-    const relative = (i) => Math.abs(losses[name][i] - losses[ref][i]) / losses[ref][i];
-    const worst = Math.max(...losses[name].map((_, i) => relative(i)));
-    const entry = { engine: name, reference: ref, steps: CHECK_STEPS, first: [losses[ref][0], losses[name][0]], last: [losses[ref].at(-1), losses[name].at(-1)], worst };
-    report.agreement.push(entry);
-    row(`loss after ${CHECK_STEPS} steps`, `${ref} vs ${name}`, `${entry.last[0].toFixed(3)} vs ${entry.last[1].toFixed(3)} (from ${entry.first[0].toFixed(3)}; worst step differs by ${(worst * 100).toFixed(3)}%)`);
-  }
-}
-
-/** Median ms per step of each net over TURNS turns taken in order, after each net's warm-up. */
-async function timing(nets, plan) {
-  const times = Object.fromEntries(Object.keys(nets).map((name) => [name, []]));
-  for (const [name, net] of Object.entries(nets)) {
-    await net.use();
-    await net.train(plan[name][0]);
-  }
-  for (let turn = 0; turn < TURNS; turn++) {
-    for (const [name, net] of Object.entries(nets)) {
-      status(`timing: turn ${turn + 1} of ${TURNS}, ${name}…`);
-      await net.use();
-      const steps = plan[name][1];
-      const start = performance.now();
-      await net.train(steps);
-      times[name].push((performance.now() - start) / steps);
-    }
-  }
-  return Object.fromEntries(Object.entries(times).map(([name, t]) => [name, median(t)]));
 }
 
 /** GFLOPS of TF.js's matMul (current backend) at n³: median of 5 runs of about `seconds`/5 each. */
@@ -167,15 +94,18 @@ function tfMatmul(n, transposeA, transposeB, seconds) {
   return (2 * n ** 3) / (median(runs) / 1000) / 1e9;
 }
 
-async function gemm() {
+/** Ours and TF.js's on this page, jax-js's in its worker (`jaxGemm`, or none): all on one thread. */
+async function gemm(jaxGemm) {
   await tf.setBackend('wasm');
   const seconds = quick ? 0.1 : 1;
   for (const [product, ta, tb, what] of [['ab', false, false, 'A·B (forward)'], ['atb', true, false, 'Aᵀ·B (weight gradient)'], ['abt', false, true, 'A·Bᵀ (input gradient)']]) {
     status(`GEMM 512³ ${what}…`);
     const ours = benchMatmul(512, product, seconds / 5);
     const theirs = tfMatmul(512, ta, tb, seconds);
-    report.gemm.push({ product, ours, tfjs: theirs });
-    row(`GEMM 512³ ${what}`, 'ours vs TF.js wasm', `${ours.toFixed(1)} vs ${theirs.toFixed(1)} GFLOPS`);
+    const jax = jaxGemm ? await jaxGemm({ n: 512, product, seconds }) : null;
+    report.gemm.push({ product, ours, tfjs: theirs, jax });
+    const figures = [ours, theirs, ...(jax ? [jax] : [])].map((g) => g.toFixed(1)).join(' vs ');
+    row(`GEMM 512³ ${what}`, `ours vs TF.js wasm${jax ? ' vs jax-js wasm' : ''} (1 thread)`, `${figures} GFLOPS`);
   }
 }
 
@@ -188,35 +118,67 @@ async function webgpu(data, batchOf) {
   const ours = ourNet(data, gpu);
   let theirs;
   try {
-    theirs = await tfNet('webgpu', ours.playground.layers(), batchOf);
+    theirs = await pageTfNet('webgpu', ours.playground.layers(), batchOf);
   } catch (e) {
     row('WebGPU', 'TF.js webgpu', `not available: ${e.message ?? e}`);
     return;
   }
   const nets = { 'ours (WebGPU)': ours, 'TF.js webgpu': theirs };
-  const times = await timing(nets, { 'ours (WebGPU)': [1, quick ? 1 : 2], 'TF.js webgpu': [1, quick ? 1 : 2] });
+  const times = await timing(nets, { 'ours (WebGPU)': [1, quick ? 1 : 2], 'TF.js webgpu': [1, quick ? 1 : 2] }, TURNS);
   report.webgpu = { adapter: gpu.adapter, software: gpu.software, times };
   for (const [name, ms] of Object.entries(times)) row('ms per step (WebGPU)', name, `${ms.toFixed(1)} ms on ${gpu.adapter}`);
   if (gpu.software) row('note', gpu.adapter, 'a software adapter: these WebGPU figures check the path, not GPU speed');
 }
 
+/** The rows of the thread-count nets: what each engine runs, its times, and the ratios to ours. */
+function threadRows(threads) {
+  const { n, counts, info } = threads;
+  const t = report.timing;
+  row('threads', `N = ${n}`, `every thread of this machine (navigator.hardwareConcurrency ${navigator.hardwareConcurrency}, at most 8); each engine in its own dedicated worker`);
+  const tfDefault = Math.min(8, Math.max(1, Math.floor((navigator.hardwareConcurrency || 1) / 2)));
+  row('TF.js threads', `${info.tfjs[counts.at(-1)].version}`, `${counts.map((k) => `asked ${k}, runs ${info.tfjs[k].threads}`).join('; ')} (its default here: ${tfDefault}, hardwareConcurrency / 2)`);
+  row('jax-js threads', '0.1.25', info.jax.pool ? `a pool of ${info.jax.pool} workers for its asynchronous reads; 1 thread: its synchronous path` : 'no worker pool (no shared memory): 1 thread only');
+  for (const name of Object.keys(threads.nets)) row('ms per step (CPU, threads)', threads.labels[name], `${t[name].toFixed(2)} ms`);
+  if (n > 1) {
+    const same = report.losses['ours@1'].every((l, i) => l === report.losses[`ours@${n}`][i]);
+    report.threads.identical = same;
+    row('ours, 1 vs N threads', `${CHECK_STEPS} steps`, same ? 'the same losses, bit for bit' : 'the losses DIFFER');
+    row('ratio', `ours ${n} threads / ours 1 thread`, `${(t[`ours@${n}`] / t['ours@1']).toFixed(2)}× the 1-thread time`);
+  }
+  for (const k of counts) {
+    for (const [peer, label] of [['jax', 'jax-js'], ['tfjs', 'TF.js wasm']]) {
+      if (t[`${peer}@${k}`]) row('ratio', `${label} / ours, ${k} thread${k === 1 ? '' : 's'}`, `${(t[`${peer}@${k}`] / t[`ours@${k}`]).toFixed(2)}×`);
+    }
+  }
+}
+
 async function run() {
   await init();
   tf.wasm.setWasmPaths(new URL('../../vendor/tfjs/', import.meta.url).href);
+  tf.wasm.setThreadsCount(1); // TF.js on this page: one thread, as ours here; its threads are measured in workers
   const response = await fetch(new URL('../../data/mnist.aepk', import.meta.url));
   const data = Data.fromPacked(new Uint8Array(await response.arrayBuffer()));
   const ours = ourNet(data, null);
   const nTrain = ours.playground.dataset().nTrain;
   const batchOf = schedule(ours.playground, nTrain);
   const layers = ours.playground.layers();
-  const nets = { ours, wasm: await tfNet('wasm', layers, batchOf), cpu: await tfNet('cpu', layers, batchOf) };
-  report.tfjs = { version: tf.version_core, simd: await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'), threads: await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT') };
-  row('TF.js', `${tf.version_core}`, `wasm backend: SIMD ${report.tfjs.simd ? 'on' : 'off'}, threads ${report.tfjs.threads ? 'on' : 'off (one thread)'}`);
-  await agreement(nets);
-  report.timing = await timing(nets, PLAN);
-  for (const [name, ms] of Object.entries(report.timing)) row('ms per step (CPU)', name === 'ours' ? 'ours (wasm SIMD128, one thread)' : `TF.js ${name}`, `${ms.toFixed(2)} ms`);
+  const nets = { ours, wasm: await pageTfNet('wasm', layers, batchOf), cpu: await pageTfNet('cpu', layers, batchOf) };
+  report.tfjs = { version: tf.version_core, simd: await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'), threads: tf.wasm.getThreadsCount() };
+  row('TF.js', `${tf.version_core}`, `wasm backend: SIMD ${report.tfjs.simd ? 'on' : 'off'}, ${report.tfjs.threads} thread on this page`);
+  status('starting the workers…');
+  const threads = await workerNets({ config: CONFIG, layers, batchOf });
+  if (threads.why) row('threads', '–', `not measured: ${threads.why}`);
+  else report.threads = { n: threads.n, info: threads.info };
+  const all = { ...nets, ...threads.nets };
+  const labels = { ...LABELS, ...threads.labels };
+  const label = (name) => labels[name];
+  await agreement(all, CHECK_STEPS, label);
+  report.timing = await timing(all, { ...PLAN, ...threads.plan }, TURNS, label);
+  for (const name of Object.keys(nets)) row('ms per step (CPU)', LABELS[name], `${report.timing[name].toFixed(2)} ms`);
   row('ratio', 'TF.js wasm / ours', `${(report.timing.wasm / report.timing.ours).toFixed(2)}×`);
-  await gemm();
+  if (!threads.why) threadRows(threads);
+  await gemm(threads.jaxGemm);
+  threads.close?.();
   await webgpu(data, batchOf);
   status('done');
   return report;
