@@ -15,11 +15,11 @@ bindgen() { wasm-bindgen --target web --no-typescript --remove-name-section --re
 # threads run in Web Workers (src/kernels/crew.rs), with std rebuilt for them; and relaxed SIMD's
 # fused multiply-add in the products' micro-kernel (src/kernels/wasm_gemm.rs). Its own target directory (other flags in the same
 # one would rebuild the rest), so it builds beside the other two, whose link-time optimisation runs on
-# one thread: its log's warnings and last line are shown when it is done. Its memory may grow to 4 GiB,
-# as the single-threaded module's.
+# one thread: its log's warnings and last line are shown when it is done. Its memory may grow to 2 GiB
+# (a shared memory is reserved whole where it is made; the single-threaded module's may grow to 4).
 step "building the threaded wasm module in the background (release, $AE_NIGHTLY, std rebuilt with atomics; relaxed SIMD)"
 # (Since late 2025 rustc no longer makes the memory shared by itself: the linker is told.)
-link="--shared-memory --import-memory --max-memory=4294967296 --export=__wasm_init_tls --export=__tls_size --export=__tls_align --export=__tls_base --export=__heap_base"
+link="--shared-memory --import-memory --max-memory=2147483648 --export=__wasm_init_tls --export=__tls_size --export=__tls_align --export=__tls_base --export=__heap_base"
 mkdir -p target
 RUSTFLAGS="-C target-feature=+atomics,+bulk-memory,+mutable-globals,+simd128,+relaxed-simd $(printf -- ' -C link-arg=%s' $link)" \
   cargo +"$AE_NIGHTLY" build --release --target wasm32-unknown-unknown --lib -Z build-std=panic_abort,std --target-dir target/threads \

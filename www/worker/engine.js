@@ -31,13 +31,18 @@ export async function load() {
   else if (!relaxedSimd()) pool.why = 'this browser has no relaxed SIMD, which the threaded build uses';
   else {
     try {
-      const threaded = await import('../../pkg-threads/ae_playground.js');
-      await threaded.default();
-      // The helpers' workers (this worker is the first thread). A worker that cannot start never
-      // answers: after START_MS the page goes on with the single-threaded build.
+      // The module, then the helpers' workers (this worker is the first thread). A start that never
+      // answers (a worker that cannot start never does) is given up after START_MS for the
+      // single-threaded build.
       let timer;
-      const late = new Promise((_, fail) => (timer = setTimeout(() => fail(new Error(`its workers did not start in ${START_MS / 1000} s`)), START_MS)));
-      await Promise.race([threaded.initThreadPool(cores() - 1), late]).finally(() => clearTimeout(timer));
+      const late = new Promise((_, fail) => (timer = setTimeout(() => fail(new Error(`no answer in ${START_MS / 1000} s`)), START_MS)));
+      const start = async () => {
+        const m = await import('../../pkg-threads/ae_playground.js');
+        await m.default();
+        await m.initThreadPool(cores() - 1);
+        return m;
+      };
+      const threaded = await Promise.race([start(), late]).finally(() => clearTimeout(timer));
       pool.size = cores();
       return useModule(threaded);
     } catch (e) {
